@@ -1,0 +1,32 @@
+using System;
+
+namespace DiffGen;
+
+/// <summary>
+/// Marks a static method of a partial type whose gradient the DiffGen generator writes at compile time.
+/// </summary>
+/// <remarks>
+/// For <c>T F(p1, …, pn)</c> the generator adds <c>FGradient(p1, …, pn, d…)</c>, which returns <c>F(p1, …, pn)</c>
+/// and <b>adds</b> ∂F/∂p into one gradient argument per differentiated parameter (<c>ref T</c> for a scalar,
+/// <c>Span&lt;T&gt;</c> for an array or span), and <c>FPullback(p1, …, pn, T seed, d…)</c>, which adds
+/// <c>seed · ∂F/∂p</c>.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class DifferentiableAttribute : Attribute
+{
+    /// <summary>Differentiates with respect to every floating-point parameter.</summary>
+    public DifferentiableAttribute() => Wrt = Array.Empty<string>();
+
+    /// <summary>Differentiates with respect to the named parameters only; the others are constants.</summary>
+    /// <param name="wrt">Parameter names, best written with <c>nameof</c>.</param>
+    public DifferentiableAttribute(params string[] wrt) => Wrt = wrt ?? Array.Empty<string>();
+
+    /// <summary>The parameters to differentiate with respect to; empty means all floating-point parameters.</summary>
+    public string[] Wrt { get; }
+
+    /// <summary>
+    /// Name of the generated gradient method. Defaults to <c>{Method}Gradient</c> (and <c>{Method}Pullback</c>);
+    /// required on the second and later attributes of one method. The pullback is named <c>{Name}Pullback</c>.
+    /// </summary>
+    public string? Name { get; set; }
+}
