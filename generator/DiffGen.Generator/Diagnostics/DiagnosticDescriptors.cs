@@ -1,0 +1,104 @@
+using Microsoft.CodeAnalysis;
+
+namespace DiffGen.Generator.Diagnostics;
+
+/// <summary>The one catalog of DiffGen diagnostics. Each id has a page at docs/diagnostics/{id}.md.</summary>
+public static class DiagnosticDescriptors
+{
+    private const string Usage = "DiffGen.Usage";
+    private const string Support = "DiffGen.Support";
+    private const string HelpRoot = "https://github.com/diffgen/diffgen/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor ContainingTypeMustBePartial = Error(
+        DiagnosticIds.ContainingTypeMustBePartial, Usage,
+        "Type containing a [Differentiable] method must be partial",
+        "Type '{0}' must be declared partial so DiffGen can add the gradient of '{1}' to it");
+
+    public static readonly DiagnosticDescriptor MethodMustBeStatic = Error(
+        DiagnosticIds.MethodMustBeStatic, Usage,
+        "[Differentiable] method must be static",
+        "Method '{0}' must be static to be differentiated");
+
+    public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
+        DiagnosticIds.UnsupportedReturnType, Usage,
+        "[Differentiable] method must return float or double",
+        "Method '{0}' returns '{1}'; a [Differentiable] method must return float or double");
+
+    public static readonly DiagnosticDescriptor UnknownWrtParameter = Error(
+        DiagnosticIds.UnknownWrtParameter, Usage,
+        "Unknown parameter in [Differentiable]",
+        "Method '{0}' has no parameter named '{1}'{2}");
+
+    public static readonly DiagnosticDescriptor WrtParameterNotDifferentiable = Error(
+        DiagnosticIds.WrtParameterNotDifferentiable, Usage,
+        "Parameter cannot be differentiated",
+        "Parameter '{0}' has type '{1}'; only float and double scalars, arrays, Span<T> and ReadOnlySpan<T> can be differentiated");
+
+    public static readonly DiagnosticDescriptor DuplicateGeneratedName = Error(
+        DiagnosticIds.DuplicateGeneratedName, Usage,
+        "Generated method name is already used",
+        "The generated method name '{0}' is already used{1}; set a different Name");
+
+    public static readonly DiagnosticDescriptor UnsupportedStatement = Error(
+        DiagnosticIds.UnsupportedStatement, Support,
+        "Statement cannot be differentiated",
+        "DiffGen cannot differentiate this statement ({0}) in '{1}'{2}");
+
+    public static readonly DiagnosticDescriptor UnsupportedExpression = Error(
+        DiagnosticIds.UnsupportedExpression, Support,
+        "Expression cannot be differentiated",
+        "DiffGen cannot differentiate this expression ({0}) in '{1}'{2}");
+
+    public static readonly DiagnosticDescriptor CallWithoutDerivative = Error(
+        DiagnosticIds.CallWithoutDerivative, Support,
+        "Called method has no derivative",
+        "'{0}' has no known derivative; mark it [Differentiable], register a pullback with [DerivativeOf], or mark it [NoDerivative] to treat its result as a constant");
+
+    public static readonly DiagnosticDescriptor UnsupportedParameter = Error(
+        DiagnosticIds.UnsupportedParameter, Support,
+        "Parameter kind not supported",
+        "Parameter '{0}' of '{1}' cannot be used by DiffGen: {2}");
+
+    public static readonly DiagnosticDescriptor GenericMethodNotSupported = Error(
+        DiagnosticIds.GenericMethodNotSupported, Support,
+        "Generic [Differentiable] methods are not supported",
+        "Method '{0}' is generic; write it for float or double");
+
+    public static readonly DiagnosticDescriptor WriteToDifferentiatedInput = Error(
+        DiagnosticIds.WriteToDifferentiatedInput, Usage,
+        "Cannot write to an input that is differentiated",
+        "'{0}' is differentiated and must not be written in '{1}'; copy it into a local buffer first");
+
+    public static readonly DiagnosticDescriptor NameRequiredOnAdditionalAttribute = Error(
+        DiagnosticIds.NameRequiredOnAdditionalAttribute, Usage,
+        "Additional [Differentiable] attribute needs a Name",
+        "Method '{0}' has more than one [Differentiable] attribute; set Name on each additional one");
+
+    public static readonly DiagnosticDescriptor RecursionNotSupported = Error(
+        DiagnosticIds.RecursionNotSupported, Support,
+        "Recursion is not supported",
+        "'{0}' calls itself recursively; rewrite the recursion as a loop");
+
+    public static readonly DiagnosticDescriptor CalleeNotDifferentiableForArgument = Error(
+        DiagnosticIds.CalleeNotDifferentiableForArgument, Support,
+        "Callee is not differentiated with respect to this argument",
+        "'{0}' has no pullback with respect to parameter '{1}', but the argument depends on a differentiated input; add it to the callee's [Differentiable] list");
+
+    public static readonly DiagnosticDescriptor MethodHasNoBody = Error(
+        DiagnosticIds.MethodHasNoBody, Usage,
+        "[Differentiable] method has no body",
+        "Method '{0}' has no body to differentiate");
+
+    public static readonly DiagnosticDescriptor NoDifferentiableParameters = Error(
+        DiagnosticIds.NoDifferentiableParameters, Usage,
+        "Nothing to differentiate",
+        "Method '{0}' has no float or double parameter to differentiate with respect to");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        DiagnosticIds.InternalError, Support,
+        "DiffGen internal error",
+        "DiffGen failed on '{0}' ({1}); no gradient was generated. Please report this with the method's code.");
+
+    private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
+        new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpRoot + id + ".md");
+}

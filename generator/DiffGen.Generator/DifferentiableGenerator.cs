@@ -1,0 +1,45 @@
+using System.Collections.Immutable;
+using DiffGen.Generator.Emission;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace DiffGen.Generator;
+
+/// <summary>Writes the gradient and pullback of every [Differentiable] method at compile time.</summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class DifferentiableGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // 1. Find [Differentiable] methods; parse each body to the IR (or located diagnostics).
+        IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypeNames.DifferentiableAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (ctx, ct) => Parser.Parse(ctx, ct))
+            .WithTrackingName(TrackingNames.Parsed);
+
+        // 2. Report diagnostics at their source locations (kept out of the cached model).
+        IncrementalValuesProvider<ImmutableArray<Diagnostic>> diagnostics = parsed
+            .Select(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (Diagnostic diagnostic in list)
+            {
+                spc.ReportDiagnostic(diagnostic);
+            }
+        });
+
+        // 3. Project the equatable model: unrelated edits stop here.
+        IncrementalValuesProvider<Model.DifferentiableMethodSpec> specs = parsed
+            .Select(static (result, _) => result.Spec!)
+            .Where(static spec => spec is not null)
+            .WithTrackingName(TrackingNames.MethodSpec);
+
+        // 4. Differentiate (reverse mode) and emit C#.
+        context.RegisterSourceOutput(specs, static (spc, spec) => GenerationStep.Execute(spc, spec));
+    }
+}

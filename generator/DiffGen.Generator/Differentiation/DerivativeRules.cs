@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using DiffGen.Generator.Model;
+using static DiffGen.Generator.Simplification.ExprBuilder;
+
+namespace DiffGen.Generator.Differentiation;
+
+/// <summary>
+/// Partial derivatives of the math functions, as adjoint contributions: given the call's adjoint <c>g</c>, its
+/// argument values and its own value <c>y</c>, the contribution to each argument's adjoint.
+/// Conventions at non-smooth points: Abs'(0) = 0; Max/Min pass the gradient to the first argument on ties;
+/// Clamp passes it to the value when lo ≤ x ≤ hi; Floor, Ceiling, Round, Truncate and Sign have derivative 0.
+/// </summary>
+internal static class DerivativeRules
+{
+    public static bool IsPiecewiseConstant(MathFn fn) => fn is MathFn.Floor or MathFn.Ceiling or MathFn.Round or MathFn.Truncate or MathFn.Sign;
+
+    /// <summary>True when the rule uses the call's own value (so the caller should compute it once).</summary>
+    public static bool UsesValue(MathFn fn) => fn is MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh or MathFn.Pow;
+
+    /// <param name="args">Argument values (atoms or temporaries).</param>
+    /// <param name="y">The call's value (only valid when <see cref="UsesValue"/>).</param>
+    /// <param name="g">The call's adjoint.</param>
+    /// <param name="active">Which arguments need a contribution.</param>
+    /// <param name="bind">Binds a non-atomic shared subexpression to a temporary and returns the temporary.</param>
+    public static Expr?[] Contributions(MathFn fn, IReadOnlyList<Expr> args, Expr? y, Expr g, bool[] active, Func<Expr, Expr> bind)
+    {
+        var result = new Expr?[args.Count];
+        TypeRef t = g.Type;
+        Expr x = args[0];
+        switch (fn)
+        {
+            case MathFn.Exp:
+                result[0] = Mul(g, y!);
+                break;
+            case MathFn.Log:
+                result[0] = Div(g, x);
+                break;
+            case MathFn.Log2:
+                result[0] = Div(g, Mul(x, Lit(Math.Log(2), t)));
+                break;
+            case MathFn.Log10:
+                result[0] = Div(g, Mul(x, Lit(Math.Log(10), t)));
+                break;
+            case MathFn.Sqrt:
+                result[0] = Div(g, Mul(Lit(2, t), y!));
+                break;
+            case MathFn.Cbrt:
+                result[0] = Div(g, Mul(Lit(3, t), Mul(y!, y!)));
+                break;
+            case MathFn.Pow:
+                result[0] = Mul(g, Mul(args[1], Call(MathFn.Pow, x, Sub(args[1], Lit(1, t)))));
+                if (active[1])
+                {
+                    result[1] = Mul(g, Mul(y!, Call(MathFn.Log, x)));
+                }
+
+                break;
+            case MathFn.Sin:
+                result[0] = Mul(g, Call(MathFn.Cos, x));
+                break;
+            case MathFn.Cos:
+                result[0] = Neg(Mul(g, Call(MathFn.Sin, x)));
+                break;
+            case MathFn.Tan:
+                result[0] = Mul(g, Add(Lit(1, t), Mul(y!, y!)));
+                break;
+            case MathFn.Asin:
+                result[0] = Div(g, Call(MathFn.Sqrt, Sub(Lit(1, t), Mul(x, x))));
+                break;
+            case MathFn.Acos:
+                result[0] = Neg(Div(g, Call(MathFn.Sqrt, Sub(Lit(1, t), Mul(x, x)))));
+                break;
+            case MathFn.Atan:
+                result[0] = Div(g, Add(Lit(1, t), Mul(x, x)));
+                break;
+            case MathFn.Atan2:
+                {
+                    Expr denominator = bind(Add(Mul(args[0], args[0]), Mul(args[1], args[1])));
+                    result[0] = Div(Mul(g, args[1]), denominator);
+                    result[1] = Neg(Div(Mul(g, args[0]), denominator));
+                    break;
+                }
+
+            case MathFn.Sinh:
+                result[0] = Mul(g, Call(MathFn.Cosh, x));
+                break;
+            case MathFn.Cosh:
+                result[0] = Mul(g, Call(MathFn.Sinh, x));
+                break;
+            case MathFn.Tanh:
+                result[0] = Mul(g, Sub(Lit(1, t), Mul(y!, y!)));
+                break;
+            case MathFn.Abs:
+                result[0] = Choose(Compare(BinaryOp.Greater, x, Lit(0, t)), g, Choose(Compare(BinaryOp.Less, x, Lit(0, t)), Neg(g), Lit(0, t)));
+                break;
+            case MathFn.Max:
+                {
+                    Expr first = Compare(BinaryOp.GreaterOrEqual, args[0], args[1]);
+                    result[0] = Choose(first, g, Lit(0, t));
+                    result[1] = Choose(first, Lit(0, t), g);
+                    break;
+                }
+
+            case MathFn.Min:
+                {
+                    Expr first = Compare(BinaryOp.LessOrEqual, args[0], args[1]);
+                    result[0] = Choose(first, g, Lit(0, t));
+                    result[1] = Choose(first, Lit(0, t), g);
+                    break;
+                }
+
+            case MathFn.Clamp:
+                result[0] = Choose(new Binary(TypeRef.Bool, BinaryOp.And, Compare(BinaryOp.GreaterOrEqual, x, args[1]), Compare(BinaryOp.LessOrEqual, x, args[2])), g, Lit(0, t));
+                result[1] = Choose(Compare(BinaryOp.Less, x, args[1]), g, Lit(0, t));
+                result[2] = Choose(new Binary(TypeRef.Bool, BinaryOp.And, Compare(BinaryOp.Greater, x, args[2]), Compare(BinaryOp.GreaterOrEqual, x, args[1])), g, Lit(0, t));
+                break;
+            case MathFn.FusedMultiplyAdd:
+                result[0] = Mul(g, args[1]);
+                result[1] = Mul(g, args[0]);
+                result[2] = g;
+                break;
+        }
+
+        return result;
+    }
+}

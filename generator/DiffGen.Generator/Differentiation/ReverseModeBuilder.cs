@@ -1,0 +1,184 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Model;
+using DiffGen.Generator.Parsing;
+using static DiffGen.Generator.Simplification.ExprBuilder;
+
+namespace DiffGen.Generator.Differentiation;
+
+/// <summary>
+/// Reverse mode over structured IR. The forward sweep is the user's computation plus recording: before a value the
+/// reverse sweep needs is overwritten it is pushed on a typed tape; each branch decision and loop trip count that
+/// the reverse sweep must replay is recorded. The reverse sweep visits the statements backwards, popping what the
+/// forward sweep pushed, so every adjoint update sees the values its statement saw.
+/// </summary>
+internal sealed partial class ReverseModeBuilder
+{
+    private readonly DifferentiableMethodSpec _spec;
+    private readonly GradientSpec _gradient;
+    private readonly Block _body;
+    private readonly string _result;
+    private readonly NameTable _baseNames;
+    private readonly HashSet<string> _active;
+    private readonly Dictionary<string, TypeRef> _types = new();
+    private readonly Dictionary<string, int> _sites = new();
+    private readonly HashSet<string> _assignedInLoop = new();
+    private readonly HashSet<string> _counters = new();
+    private readonly HashSet<string> _elementWritten = new();
+    private readonly Dictionary<string, int> _vectorWrites = new();
+    private readonly HashSet<string> _vectorWrittenInLoop = new();
+
+    // Per pass.
+    private NameTable _names = null!;
+    private ReverseContext _context = null!;
+    private Dictionary<string, string> _adjoints = null!;
+    private HashSet<string> _tapedScalars = new();
+    private HashSet<string> _tapedElements = new();
+    private HashSet<string> _snapshots = new();
+    private List<Stmt> _topDeclarations = null!;
+    private List<Stmt> _cleanup = null!;
+    private Dictionary<ElementKind, string> _tapes = null!;
+    private string? _failure;
+
+    private ReverseModeBuilder(DifferentiableMethodSpec spec, GradientSpec gradient)
+    {
+        _spec = spec;
+        _gradient = gradient;
+        var names = new NameTable(spec.ReservedNames);
+        (_body, _result) = ControlFlowNormalizer.Normalize(spec.Body, spec.ReturnType, names);
+        _baseNames = names;
+
+        foreach (ParameterSpec p in spec.Parameters)
+        {
+            _types[p.Name] = p.Type;
+        }
+
+        Survey(_body, inLoop: false);
+        IEnumerable<string> wrt = gradient.Wrt.Select(i => spec.Parameters[i].Name);
+        HashSet<string> varied = ActivityAnalysis.Varied(_body, wrt);
+        HashSet<string> useful = ActivityAnalysis.Useful(_body, _result);
+        _active = new HashSet<string>(varied.Where(n => useful.Contains(n) && _types.TryGetValue(n, out TypeRef? t) && t.IsReal));
+    }
+
+    public static object Build(DifferentiableMethodSpec spec, GradientSpec gradient)
+    {
+        var builder = new ReverseModeBuilder(spec, gradient);
+        return builder.Run();
+    }
+
+    private object Run()
+    {
+        // Pass until the taped sets are stable: what must be taped depends on what the reverse sweep reads.
+        GeneratedPullback? generated = null;
+        for (int pass = 0; pass < 6; pass++)
+        {
+            generated = Generate();
+            if (_failure is not null)
+            {
+                return new DifferentiationFailure(_failure);
+            }
+
+            HashSet<string> reads = _context.Reads;
+            var scalars = new HashSet<string>(reads.Where(n => IsScalarLocal(n) && IsMultiAssigned(n) && !_counters.Contains(n)));
+            var elements = new HashSet<string>(reads.Where(n => _elementWritten.Contains(n)));
+            var snapshots = new HashSet<string>(reads.Where(n => _vectorWrites.TryGetValue(n, out int c) && (c > 1 || _vectorWrittenInLoop.Contains(n))));
+            if (scalars.SetEquals(_tapedScalars) && elements.SetEquals(_tapedElements) && snapshots.SetEquals(_snapshots))
+            {
+                return generated;
+            }
+
+            _tapedScalars.UnionWith(scalars);
+            _tapedElements.UnionWith(elements);
+            _snapshots.UnionWith(snapshots);
+        }
+
+        return generated!;
+    }
+
+    private bool IsScalarLocal(string name) => _types.TryGetValue(name, out TypeRef? t) && t.IsScalar;
+
+    private bool IsParameter(string name) => _spec.Parameters.Any(p => p.Name == name);
+
+    /// <summary>Assigned more than once at run time (a parameter's incoming value counts as its first assignment).</summary>
+    private bool IsMultiAssigned(string name)
+    {
+        int count = _sites.TryGetValue(name, out int c) ? c : 0;
+        return _assignedInLoop.Contains(name) || count > 1 || (count > 0 && IsParameter(name));
+    }
+
+    /// <summary>Types, assignment sites, loop membership and counters of every variable.</summary>
+    private void Survey(Block block, bool inLoop)
+    {
+        foreach (Stmt statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Declare d:
+                    _types[d.Name] = d.Type;
+                    if (d.Type.IsScalar && d.Init is not null)
+                    {
+                        Site(d.Name, inLoop);
+                    }
+
+                    break;
+                case Assign { Target: Var v }:
+                    Site(v.Name, inLoop);
+                    break;
+                case Assign { Target: Elem e }:
+                    _elementWritten.Add(e.Array);
+                    VectorWrite(e.Array, inLoop);
+                    break;
+                case CallStmt call:
+                    if (call.ResultVar is { } r)
+                    {
+                        _types[r] = call.Call.ReturnType;
+                        Site(r, inLoop);
+                    }
+
+                    foreach (string output in ActivityAnalysis.OutputArgs(call.Call))
+                    {
+                        VectorWrite(output, inLoop);
+                    }
+
+                    break;
+                case If i:
+                    Survey(i.Then, inLoop);
+                    if (i.Else is not null)
+                    {
+                        Survey(i.Else, inLoop);
+                    }
+
+                    break;
+                case Loop l:
+                    if (l.Counter is not null)
+                    {
+                        _counters.Add(l.Counter);
+                    }
+
+                    Survey(l.Init, inLoop);
+                    Survey(l.Body, true);
+                    Survey(l.Update, true);
+                    break;
+            }
+        }
+    }
+
+    private void Site(string name, bool inLoop)
+    {
+        _sites[name] = _sites.TryGetValue(name, out int c) ? c + 1 : 1;
+        if (inLoop)
+        {
+            _assignedInLoop.Add(name);
+        }
+    }
+
+    private void VectorWrite(string name, bool inLoop)
+    {
+        _vectorWrites[name] = _vectorWrites.TryGetValue(name, out int c) ? c + 1 : 1;
+        if (inLoop)
+        {
+            _vectorWrittenInLoop.Add(name);
+        }
+    }
+}

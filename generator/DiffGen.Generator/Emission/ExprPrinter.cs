@@ -1,0 +1,91 @@
+using System.Linq;
+using DiffGen.Generator.Model;
+using DiffGen.Generator.Parsing;
+
+namespace DiffGen.Generator.Emission;
+
+/// <summary>Prints IR expressions as C# with the fewest parentheses C#'s precedence allows.</summary>
+internal static class ExprPrinter
+{
+    private const int Atom = 100;
+    private const int UnaryLevel = 90;
+
+    public static string Print(Expr e) => Print(e, 0);
+
+    private static string Print(Expr e, int context)
+    {
+        (string text, int level) = e switch
+        {
+            Literal l => (l.Text, l.Text.StartsWith("-", System.StringComparison.Ordinal) ? UnaryLevel : Atom),
+            Var v => (v.Name, Atom),
+            Elem el => (el.Array + "[" + Print(el.Index, 0) + "]", Atom),
+            LengthOf len => (len.Array + ".Length", Atom),
+            Unary u => (UnaryText(u), UnaryLevel),
+            Binary b => (BinaryText(b), Level(b.Op)),
+            Conditional c => (Print(c.Condition, 31) + " ? " + Print(c.WhenTrue, 30) + " : " + Print(c.WhenFalse, 30), 30),
+            MathCall m => (MathFunctions.Spell(m.Fn, m.Args[0].Type.Element) + "(" + string.Join(", ", m.Args.Select(a => Print(a, 0))) + ")", Atom),
+            OpaqueCall o => (o.Method + "(" + string.Join(", ", o.Args.Select(a => Print(a, 0))) + ")", Atom),
+            Convert c => ("(" + c.Type.ElementKeyword + ")" + Print(c.Operand, UnaryLevel + 1), UnaryLevel),
+            NewVector n => ((n.Stack ? "stackalloc " : "new ") + n.Type.ElementKeyword + "[" + Print(n.Length, 0) + "]", Atom),
+            RefArg r => ("ref " + Print(r.Target, 0), Atom),
+            RawExpr r => (r.Text, Atom),
+            _ => ("default", Atom),
+        };
+        return level < context ? "(" + text + ")" : text;
+    }
+
+    private static string UnaryText(Unary u)
+    {
+        string op = u.Op switch { UnaryOp.Negate => "-", UnaryOp.Not => "!", _ => "+" };
+        string operand = Print(u.Operand, UnaryLevel);
+
+        // "- -x" and "--x" must not merge into a decrement.
+        if (operand.StartsWith("-", System.StringComparison.Ordinal) || operand.StartsWith("+", System.StringComparison.Ordinal))
+        {
+            operand = "(" + operand + ")";
+        }
+
+        return op + operand;
+    }
+
+    private static string BinaryText(Binary b)
+    {
+        int level = Level(b.Op);
+
+        // Left-associative: the right operand needs parentheses at the same level.
+        return Print(b.Left, level) + " " + Symbol(b.Op) + " " + Print(b.Right, level + 1);
+    }
+
+    private static int Level(BinaryOp op) => op switch
+    {
+        BinaryOp.Multiply or BinaryOp.Divide or BinaryOp.Remainder => 80,
+        BinaryOp.Add or BinaryOp.Subtract => 70,
+        BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual => 60,
+        BinaryOp.Equal or BinaryOp.NotEqual => 55,
+        BinaryOp.BitAnd => 50,
+        BinaryOp.BitXor => 48,
+        BinaryOp.BitOr => 46,
+        BinaryOp.And => 40,
+        _ => 35,
+    };
+
+    private static string Symbol(BinaryOp op) => op switch
+    {
+        BinaryOp.Add => "+",
+        BinaryOp.Subtract => "-",
+        BinaryOp.Multiply => "*",
+        BinaryOp.Divide => "/",
+        BinaryOp.Remainder => "%",
+        BinaryOp.Less => "<",
+        BinaryOp.LessOrEqual => "<=",
+        BinaryOp.Greater => ">",
+        BinaryOp.GreaterOrEqual => ">=",
+        BinaryOp.Equal => "==",
+        BinaryOp.NotEqual => "!=",
+        BinaryOp.And => "&&",
+        BinaryOp.Or => "||",
+        BinaryOp.BitAnd => "&",
+        BinaryOp.BitOr => "|",
+        _ => "^",
+    };
+}

@@ -1,0 +1,11 @@
+namespace DiffGen.Generator.Helpers;
+
+/// <summary>Metadata names of the types the generator recognises.</summary>
+internal static class KnownTypeNames
+{
+    public const string DifferentiableAttribute = "DiffGen.DifferentiableAttribute";
+    public const string DerivativeOfAttribute = "DiffGen.DerivativeOfAttribute";
+    public const string NoDerivativeAttribute = "DiffGen.NoDerivativeAttribute";
+    public const string Tape = "global::DiffGen.CompilerServices.Tape";
+    public const string ArrayPool = "global::System.Buffers.ArrayPool";
+}

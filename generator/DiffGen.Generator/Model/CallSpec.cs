@@ -1,0 +1,28 @@
+using DiffGen.Generator.Helpers;
+
+namespace DiffGen.Generator.Model;
+
+/// <summary>How a callee's pullback takes the adjoint of one argument.</summary>
+internal enum AdjointSlot
+{
+    /// <summary>No adjoint (integer, bool or other constant parameter, or not in the callee's wrt set).</summary>
+    None,
+    /// <summary><c>ref T</c>, accumulated.</summary>
+    RefScalar,
+    /// <summary><c>Span&lt;T&gt;</c> for an input vector, accumulated.</summary>
+    InputVector,
+    /// <summary><c>ReadOnlySpan&lt;T&gt;</c> carrying the adjoint of an output vector the callee wrote.</summary>
+    OutputVector,
+}
+
+/// <summary>One way to differentiate a callee: its pullback name and which parameters have adjoints.</summary>
+internal sealed record CalleeVariant(string Pullback, EquatableArray<AdjointSlot> Slots);
+
+/// <summary>A call of a differentiable callee; <see cref="Variants"/> are the pullbacks it offers (first is preferred).</summary>
+internal sealed record CallSpec(
+    string Method,
+    TypeRef ReturnType,
+    EquatableArray<Expr> Args,
+    EquatableArray<TypeRef> ParameterTypes,
+    EquatableArray<CalleeVariant> Variants,
+    bool PullbackTakesSeed);

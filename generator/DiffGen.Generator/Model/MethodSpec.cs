@@ -1,0 +1,25 @@
+using DiffGen.Generator.Helpers;
+
+namespace DiffGen.Generator.Model;
+
+/// <summary>An enclosing type declaration, e.g. <c>partial class Outer&lt;T&gt;</c>.</summary>
+internal sealed record ContainingTypeSpec(string Keyword, string Name, string TypeParameters);
+
+internal sealed record ParameterSpec(string Name, TypeRef Type);
+
+/// <summary>One requested gradient: its names and the parameters it differentiates (indices into the parameters).</summary>
+internal sealed record GradientSpec(string GradientName, string PullbackName, EquatableArray<int> Wrt);
+
+/// <summary>Everything the emitter needs for one [Differentiable] method. No Roslyn objects.</summary>
+internal sealed record DifferentiableMethodSpec(
+    string? Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    string HintName,
+    string MethodName,
+    string Accessibility,
+    TypeRef ReturnType,
+    EquatableArray<ParameterSpec> Parameters,
+    EquatableArray<GradientSpec> Gradients,
+    Block Body,
+    EquatableArray<string> ReservedNames,
+    string GeneratorVersion);

@@ -1,0 +1,389 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.Differentiation;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace DiffGen.Generator.Parsing;
+
+/// <summary>
+/// Lowers a method body (Roslyn IOperation tree) to the IR: unique names for every local, calls with derivatives
+/// pulled out into their own statements, local functions inlined. Anything unsupported becomes a diagnostic at
+/// the construct.
+/// </summary>
+internal sealed partial class BodyLowering
+{
+    private readonly SemanticModel _model;
+    private readonly IMethodSymbol _method;
+    private readonly NameTable _names;
+    private readonly HashSet<string> _wrtNames;
+    private readonly ImmutableArray<Diagnostic>.Builder _diagnostics;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<ISymbol, Var> _variables = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<string> _claimed = new();
+    private readonly Dictionary<IMethodSymbol, ILocalFunctionOperation> _localFunctions = new(SymbolEqualityComparer.Default);
+    private readonly List<IMethodSymbol> _inlining = new();
+    private readonly List<(OpaqueCall Call, Location Location, string Method)> _opaqueCalls = new();
+    private List<Stmt> _current = new();
+    private string? _noExtraction;
+    private int _nestingDepth;
+    private int _nextLoopId;
+
+    public BodyLowering(
+        SemanticModel model,
+        IMethodSymbol method,
+        NameTable names,
+        HashSet<string> wrtNames,
+        ImmutableArray<Diagnostic>.Builder diagnostics,
+        CancellationToken cancellationToken)
+    {
+        _model = model;
+        _method = method;
+        _names = names;
+        _wrtNames = wrtNames;
+        _diagnostics = diagnostics;
+        _cancellationToken = cancellationToken;
+    }
+
+    public Block? LowerMethodBody(MethodDeclarationSyntax syntax)
+    {
+        var body = _model.GetOperation(syntax, _cancellationToken) as IMethodBodyOperation;
+        IBlockOperation? block = body?.BlockBody ?? body?.ExpressionBody;
+        if (block is null)
+        {
+            return null;
+        }
+
+        foreach (IParameterSymbol p in _method.Parameters)
+        {
+            _claimed.Add(p.Name);
+            _variables[p] = new Var(TypeClassifier.Classify(p.Type), p.Name);
+        }
+
+        foreach (ILocalFunctionOperation localFunction in block.Descendants().OfType<ILocalFunctionOperation>())
+        {
+            _localFunctions[localFunction.Symbol] = localFunction;
+        }
+
+        Block lowered = LowerBlock(block.Operations);
+        if (_diagnostics.Count == 0)
+        {
+            CheckCallsWithoutDerivative(lowered);
+        }
+
+        return lowered;
+    }
+
+    /// <summary>A call with no derivative is an error only when a differentiated input flows into it.</summary>
+    private void CheckCallsWithoutDerivative(Block body)
+    {
+        HashSet<string> varied = ActivityAnalysis.Varied(body, _method.Parameters.Where(p => _wrtNames.Contains(p.Name)).Select(p => p.Name));
+        foreach (var (call, location, method) in _opaqueCalls)
+        {
+            if (call.Args.Any(a => ActivityAnalysis.DependsOn(a, varied)))
+            {
+                Report(DiagnosticDescriptors.CallWithoutDerivative, location, method);
+            }
+        }
+    }
+
+    private Block LowerBlock(IEnumerable<IOperation> operations)
+    {
+        List<Stmt> saved = _current;
+        _current = new List<Stmt>();
+        foreach (IOperation operation in operations)
+        {
+            LowerStatement(operation);
+        }
+
+        var block = new Block(_current.ToEquatableArray());
+        _current = saved;
+        return block;
+    }
+
+    private Block LowerNested(IOperation operation)
+    {
+        _nestingDepth++;
+        Block block = LowerBlock(new[] { operation });
+        _nestingDepth--;
+        return block;
+    }
+
+    private void LowerStatement(IOperation operation)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        switch (operation)
+        {
+            case IBlockOperation block:
+                foreach (IOperation inner in block.Operations)
+                {
+                    LowerStatement(inner);
+                }
+
+                break;
+            case IVariableDeclarationGroupOperation group:
+                foreach (IVariableDeclarationOperation declaration in group.Declarations)
+                {
+                    foreach (IVariableDeclaratorOperation declarator in declaration.Declarators)
+                    {
+                        LowerDeclarator(declarator, declarator.Initializer ?? declaration.Initializer);
+                    }
+                }
+
+                break;
+            case IExpressionStatementOperation expression:
+                LowerExpressionStatement(expression.Operation);
+                break;
+            case IReturnOperation ret:
+                _current.Add(new Return(ret.ReturnedValue is null ? null : LowerExpr(ret.ReturnedValue)));
+                break;
+            case IConditionalOperation conditional:
+                {
+                    Expr condition = LowerExpr(conditional.Condition);
+                    Block then = LowerNested(conditional.WhenTrue);
+                    Block? otherwise = conditional.WhenFalse is null ? null : LowerNested(conditional.WhenFalse);
+                    _current.Add(new If(condition, then, otherwise));
+                    break;
+                }
+
+            case IForLoopOperation forLoop:
+                LowerFor(forLoop);
+                break;
+            case IWhileLoopOperation { ConditionIsTop: true, ConditionIsUntil: false, Condition: not null } whileLoop:
+                {
+                    Expr condition = LowerCondition(whileLoop.Condition);
+                    Block body = LowerNested(whileLoop.Body);
+                    _current.Add(new Loop(_nextLoopId++, Block.Empty, condition, Block.Empty, body, null));
+                    break;
+                }
+
+            case IForEachLoopOperation forEach:
+                LowerForEach(forEach);
+                break;
+            case IBranchOperation { BranchKind: BranchKind.Break }:
+                _current.Add(new Break());
+                break;
+            case IBranchOperation { BranchKind: BranchKind.Continue }:
+                _current.Add(new Continue());
+                break;
+            case IEmptyOperation:
+            case ILocalFunctionOperation:
+                break;
+            default:
+                ReportStatement(operation, Describe(operation), string.Empty);
+                break;
+        }
+    }
+
+    private void LowerDeclarator(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? initializer)
+    {
+        ILocalSymbol local = declarator.Symbol;
+        if (local.IsConst)
+        {
+            return; // references fold to the constant value
+        }
+
+        TypeRef type = TypeClassifier.Classify(local.Type);
+        if (local.IsRef)
+        {
+            ReportStatement(declarator, "ref local", "; use a plain local");
+            return;
+        }
+
+        if (type.Element is ElementKind.Other or ElementKind.Void)
+        {
+            ReportStatement(declarator, "local of type " + local.Type.ToDisplayString(), "; locals must be float, double, int, bool or vectors of them");
+            return;
+        }
+
+        Expr? init = null;
+        if (type.IsVector)
+        {
+            if (_nestingDepth > 0 || _inlining.Count > 0)
+            {
+                ReportStatement(declarator, "vector declared inside a loop, branch or local function", "; declare it once at the top level of the method");
+                return;
+            }
+
+            init = LowerVectorInitializer(declarator, initializer, type);
+            if (init is null)
+            {
+                return;
+            }
+        }
+        else if (initializer is not null)
+        {
+            init = LowerExpr(initializer.Value);
+        }
+
+        Var variable = Claim(local, local.Name, type);
+        _current.Add(new Declare(variable.Name, type, init));
+    }
+
+    private Expr? LowerVectorInitializer(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? initializer, TypeRef type)
+    {
+        // stackalloc has no IOperation shape of its own in every compiler version: read the syntax.
+        ExpressionSyntax? value = (declarator.Syntax as VariableDeclaratorSyntax)?.Initializer?.Value;
+        if (value is StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax arrayType, Initializer: null }
+            && arrayType.RankSpecifiers.Count == 1 && arrayType.RankSpecifiers[0].Sizes.Count == 1
+            && _model.GetOperation(arrayType.RankSpecifiers[0].Sizes[0], _cancellationToken) is { } size)
+        {
+            return new NewVector(new TypeRef(type.Element, Shape.Span), LowerExpr(size), Stack: true);
+        }
+
+        IOperation? op = initializer?.Value;
+        while (op is IConversionOperation conversion)
+        {
+            op = conversion.Operand;
+        }
+
+        if (op is IArrayCreationOperation { DimensionSizes.Length: 1, Initializer: null } creation)
+        {
+            return new NewVector(new TypeRef(type.Element, Shape.Array), LowerExpr(creation.DimensionSizes[0]), Stack: false);
+        }
+
+        ReportStatement(declarator, "vector initializer", "; create vectors with new T[n] or stackalloc T[n] (slices and aliases are not supported yet)");
+        return null;
+    }
+
+    private void LowerExpressionStatement(IOperation operation)
+    {
+        switch (operation)
+        {
+            case ISimpleAssignmentOperation assignment:
+                {
+                    Expr target = LowerTarget(assignment.Target);
+                    Expr value = LowerExpr(assignment.Value);
+                    _current.Add(new Assign(target, ConvertTo(value, target.Type)));
+                    break;
+                }
+
+            case ICompoundAssignmentOperation compound:
+                {
+                    if (compound.OperatorMethod is not null || !TryMapBinary(compound.OperatorKind, out BinaryOp op) || op > BinaryOp.Remainder)
+                    {
+                        ReportExpression(compound, "compound assignment '" + compound.OperatorKind + "'", string.Empty);
+                        return;
+                    }
+
+                    Expr target = LowerTarget(compound.Target);
+                    Expr value = LowerExpr(compound.Value);
+                    TypeRef opType = Wider(target.Type, value.Type);
+                    Expr combined = new Binary(opType, op, ConvertTo(target, opType), ConvertTo(value, opType));
+                    _current.Add(new Assign(target, ConvertTo(combined, target.Type)));
+                    break;
+                }
+
+            case IIncrementOrDecrementOperation increment:
+                {
+                    Expr target = LowerTarget(increment.Target);
+                    BinaryOp op = increment.Kind == OperationKind.Increment ? BinaryOp.Add : BinaryOp.Subtract;
+                    Expr one = target.Type.IsReal ? LiteralFormatter.Real(1, target.Type) : LiteralFormatter.Int(1);
+                    _current.Add(new Assign(target, new Binary(target.Type, op, target, one)));
+                    break;
+                }
+
+            case IInvocationOperation invocation:
+                LowerInvocation(invocation, asStatement: true);
+                break;
+            default:
+                ReportStatement(operation, Describe(operation), string.Empty);
+                break;
+        }
+    }
+
+    private void LowerFor(IForLoopOperation forLoop)
+    {
+        _nestingDepth++;
+        Block init = LowerBlock(forLoop.Before);
+        Expr? condition = forLoop.Condition is null ? null : LowerCondition(forLoop.Condition);
+        Block body = LowerBlock(new[] { forLoop.Body });
+        Block update = LowerBlock(forLoop.AtLoopBottom);
+        _nestingDepth--;
+        _current.Add(new Loop(_nextLoopId++, init, condition, update, body, CountedLoop.FindCounter(init, update, body)));
+    }
+
+    private void LowerForEach(IForEachLoopOperation forEach)
+    {
+        IOperation collection = forEach.Collection;
+        while (collection is IConversionOperation conversion)
+        {
+            collection = conversion.Operand;
+        }
+
+        Expr source = LowerExpr(collection);
+        if (source is not Var { Type.IsVector: true } vector
+            || forEach.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: { } element })
+        {
+            ReportStatement(forEach, "foreach over something other than an array or span variable", string.Empty);
+            return;
+        }
+
+        string index = _names.Unique("index");
+        TypeRef elementType = TypeClassifier.Classify(element.Type);
+        _nestingDepth++;
+        Var item = Claim(element, element.Name, elementType);
+        List<Stmt> saved = _current;
+        _current = new List<Stmt> { new Declare(item.Name, elementType, ConvertTo(new Elem(vector.Type.ElementType, vector.Name, new Var(TypeRef.Int, index)), elementType)) };
+        LowerStatement(forEach.Body);
+        var body = new Block(_current.ToEquatableArray());
+        _current = saved;
+        _nestingDepth--;
+
+        var init = new Block(new Stmt[] { new Declare(index, TypeRef.Int, LiteralFormatter.Int(0)) }.ToEquatableArray());
+        var condition = new Binary(TypeRef.Bool, BinaryOp.Less, new Var(TypeRef.Int, index), new LengthOf(vector.Name));
+        var update = new Block(new Stmt[] { new Assign(new Var(TypeRef.Int, index), new Binary(TypeRef.Int, BinaryOp.Add, new Var(TypeRef.Int, index), LiteralFormatter.Int(1))) }.ToEquatableArray());
+        _current.Add(new Loop(_nextLoopId++, init, condition, update, body, index));
+    }
+
+    /// <summary>A loop condition is evaluated many times: calls must not be pulled out of it.</summary>
+    private Expr LowerCondition(IOperation condition)
+    {
+        string? saved = _noExtraction;
+        _noExtraction = "a loop condition";
+        Expr result = LowerExpr(condition);
+        _noExtraction = saved;
+        return result;
+    }
+
+    private Var Claim(ISymbol symbol, string preferred, TypeRef type)
+    {
+        string name = _claimed.Add(preferred) ? preferred : _names.Unique(preferred);
+        _claimed.Add(name);
+        var variable = new Var(type, name);
+        _variables[symbol] = variable;
+        return variable;
+    }
+
+    private void Report(DiagnosticDescriptor descriptor, Location location, params object[] args) =>
+        _diagnostics.Add(Diagnostic.Create(descriptor, location, args));
+
+    private void ReportStatement(IOperation operation, string what, string hint) =>
+        Report(DiagnosticDescriptors.UnsupportedStatement, operation.Syntax.GetLocation(), what, _method.Name, hint);
+
+    private void ReportExpression(IOperation operation, string what, string hint) =>
+        Report(DiagnosticDescriptors.UnsupportedExpression, operation.Syntax.GetLocation(), what, _method.Name, hint);
+
+    private static string Describe(IOperation operation)
+    {
+        string text = operation.Syntax.ToString();
+        int newline = text.IndexOfAny(new[] { '\r', '\n' });
+        if (newline >= 0)
+        {
+            text = text.Substring(0, newline) + " …";
+        }
+
+        if (text.Length > 60)
+        {
+            text = text.Substring(0, 57) + "…";
+        }
+
+        return operation.Kind.ToString() + " '" + text + "'";
+    }
+}

@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace DiffGen.Generator.Parsing;
+
+/// <summary>Hands out identifiers that collide with nothing the user wrote and nothing handed out before.</summary>
+internal sealed class NameTable
+{
+    private readonly HashSet<string> _used;
+
+    public NameTable(IEnumerable<string> reserved) => _used = new HashSet<string>(reserved);
+
+    public NameTable Clone() => new(_used);
+
+    public void Reserve(string name) => _used.Add(name);
+
+    public bool IsUsed(string name) => _used.Contains(name);
+
+    public string Unique(string preferred)
+    {
+        if (_used.Add(preferred))
+        {
+            return preferred;
+        }
+
+        for (int i = 2; ; i++)
+        {
+            string candidate = preferred + "_" + i.ToString(CultureInfo.InvariantCulture);
+            if (_used.Add(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+}

@@ -1,0 +1,8 @@
+using System.Collections.Immutable;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+
+namespace DiffGen.Generator.Parsing;
+
+/// <summary>The parser's output: the model (null when the method cannot be generated) and located diagnostics.</summary>
+internal sealed record ParseResult(DifferentiableMethodSpec? Spec, ImmutableArray<Diagnostic> Diagnostics);

@@ -1,0 +1,326 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace DiffGen.Generator.Parsing;
+
+/// <summary>
+/// Turns one [Differentiable] method into a <see cref="DifferentiableMethodSpec"/> or located diagnostics.
+/// The only place (with BodyLowering) that touches symbols and syntax.
+/// </summary>
+internal static class Parser
+{
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        var method = context.TargetSymbol as IMethodSymbol;
+        var syntax = context.TargetNode as MethodDeclarationSyntax;
+        if (method is null || syntax is null)
+        {
+            return new ParseResult(null, ImmutableArray<Diagnostic>.Empty);
+        }
+
+        try
+        {
+            DifferentiableMethodSpec? spec = ParseMethod(context, method, syntax, diagnostics, cancellationToken);
+            return new ParseResult(diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : spec, diagnostics.ToImmutable());
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // The generator never throws: report and generate nothing for this method.
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InternalError, syntax.Identifier.GetLocation(), method.Name, ex.GetType().Name + ": " + ex.Message));
+            return new ParseResult(null, diagnostics.ToImmutable());
+        }
+    }
+
+    private static DifferentiableMethodSpec? ParseMethod(
+        GeneratorAttributeSyntaxContext context,
+        IMethodSymbol method,
+        MethodDeclarationSyntax syntax,
+        ImmutableArray<Diagnostic>.Builder diagnostics,
+        CancellationToken cancellationToken)
+    {
+        string methodName = method.Name;
+        if (!method.IsStatic)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MethodMustBeStatic, syntax.Identifier.GetLocation(), methodName));
+        }
+
+        if (method.IsGenericMethod)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.GenericMethodNotSupported, syntax.Identifier.GetLocation(), methodName));
+        }
+
+        if (syntax.Body is null && syntax.ExpressionBody is null)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MethodHasNoBody, syntax.Identifier.GetLocation(), methodName));
+        }
+
+        var containingTypes = new List<ContainingTypeSpec>();
+        for (SyntaxNode? node = syntax.Parent; node is not null; node = node.Parent)
+        {
+            if (node is TypeDeclarationSyntax type)
+            {
+                if (!type.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeMustBePartial, type.Identifier.GetLocation(), type.Identifier.Text, methodName));
+                }
+
+                string keyword = type switch
+                {
+                    RecordDeclarationSyntax r => r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                    _ => type.Keyword.Text,
+                };
+                containingTypes.Insert(0, new ContainingTypeSpec(keyword, type.Identifier.Text, type.TypeParameterList?.ToString() ?? string.Empty));
+            }
+        }
+
+        TypeRef returnType = TypeClassifier.Classify(method.ReturnType);
+        if (!returnType.IsRealScalar || method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedReturnType, syntax.ReturnType.GetLocation(), methodName, method.ReturnType.ToDisplayString()));
+        }
+
+        var parameters = new List<ParameterSpec>();
+        for (int i = 0; i < method.Parameters.Length; i++)
+        {
+            IParameterSymbol p = method.Parameters[i];
+            TypeRef type = TypeClassifier.Classify(p.Type);
+            Location location = i < syntax.ParameterList.Parameters.Count ? syntax.ParameterList.Parameters[i].GetLocation() : syntax.Identifier.GetLocation();
+            if (p.RefKind != RefKind.None && type.IsReal)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, location, p.Name, methodName, "ref, out and in parameters are not supported; pass it by value"));
+            }
+            else if (p.IsParams)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, location, p.Name, methodName, "params parameters are not supported"));
+            }
+
+            parameters.Add(new ParameterSpec(p.Name, type));
+        }
+
+        // Every name the user wrote anywhere in the method is reserved, so generated names never collide.
+        var reserved = new HashSet<string>(StringComparer.Ordinal) { methodName };
+        foreach (SyntaxToken token in syntax.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken))
+            {
+                reserved.Add(token.ValueText);
+            }
+        }
+
+        List<GradientSpec> gradients = ParseAttributes(context, method, parameters, diagnostics);
+        if (diagnostics.Count > 0)
+        {
+            return null;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var names = new NameTable(reserved);
+        var wrtNames = new HashSet<string>(gradients.SelectMany(g => g.Wrt).Select(i => parameters[i].Name));
+        var lowering = new BodyLowering(context.SemanticModel, method, names, wrtNames, diagnostics, cancellationToken);
+        Block? body = lowering.LowerMethodBody(syntax);
+        if (body is null || diagnostics.Count > 0)
+        {
+            return null;
+        }
+
+        string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
+        string hint = string.Join(".", new[] { ns }.Concat(containingTypes.Select(t => t.Name)).Append(methodName).Where(s => s.Length > 0))
+            .Replace('`', '_') + ".g.cs";
+        return new DifferentiableMethodSpec(
+            ns.Length == 0 ? null : ns,
+            containingTypes.ToEquatableArray(),
+            hint,
+            methodName,
+            AccessibilityText(method.DeclaredAccessibility),
+            returnType,
+            parameters.ToEquatableArray(),
+            gradients.ToEquatableArray(),
+            body,
+            reserved.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),
+            typeof(Parser).Assembly.GetName().Version?.ToString(3) ?? "1.0.0");
+    }
+
+    private static List<GradientSpec> ParseAttributes(
+        GeneratorAttributeSyntaxContext context,
+        IMethodSymbol method,
+        List<ParameterSpec> parameters,
+        ImmutableArray<Diagnostic>.Builder diagnostics)
+    {
+        var gradients = new List<GradientSpec>();
+        var usedNames = new HashSet<string>(StringComparer.Ordinal);
+        bool sawUnnamed = false;
+        foreach (AttributeData attribute in context.Attributes)
+        {
+            var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax;
+            Location attributeLocation = attributeSyntax?.GetLocation() ?? Location.None;
+            string? name = null;
+            Location nameLocation = attributeLocation;
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                if (named.Key == "Name" && named.Value.Value is string s && s.Length > 0)
+                {
+                    name = s;
+                    nameLocation = attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Name")?.GetLocation() ?? attributeLocation;
+                }
+            }
+
+            var wrtNames = new List<string>();
+            if (attribute.ConstructorArguments.Length == 1)
+            {
+                TypedConstant arg = attribute.ConstructorArguments[0];
+                if (arg.Kind == TypedConstantKind.Array && !arg.IsNull)
+                {
+                    wrtNames.AddRange(arg.Values.Select(v => v.Value as string ?? string.Empty));
+                }
+            }
+
+            var positional = attributeSyntax?.ArgumentList?.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+            var wrt = new List<int>();
+            bool failed = false;
+            for (int i = 0; i < wrtNames.Count; i++)
+            {
+                Location argLocation = positional is not null && i < positional.Count ? positional[i].GetLocation() : attributeLocation;
+                int index = parameters.FindIndex(p => p.Name == wrtNames[i]);
+                if (index < 0)
+                {
+                    string suggestion = Suggest(wrtNames[i], parameters.Select(p => p.Name));
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnknownWrtParameter, argLocation, method.Name, wrtNames[i], suggestion.Length > 0 ? "; did you mean '" + suggestion + "'?" : string.Empty));
+                    failed = true;
+                }
+                else if (!parameters[index].Type.IsReal)
+                {
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.WrtParameterNotDifferentiable, argLocation, wrtNames[i], method.Parameters[index].Type.ToDisplayString()));
+                    failed = true;
+                }
+                else if (!wrt.Contains(index))
+                {
+                    wrt.Add(index);
+                }
+            }
+
+            if (wrtNames.Count == 0)
+            {
+                wrt.AddRange(Enumerable.Range(0, parameters.Count).Where(i => parameters[i].Type.IsReal));
+                if (wrt.Count == 0)
+                {
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NoDifferentiableParameters, attributeLocation, method.Name));
+                    failed = true;
+                }
+            }
+
+            if (name is null)
+            {
+                if (sawUnnamed)
+                {
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NameRequiredOnAdditionalAttribute, attributeLocation, method.Name));
+                    continue;
+                }
+
+                sawUnnamed = true;
+            }
+
+            string gradientName = name ?? method.Name + "Gradient";
+            string pullbackName = PullbackName(method.Name, name);
+            if (!usedNames.Add(gradientName) || !usedNames.Add(pullbackName))
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.DuplicateGeneratedName, nameLocation, gradientName, " by another [Differentiable] attribute of '" + method.Name + "'"));
+                continue;
+            }
+
+            foreach (string generated in new[] { gradientName, pullbackName })
+            {
+                if (method.ContainingType is { } type && type.GetMembers(generated).Length > 0)
+                {
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.DuplicateGeneratedName, nameLocation, generated, " by a member of '" + type.Name + "'"));
+                    failed = true;
+                }
+            }
+
+            if (!failed)
+            {
+                gradients.Add(new GradientSpec(gradientName, pullbackName, wrt.ToEquatableArray()));
+            }
+        }
+
+        return gradients;
+    }
+
+    /// <summary>Pullback name for a gradient: <c>{Method}Pullback</c>, or the Name with a trailing "Gradient" replaced.</summary>
+    public static string PullbackName(string methodName, string? name)
+    {
+        if (name is null)
+        {
+            return methodName + "Pullback";
+        }
+
+        return name.EndsWith("Gradient", StringComparison.Ordinal) && name.Length > "Gradient".Length
+            ? name.Substring(0, name.Length - "Gradient".Length) + "Pullback"
+            : name + "Pullback";
+    }
+
+    private static string Suggest(string wrong, IEnumerable<string> candidates)
+    {
+        string best = string.Empty;
+        int bestDistance = int.MaxValue;
+        foreach (string candidate in candidates)
+        {
+            int d = Distance(wrong.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (d < bestDistance)
+            {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+
+        return bestDistance <= Math.Max(1, wrong.Length / 3) ? best : string.Empty;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var row = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            row[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int previous = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+
+        return row[b.Length];
+    }
+
+    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.Internal => "internal",
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "private",
+    };
+}

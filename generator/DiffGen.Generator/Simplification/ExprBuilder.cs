@@ -1,0 +1,108 @@
+using System;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Model;
+using DiffGen.Generator.Parsing;
+
+namespace DiffGen.Generator.Simplification;
+
+/// <summary>Smart constructors that fold the trivial cases (×1, −(−x), +0) so adjoint code reads like hand-written code.</summary>
+internal static class ExprBuilder
+{
+    public static Literal Lit(double value, TypeRef type) => LiteralFormatter.Real(value, type);
+
+    public static bool IsLiteral(Expr e, double value) =>
+        e is Literal l && LiteralFormatter.ValueOf(l) is double v && v == value;
+
+    public static Expr Neg(Expr e) => e switch
+    {
+        Unary { Op: UnaryOp.Negate } u => u.Operand,
+        Literal l when LiteralFormatter.ValueOf(l) is double v && !l.Text.Contains("Infinity") && !l.Text.Contains("NaN") => Lit(-v, l.Type),
+        _ => new Unary(e.Type, UnaryOp.Negate, e),
+    };
+
+    public static Expr Mul(Expr a, Expr b)
+    {
+        if (IsLiteral(a, 1))
+        {
+            return b;
+        }
+
+        if (IsLiteral(b, 1))
+        {
+            return a;
+        }
+
+        if (IsLiteral(a, -1))
+        {
+            return Neg(b);
+        }
+
+        if (IsLiteral(b, -1))
+        {
+            return Neg(a);
+        }
+
+        if (a is Unary { Op: UnaryOp.Negate } na)
+        {
+            return Neg(Mul(na.Operand, b));
+        }
+
+        if (b is Unary { Op: UnaryOp.Negate } nb)
+        {
+            return Neg(Mul(a, nb.Operand));
+        }
+
+        return new Binary(a.Type, BinaryOp.Multiply, a, b);
+    }
+
+    public static Expr Div(Expr a, Expr b)
+    {
+        if (IsLiteral(b, 1))
+        {
+            return a;
+        }
+
+        if (a is Unary { Op: UnaryOp.Negate } na)
+        {
+            return Neg(Div(na.Operand, b));
+        }
+
+        return new Binary(a.Type, BinaryOp.Divide, a, b);
+    }
+
+    public static Expr Add(Expr a, Expr b)
+    {
+        if (IsLiteral(a, 0))
+        {
+            return b;
+        }
+
+        if (IsLiteral(b, 0))
+        {
+            return a;
+        }
+
+        return b is Unary { Op: UnaryOp.Negate } nb ? new Binary(a.Type, BinaryOp.Subtract, a, nb.Operand) : new Binary(a.Type, BinaryOp.Add, a, b);
+    }
+
+    public static Expr Sub(Expr a, Expr b) => IsLiteral(b, 0) ? a : new Binary(a.Type, BinaryOp.Subtract, a, b);
+
+    public static Expr Call(MathFn fn, params Expr[] args) => new MathCall(args[0].Type, fn, args.ToEquatableArray());
+
+    public static Expr Compare(BinaryOp op, Expr a, Expr b) => new Binary(TypeRef.Bool, op, a, b);
+
+    public static Expr Choose(Expr condition, Expr whenTrue, Expr whenFalse) => new Conditional(whenTrue.Type, condition, whenTrue, whenFalse);
+
+    public static Expr ConvertTo(Expr e, TypeRef type) => e.Type == type ? e : e is Literal l && LiteralFormatter.ValueOf(l) is double v ? Lit(v, type) : new Model.Convert(type, e);
+
+    /// <summary>Atoms can be repeated without recomputation.</summary>
+    public static bool IsAtomic(Expr e) => e switch
+    {
+        Literal or Var or LengthOf or RawExpr => true,
+        Elem el => el.Index is Literal or Var,
+        Unary { Op: UnaryOp.Negate } u => IsAtomic(u.Operand),
+        _ => false,
+    };
+
+    public static string Describe(Exception ex) => ex.GetType().Name + ": " + ex.Message;
+}

@@ -1,0 +1,9 @@
+namespace DiffGen.Generator;
+
+/// <summary>Names of the incremental steps, asserted by the caching tests.</summary>
+public static class TrackingNames
+{
+    public const string Parsed = nameof(Parsed);
+    public const string MethodSpec = nameof(MethodSpec);
+    public const string Diagnostics = nameof(Diagnostics);
+}

@@ -1,0 +1,99 @@
+using System;
+using System.Buffers;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace DiffGen.CompilerServices;
+
+/// <summary>
+/// A typed LIFO tape for generated reverse-mode code: the forward sweep pushes values that are about to be
+/// overwritten, the reverse sweep pops them. Backed by <see cref="ArrayPool{T}"/>; <see cref="Dispose"/> returns it.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public struct Tape<T> : IDisposable
+    where T : unmanaged
+{
+    private T[]? _items;
+    private int _count;
+
+    /// <summary>Number of values on the tape.</summary>
+    public readonly int Count => _count;
+
+    /// <summary>Pushes one value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Push(T value)
+    {
+        T[]? items = _items;
+        if (items is null || _count == items.Length)
+        {
+            items = Grow(1);
+        }
+
+        items[_count++] = value;
+    }
+
+    /// <summary>Pops the value pushed last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public T Pop()
+    {
+        if (_count == 0)
+        {
+            ThrowEmpty();
+        }
+
+        return _items![--_count];
+    }
+
+    /// <summary>Pushes a copy of a whole vector.</summary>
+    public void PushRange(ReadOnlySpan<T> values)
+    {
+        if (_items is null || _count + values.Length > _items.Length)
+        {
+            Grow(values.Length);
+        }
+
+        values.CopyTo(_items.AsSpan(_count));
+        _count += values.Length;
+    }
+
+    /// <summary>Pops a vector pushed by <see cref="PushRange"/> back into <paramref name="destination"/>.</summary>
+    public void PopRange(Span<T> destination)
+    {
+        if (_count < destination.Length)
+        {
+            ThrowEmpty();
+        }
+
+        _count -= destination.Length;
+        _items.AsSpan(_count, destination.Length).CopyTo(destination);
+    }
+
+    /// <summary>Returns the buffer to the pool.</summary>
+    public void Dispose()
+    {
+        if (_items is not null)
+        {
+            ArrayPool<T>.Shared.Return(_items);
+            _items = null;
+        }
+
+        _count = 0;
+    }
+
+    private T[] Grow(int extra)
+    {
+        int size = Math.Max(Math.Max(256, _count + extra), (_items?.Length ?? 0) * 2);
+        T[] larger = ArrayPool<T>.Shared.Rent(size);
+        if (_items is not null)
+        {
+            _items.AsSpan(0, _count).CopyTo(larger);
+            ArrayPool<T>.Shared.Return(_items);
+        }
+
+        _items = larger;
+        return larger;
+    }
+
+    private static void ThrowEmpty() => throw new InvalidOperationException("The gradient tape is empty: the reverse sweep popped more than the forward sweep pushed.");
+}
