@@ -82,7 +82,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor CalleeNotDifferentiableForArgument = Error(
         DiagnosticIds.CalleeNotDifferentiableForArgument, Support,
         "Callee is not differentiated with respect to this argument",
-        "'{0}' has no pullback with respect to parameter '{1}', but the argument depends on a differentiated input; add it to the callee's [Differentiable] list");
+        "'{0}' has no pullback with respect to parameter '{1}', but in '{2}' the argument depends on a differentiated input; add it to the callee's [Differentiable] list");
 
     public static readonly DiagnosticDescriptor MethodHasNoBody = Error(
         DiagnosticIds.MethodHasNoBody, Usage,

@@ -70,7 +70,7 @@ internal sealed partial class ReverseModeBuilder
         if (variant is null)
         {
             int missing = Enumerable.Range(0, needs.Length).First(i => needs[i] && call.Variants.All(v => v.Slots[i] == AdjointSlot.None));
-            _failure = $"'{call.Method}' has no pullback with respect to its parameter {missing + 1}, but the argument depends on a differentiated input";
+            _failure = call.Method + "\n" + call.ParameterNames[missing];
             return output;
         }
 
@@ -131,7 +131,7 @@ internal sealed partial class ReverseModeBuilder
                             string buffer = _context.Temp("unused");
                             output.Add(new RawStmt($"{keyword}[] {buffer} = {Pool}<{keyword}>.Shared.Rent({vector.Name}.Length);"));
                             output.Add(new RawStmt($"global::System.Array.Clear({buffer}, 0, {vector.Name}.Length);"));
-                            args.Add(new RawExpr(type, $"{buffer}.AsSpan(0, {vector.Name}.Length)"));
+                            args.Add(new RawExpr(type, $"new global::System.Span<{keyword}>({buffer}, 0, {vector.Name}.Length)"));
                             after.Add(new RawStmt($"{Pool}<{keyword}>.Shared.Return({buffer});"));
                         }
 

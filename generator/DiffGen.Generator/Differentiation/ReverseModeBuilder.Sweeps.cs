@@ -377,7 +377,7 @@ internal sealed partial class ReverseModeBuilder
         return new List<Stmt>
         {
             new RawStmt($"{keyword}[] {buffer} = {Pool}<{keyword}>.Shared.Rent({length});"),
-            new RawStmt($"global::System.Span<{keyword}> {spanName} = {buffer}.AsSpan(0, {length});"),
+            new RawStmt($"global::System.Span<{keyword}> {spanName} = new global::System.Span<{keyword}>({buffer}, 0, {length});"),
             new RawStmt($"{spanName}.Clear();"),
         };
     }

@@ -37,7 +37,8 @@ internal static class GenerationStep
                 object built = ReverseModeBuilder.Build(spec, gradient);
                 if (built is DifferentiationFailure problem)
                 {
-                    failure = Diagnostic.Create(DiagnosticDescriptors.CalleeNotDifferentiableForArgument, Location.None, spec.MethodName, problem.Message);
+                    string[] parts = problem.Message.Split('\n');
+                    failure = Diagnostic.Create(DiagnosticDescriptors.CalleeNotDifferentiableForArgument, Location.None, parts[0], parts.Length > 1 ? parts[1] : "?", spec.MethodName);
                     return null;
                 }
 

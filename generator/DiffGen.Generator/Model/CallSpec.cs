@@ -24,5 +24,6 @@ internal sealed record CallSpec(
     TypeRef ReturnType,
     EquatableArray<Expr> Args,
     EquatableArray<TypeRef> ParameterTypes,
+    EquatableArray<string> ParameterNames,
     EquatableArray<CalleeVariant> Variants,
     bool PullbackTakesSeed);

@@ -55,7 +55,7 @@ internal static class CalleeResolver
 
         if (variants.Count > 0 && returnType.IsRealScalar)
         {
-            return new CallSpec(qualifiedName, returnType, EquatableArray<Expr>.Empty, parameterTypes, variants.ToEquatableArray(), PullbackTakesSeed: true);
+            return new CallSpec(qualifiedName, returnType, EquatableArray<Expr>.Empty, parameterTypes, callee.Parameters.Select(p => p.Name).ToEquatableArray(), variants.ToEquatableArray(), PullbackTakesSeed: true);
         }
 
         IMethodSymbol? pullback = FindRegisteredPullback(callee, caller);
@@ -70,7 +70,7 @@ internal static class CalleeResolver
             : t.Shape == Shape.Span ? AdjointSlot.OutputVector
             : AdjointSlot.InputVector).ToEquatableArray();
         string pullbackName = pullback.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + pullback.Name;
-        return new CallSpec(qualifiedName, returnType, EquatableArray<Expr>.Empty, parameterTypes,
+        return new CallSpec(qualifiedName, returnType, EquatableArray<Expr>.Empty, parameterTypes, callee.Parameters.Select(p => p.Name).ToEquatableArray(),
             new[] { new CalleeVariant(pullbackName, opSlots) }.ToEquatableArray(), PullbackTakesSeed: returnType.IsRealScalar);
     }
 
