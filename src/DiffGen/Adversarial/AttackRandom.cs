@@ -3,8 +3,9 @@ using System;
 namespace DiffGen.Adversarial;
 
 /// <summary>
-/// A small seeded generator (SplitMix64) for random starts: allocation-free, and the same sequence on every platform
-/// and runtime version (unlike <see cref="Random"/>, whose seeded algorithm is an implementation detail).
+/// A small seeded generator (SplitMix64) for random starts: allocation-free, and the same uniform bits on every platform
+/// and runtime version (unlike <see cref="Random"/>, whose seeded algorithm is an implementation detail). Gaussian samples
+/// go through <see cref="Math.Log(double)"/> and <see cref="Math.Cos"/>, which may differ in the last bit between platforms.
 /// </summary>
 internal struct AttackRandom
 {
