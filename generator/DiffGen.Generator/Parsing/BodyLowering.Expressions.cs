@@ -66,6 +66,11 @@ internal sealed partial class BodyLowering
                         return new LengthOf(vector.Name);
                     }
 
+                    if (IsDummy(instance))
+                    {
+                        return Dummy(type);
+                    }
+
                     break;
                 }
 
@@ -81,7 +86,10 @@ internal sealed partial class BodyLowering
 
     private static bool Scalar(TypeRef type) => type.IsScalar && type.Element is ElementKind.Int or ElementKind.Float or ElementKind.Double or ElementKind.Bool;
 
+    /// <summary>Stands in for an expression already reported, so one mistake gives one diagnostic.</summary>
     private static Expr Dummy(TypeRef type) => new Literal(type, "default");
+
+    private static bool IsDummy(Expr e) => e is Literal { Text: "default" };
 
     private Expr VariableFor(ISymbol symbol, IOperation operation)
     {
@@ -157,6 +165,18 @@ internal sealed partial class BodyLowering
     private Expr LowerConversion(IConversionOperation conversion, TypeRef type)
     {
         Expr operand = LowerExpr(conversion.Operand);
+
+        // Array → Span → ReadOnlySpan (an operator method in metadata): the same elements; C# converts where used.
+        if (type.IsVector && operand.Type.IsVector && type.Element == operand.Type.Element)
+        {
+            return operand;
+        }
+
+        if (IsDummy(operand))
+        {
+            return Dummy(type);
+        }
+
         if (conversion.OperatorMethod is not null)
         {
             ReportExpression(conversion, "user-defined conversion", string.Empty);
@@ -189,6 +209,11 @@ internal sealed partial class BodyLowering
     {
         Expr array = LowerExpr(instance);
         Expr index = LowerExpr(indexOperation);
+        if (IsDummy(array) || IsDummy(index))
+        {
+            return Dummy(type);
+        }
+
         if (array is not Var { Type.IsVector: true } vector || index.Type != TypeRef.Int)
         {
             ReportExpression(operation, "element access on " + array.Type, "; index arrays and spans held in a local or parameter with an int");
@@ -201,6 +226,11 @@ internal sealed partial class BodyLowering
     private Expr LowerTarget(IOperation target)
     {
         Expr lowered = LowerExpr(target);
+        if (IsDummy(lowered))
+        {
+            return lowered;
+        }
+
         string? written = lowered switch
         {
             Var v => v.Name,

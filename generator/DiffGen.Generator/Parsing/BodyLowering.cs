@@ -208,12 +208,14 @@ internal sealed partial class BodyLowering
             if (_nestingDepth > 0 || _inlining.Count > 0)
             {
                 ReportStatement(declarator, "vector declared inside a loop, branch or local function", "; declare it once at the top level of the method");
+                Claim(local, local.Name, type);
                 return;
             }
 
             init = LowerVectorInitializer(declarator, initializer, type);
             if (init is null)
             {
+                Claim(local, local.Name, type);
                 return;
             }
         }

@@ -1,0 +1,353 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using DiffGen.Generator.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace DiffGen.Generator.Tests;
+
+/// <summary>
+/// Each misuse is reported at its exact span, written as <c>{|DG0001:text|}</c> markup. Any diagnostic the test does not
+/// expect fails it; nothing is generated for a rejected method and the user's build has no other errors.
+/// </summary>
+public class DiagnosticTests
+{
+    private const string Usings = "using System;\nusing DiffGen;\n\n";
+
+    [Fact]
+    public void TypeNotPartial() => Verify("""
+        public static class {|DG0001:Losses|}
+        {
+            [Differentiable]
+            public static double F(double x) => x * x;
+        }
+        """);
+
+    [Fact]
+    public void EnclosingTypeNotPartial() => Verify("""
+        public class {|DG0001:Outer|}
+        {
+            public static partial class Inner
+            {
+                [Differentiable]
+                public static double F(double x) => x * x;
+            }
+        }
+        """);
+
+    [Fact]
+    public void MethodNotStatic() => Verify("""
+        public partial class Losses
+        {
+            [Differentiable]
+            public double {|DG0002:F|}(double x) => x * x;
+        }
+        """);
+
+    [Fact]
+    public void ReturnTypeNotFloatOrDouble() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static {|DG0003:int|} F(double x) => (int)x;
+        }
+        """);
+
+    [Fact]
+    public void UnknownWrtNameSuggestsTheClosest()
+    {
+        var diagnostics = Verify("""
+            public static partial class Losses
+            {
+                [Differentiable({|DG0004:"wieght"|})]
+                public static double F(double weight, double x) => weight * x;
+            }
+            """);
+        Assert.Contains("did you mean 'weight'", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void WrtParameterNotDifferentiable() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable(nameof(x), {|DG0005:nameof(label)|})]
+            public static double F(double x, int label) => x * label;
+        }
+        """);
+
+    [Fact]
+    public void DuplicateGeneratedNameBetweenAttributes() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable(nameof(x), Name = "G")]
+            [Differentiable(nameof(y), {|DG0006:Name = "G"|})]
+            public static double F(double x, double y) => x * y;
+        }
+        """);
+
+    [Fact]
+    public void DuplicateGeneratedNameWithExistingMember() => Verify("""
+        public static partial class Losses
+        {
+            [{|DG0006:Differentiable|}]
+            public static double F(double x) => x * x;
+
+            public static double FGradient(double x, ref double dx) => 0;
+        }
+        """);
+
+    [Fact]
+    public void SecondAttributeNeedsName() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable(nameof(x))]
+            [{|DG0013:Differentiable(nameof(y))|}]
+            public static double F(double x, double y) => x * y;
+        }
+        """);
+
+    [Fact]
+    public void UnsupportedStatementTry() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double x)
+            {
+                double r = x;
+                {|DG0007:try { r = x * x; } finally { }|}
+                return r;
+            }
+        }
+        """);
+
+    [Fact]
+    public void UnsupportedStatementDoWhile() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double x)
+            {
+                double r = x;
+                {|DG0007:do { r = r * 2; } while (r < 10);|}
+                return r;
+            }
+        }
+        """);
+
+    [Fact]
+    public void UnsupportedStatementGoto() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double x)
+            {
+                double r = x;
+                {|DG0007:goto done;|}
+                done:
+                return r;
+            }
+        }
+        """.Replace("done:\n        return r;", "done: return r;"), allowExtra: new[] { "DG0007" });
+
+    [Fact]
+    public void UnsupportedExpressionInstanceCall() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double x) => x * {|DG0008:x.ToString()|}.Length;
+        }
+        """);
+
+    [Fact]
+    public void UnsupportedExpressionLambda() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double x)
+            {
+                Func<double, double> {|DG0007:f = y => y * y|};
+                return x;
+            }
+        }
+        """);
+
+    [Fact]
+    public void CallWithoutDerivative() => Verify("""
+        public static class Helpers
+        {
+            public static double Scale(double v) => 2 * v;
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double x) => x * {|DG0009:Helpers.Scale(x)|} + Helpers.Scale(3.0);
+        }
+        """);
+
+    [Fact]
+    public void WriteToDifferentiatedInput() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double[] w)
+            {
+                {|DG0012:w[0]|} = 1;
+                return w[0] * w[1];
+            }
+        }
+        """);
+
+    [Fact]
+    public void Recursion() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double x) => x < 1 ? x : {|DG0014:F(x / 2)|};
+        }
+        """);
+
+    [Fact]
+    public void GenericMethod() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double {|DG0011:F|}<T>(double x) => x * x;
+        }
+        """);
+
+    [Fact]
+    public void RefParameter() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F({|DG0010:ref double x|}) => x * x;
+        }
+        """);
+
+    [Fact]
+    public void NoDifferentiableParameters() => Verify("""
+        public static partial class Losses
+        {
+            [{|DG0017:Differentiable|}]
+            public static double F(int n) => n * 2.0;
+        }
+        """);
+
+    [Fact]
+    public void NoBody() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static extern double {|DG0016:F|}(double x);
+        }
+        """, allowCompilerErrors: true);
+
+    [Fact]
+    public void VectorDeclaredInLoop() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double x)
+            {
+                double s = 0;
+                for (int i = 0; i < 3; i++)
+                {
+                    double[] {|DG0007:t = new double[2]|};
+                    t[0] = x;
+                    s += t[0];
+                }
+
+                return s;
+            }
+        }
+        """);
+
+    [Fact]
+    public void CalleeNotDifferentiatedWithRespectToActiveArgument()
+    {
+        TestCompiler.Result result = TestCompiler.Run(Usings + """
+            public static partial class Losses
+            {
+                [Differentiable(nameof(w))]
+                public static double Dot(ReadOnlySpan<double> w, ReadOnlySpan<double> x) => w[0] * x[0];
+
+                [Differentiable]
+                public static double F(double[] w, double[] x) => Dot(w, x);
+            }
+            """);
+        Diagnostic diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal(DiagnosticIds.CalleeNotDifferentiableForArgument, diagnostic.Id);
+        Assert.Contains("'x'", diagnostic.GetMessage());
+        Assert.DoesNotContain(result.Sources, s => s.HintName.Contains(".F."));
+        Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void EveryDescriptorHasAHelpLinkAndACatalogId()
+    {
+        var ids = typeof(DiagnosticIds).GetFields().Select(f => (string)f.GetValue(null)!).ToList();
+        var descriptors = typeof(DiagnosticDescriptors).GetFields().Select(f => (DiagnosticDescriptor)f.GetValue(null)!).ToList();
+        Assert.Equal(ids.OrderBy(i => i), descriptors.Select(d => d.Id).OrderBy(i => i));
+        Assert.All(descriptors, d => Assert.EndsWith("docs/diagnostics/" + d.Id + ".md", d.HelpLinkUri));
+    }
+
+    private static IReadOnlyList<Diagnostic> Verify(string markup, string[]? allowExtra = null, bool allowCompilerErrors = false)
+    {
+        (string source, List<(string Id, TextSpan Span)> expected) = Parse(Usings + markup);
+        TestCompiler.Result result = TestCompiler.Run(source);
+        var actual = result.GeneratorDiagnostics.Select(d => (d.Id, d.Location.SourceSpan)).OrderBy(d => d.SourceSpan.Start).ToList();
+        foreach ((string id, TextSpan span) in expected)
+        {
+            Assert.True(actual.Contains((id, span)), $"Expected {id} at {span} ('{source.Substring(span.Start, span.Length)}'); got: {Describe(result.GeneratorDiagnostics, source)}");
+        }
+
+        foreach ((string id, TextSpan span) in actual)
+        {
+            bool wasExpected = expected.Contains((id, span)) || (allowExtra?.Contains(id) ?? false);
+            Assert.True(wasExpected, $"Unexpected {id} at {span}: {Describe(result.GeneratorDiagnostics, source)}");
+        }
+
+        // Nothing is generated for a rejected method, and the user's build has no errors from us.
+        Assert.Empty(result.Sources);
+        if (!allowCompilerErrors)
+        {
+            Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        }
+
+        return result.GeneratorDiagnostics;
+    }
+
+    private static string Describe(IEnumerable<Diagnostic> diagnostics, string source) =>
+        string.Join("; ", diagnostics.Select(d => $"{d.Id} at {d.Location.SourceSpan} '{source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length)}': {d.GetMessage()}"));
+
+    private static (string Source, List<(string Id, TextSpan Span)> Expected) Parse(string markup)
+    {
+        var builder = new StringBuilder();
+        var expected = new List<(string, TextSpan)>();
+        var open = new Stack<(string Id, int Start)>();
+        for (int i = 0; i < markup.Length; i++)
+        {
+            if (markup[i] == '{' && i + 1 < markup.Length && markup[i + 1] == '|')
+            {
+                int colon = markup.IndexOf(':', i);
+                open.Push((markup.Substring(i + 2, colon - i - 2), builder.Length));
+                i = colon;
+            }
+            else if (markup[i] == '|' && i + 1 < markup.Length && markup[i + 1] == '}' && open.Count > 0)
+            {
+                (string id, int start) = open.Pop();
+                expected.Add((id, TextSpan.FromBounds(start, builder.Length)));
+                i++;
+            }
+            else
+            {
+                builder.Append(markup[i]);
+            }
+        }
+
+        return (builder.ToString(), expected);
+    }
+}

@@ -1,0 +1,263 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace DiffGen.Generator.Tests;
+
+/// <summary>
+/// Expected-output tests: the generated file for each representative function must equal the checked-in
+/// Baselines/{Test}/{Hint}. Set DIFFGEN_UPDATE_BASELINES=1 to rewrite them after an intended change (then review the diff).
+/// Every snapshot also compiles with zero errors and zero warnings.
+/// </summary>
+public class SnapshotTests
+{
+    private const string Usings = "using System;\nusing DiffGen;\n\nnamespace Demo;\n\n";
+
+    [Fact]
+    public void Rosenbrock() => Verify(nameof(Rosenbrock), """
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double Rosenbrock(double x, double y)
+                => (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
+        }
+        """);
+
+    [Fact]
+    public void LogisticWithInputGradient() => Verify(nameof(LogisticWithInputGradient), """
+        public static partial class Losses
+        {
+            [Differentiable(nameof(w), nameof(b))]
+            [Differentiable(nameof(x), Name = "LogisticInputGradient")]
+            public static float Logistic(ReadOnlySpan<float> w, float b, ReadOnlySpan<float> x, float y)
+            {
+                float z = b;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    z += w[i] * x[i];
+                }
+
+                float p = 1 / (1 + MathF.Exp(-z));
+                return -(y * MathF.Log(p) + (1 - y) * MathF.Log(1 - p));
+            }
+        }
+        """);
+
+    [Fact]
+    public void DotProductAccumulates() => Verify(nameof(DotProductAccumulates), """
+        public static partial class Linear
+        {
+            [Differentiable]
+            public static double Dot(double[] w, ReadOnlySpan<double> x)
+            {
+                double s = 0;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    s += w[i] * x[i];
+                }
+
+                return s;
+            }
+        }
+        """);
+
+    [Fact]
+    public void HornerTapesOverwrittenAccumulator() => Verify(nameof(HornerTapesOverwrittenAccumulator), """
+        public static partial class Poly
+        {
+            [Differentiable]
+            public static double Horner(ReadOnlySpan<double> c, double x)
+            {
+                double acc = 0;
+                for (int i = c.Length - 1; i >= 0; i--)
+                {
+                    acc = acc * x + c[i];
+                }
+
+                return acc;
+            }
+        }
+        """);
+
+    [Fact]
+    public void IfElseRecordsDecision() => Verify(nameof(IfElseRecordsDecision), """
+        public static partial class Pieces
+        {
+            [Differentiable]
+            public static double Piecewise(double x)
+            {
+                double r;
+                if (x > 0)
+                {
+                    r = x * x;
+                }
+                else
+                {
+                    r = Math.Sin(x);
+                }
+
+                return r + 1;
+            }
+        }
+        """);
+
+    [Fact]
+    public void WhileLoopWithTripCount() => Verify(nameof(WhileLoopWithTripCount), """
+        public static partial class Iteration
+        {
+            [Differentiable]
+            public static double Grow(double x)
+            {
+                int k = 0;
+                double s = x;
+                while (s < 10 && k < 20)
+                {
+                    s = s * 1.5 + 0.1 * Math.Sin(s);
+                    k++;
+                }
+
+                return s;
+            }
+        }
+        """);
+
+    [Fact]
+    public void BreakContinueAndEarlyReturn() => Verify(nameof(BreakContinueAndEarlyReturn), """
+        public static partial class Control
+        {
+            [Differentiable]
+            public static double Scan(ReadOnlySpan<double> v, double x)
+            {
+                if (x > 5)
+                {
+                    return x;
+                }
+
+                double s = x;
+                for (int i = 0; i < v.Length; i++)
+                {
+                    if (v[i] < 0)
+                    {
+                        continue;
+                    }
+
+                    s = s * v[i];
+                    if (s > 100)
+                    {
+                        break;
+                    }
+                }
+
+                return s;
+            }
+        }
+        """);
+
+    [Fact]
+    public void CallsOtherDifferentiableMethod() => Verify(nameof(CallsOtherDifferentiableMethod), """
+        public static partial class Composite
+        {
+            [Differentiable]
+            public static double Square(double a) => a * a;
+
+            [Differentiable]
+            public static double Outer(double x, double y) => Square(x * y) + 3 * Square(Math.Sin(x));
+        }
+        """);
+
+    [Fact]
+    public void LocalFunctionInlined() => Verify(nameof(LocalFunctionInlined), """
+        public static partial class Local
+        {
+            [Differentiable]
+            public static double WithLocal(double x, double y)
+            {
+                double Cube(double a) => a * a * a;
+                return Cube(x) - Cube(y) * x;
+            }
+        }
+        """);
+
+    [Fact]
+    public void LocalArrayWithPooledAdjoint() => Verify(nameof(LocalArrayWithPooledAdjoint), """
+        public static partial class Arrays
+        {
+            [Differentiable]
+            public static double Neighbours(ReadOnlySpan<double> v)
+            {
+                double[] t = new double[v.Length];
+                for (int i = 0; i < v.Length; i++)
+                {
+                    t[i] = Math.Tanh(v[i]);
+                }
+
+                double s = 0;
+                for (int i = 0; i + 1 < v.Length; i++)
+                {
+                    s += t[i] * t[i + 1];
+                }
+
+                return s;
+            }
+        }
+        """);
+
+    [Fact]
+    public void NestedGenericTypeAndWrtSubset() => Verify(nameof(NestedGenericTypeAndWrtSubset), """
+        public partial class Outer<T>
+        {
+            internal static partial class Inner
+            {
+                [Differentiable(nameof(a))]
+                internal static double Scaled(double a, double b, int n, bool flip) => flip ? -a * b * n : Math.Exp(a) / (1 + b * b);
+            }
+        }
+        """);
+
+    [Fact]
+    public void FloatMathAndConditional() => Verify(nameof(FloatMathAndConditional), """
+        public static partial class Activations
+        {
+            [Differentiable]
+            public static float Mix(float x, float y) => x > y ? MathF.Tanh(x) * y : MathF.Sqrt(1 + y * y) + Math.Abs(x) + Math.Max(x, 0.5f);
+        }
+        """);
+
+    private static void Verify(string test, string code, [CallerFilePath] string thisFile = "")
+    {
+        TestCompiler.Result result = TestCompiler.Run(Usings + code);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(result.CompilerErrorsAndWarnings);
+        Assert.NotEmpty(result.Sources);
+
+        string directory = Path.Combine(Path.GetDirectoryName(thisFile)!, "Baselines", test);
+        bool update = Environment.GetEnvironmentVariable("DIFFGEN_UPDATE_BASELINES") == "1";
+        foreach ((string hint, string text) in result.Sources)
+        {
+            string actual = Scrub(text);
+            string path = Path.Combine(directory, hint);
+            if (update)
+            {
+                Directory.CreateDirectory(directory);
+                File.WriteAllText(path, actual);
+                continue;
+            }
+
+            Assert.True(File.Exists(path), $"Missing baseline {path}; run with DIFFGEN_UPDATE_BASELINES=1 and review it.");
+            string expected = File.ReadAllText(path).ReplaceLineEndings("\n");
+            Assert.Equal(expected, actual);
+        }
+
+        if (!update)
+        {
+            string[] baselineFiles = Directory.GetFiles(directory).Select(Path.GetFileName).ToArray()!;
+            Assert.Equal(baselineFiles.OrderBy(f => f), result.Sources.Select(s => s.HintName).OrderBy(f => f));
+        }
+    }
+
+    private static string Scrub(string text) =>
+        Regex.Replace(text.ReplaceLineEndings("\n"), "GeneratedCode\\(\"DiffGen\", \"[^\"]+\"\\)", "GeneratedCode(\"DiffGen\", \"VERSION\")").TrimStart('\uFEFF');
+}
