@@ -33,13 +33,28 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             }
         });
 
-        // 3. Project the equatable model: unrelated edits stop here.
+        // 3. Check custom derivatives ([DerivativeOf]) against the pullback convention.
+        IncrementalValuesProvider<ImmutableArray<Diagnostic>> derivativeChecks = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypeNames.DerivativeOfAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (ctx, ct) => DerivativeOfValidator.Validate(ctx, ct))
+            .WithTrackingName(TrackingNames.DerivativeChecks);
+        context.RegisterSourceOutput(derivativeChecks, static (spc, list) =>
+        {
+            foreach (Diagnostic diagnostic in list)
+            {
+                spc.ReportDiagnostic(diagnostic);
+            }
+        });
+
+        // 4. Project the equatable model: unrelated edits stop here.
         IncrementalValuesProvider<Model.DifferentiableMethodSpec> specs = parsed
             .Select(static (result, _) => result.Spec!)
             .Where(static spec => spec is not null)
             .WithTrackingName(TrackingNames.MethodSpec);
 
-        // 4. Differentiate (reverse mode) and emit C#.
+        // 5. Differentiate (reverse mode) and emit C#.
         context.RegisterSourceOutput(specs, static (spc, spec) => GenerationStep.Execute(spc, spec));
     }
 }

@@ -6,4 +6,5 @@ public static class TrackingNames
     public const string Parsed = nameof(Parsed);
     public const string MethodSpec = nameof(MethodSpec);
     public const string Diagnostics = nameof(Diagnostics);
+    public const string DerivativeChecks = nameof(DerivativeChecks);
 }

@@ -351,3 +351,70 @@ public class DiagnosticTests
         return (builder.ToString(), expected);
     }
 }
+
+public class DerivativeOfDiagnosticTests
+{
+    [Fact]
+    public void WrongPullbackSignatureIsReportedAtThePullback()
+    {
+        TestCompiler.Result result = TestCompiler.Run("""
+            using System;
+            using DiffGen;
+
+            public static class M
+            {
+                public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+                [DerivativeOf(typeof(M), nameof(Softplus))]
+                public static void SoftplusPullback(double x, ref double dx) => dx += 1;
+            }
+            """);
+        Diagnostic diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal(Diagnostics.DiagnosticIds.DerivativeSignatureMismatch, diagnostic.Id);
+        Assert.Equal("SoftplusPullback", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        Assert.Contains("static void SoftplusPullback(double x, double seed, ref double dx)", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void MissingTargetIsReportedAtTheAttribute()
+    {
+        TestCompiler.Result result = TestCompiler.Run("""
+            using DiffGen;
+
+            public static class M
+            {
+                [DerivativeOf(typeof(M), "Nope")]
+                public static void P(double x, double seed, ref double dx) => dx += seed;
+            }
+            """);
+        Diagnostic diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal(Diagnostics.DiagnosticIds.DerivativeTargetNotFound, diagnostic.Id);
+        Assert.StartsWith("DerivativeOf(", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+    }
+
+    [Fact]
+    public void CallToPrimalWithMismatchedPullbackHasNoDerivative()
+    {
+        TestCompiler.Result result = TestCompiler.Run("""
+            using System;
+            using DiffGen;
+
+            public static class M
+            {
+                public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
+
+                [DerivativeOf(typeof(M), nameof(Softplus))]
+                public static void SoftplusPullback(double x, ref double dx) => dx += 1;
+            }
+
+            public static partial class L
+            {
+                [Differentiable]
+                public static double F(double x) => M.Softplus(x);
+            }
+            """);
+        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == Diagnostics.DiagnosticIds.CallWithoutDerivative);
+        Assert.Contains(result.GeneratorDiagnostics, d => d.Id == Diagnostics.DiagnosticIds.DerivativeSignatureMismatch);
+        Assert.Empty(result.Sources);
+    }
+}

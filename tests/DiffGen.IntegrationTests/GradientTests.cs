@@ -343,3 +343,20 @@ public class GradientTests
         Assert.Contains("length", ex.Message);
     }
 }
+
+public class CustomDerivativeTests
+{
+    [Fact]
+    public void ScalarCustomPullback() =>
+        GradientCheck.Check(x => Functions.UsesCustomScalar(x[0], x[1]), (x, g) => Functions.UsesCustomScalarGradient(x[0], x[1], ref g[0], ref g[1]), 2);
+
+    [Fact]
+    public void VectorCustomPullbackWithScratchOutput()
+    {
+        double[] scratch = new double[4];
+        GradientCheck.Check(
+            x => Functions.UsesCustomVector(x.AsSpan(0, 4), x[4], scratch),
+            (x, g) => Functions.UsesCustomVectorGradient(x.AsSpan(0, 4), x[4], scratch, g.AsSpan(0, 4), ref g[4]),
+            5);
+    }
+}

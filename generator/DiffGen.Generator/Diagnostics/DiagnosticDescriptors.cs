@@ -94,6 +94,16 @@ public static class DiagnosticDescriptors
         "Nothing to differentiate",
         "Method '{0}' has no float or double parameter to differentiate with respect to");
 
+    public static readonly DiagnosticDescriptor DerivativeSignatureMismatch = Error(
+        DiagnosticIds.DerivativeSignatureMismatch, Usage,
+        "Custom derivative has the wrong signature",
+        "'{0}' is registered as the pullback of '{1}' but does not follow the pullback convention; expected {2}");
+
+    public static readonly DiagnosticDescriptor DerivativeTargetNotFound = Error(
+        DiagnosticIds.DerivativeTargetNotFound, Usage,
+        "Custom derivative target not found",
+        "[DerivativeOf] names '{0}.{1}', which does not exist");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         DiagnosticIds.InternalError, Support,
         "DiffGen internal error",

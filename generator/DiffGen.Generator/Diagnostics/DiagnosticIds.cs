@@ -20,5 +20,7 @@ public static class DiagnosticIds
     public const string CalleeNotDifferentiableForArgument = "DG0015";
     public const string MethodHasNoBody = "DG0016";
     public const string NoDifferentiableParameters = "DG0017";
+    public const string DerivativeSignatureMismatch = "DG0018";
+    public const string DerivativeTargetNotFound = "DG0019";
     public const string InternalError = "DG9999";
 }

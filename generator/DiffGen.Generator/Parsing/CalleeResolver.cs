@@ -74,7 +74,10 @@ internal static class CalleeResolver
             new[] { new CalleeVariant(pullbackName, opSlots) }.ToEquatableArray(), PullbackTakesSeed: returnType.IsRealScalar);
     }
 
-    /// <summary>Looks for <c>[DerivativeOf(typeof(T), nameof(T.M))]</c> next to the callee and next to the caller.</summary>
+    /// <summary>
+    /// Looks for <c>[DerivativeOf(typeof(T), nameof(T.M))]</c> next to the callee (also in referenced assemblies), next
+    /// to the caller, then anywhere in the caller's own assembly.
+    /// </summary>
     private static IMethodSymbol? FindRegisteredPullback(IMethodSymbol callee, IMethodSymbol caller)
     {
         var searched = new List<INamedTypeSymbol> { callee.ContainingType };
@@ -85,24 +88,99 @@ internal static class CalleeResolver
 
         foreach (INamedTypeSymbol type in searched)
         {
-            foreach (IMethodSymbol candidate in type.GetMembers().OfType<IMethodSymbol>())
+            if (FindIn(type, callee) is { } found)
             {
-                foreach (AttributeData attribute in candidate.GetAttributes())
-                {
-                    if (attribute.AttributeClass?.ToDisplayString() == KnownTypeNames.DerivativeOfAttribute
-                        && attribute.ConstructorArguments.Length == 2
-                        && attribute.ConstructorArguments[0].Value is INamedTypeSymbol target
-                        && SymbolEqualityComparer.Default.Equals(target, callee.ContainingType)
-                        && attribute.ConstructorArguments[1].Value as string == callee.Name
-                        && MatchesConvention(candidate, callee))
-                    {
-                        return candidate;
-                    }
-                }
+                return found;
+            }
+        }
+
+        foreach (INamedTypeSymbol type in AllTypes(caller.ContainingAssembly.GlobalNamespace))
+        {
+            if (!searched.Contains(type, SymbolEqualityComparer.Default) && FindIn(type, callee) is { } found)
+            {
+                return found;
             }
         }
 
         return null;
+    }
+
+    private static IMethodSymbol? FindIn(INamedTypeSymbol type, IMethodSymbol callee)
+    {
+        foreach (IMethodSymbol candidate in type.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (TargetOf(candidate) is { } target
+                && SymbolEqualityComparer.Default.Equals(target.Type, callee.ContainingType)
+                && target.Name == callee.Name
+                && MatchesConvention(candidate, callee))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The (type, method name) a [DerivativeOf] method registers itself for, or null.</summary>
+    internal static (INamedTypeSymbol Type, string Name)? TargetOf(IMethodSymbol method)
+    {
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == KnownTypeNames.DerivativeOfAttribute
+                && attribute.ConstructorArguments.Length == 2
+                && attribute.ConstructorArguments[0].Value is INamedTypeSymbol target
+                && attribute.ConstructorArguments[1].Value is string name)
+            {
+                return (target, name);
+            }
+        }
+
+        return null;
+    }
+
+    internal static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceSymbol root)
+    {
+        var pending = new Stack<INamespaceOrTypeSymbol>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            INamespaceOrTypeSymbol current = pending.Pop();
+            foreach (ISymbol member in current.GetMembers())
+            {
+                if (member is INamespaceSymbol ns)
+                {
+                    pending.Push(ns);
+                }
+                else if (member is INamedTypeSymbol type)
+                {
+                    yield return type;
+                    pending.Push(type);
+                }
+            }
+        }
+    }
+
+    /// <summary>The pullback signature the convention expects for <paramref name="primal"/>, for messages and code fixes.</summary>
+    internal static string ExpectedSignature(IMethodSymbol primal)
+    {
+        var parts = primal.Parameters.Select(p => p.Type.ToDisplayString() + " " + p.Name).ToList();
+        TypeRef returnType = TypeClassifier.Classify(primal.ReturnType);
+        if (returnType.IsRealScalar)
+        {
+            parts.Add(primal.ReturnType.ToDisplayString() + " seed");
+        }
+
+        foreach (IParameterSymbol p in primal.Parameters)
+        {
+            TypeRef t = TypeClassifier.Classify(p.Type);
+            if (t.IsReal)
+            {
+                string type = t.IsScalar ? "ref " + t.ElementKeyword : (t.Shape == Shape.Span ? "ReadOnlySpan<" : "Span<") + t.ElementKeyword + (t.IsScalar ? string.Empty : ">");
+                parts.Add(type + " d" + p.Name);
+            }
+        }
+
+        return "static void " + primal.Name + "Pullback(" + string.Join(", ", parts) + ")";
     }
 
     /// <summary>Pullback = primal parameters, then the seed (real result), then one adjoint per real parameter.</summary>

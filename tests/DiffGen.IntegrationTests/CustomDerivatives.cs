@@ -1,0 +1,56 @@
+using System;
+using DiffGen;
+
+namespace DiffGen.IntegrationTests;
+
+/// <summary>A user's own primitive with a hand-written pullback, registered with [DerivativeOf].</summary>
+public static class UserMath
+{
+    /// <summary>log(1 + eˣ), computed stably.</summary>
+    public static double Softplus(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));
+
+    /// <summary>Scales a vector into an output vector: y = a·x.</summary>
+    public static void Scale(ReadOnlySpan<double> x, double a, Span<double> y)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = a * x[i];
+        }
+    }
+}
+
+/// <summary>Pullbacks registered away from both the primal and the caller: found anywhere in the assembly.</summary>
+public static class UserMathDerivatives
+{
+    [DerivativeOf(typeof(UserMath), nameof(UserMath.Softplus))]
+    public static void SoftplusPullback(double x, double seed, ref double dx) => dx += seed / (1 + Math.Exp(-x));
+
+    [DerivativeOf(typeof(UserMath), nameof(UserMath.Scale))]
+    public static void ScalePullback(ReadOnlySpan<double> x, double a, Span<double> y, Span<double> dx, ref double da, ReadOnlySpan<double> dy)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dx[i] += a * dy[i];
+            da += x[i] * dy[i];
+        }
+    }
+}
+
+public static partial class Functions
+{
+    [Differentiable]
+    public static double UsesCustomScalar(double x, double y) => UserMath.Softplus(x * y) + UserMath.Softplus(-x);
+
+    [Differentiable(nameof(v), nameof(a))]
+    public static double UsesCustomVector(ReadOnlySpan<double> v, double a, Span<double> scratch)
+    {
+        UserMath.Scale(v, a, scratch);
+        double s = 0;
+        for (int i = 0; i < scratch.Length; i++)
+        {
+            s += Math.Sin(scratch[i]);
+        }
+
+        return s;
+    }
+}
