@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using DiffGen.Generator.Differentiation;
 using DiffGen.Generator.Emission;
 using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Parsing;
@@ -54,7 +55,12 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .Where(static spec => spec is not null)
             .WithTrackingName(TrackingNames.MethodSpec);
 
-        // 5. Differentiate (reverse mode) and emit C#.
-        context.RegisterSourceOutput(specs, static (spc, spec) => GenerationStep.Execute(spc, spec));
+        // 5. Compilation-wide facts, as a small equatable record (never the Compilation itself).
+        IncrementalValueProvider<GenerationOptions> options = context.CompilationProvider
+            .Select(static (compilation, _) => GenerationOptions.From(compilation))
+            .WithTrackingName(TrackingNames.Options);
+
+        // 6. Differentiate (reverse mode) and emit C#.
+        context.RegisterSourceOutput(specs.Combine(options), static (spc, pair) => GenerationStep.Execute(spc, pair.Left, pair.Right));
     }
 }

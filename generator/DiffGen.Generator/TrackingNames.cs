@@ -7,4 +7,5 @@ public static class TrackingNames
     public const string MethodSpec = nameof(MethodSpec);
     public const string Diagnostics = nameof(Diagnostics);
     public const string DerivativeChecks = nameof(DerivativeChecks);
+    public const string Options = nameof(Options);
 }

@@ -18,6 +18,7 @@ internal static class TestCompiler
         string trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
         var paths = trusted.Split(Path.PathSeparator).Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll").ToList();
         paths.Add(typeof(DifferentiableAttribute).Assembly.Location);
+        paths.Add(typeof(System.Numerics.Tensors.TensorPrimitives).Assembly.Location);
         return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     });
 

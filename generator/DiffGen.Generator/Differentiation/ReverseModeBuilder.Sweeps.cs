@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using DiffGen.Generator.Emission;
 using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Model;
 using DiffGen.Generator.Parsing;
@@ -266,6 +267,12 @@ internal sealed partial class ReverseModeBuilder
             forward.Add(new Invoke(tape + ".Push", new Expr[] { startVar }.ToEquatableArrayOf()));
             reverse.Add(new Assign(startVar, new RawExpr(TypeRef.Int, tape + ".Pop()")));
             reverse.Add(new Assign(countVar, new RawExpr(TypeRef.Int, tape + ".Pop()")));
+        }
+
+        if (_options.UseTensorPrimitives && VectorLowering.TryLower(bodyReverse, loop.Counter!, startVar, countVar) is { } vectorised)
+        {
+            reverse.AddRange(vectorised);
+            return (forward, reverse);
         }
 
         string k = _names.Unique("iteration");

@@ -16,6 +16,7 @@ namespace DiffGen.Generator.Differentiation;
 internal sealed partial class ReverseModeBuilder
 {
     private readonly DifferentiableMethodSpec _spec;
+    private readonly GenerationOptions _options;
     private readonly GradientSpec _gradient;
     private readonly Block _body;
     private readonly string _result;
@@ -41,9 +42,10 @@ internal sealed partial class ReverseModeBuilder
     private Dictionary<ElementKind, string> _tapes = null!;
     private string? _failure;
 
-    private ReverseModeBuilder(DifferentiableMethodSpec spec, GradientSpec gradient)
+    private ReverseModeBuilder(DifferentiableMethodSpec spec, GradientSpec gradient, GenerationOptions options)
     {
         _spec = spec;
+        _options = options;
         _gradient = gradient;
         var names = new NameTable(spec.ReservedNames);
         (_body, _result) = ControlFlowNormalizer.Normalize(spec.Body, spec.ReturnType, names);
@@ -61,9 +63,9 @@ internal sealed partial class ReverseModeBuilder
         _active = new HashSet<string>(varied.Where(n => useful.Contains(n) && _types.TryGetValue(n, out TypeRef? t) && t.IsReal));
     }
 
-    public static object Build(DifferentiableMethodSpec spec, GradientSpec gradient)
+    public static object Build(DifferentiableMethodSpec spec, GradientSpec gradient, GenerationOptions options)
     {
-        var builder = new ReverseModeBuilder(spec, gradient);
+        var builder = new ReverseModeBuilder(spec, gradient, options);
         return builder.Run();
     }
 

@@ -11,9 +11,9 @@ namespace DiffGen.Generator.Emission;
 /// <summary>Differentiates a parsed method and adds the source; failures become diagnostics, never exceptions.</summary>
 internal static class GenerationStep
 {
-    public static void Execute(SourceProductionContext context, DifferentiableMethodSpec spec)
+    public static void Execute(SourceProductionContext context, DifferentiableMethodSpec spec, GenerationOptions options)
     {
-        string? text = TryGenerate(spec, out Diagnostic? failure);
+        string? text = TryGenerate(spec, options, out Diagnostic? failure);
         if (failure is not null)
         {
             context.ReportDiagnostic(failure);
@@ -26,7 +26,7 @@ internal static class GenerationStep
     }
 
     /// <summary>The generated file, or null with a diagnostic. Shared by the generator and the tests.</summary>
-    public static string? TryGenerate(DifferentiableMethodSpec spec, out Diagnostic? failure)
+    public static string? TryGenerate(DifferentiableMethodSpec spec, GenerationOptions options, out Diagnostic? failure)
     {
         failure = null;
         try
@@ -34,7 +34,7 @@ internal static class GenerationStep
             var pullbacks = new List<GeneratedPullback>();
             foreach (GradientSpec gradient in spec.Gradients)
             {
-                object built = ReverseModeBuilder.Build(spec, gradient);
+                object built = ReverseModeBuilder.Build(spec, gradient, options);
                 if (built is DifferentiationFailure problem)
                 {
                     string[] parts = problem.Message.Split('\n');

@@ -33,12 +33,8 @@ partial class Linear
         double ds = 0.0;
         double dresult = seed;
         ds += dresult;
-        for (int iteration = trips - 1; iteration >= 0; iteration--)
-        {
-            int i = start + iteration;
-            dw[i] += ds * x[i];
-            dx[i] += w[i] * ds;
-        }
+        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(start, trips), ds, dw.Slice(start, trips), dw.Slice(start, trips));
+        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)w).Slice(start, trips), ds, dx.Slice(start, trips), dx.Slice(start, trips));
         return result;
     }
 }
