@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics;
 
 namespace DiffGen.Optimization;
@@ -79,6 +80,9 @@ public sealed class Adam<T> : Optimizer<T>
     /// <param name="index">The parameter's <see cref="Parameter{T}.Index"/>.</param>
     /// <returns>The buffer v.</returns>
     public ReadOnlySpan<T> SecondMoment(int index) => _kernel.SecondMoments[index];
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<(string Name, T[] Values)> StateBuffers() => _kernel.StateBuffers();
 
     /// <inheritdoc/>
     protected override void StepCore(long step) =>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -33,6 +34,24 @@ internal sealed class AdamKernel<T>
     public T[][] SecondMoments { get; }
 
     public T[][]? MaxSecondMoments { get; }
+
+    /// <summary>The moment buffers with PyTorch's state names, per parameter.</summary>
+    public IReadOnlyList<(string Name, T[] Values)> StateBuffers()
+    {
+        var buffers = new List<(string, T[])>();
+        for (int k = 0; k < Parameters.Length; k++)
+        {
+            string name = Parameters[k].Name;
+            buffers.Add(("exp_avg/" + name, FirstMoments[k]));
+            buffers.Add(("exp_avg_sq/" + name, SecondMoments[k]));
+            if (MaxSecondMoments is not null)
+            {
+                buffers.Add(("max_exp_avg_sq/" + name, MaxSecondMoments[k]));
+            }
+        }
+
+        return buffers;
+    }
 
     /// <summary>One step of torch.optim.Adam (<paramref name="decoupledDecay"/> false) or AdamW (true).</summary>
     public void Step(long step, double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool decoupledDecay, bool maximize)

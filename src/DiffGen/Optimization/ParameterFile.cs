@@ -9,16 +9,23 @@ using System.Text;
 
 namespace DiffGen.Optimization;
 
-/// <summary>The binary format of <see cref="Parameters{T}.Save(Stream)"/>: see the remarks there.</summary>
+/// <summary>
+/// The binary format of <see cref="Parameters{T}.Save(Stream)"/> (see the remarks there) and of
+/// <see cref="Optimizer{T}.SaveState(Stream)"/>, which adds the optimizer's kind, step count and learning rate after the
+/// parameter count.
+/// </summary>
 internal static class ParameterFile
 {
     public const int Version = 1;
     public const int MaxNameBytes = 1024;
+    public const int MaxParameterNameBytes = 1000;
     public const uint Float32Code = 1;
     public const uint Float64Code = 2;
     private const int HeaderBytes = 8 + 4 + 4 + 4;
 
-    public static ReadOnlySpan<byte> Magic => "DGPARAMS"u8;
+    public static ReadOnlySpan<byte> ParametersMagic => "DGPARAMS"u8;
+
+    public static ReadOnlySpan<byte> StateMagic => "DGOPTSTA"u8;
 
     public static uint ElementCode<T>() => typeof(T) == typeof(float) ? Float32Code : Float64Code;
 
@@ -29,36 +36,44 @@ internal static class ParameterFile
         _ => "unknown type code " + code.ToString(CultureInfo.InvariantCulture),
     };
 
-    public static void Write<T>(Stream stream, IReadOnlyList<Parameter<T>> parameters)
+    public static void Write<T>(Stream stream, IReadOnlyList<(string Name, T[] Values)> entries, StateHeader? state)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var crc = new Crc32C();
         Span<byte> header = stackalloc byte[HeaderBytes];
-        Magic.CopyTo(header);
+        (state is null ? ParametersMagic : StateMagic).CopyTo(header);
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], Version);
         BinaryPrimitives.WriteUInt32LittleEndian(header[12..], ElementCode<T>());
-        BinaryPrimitives.WriteInt32LittleEndian(header[16..], parameters.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(header[16..], entries.Count);
         Emit(stream, ref crc, header);
 
-        Span<byte> entry = stackalloc byte[2 + MaxNameBytes + 4];
-        for (int i = 0; i < parameters.Count; i++)
+        Span<byte> entry = stackalloc byte[2 + MaxNameBytes + 16];
+        if (state is StateHeader s)
         {
-            int nameBytes = Encoding.UTF8.GetBytes(parameters[i].Name, entry[2..]);
+            int kindBytes = Encoding.UTF8.GetBytes(s.Kind, entry[2..]);
+            BinaryPrimitives.WriteUInt16LittleEndian(entry, (ushort)kindBytes);
+            BinaryPrimitives.WriteInt64LittleEndian(entry[(2 + kindBytes)..], s.Step);
+            BinaryPrimitives.WriteDoubleLittleEndian(entry[(2 + kindBytes + 8)..], s.LearningRate);
+            Emit(stream, ref crc, entry[..(2 + kindBytes + 16)]);
+        }
+
+        foreach ((string name, T[] values) in entries)
+        {
+            int nameBytes = Encoding.UTF8.GetBytes(name, entry[2..]);
             BinaryPrimitives.WriteUInt16LittleEndian(entry, (ushort)nameBytes);
-            BinaryPrimitives.WriteInt32LittleEndian(entry[(2 + nameBytes)..], parameters[i].Length);
+            BinaryPrimitives.WriteInt32LittleEndian(entry[(2 + nameBytes)..], values.Length);
             Emit(stream, ref crc, entry[..(2 + nameBytes + 4)]);
         }
 
-        for (int i = 0; i < parameters.Count; i++)
+        foreach ((_, T[] values) in entries)
         {
-            ReadOnlySpan<T> values = parameters[i].Value;
             if (BitConverter.IsLittleEndian)
             {
-                Emit(stream, ref crc, MemoryMarshal.AsBytes(values));
+                Emit(stream, ref crc, MemoryMarshal.AsBytes(values.AsSpan()));
             }
             else
             {
-                byte[] swapped = MemoryMarshal.AsBytes(values).ToArray();
+                byte[] swapped = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
                 ReverseElements<T>(swapped);
                 Emit(stream, ref crc, swapped);
             }
@@ -70,15 +85,22 @@ internal static class ParameterFile
         stream.Flush();
     }
 
-    public static void Read<T>(Stream stream, IReadOnlyList<Parameter<T>> parameters, string source, bool requireEnd)
+    /// <summary>
+    /// Reads a file whose entries must match <paramref name="entries"/> (names, lengths, order) into them; on any error
+    /// nothing is written. For a state file, <paramref name="expectedKind"/> must match and the header is returned.
+    /// </summary>
+    public static StateHeader? Read<T>(Stream stream, IReadOnlyList<(string Name, T[] Values)> entries, string source, bool requireEnd, string? expectedKind)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var reader = new Reader(stream, source);
+        ReadOnlySpan<byte> magic = expectedKind is null ? ParametersMagic : StateMagic;
+        string magicText = Encoding.ASCII.GetString(magic);
+        string what = expectedKind is null ? "a DiffGen parameter file" : "a DiffGen optimizer state file";
         Span<byte> header = stackalloc byte[HeaderBytes];
         reader.Read(header[..8], "the magic header");
-        if (!header[..8].SequenceEqual(Magic))
+        if (!header[..8].SequenceEqual(magic))
         {
-            throw reader.Error(0, $"bad magic header {Convert.ToHexString(header[..8])}: expected \"DGPARAMS\" (not a DiffGen parameter file)");
+            throw reader.Error(0, $"bad magic header {Convert.ToHexString(header[..8])}: expected \"{magicText}\" (not {what})");
         }
 
         reader.Read(header[8..], "the header");
@@ -95,51 +117,66 @@ internal static class ParameterFile
         }
 
         int count = BinaryPrimitives.ReadInt32LittleEndian(header[16..]);
-        if (count != parameters.Count)
+        if (count != entries.Count)
         {
-            throw reader.Error(16, $"parameter count mismatch: the file has {count}, this set has {parameters.Count}");
+            throw reader.Error(16, $"{(expectedKind is null ? "parameter" : "state buffer")} count mismatch: the file has {count}, this set has {entries.Count}");
         }
 
         Span<byte> name = stackalloc byte[MaxNameBytes];
-        Span<byte> small = stackalloc byte[4];
-        for (int i = 0; i < count; i++)
+        Span<byte> small = stackalloc byte[8];
+        StateHeader? state = null;
+        if (expectedKind is not null)
         {
-            Parameter<T> expected = parameters[i];
-            long entryStart = reader.Offset;
-            reader.Read(small[..2], $"the name length of parameter #{i}");
-            int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(small);
-            if (nameLength == 0 || nameLength > MaxNameBytes)
+            long kindStart = reader.Offset;
+            string kind = ReadName(reader, name, small, "the optimizer kind");
+            if (!string.Equals(kind, expectedKind, StringComparison.Ordinal))
             {
-                throw reader.Error(entryStart, $"invalid name length {nameLength} of parameter #{i} (expected 1..{MaxNameBytes})");
+                throw reader.Error(kindStart + 2, $"optimizer mismatch: the file holds {kind} state, this optimizer is {expectedKind}");
             }
 
-            reader.Read(name[..nameLength], $"the name of parameter #{i}");
-            string actualName = DecodeName(name[..nameLength]);
-            if (!string.Equals(actualName, expected.Name, StringComparison.Ordinal))
+            reader.Read(small, "the step count");
+            long step = BinaryPrimitives.ReadInt64LittleEndian(small);
+            reader.Read(small, "the learning rate");
+            double rate = BinaryPrimitives.ReadDoubleLittleEndian(small);
+            if (step < 0 || !double.IsFinite(rate) || rate < 0)
             {
-                throw reader.Error(entryStart + 2, $"name mismatch at parameter #{i}: the file has '{actualName}', this set has '{expected.Name}'");
+                throw reader.Error(reader.Offset - 16, $"invalid step count {step} or learning rate {rate}");
+            }
+
+            state = new StateHeader(kind, step, rate);
+        }
+
+        string noun = expectedKind is null ? "parameter" : "state buffer";
+        for (int i = 0; i < count; i++)
+        {
+            (string expectedName, T[] expectedValues) = entries[i];
+            long entryStart = reader.Offset;
+            string actualName = ReadName(reader, name, small, $"the name of {noun} #{i}");
+            if (!string.Equals(actualName, expectedName, StringComparison.Ordinal))
+            {
+                throw reader.Error(entryStart + 2, $"name mismatch at {noun} #{i}: the file has '{actualName}', this set has '{expectedName}'");
             }
 
             long lengthOffset = reader.Offset;
-            reader.Read(small, $"the length of parameter '{expected.Name}'");
+            reader.Read(small[..4], $"the length of {noun} '{expectedName}'");
             int length = BinaryPrimitives.ReadInt32LittleEndian(small);
-            if (length != expected.Length)
+            if (length != expectedValues.Length)
             {
-                throw reader.Error(lengthOffset, $"length mismatch for parameter '{expected.Name}': the file has {length}, this set has {expected.Length}");
+                throw reader.Error(lengthOffset, $"length mismatch for {noun} '{expectedName}': the file has {length}, this set has {expectedValues.Length}");
             }
         }
 
-        // Read into temporaries so that a bad checksum leaves the set unchanged.
+        // Read into temporaries so that a bad checksum leaves everything unchanged.
         var values = new T[count][];
         for (int i = 0; i < count; i++)
         {
-            values[i] = new T[parameters[i].Length];
-            reader.Read(MemoryMarshal.AsBytes(values[i].AsSpan()), $"the values of parameter '{parameters[i].Name}'");
+            values[i] = new T[entries[i].Values.Length];
+            reader.Read(MemoryMarshal.AsBytes(values[i].AsSpan()), $"the values of {noun} '{entries[i].Name}'");
         }
 
         long crcOffset = reader.Offset;
         uint computed = reader.Checksum;
-        reader.Read(small, "the checksum");
+        reader.Read(small[..4], "the checksum");
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(small);
         if (stored != computed)
         {
@@ -158,19 +195,30 @@ internal static class ParameterFile
                 ReverseElements<T>(MemoryMarshal.AsBytes(values[i].AsSpan()));
             }
 
-            values[i].CopyTo(parameters[i].Value);
+            values[i].CopyTo(entries[i].Values, 0);
         }
+
+        return state;
     }
 
-    private static string DecodeName(ReadOnlySpan<byte> bytes)
+    private static string ReadName(Reader reader, Span<byte> name, Span<byte> small, string what)
     {
+        long start = reader.Offset;
+        reader.Read(small[..2], $"the length of {what}");
+        int length = BinaryPrimitives.ReadUInt16LittleEndian(small);
+        if (length == 0 || length > MaxNameBytes)
+        {
+            throw reader.Error(start, $"invalid length {length} of {what} (expected 1..{MaxNameBytes})");
+        }
+
+        reader.Read(name[..length], what);
         try
         {
-            return new UTF8Encoding(false, true).GetString(bytes);
+            return new UTF8Encoding(false, true).GetString(name[..length]);
         }
         catch (DecoderFallbackException)
         {
-            return "<invalid UTF-8 " + Convert.ToHexString(bytes) + ">";
+            return "<invalid UTF-8 " + Convert.ToHexString(name[..length]) + ">";
         }
     }
 
@@ -193,6 +241,9 @@ internal static class ParameterFile
             BinaryPrimitives.ReverseEndianness(words, words);
         }
     }
+
+    /// <summary>What an optimizer state file records besides its buffers.</summary>
+    internal readonly record struct StateHeader(string Kind, long Step, double LearningRate);
 
     /// <summary>Reads exact byte counts, tracking the offset and the checksum, and words errors with the source.</summary>
     private sealed class Reader(Stream stream, string source)

@@ -56,7 +56,7 @@ public sealed class Parameters<T> : IReadOnlyList<Parameter<T>>
         _byName.TryGetValue(name, out var p) ? p : throw new KeyNotFoundException($"No parameter named '{name}'.");
 
     /// <summary>Adds a parameter of <paramref name="length"/> zeros (values and gradient).</summary>
-    /// <param name="name">A unique, non-empty name of at most 1024 UTF-8 bytes.</param>
+    /// <param name="name">A unique, non-empty name of at most 1000 UTF-8 bytes.</param>
     /// <param name="length">The number of elements, positive.</param>
     /// <returns>The new parameter, whose initialisers chain.</returns>
     /// <exception cref="ArgumentException">The name is empty, too long, or already used.</exception>
@@ -65,9 +65,9 @@ public sealed class Parameters<T> : IReadOnlyList<Parameter<T>>
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
-        if (System.Text.Encoding.UTF8.GetByteCount(name) > ParameterFile.MaxNameBytes)
+        if (System.Text.Encoding.UTF8.GetByteCount(name) > ParameterFile.MaxParameterNameBytes)
         {
-            throw new ArgumentException($"The name is longer than {ParameterFile.MaxNameBytes} UTF-8 bytes.", nameof(name));
+            throw new ArgumentException($"The name is longer than {ParameterFile.MaxParameterNameBytes} UTF-8 bytes.", nameof(name));
         }
 
         if (_byName.ContainsKey(name))
@@ -119,7 +119,7 @@ public sealed class Parameters<T> : IReadOnlyList<Parameter<T>>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ParameterFile.Write(stream, _list);
+        ParameterFile.Write(stream, Entries(), state: null);
     }
 
     /// <summary>
@@ -135,7 +135,7 @@ public sealed class Parameters<T> : IReadOnlyList<Parameter<T>>
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        ParameterFile.Read(stream, _list, path, requireEnd: true);
+        ParameterFile.Read(stream, Entries(), path, requireEnd: true, expectedKind: null);
     }
 
     /// <summary>Reads values written by <see cref="Save(Stream)"/> from the current position of <paramref name="stream"/>.</summary>
@@ -144,11 +144,22 @@ public sealed class Parameters<T> : IReadOnlyList<Parameter<T>>
     public void Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ParameterFile.Read(stream, _list, stream is FileStream fs ? fs.Name : "stream", requireEnd: false);
+        ParameterFile.Read(stream, Entries(), stream is FileStream fs ? fs.Name : "stream", requireEnd: false, expectedKind: null);
     }
 
     /// <inheritdoc/>
     public IEnumerator<Parameter<T>> GetEnumerator() => _list.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private (string Name, T[] Values)[] Entries()
+    {
+        var entries = new (string, T[])[_list.Count];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            entries[i] = (_list[i].Name, _list[i].ValueArray);
+        }
+
+        return entries;
+    }
 }

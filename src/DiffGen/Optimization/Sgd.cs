@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -88,6 +89,21 @@ public sealed class Sgd<T> : Optimizer<T>
     /// <param name="index">The parameter's <see cref="Parameter{T}.Index"/>.</param>
     /// <returns>The buffer b.</returns>
     public ReadOnlySpan<T> MomentumBuffer(int index) => _momentumBuffers is null ? default : _momentumBuffers[index];
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<(string Name, T[] Values)> StateBuffers()
+    {
+        var buffers = new List<(string, T[])>();
+        for (int k = 0; _momentumBuffers is not null && k < _parameters.Length; k++)
+        {
+            buffers.Add(("momentum_buffer/" + _parameters[k].Name, _momentumBuffers[k]));
+        }
+
+        return buffers;
+    }
+
+    /// <inheritdoc/>
+    protected override void OnStateLoaded() => _buffersInitialised = StepCount > 0;
 
     /// <inheritdoc/>
     protected override void StepCore(long step)
