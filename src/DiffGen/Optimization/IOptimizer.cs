@@ -1,3 +1,5 @@
+using System.IO;
+
 namespace DiffGen.Optimization;
 
 /// <summary>What a learning-rate scheduler and a training loop need from any optimizer, whatever its element type.</summary>
@@ -14,4 +16,13 @@ public interface IOptimizer
 
     /// <summary>Sets every gradient buffer of the optimised parameters to zero.</summary>
     void ZeroGrad();
+
+    /// <summary>Writes the optimizer's state (step count, learning rate, momentum/moment buffers) to resume training later.</summary>
+    /// <param name="stream">A writable stream; left open.</param>
+    void SaveState(Stream stream);
+
+    /// <summary>Restores state written by <see cref="SaveState(Stream)"/> from an optimizer of the same kind and shape.</summary>
+    /// <param name="stream">A readable stream; left open.</param>
+    /// <exception cref="InvalidDataException">The data is corrupt, truncated or does not match (the message says what and where).</exception>
+    void LoadState(Stream stream);
 }

@@ -39,14 +39,14 @@ public class OptimizerStateTests
         using var parameters = new MemoryStream();
         using var state = new MemoryStream();
         first.Save(parameters);
-        ((Optimizer<float>)b).SaveState(state);
+        b.SaveState(state);
         parameters.Position = 0;
         state.Position = 0;
 
         (Parameters<float> resumed, _) = OptimizerHarness.Create<float>(seed: 99);
         IOptimizer c = Create(kind, resumed);
         resumed.Load(parameters);
-        ((Optimizer<float>)c).LoadState(state);
+        c.LoadState(state);
         Assert.Equal(3, c.StepCount);
         Assert.Equal(b.LearningRate, c.LearningRate);
         for (int s = 3; s < 6; s++)
