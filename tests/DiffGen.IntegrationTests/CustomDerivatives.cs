@@ -28,9 +28,14 @@ public static class UserMathDerivatives
     [DerivativeOf(typeof(UserMath), nameof(UserMath.Scale))]
     public static void ScalePullback(ReadOnlySpan<double> x, double a, Span<double> y, Span<double> dx, ref double da, ReadOnlySpan<double> dy)
     {
+        bool needX = !dx.IsEmpty; // empty: x is not differentiated at this call site
         for (int i = 0; i < x.Length; i++)
         {
-            dx[i] += a * dy[i];
+            if (needX)
+            {
+                dx[i] += a * dy[i];
+            }
+
             da += x[i] * dy[i];
         }
     }
@@ -42,6 +47,7 @@ public static partial class Functions
     public static double UsesCustomScalar(double x, double y) => UserMath.Softplus(x * y) + UserMath.Softplus(-x);
 
     [Differentiable(nameof(v), nameof(a))]
+    [Differentiable(nameof(a), Name = "UsesCustomVectorScaleGradient")]
     public static double UsesCustomVector(ReadOnlySpan<double> v, double a, Span<double> scratch)
     {
         UserMath.Scale(v, a, scratch);

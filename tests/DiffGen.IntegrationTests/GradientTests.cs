@@ -359,4 +359,15 @@ public class CustomDerivativeTests
             (x, g) => Functions.UsesCustomVectorGradient(x.AsSpan(0, 4), x[4], scratch, g.AsSpan(0, 4), ref g[4]),
             5);
     }
+
+    [Fact]
+    public void RegisteredPullbackGetsEmptyAdjointForConstantInput()
+    {
+        double[] scratch = new double[4];
+        GradientCheck.Check(
+            x => Functions.UsesCustomVector(x.AsSpan(0, 4), x[4], scratch),
+            (x, g) => Functions.UsesCustomVectorScaleGradient(x.AsSpan(0, 4), x[4], scratch, ref g[4]),
+            5,
+            GradientCheck.Mask(5, 0, 1, 2, 3));
+    }
 }

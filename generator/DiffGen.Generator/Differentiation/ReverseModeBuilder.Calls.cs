@@ -124,6 +124,11 @@ internal sealed partial class ReverseModeBuilder
                                 after.Add(new RawStmt(_context.AdjointName(vector.Name) + ".Clear();"));
                             }
                         }
+                        else if (slot == AdjointSlot.InputVector && call.IsRegisteredPullback)
+                        {
+                            // Not needed: an empty span tells a registered pullback to skip this adjoint (e.g. dX of X·W).
+                            args.Add(new RawExpr(type, "default(global::System.Span<" + Keyword(type.Element) + ">)"));
+                        }
                         else
                         {
                             // Not needed here: a zeroed scratch adjoint of the right length, returned right after.

@@ -18,7 +18,10 @@ internal enum AdjointSlot
 /// <summary>One way to differentiate a callee: its pullback name and which parameters have adjoints.</summary>
 internal sealed record CalleeVariant(string Pullback, EquatableArray<AdjointSlot> Slots);
 
-/// <summary>A call of a differentiable callee; <see cref="Variants"/> are the pullbacks it offers (first is preferred).</summary>
+/// <summary>
+/// A call of a differentiable callee; <see cref="Variants"/> are the pullbacks it offers (first is preferred).
+/// A registered ([DerivativeOf]) pullback receives an empty span for an input whose adjoint is not needed, and skips it.
+/// </summary>
 internal sealed record CallSpec(
     string Method,
     TypeRef ReturnType,
@@ -26,4 +29,5 @@ internal sealed record CallSpec(
     EquatableArray<TypeRef> ParameterTypes,
     EquatableArray<string> ParameterNames,
     EquatableArray<CalleeVariant> Variants,
-    bool PullbackTakesSeed);
+    bool PullbackTakesSeed,
+    bool IsRegisteredPullback = false);

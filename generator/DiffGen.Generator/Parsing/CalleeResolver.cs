@@ -71,7 +71,7 @@ internal static class CalleeResolver
             : AdjointSlot.InputVector).ToEquatableArray();
         string pullbackName = pullback.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + pullback.Name;
         return new CallSpec(qualifiedName, returnType, EquatableArray<Expr>.Empty, parameterTypes, callee.Parameters.Select(p => p.Name).ToEquatableArray(),
-            new[] { new CalleeVariant(pullbackName, opSlots) }.ToEquatableArray(), PullbackTakesSeed: returnType.IsRealScalar);
+            new[] { new CalleeVariant(pullbackName, opSlots) }.ToEquatableArray(), PullbackTakesSeed: returnType.IsRealScalar, IsRegisteredPullback: true);
     }
 
     /// <summary>

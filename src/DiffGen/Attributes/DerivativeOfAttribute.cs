@@ -12,6 +12,9 @@ namespace DiffGen;
 /// floating-point parameter of <c>M</c>, in order: <c>ref T</c> for a scalar, <c>Span&lt;T&gt;</c> for a
 /// <c>ReadOnlySpan&lt;T&gt;</c> or array input (accumulated into), and <c>ReadOnlySpan&lt;T&gt;</c> for a
 /// <c>Span&lt;T&gt;</c> output (the incoming adjoint of what <c>M</c> wrote there). Outputs must not alias inputs.
+/// The generator passes an EMPTY span for an input adjoint it does not need (an input that is not differentiated):
+/// the pullback must then skip that adjoint, which also saves its work (for example the dX product of X·W when only
+/// the weights are trained).
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class DerivativeOfAttribute : Attribute
