@@ -1,0 +1,97 @@
+using System;
+using System.Globalization;
+using System.IO;
+
+namespace FashionMnist.Job;
+
+/// <summary>Command-line options of the main job.</summary>
+public sealed record Options
+{
+    public string DataDirectory { get; init; } = DefaultDataDirectory();
+
+    public string OutputDirectory { get; init; } = "out";
+
+    public int Epochs { get; init; } = 12;
+
+    public int BatchSize { get; init; } = 64;
+
+    public double LearningRate { get; init; } = 0.05;
+
+    public double Momentum { get; init; } = 0.9;
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Use only this many training images (0 = all): for quick runs and tests.</summary>
+    public int TrainLimit { get; init; }
+
+    /// <summary>Use only this many test images (0 = all).</summary>
+    public int TestLimit { get; init; }
+
+    public bool AdversarialTraining { get; init; }
+
+    public int AdversarialEpochs { get; init; } = 6;
+
+    public bool SkipAttacks { get; init; }
+
+    public const string Usage = """
+        FashionMnist: train the lecture's MLP 784→256→128→10 with minibatch SGD, then attack it.
+        Options:
+          --data DIR              IDX files (train-images-idx3-ubyte[.gz], …); default: samples/data/fashion-mnist
+          --out DIR               output directory (summary.json, loss.png, descent.png, attack.png, mlp.params); default: out
+          --epochs N              training epochs (default 12)
+          --batch-size N          minibatch size (default 64)
+          --lr X                  learning rate (default 0.05, SGD with momentum 0.9, cosine schedule)
+          --seed N                seed for initialisation and shuffling (default 1)
+          --train-limit N         use the first N training images only
+          --test-limit N          use the first N test images only
+          --adversarial-training  also train a second network on PGD examples and compare robustness
+          --adversarial-epochs N  epochs for the adversarially trained network (default 6)
+          --skip-attacks          train and evaluate only
+        """;
+
+    public static Options Parse(string[] args)
+    {
+        var options = new Options();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
+            int NextInt() => int.TryParse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= 0 ? v : throw new ArgumentException($"Option {args[i - 1]} needs a non-negative integer, got '{args[i]}'.");
+            double NextDouble() => double.TryParse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 ? v : throw new ArgumentException($"Option {args[i - 1]} needs a positive number, got '{args[i]}'.");
+            options = args[i] switch
+            {
+                "--data" => options with { DataDirectory = Next() },
+                "--out" => options with { OutputDirectory = Next() },
+                "--epochs" => options with { Epochs = NextInt() },
+                "--batch-size" => options with { BatchSize = Math.Max(1, NextInt()) },
+                "--lr" => options with { LearningRate = NextDouble() },
+                "--seed" => options with { Seed = NextInt() },
+                "--train-limit" => options with { TrainLimit = NextInt() },
+                "--test-limit" => options with { TestLimit = NextInt() },
+                "--adversarial-training" => options with { AdversarialTraining = true },
+                "--adversarial-epochs" => options with { AdversarialEpochs = NextInt() },
+                "--skip-attacks" => options with { SkipAttacks = true },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
+            };
+        }
+
+        return options;
+    }
+
+    /// <summary>The data shipped in the repository: samples/data/fashion-mnist, found from the working or program directory.</summary>
+    private static string DefaultDataDirectory()
+    {
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "samples", "data", "fashion-mnist");
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return Path.Combine("samples", "data", "fashion-mnist");
+    }
+}
