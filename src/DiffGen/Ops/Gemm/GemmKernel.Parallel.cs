@@ -8,16 +8,19 @@ internal static unsafe partial class GemmKernel
     /// <summary>Below this many floating-point operations (2·m·n·k) a second thread costs more than it saves.</summary>
     internal const double ParallelFlopThreshold = 2e7;
 
-    /// <summary>Splits are rounded to this many rows/columns so that neither half creates extra edge tiles.</summary>
-    private const int SplitGranule = 48;
+    /// <summary>Row splits are multiples of every MR (12 and 6), so the split adds no edge tiles.</summary>
+    private const int RowGranule = 12;
+
+    /// <summary>Column splits are multiples of every NR (32, 16, 8, 4), so the split adds no edge tiles.</summary>
+    private const int ColumnGranule = 32;
 
     internal static bool ShouldParallelize(int m, int n, int k) =>
         Environment.ProcessorCount > 1
         && 2.0 * m * n * k >= ParallelFlopThreshold
-        && (m >= 2 * SplitGranule || n >= 2 * SplitGranule);
+        && (m >= 4 * RowGranule || n >= 4 * ColumnGranule);
 
     /// <summary>
-    /// Splits C into two halves (by rows when m ≥ n, else by columns), queues one half to the thread pool and computes
+    /// Splits C into two halves (by rows when that gives more whole micro-tiles per half, else by columns), queues one half to the thread pool and computes
     /// the other on the calling thread. The queued work item is a cached per-thread object and each thread packs into
     /// its own <see cref="PackingBuffers{T}"/>, so after warm-up no allocation happens on the calling thread (the thread
     /// pool's global queue may rarely grow a segment). If no pool thread has picked the half up by the time the caller
@@ -30,15 +33,16 @@ internal static unsafe partial class GemmKernel
     {
         HalfProduct<T> other = HalfProduct<T>.ForCurrentThread();
         int m0 = m, n0 = n;
-        if (m >= n && m >= 2 * SplitGranule)
+        bool byRows = m >= 4 * RowGranule && (n < 4 * ColumnGranule || m / RowGranule >= n / ColumnGranule);
+        if (byRows)
         {
-            m0 = Math.Max(SplitGranule, m / 2 / SplitGranule * SplitGranule);
+            m0 = (m / 2 + RowGranule / 2) / RowGranule * RowGranule;
             T* a1 = transposeA ? a + m0 : a + m0 * lda;
             other.Set(transposeA, transposeB, m - m0, n, k, a1, lda, b, ldb, c + m0 * ldc, ldc, accumulate);
         }
         else
         {
-            n0 = Math.Max(SplitGranule, n / 2 / SplitGranule * SplitGranule);
+            n0 = (n / 2 + ColumnGranule / 2) / ColumnGranule * ColumnGranule;
             T* b1 = transposeB ? b + n0 * ldb : b + n0;
             other.Set(transposeA, transposeB, m, n - n0, k, a, lda, b1, ldb, c + n0, ldc, accumulate);
         }

@@ -60,7 +60,7 @@ internal static unsafe partial class GemmKernel
         MultiplySerial(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     }
 
-    /// <summary>Single-threaded <see cref="Multiply{T}"/>: dispatches on element type and vector width.</summary>
+    /// <summary>Single-threaded multiply (same contract as the pointer <c>Multiply</c>): dispatches on element type and vector width.</summary>
     internal static void MultiplySerial<T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool accumulate)
