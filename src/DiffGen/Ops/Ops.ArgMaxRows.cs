@@ -26,7 +26,7 @@ public static partial class Ops
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = RowsOf(x.Length, nameof(x), cols, nameof(cols));
-        CheckLength(result.Length, rows, nameof(result), $"x.Length / cols = {x.Length} / {cols}");
+        CheckLength(result.Length, rows, nameof(result), "the row count x.Length / cols");
         for (int r = 0; r < rows; r++)
         {
             result[r] = TensorPrimitives.IndexOfMax(x.Slice(r * cols, cols));

@@ -53,9 +53,9 @@ public static partial class Ops
         CheckNonNegative(m, nameof(m));
         CheckNonNegative(k, nameof(k));
         CheckNonNegative(n, nameof(n));
-        CheckLength(aLength, checked(m * k), "a", $"m·k = {m}·{k}");
-        CheckLength(bLength, checked(k * n), "b", $"k·n = {k}·{n}");
-        CheckLength(cLength, checked(m * n), "c", $"m·n = {m}·{n}");
+        CheckProductLength(aLength, "a", m, "m", k, "k");
+        CheckProductLength(bLength, "b", k, "k", n, "n");
+        CheckProductLength(cLength, "c", m, "m", n, "n");
     }
 
     private static unsafe void MatMulCore<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)

@@ -46,7 +46,7 @@ public static partial class Ops
     {
         CheckNonNegative(rows, nameof(rows));
         CheckNonNegative(cols, nameof(cols));
-        CheckLength(aLength, checked(rows * cols), "a", $"rows·cols = {rows}·{cols}");
+        CheckProductLength(aLength, "a", rows, "rows", cols, "cols");
         CheckLength(xLength, cols, "x", "cols");
         CheckLength(yLength, rows, "y", "rows");
     }

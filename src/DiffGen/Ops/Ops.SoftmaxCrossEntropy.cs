@@ -50,7 +50,7 @@ public static partial class Ops
             throw new ArgumentException("labels is empty: the mean loss of an empty batch is undefined.", nameof(labels));
         }
 
-        CheckLength(logitsLength, checked(labels.Length * classes), "logits", $"labels.Length·classes = {labels.Length}·{classes}");
+        CheckProductLength(logitsLength, "logits", labels.Length, "labels.Length", classes, "classes");
         for (int r = 0; r < labels.Length; r++)
         {
             if ((uint)labels[r] >= (uint)classes)

@@ -14,6 +14,17 @@ public static partial class Ops
         }
     }
 
+    /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="f1"/>·<paramref name="f2"/> (message built only on failure).</summary>
+    private static void CheckProductLength(int actual, string name, int f1, string f1Name, int f2, string f2Name)
+    {
+        long expected = (long)f1 * f2;
+        if (actual != expected)
+        {
+            throw new ArgumentException(
+                $"{name}.Length is {actual} but must be {f1Name}·{f2Name} = {f1}·{f2} = {expected}.", name);
+        }
+    }
+
     private static void CheckSameLength(int expected, string expectedName, int actual, string name)
     {
         if (actual != expected)
