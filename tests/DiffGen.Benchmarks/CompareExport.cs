@@ -8,7 +8,7 @@ using BenchmarkDotNet.Reports;
 namespace DiffGen.Benchmarks;
 
 /// <summary>
-/// Writes one <c>name&lt;TAB&gt;microseconds</c> line (mean time) per benchmark marked <see cref="CompareAsAttribute"/>,
+/// Writes one <c>name&lt;TAB&gt;microseconds</c> line (median time) per benchmark marked <see cref="CompareAsAttribute"/>,
 /// the same format torch_bench.py prints, for compare.sh to join.
 /// </summary>
 public static class CompareExport
@@ -30,7 +30,7 @@ public static class CompareExport
                 name += "_" + parameter.Value;
             }
 
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}\t{statistics.Mean / 1000.0:F3}"));
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}\t{statistics.Median / 1000.0:F3}"));
         }
     }
 }

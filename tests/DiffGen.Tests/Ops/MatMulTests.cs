@@ -155,6 +155,48 @@ public class MatMulTests
         Assert.Equal(dbSerial, db);
     }
 
+    /// <summary>
+    /// Every micro-kernel variant (including the AVX2 and 128-bit ones this machine would not pick) computes each element
+    /// in the same order, so all must agree bit for bit with the automatically chosen one — and that one with the
+    /// reference (checked above). Shapes cover every tail of 12, 8 and 6 rows and of every panel width.
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(GemmKernel.KernelChoice.Vector512Rows12))]
+    [InlineData(nameof(GemmKernel.KernelChoice.Vector512Rows8))]
+    [InlineData(nameof(GemmKernel.KernelChoice.Vector256Rows6))]
+    [InlineData(nameof(GemmKernel.KernelChoice.Vector128Rows6))]
+    public void EveryKernelVariant_AgreesBitForBit(string kernelName)
+    {
+        GemmKernel.KernelChoice kernel = Enum.Parse<GemmKernel.KernelChoice>(kernelName);
+        var rng = new Random((int)kernel);
+        for (int trial = 0; trial < 24; trial++)
+        {
+            int m = rng.Next(1, 40), n = rng.Next(1, 80), k = rng.Next(1, 300);
+            bool transposeA = trial % 2 == 1, transposeB = trial % 4 >= 2, accumulate = trial % 3 == 0;
+            float[] a = RandomSingles(rng, m * k), b = RandomSingles(rng, k * n), c0 = RandomSingles(rng, m * n);
+            double[] ad = Array.ConvertAll(a, v => (double)v), bd = Array.ConvertAll(b, v => (double)v), cd0 = Array.ConvertAll(c0, v => (double)v);
+            float[] expected = (float[])c0.Clone(), actual = (float[])c0.Clone();
+            double[] expectedD = (double[])cd0.Clone(), actualD = (double[])cd0.Clone();
+            int lda = transposeA ? m : k, ldb = transposeB ? k : n;
+
+            GemmKernel.Multiply<float>(transposeA, transposeB, m, n, k, a, lda, b, ldb, expected, n, accumulate, allowParallel: false);
+            GemmKernel.Multiply<double>(transposeA, transposeB, m, n, k, ad, lda, bd, ldb, expectedD, n, accumulate, allowParallel: false);
+            GemmKernel.ForcedKernel = kernel;
+            try
+            {
+                GemmKernel.Multiply<float>(transposeA, transposeB, m, n, k, a, lda, b, ldb, actual, n, accumulate, allowParallel: false);
+                GemmKernel.Multiply<double>(transposeA, transposeB, m, n, k, ad, lda, bd, ldb, actualD, n, accumulate, allowParallel: false);
+            }
+            finally
+            {
+                GemmKernel.ForcedKernel = GemmKernel.KernelChoice.Auto;
+            }
+
+            Assert.Equal(expected, actual);
+            Assert.Equal(expectedD, actualD);
+        }
+    }
+
     private static void MatchesReference<T>(int m, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -8,7 +8,7 @@ internal static unsafe partial class GemmKernel
     /// <summary>Below this many floating-point operations (2·m·n·k) a second thread costs more than it saves.</summary>
     internal const double ParallelFlopThreshold = 2e7;
 
-    /// <summary>Row splits are multiples of every MR (12 and 6), so the split adds no edge tiles.</summary>
+    /// <summary>Row splits are multiples of 12 (and so of every MR that divides 12), so the first half has no padded rows.</summary>
     private const int RowGranule = 12;
 
     /// <summary>Column splits are multiples of every NR (32, 16, 8, 4), so the split adds no edge tiles.</summary>
