@@ -1,0 +1,46 @@
+using System;
+using System.Collections.Generic;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace DiffGen.Benchmarks;
+
+/// <summary>
+/// Entry point. <c>--smoke</c> runs every benchmark once without measuring (CI). Otherwise BenchmarkDotNet's switcher
+/// with its usual options (<c>--filter '*MatMul*'</c>, <c>--job short</c>, …); no job is hard-coded on the classes, so
+/// <c>--job</c> applies as given. <c>--compare-tsv FILE</c> additionally writes the [CompareAs] results for compare.sh.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (Array.IndexOf(args, "--smoke") >= 0)
+        {
+            return Smoke.Run();
+        }
+
+        string? compareTsv = null;
+        var rest = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--compare-tsv" && i + 1 < args.Length)
+            {
+                compareTsv = args[++i];
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        IConfig config = DefaultConfig.Instance.AddColumn(new GflopsColumn());
+        IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([.. rest], config);
+        if (compareTsv is not null)
+        {
+            CompareExport.Write(compareTsv, summaries);
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# DiffGen vs PyTorch on this machine, one table with ratios.
+#
+#   tests/DiffGen.Benchmarks/compare.sh [extra BenchmarkDotNet args, e.g. --job short]
+#
+# 1. Makes sure Debian's PyTorch is installed (python3-torch + libopenblas0-pthread, for /usr/bin/python3 — not
+#    whatever python3 is first on PATH).
+# 2. Runs torch_bench.py single-threaded: one "name<TAB>microseconds" line per case.
+# 3. Runs the BenchmarkDotNet benchmarks marked [CompareAs] (BENCH_FILTER, default: the MatMul benchmarks), which
+#    write the same "name<TAB>microseconds" format.
+# 4. Joins both by name and prints: case, PyTorch µs, DiffGen µs, speed-up (PyTorch time / DiffGen time) and, for
+#    sgemm_MxKxN cases, both GFLOP/s.
+# To add cases, see the docstring of torch_bench.py and set BENCH_FILTER to include the new benchmark classes.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+py=/usr/bin/python3
+
+if ! "$py" -c 'import torch' >/dev/null 2>&1; then
+  echo "Installing python3-torch and libopenblas0-pthread..." >&2
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq python3-torch libopenblas0-pthread >/dev/null
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "== PyTorch $("$py" -c 'import torch; print(torch.__version__)') (1 thread, OPENBLAS_NUM_THREADS=1)" >&2
+OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$py" "$here/torch_bench.py" | tee "$work/torch.tsv" >&2
+
+echo "== DiffGen (BenchmarkDotNet)" >&2
+filter="${BENCH_FILTER:-*MatMulBenchmarks*}"
+(cd "$root" && dotnet run -c Release --project tests/DiffGen.Benchmarks -- \
+  --filter "$filter" --compare-tsv "$work/diffgen.tsv" "$@") >&2
+cat "$work/diffgen.tsv" >&2
+
+"$py" - "$work/torch.tsv" "$work/diffgen.tsv" <<'PY'
+import re, sys
+
+def load(path):
+    with open(path) as f:
+        return dict((name, float(us)) for name, us in (line.rstrip("\n").split("\t") for line in f if line.strip()))
+
+torch_us, ours_us = load(sys.argv[1]), load(sys.argv[2])
+rows = []
+for name in list(torch_us) + [n for n in ours_us if n not in torch_us]:
+    t, d = torch_us.get(name), ours_us.get(name)
+    shape = re.fullmatch(r"sgemm_(\d+)x(\d+)x(\d+)", name)
+    flops = 2 * int(shape[1]) * int(shape[2]) * int(shape[3]) if shape else None
+    rows.append((
+        name,
+        f"{t:.1f}" if t else "-",
+        f"{d:.1f}" if d else "-",
+        f"{t / d:.2f}x" if t and d else "-",
+        f"{flops / t / 1e3:.1f}" if flops and t else "-",
+        f"{flops / d / 1e3:.1f}" if flops and d else "-",
+    ))
+header = ("case", "PyTorch us", "DiffGen us", "speed-up (PyTorch/DiffGen)", "PyTorch GFLOP/s", "DiffGen GFLOP/s")
+widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
+print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+for r in rows:
+    print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |")
+PY

@@ -1,0 +1,94 @@
+using System;
+using Xunit;
+using O = DiffGen.Ops;
+
+namespace DiffGen.Tests.Ops;
+
+/// <summary>
+/// Zero managed allocation per call after warm-up (the first calls on a thread grow its packing and scratch buffers).
+/// Measured with <see cref="GC.GetAllocatedBytesForCurrentThread"/>, so only the calling thread is observed: for the
+/// parallel MatMul path the pool thread's own first-call buffer growth is not counted (it is a one-time per-thread
+/// cost, like the caller's), which is why that path is warmed up several times before measuring.
+/// </summary>
+public class AllocationTests
+{
+    [Fact]
+    public void MatMul_Dot_SoftmaxCrossEntropy_AndPullbacks_AllocateNothing()
+    {
+        const int m = 64, k = 100, n = 40, classes = 10, batch = 32;
+        var rng = new Random(7);
+        float[] a = Random(rng, m * k), b = Random(rng, k * n), c = new float[m * n];
+        float[] da = new float[m * k], db = new float[k * n], dc = Random(rng, m * n);
+        double[] ad = Array.ConvertAll(a, v => (double)v), bd = Array.ConvertAll(b, v => (double)v), cd = new double[m * n];
+        double[] dad = new double[m * k], dbd = new double[k * n], dcd = Array.ConvertAll(dc, v => (double)v);
+        float[] logits = Random(rng, batch * classes), dlogits = new float[batch * classes];
+        double[] logitsD = Array.ConvertAll(logits, v => (double)v), dlogitsD = new double[batch * classes];
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++)
+        {
+            labels[i] = rng.Next(classes);
+        }
+
+        float sink = 0;
+        void RunAll()
+        {
+            O.MatMul(a, b, c, m, k, n);
+            O.MatMulPullback(a, b, c, m, k, n, da, db, dc);
+            O.MatMul(ad, bd, cd, m, k, n);
+            O.MatMulPullback(ad, bd, cd, m, k, n, dad, dbd, dcd);
+            sink += O.Dot(a, a);
+            O.DotPullback(a, a, 1f, da, da.AsSpan());
+            sink += (float)O.Dot(ad, ad);
+            sink += O.SoftmaxCrossEntropy(logits, labels, classes);
+            O.SoftmaxCrossEntropyPullback(logits, labels, classes, 1f, dlogits);
+            sink += (float)O.SoftmaxCrossEntropy(logitsD, labels, classes);
+            O.SoftmaxCrossEntropyPullback(logitsD, labels, classes, 1d, dlogitsD);
+        }
+
+        AssertNoAllocation(RunAll);
+        Assert.False(float.IsNaN(sink) && float.IsNaN(c[0])); // keep the results observable
+    }
+
+    [Fact]
+    public void ParallelMatMul_AllocatesNothing_OnTheCallingThread()
+    {
+        const int m = 192, k = 256, n = 256; // 2.5e7 flops: above the two-thread threshold
+        Assert.True(Environment.ProcessorCount == 1 || DiffGen.Gemm.GemmKernel.ShouldParallelize(m, n, k));
+        var rng = new Random(9);
+        float[] a = Random(rng, m * k), b = Random(rng, k * n), c = new float[m * n];
+        float[] da = new float[m * k], db = new float[k * n], dc = Random(rng, m * n);
+        AssertNoAllocation(() =>
+        {
+            O.MatMul(a, b, c, m, k, n);
+            O.MatMulPullback(a, b, c, m, k, n, da, db, dc);
+        });
+    }
+
+    private static void AssertNoAllocation(Action run)
+    {
+        for (int i = 0; i < 50; i++)
+        {
+            run(); // warm-up: per-thread buffers grow, methods tier up
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            run();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+    }
+
+    private static float[] Random(Random rng, int length)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = (float)(rng.NextDouble() * 2 - 1);
+        }
+
+        return values;
+    }
+}

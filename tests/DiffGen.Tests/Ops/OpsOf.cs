@@ -1,0 +1,115 @@
+using System;
+using System.Numerics;
+
+namespace DiffGen.Tests.Ops;
+
+/// <summary>
+/// The float or double overloads of <see cref="DiffGen.Ops"/> as delegates over <typeparamref name="T"/>, so that
+/// every test is written once and run for both element types.
+/// </summary>
+internal static class OpsOf<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static readonly Func<ReadOnlySpan<T>, ReadOnlySpan<T>, T> Dot = Pick<Func<ReadOnlySpan<T>, ReadOnlySpan<T>, T>>(
+        new Func<ReadOnlySpan<float>, ReadOnlySpan<float>, float>(DiffGen.Ops.Dot),
+        new Func<ReadOnlySpan<double>, ReadOnlySpan<double>, double>(DiffGen.Ops.Dot));
+
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<T>, T, Span<T>, Span<T>> DotPullback = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<T>, T, Span<T>, Span<T>>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<float>, float, Span<float>, Span<float>>(DiffGen.Ops.DotPullback),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<double>, double, Span<double>, Span<double>>(DiffGen.Ops.DotPullback));
+
+    public static readonly Func<ReadOnlySpan<T>, T> Sum = Pick<Func<ReadOnlySpan<T>, T>>(
+        new Func<ReadOnlySpan<float>, float>(DiffGen.Ops.Sum),
+        new Func<ReadOnlySpan<double>, double>(DiffGen.Ops.Sum));
+
+    public static readonly Action<ReadOnlySpan<T>, T, Span<T>> SumPullback = Pick<Action<ReadOnlySpan<T>, T, Span<T>>>(
+        new Action<ReadOnlySpan<float>, float, Span<float>>(DiffGen.Ops.SumPullback),
+        new Action<ReadOnlySpan<double>, double, Span<double>>(DiffGen.Ops.SumPullback));
+
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, int, int> MatVec = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, int, int>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<float>, Span<float>, int, int>(DiffGen.Ops.MatVec),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<double>, Span<double>, int, int>(DiffGen.Ops.MatVec));
+
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, int, int, Span<T>, Span<T>, ReadOnlySpan<T>> MatVecPullback = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, int, int, Span<T>, Span<T>, ReadOnlySpan<T>>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<float>, Span<float>, int, int, Span<float>, Span<float>, ReadOnlySpan<float>>(DiffGen.Ops.MatVecPullback),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<double>, Span<double>, int, int, Span<double>, Span<double>, ReadOnlySpan<double>>(DiffGen.Ops.MatVecPullback));
+
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, int, int, int> MatMul = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, int, int, int>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<float>, Span<float>, int, int, int>(DiffGen.Ops.MatMul),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<double>, Span<double>, int, int, int>(DiffGen.Ops.MatMul));
+
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, int, int, int, Span<T>, Span<T>, ReadOnlySpan<T>> MatMulPullback = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, int, int, int, Span<T>, Span<T>, ReadOnlySpan<T>>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<float>, Span<float>, int, int, int, Span<float>, Span<float>, ReadOnlySpan<float>>(DiffGen.Ops.MatMulPullback),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<double>, Span<double>, int, int, int, Span<double>, Span<double>, ReadOnlySpan<double>>(DiffGen.Ops.MatMulPullback));
+
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>> AddBias = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<float>, Span<float>>(DiffGen.Ops.AddBias),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<double>, Span<double>>(DiffGen.Ops.AddBias));
+
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, Span<T>, Span<T>, ReadOnlySpan<T>> AddBiasPullback = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, Span<T>, Span<T>, ReadOnlySpan<T>>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<float>, Span<float>, Span<float>, Span<float>, ReadOnlySpan<float>>(DiffGen.Ops.AddBiasPullback),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<double>, Span<double>, Span<double>, Span<double>, ReadOnlySpan<double>>(DiffGen.Ops.AddBiasPullback));
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>> Relu = Unary(DiffGen.Ops.Relu, DiffGen.Ops.Relu);
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Span<T>, ReadOnlySpan<T>> ReluPullback = UnaryPullback(DiffGen.Ops.ReluPullback, DiffGen.Ops.ReluPullback);
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>> Sigmoid = Unary(DiffGen.Ops.Sigmoid, DiffGen.Ops.Sigmoid);
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Span<T>, ReadOnlySpan<T>> SigmoidPullback = UnaryPullback(DiffGen.Ops.SigmoidPullback, DiffGen.Ops.SigmoidPullback);
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>> Tanh = Unary(DiffGen.Ops.Tanh, DiffGen.Ops.Tanh);
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Span<T>, ReadOnlySpan<T>> TanhPullback = UnaryPullback(DiffGen.Ops.TanhPullback, DiffGen.Ops.TanhPullback);
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, int> Softmax = Pick<Action<ReadOnlySpan<T>, Span<T>, int>>(
+        new Action<ReadOnlySpan<float>, Span<float>, int>(DiffGen.Ops.Softmax),
+        new Action<ReadOnlySpan<double>, Span<double>, int>(DiffGen.Ops.Softmax));
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, int, Span<T>, ReadOnlySpan<T>> SoftmaxPullback = Pick<Action<ReadOnlySpan<T>, Span<T>, int, Span<T>, ReadOnlySpan<T>>>(
+        new Action<ReadOnlySpan<float>, Span<float>, int, Span<float>, ReadOnlySpan<float>>(DiffGen.Ops.SoftmaxPullback),
+        new Action<ReadOnlySpan<double>, Span<double>, int, Span<double>, ReadOnlySpan<double>>(DiffGen.Ops.SoftmaxPullback));
+
+    public static readonly Func<ReadOnlySpan<T>, T> LogSumExp = Pick<Func<ReadOnlySpan<T>, T>>(
+        new Func<ReadOnlySpan<float>, float>(DiffGen.Ops.LogSumExp),
+        new Func<ReadOnlySpan<double>, double>(DiffGen.Ops.LogSumExp));
+
+    public static readonly Action<ReadOnlySpan<T>, T, Span<T>> LogSumExpPullback = Pick<Action<ReadOnlySpan<T>, T, Span<T>>>(
+        new Action<ReadOnlySpan<float>, float, Span<float>>(DiffGen.Ops.LogSumExpPullback),
+        new Action<ReadOnlySpan<double>, double, Span<double>>(DiffGen.Ops.LogSumExpPullback));
+
+    public static readonly Func<ReadOnlySpan<T>, ReadOnlySpan<int>, int, T> SoftmaxCrossEntropy = Pick<Func<ReadOnlySpan<T>, ReadOnlySpan<int>, int, T>>(
+        new Func<ReadOnlySpan<float>, ReadOnlySpan<int>, int, float>(DiffGen.Ops.SoftmaxCrossEntropy),
+        new Func<ReadOnlySpan<double>, ReadOnlySpan<int>, int, double>(DiffGen.Ops.SoftmaxCrossEntropy));
+
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<int>, int, T, Span<T>> SoftmaxCrossEntropyPullback = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<int>, int, T, Span<T>>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<int>, int, float, Span<float>>(DiffGen.Ops.SoftmaxCrossEntropyPullback),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<int>, int, double, Span<double>>(DiffGen.Ops.SoftmaxCrossEntropyPullback));
+
+    public static readonly Func<ReadOnlySpan<T>, ReadOnlySpan<T>, T> Mse = Pick<Func<ReadOnlySpan<T>, ReadOnlySpan<T>, T>>(
+        new Func<ReadOnlySpan<float>, ReadOnlySpan<float>, float>(DiffGen.Ops.Mse),
+        new Func<ReadOnlySpan<double>, ReadOnlySpan<double>, double>(DiffGen.Ops.Mse));
+
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<T>, T, Span<T>, Span<T>> MsePullback = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<T>, T, Span<T>, Span<T>>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<float>, float, Span<float>, Span<float>>(DiffGen.Ops.MsePullback),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<double>, double, Span<double>, Span<double>>(DiffGen.Ops.MsePullback));
+
+    public static readonly Action<ReadOnlySpan<T>, Span<int>, int> ArgMaxRows = Pick<Action<ReadOnlySpan<T>, Span<int>, int>>(
+        new Action<ReadOnlySpan<float>, Span<int>, int>(DiffGen.Ops.ArgMaxRows),
+        new Action<ReadOnlySpan<double>, Span<int>, int>(DiffGen.Ops.ArgMaxRows));
+
+    private static Action<ReadOnlySpan<T>, Span<T>> Unary(
+        Action<ReadOnlySpan<float>, Span<float>> f, Action<ReadOnlySpan<double>, Span<double>> d) =>
+        Pick<Action<ReadOnlySpan<T>, Span<T>>>(f, d);
+
+    private static Action<ReadOnlySpan<T>, Span<T>, Span<T>, ReadOnlySpan<T>> UnaryPullback(
+        Action<ReadOnlySpan<float>, Span<float>, Span<float>, ReadOnlySpan<float>> f,
+        Action<ReadOnlySpan<double>, Span<double>, Span<double>, ReadOnlySpan<double>> d) =>
+        Pick<Action<ReadOnlySpan<T>, Span<T>, Span<T>, ReadOnlySpan<T>>>(f, d);
+
+    private static TDelegate Pick<TDelegate>(Delegate forFloat, Delegate forDouble)
+        where TDelegate : Delegate =>
+        typeof(T) == typeof(float) ? (TDelegate)forFloat
+        : typeof(T) == typeof(double) ? (TDelegate)forDouble
+        : throw new NotSupportedException(typeof(T).Name);
+}
