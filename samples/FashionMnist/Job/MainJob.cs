@@ -36,7 +36,17 @@ public static class MainJob
         }
 
         Directory.CreateDirectory(options.OutputDirectory);
-        (Dataset train, Dataset test) = LoadData(options);
+        Dataset train, test;
+        try
+        {
+            (train, test) = LoadData(options);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
+        {
+            Console.Error.WriteLine("Cannot load the data: " + ex.Message);
+            return 1;
+        }
+
         Console.WriteLine($"Fashion-MNIST from {options.DataDirectory}: {train.Count} training and {test.Count} test images; MLP 784→256→128→10 (ReLU)");
         Console.WriteLine($"SGD: batch {options.BatchSize}, η = {options.LearningRate} (cosine), momentum {options.Momentum} (Nesterov), {options.Epochs} epochs, seed {options.Seed}");
 

@@ -69,12 +69,16 @@ public static partial class Ops
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = CheckAddBiasShapes(x.Length, bias.Length, y.Length);
-        CheckSameLength(x.Length, nameof(x), dx.Length, nameof(dx));
-        CheckSameLength(bias.Length, nameof(bias), dbias.Length, nameof(dbias));
+        bool needX = NeedsAdjoint(x.Length, nameof(x), dx.Length, nameof(dx));
+        bool needBias = NeedsAdjoint(bias.Length, nameof(bias), dbias.Length, nameof(dbias));
         CheckSameLength(y.Length, nameof(y), dy.Length, nameof(dy));
-        TensorPrimitives.Add(dx, dy, dx);
+        if (needX)
+        {
+            TensorPrimitives.Add(dx, dy, dx);
+        }
+
         int cols = bias.Length;
-        for (int r = 0; r < rows; r++)
+        for (int r = 0; needBias && r < rows; r++)
         {
             TensorPrimitives.Add(dbias, dy.Slice(r * cols, cols), dbias);
         }

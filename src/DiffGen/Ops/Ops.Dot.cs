@@ -41,9 +41,14 @@ public static partial class Ops
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckSameLength(x.Length, nameof(x), y.Length, nameof(y));
-        CheckSameLength(x.Length, nameof(x), dx.Length, nameof(dx));
-        CheckSameLength(y.Length, nameof(y), dy.Length, nameof(dy));
-        TensorPrimitives.MultiplyAdd(y, seed, dx, dx);
-        TensorPrimitives.MultiplyAdd(x, seed, dy, dy);
+        if (NeedsAdjoint(x.Length, nameof(x), dx.Length, nameof(dx)))
+        {
+            TensorPrimitives.MultiplyAdd(y, seed, dx, dx);
+        }
+
+        if (NeedsAdjoint(y.Length, nameof(y), dy.Length, nameof(dy)))
+        {
+            TensorPrimitives.MultiplyAdd(x, seed, dy, dy);
+        }
     }
 }

@@ -74,8 +74,8 @@ public static partial class Ops
         where T : unmanaged
     {
         CheckMatMulShapes(a.Length, b.Length, c.Length, m, k, n);
-        CheckSameLength(a.Length, nameof(a), da.Length, nameof(da));
-        CheckSameLength(b.Length, nameof(b), db.Length, nameof(db));
+        bool needA = NeedsAdjoint(a.Length, nameof(a), da.Length, nameof(da));
+        bool needB = NeedsAdjoint(b.Length, nameof(b), db.Length, nameof(db));
         CheckSameLength(c.Length, nameof(c), dc.Length, nameof(dc));
         CheckNoOverlap<T>(da, nameof(da), dc, nameof(dc));
         CheckNoOverlap<T>(da, nameof(da), b, nameof(b));
@@ -84,10 +84,16 @@ public static partial class Ops
         fixed (T* pa = a, pb = b, pda = da, pdb = db, pdc = dc)
         {
             // da (m × k) += dc (m × n) · Bᵀ, with B stored k × n.
-            GemmKernel.Multiply(false, true, m, k, n, pdc, n, pb, n, pda, k, accumulate: true, allowParallel: true);
+            if (needA)
+            {
+                GemmKernel.Multiply(false, true, m, k, n, pdc, n, pb, n, pda, k, accumulate: true, allowParallel: true);
+            }
 
             // db (k × n) += Aᵀ · dc (m × n), with A stored m × k.
-            GemmKernel.Multiply(true, false, k, n, m, pa, k, pdc, n, pdb, n, accumulate: true, allowParallel: true);
+            if (needB)
+            {
+                GemmKernel.Multiply(true, false, k, n, m, pa, k, pdc, n, pdb, n, accumulate: true, allowParallel: true);
+            }
         }
     }
 }

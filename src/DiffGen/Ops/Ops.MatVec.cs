@@ -67,15 +67,22 @@ public static partial class Ops
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckMatVecShapes(a.Length, x.Length, y.Length, rows, cols);
-        CheckSameLength(a.Length, nameof(a), da.Length, nameof(da));
-        CheckSameLength(x.Length, nameof(x), dx.Length, nameof(dx));
+        bool needA = NeedsAdjoint(a.Length, nameof(a), da.Length, nameof(da));
+        bool needX = NeedsAdjoint(x.Length, nameof(x), dx.Length, nameof(dx));
         CheckSameLength(y.Length, nameof(y), dy.Length, nameof(dy));
         for (int i = 0; i < rows; i++)
         {
             T g = dy[i];
-            Span<T> daRow = da.Slice(i * cols, cols);
-            TensorPrimitives.MultiplyAdd(x, g, daRow, daRow);
-            TensorPrimitives.MultiplyAdd(a.Slice(i * cols, cols), g, dx, dx);
+            if (needA)
+            {
+                Span<T> daRow = da.Slice(i * cols, cols);
+                TensorPrimitives.MultiplyAdd(x, g, daRow, daRow);
+            }
+
+            if (needX)
+            {
+                TensorPrimitives.MultiplyAdd(a.Slice(i * cols, cols), g, dx, dx);
+            }
         }
     }
 }

@@ -55,10 +55,17 @@ public static partial class Ops
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckMseShapes(prediction.Length, target.Length);
-        CheckSameLength(prediction.Length, nameof(prediction), dprediction.Length, nameof(dprediction));
-        CheckSameLength(target.Length, nameof(target), dtarget.Length, nameof(dtarget));
+        bool needPrediction = NeedsAdjoint(prediction.Length, nameof(prediction), dprediction.Length, nameof(dprediction));
+        bool needTarget = NeedsAdjoint(target.Length, nameof(target), dtarget.Length, nameof(dtarget));
         T scale = (seed + seed) / T.CreateTruncating(prediction.Length);
-        VectorLoops.AddTo(new ScaledDifference<T>(scale), prediction, target, dprediction);
-        VectorLoops.AddTo(new ScaledDifference<T>(-scale), prediction, target, dtarget);
+        if (needPrediction)
+        {
+            VectorLoops.AddTo(new ScaledDifference<T>(scale), prediction, target, dprediction);
+        }
+
+        if (needTarget)
+        {
+            VectorLoops.AddTo(new ScaledDifference<T>(-scale), prediction, target, dtarget);
+        }
     }
 }

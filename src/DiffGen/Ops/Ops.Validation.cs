@@ -25,6 +25,20 @@ public static partial class Ops
         }
     }
 
+    /// <summary>
+    /// An input adjoint is either empty (the generator does not need it: skip that work) or as long as its primal.
+    /// </summary>
+    private static bool NeedsAdjoint(int expected, string expectedName, int actual, string name)
+    {
+        if (actual == 0 && expected != 0)
+        {
+            return false;
+        }
+
+        CheckSameLength(expected, expectedName, actual, name);
+        return true;
+    }
+
     private static void CheckSameLength(int expected, string expectedName, int actual, string name)
     {
         if (actual != expected)
