@@ -269,7 +269,9 @@ internal sealed partial class ReverseModeBuilder
             reverse.Add(new Assign(countVar, new RawExpr(TypeRef.Int, tape + ".Pop()")));
         }
 
-        if (_options.UseTensorPrimitives && VectorLowering.TryLower(bodyReverse, loop.Counter!, startVar, countVar) is { } vectorised)
+        // Temporaries recomputed per iteration vary with it: such a loop is not a plain elementwise accumulation.
+        List<Stmt> recomputations = Recomputations(loop);
+        if (recomputations.Count == 0 && _options.UseTensorPrimitives && VectorLowering.TryLower(bodyReverse, loop.Counter!, startVar, countVar) is { } vectorised)
         {
             reverse.AddRange(vectorised);
             return (forward, reverse);
@@ -278,6 +280,7 @@ internal sealed partial class ReverseModeBuilder
         string k = _names.Unique("iteration");
         var kVar = new Var(TypeRef.Int, k);
         var reverseBody = new List<Stmt> { new Declare(loop.Counter!, TypeRef.Int, new Binary(TypeRef.Int, BinaryOp.Add, startVar, kVar)) };
+        reverseBody.AddRange(recomputations);
         reverseBody.AddRange(bodyReverse);
         reverse.Add(new Loop(
             -1,
@@ -326,6 +329,7 @@ internal sealed partial class ReverseModeBuilder
         string k = _names.Unique("iteration");
         var kVar = new Var(TypeRef.Int, k);
         var reverseBody = new List<Stmt>(updateReverse);
+        reverseBody.AddRange(Recomputations(loop));
         reverseBody.AddRange(bodyReverse);
         reverse.Add(new Loop(
             -1,

@@ -30,6 +30,10 @@ internal sealed partial class ReverseModeBuilder
     private readonly Dictionary<string, int> _vectorWrites = new();
     private readonly HashSet<string> _vectorWrittenInLoop = new();
 
+    // Loop-body temporaries recomputed at the start of each reverse iteration instead of taped, per loop id.
+    private readonly Dictionary<int, List<Declare>> _recomputed = new();
+    private readonly HashSet<string> _recomputedNames = new();
+
     // Per pass.
     private NameTable _names = null!;
     private ReverseContext _context = null!;
@@ -82,7 +86,7 @@ internal sealed partial class ReverseModeBuilder
             }
 
             HashSet<string> reads = _context.Reads;
-            var scalars = new HashSet<string>(reads.Where(n => IsScalarLocal(n) && IsMultiAssigned(n) && !_counters.Contains(n)));
+            var scalars = new HashSet<string>(reads.Where(n => IsScalarLocal(n) && IsMultiAssigned(n) && !_counters.Contains(n) && !_recomputedNames.Contains(n)));
             var elements = new HashSet<string>(reads.Where(n => _elementWritten.Contains(n)));
             var snapshots = new HashSet<string>(reads.Where(n => _vectorWrites.TryGetValue(n, out int c) && (c > 1 || _vectorWrittenInLoop.Contains(n))));
             if (scalars.SetEquals(_tapedScalars) && elements.SetEquals(_tapedElements) && snapshots.SetEquals(_snapshots))
@@ -159,11 +163,105 @@ internal sealed partial class ReverseModeBuilder
                     }
 
                     Survey(l.Init, inLoop);
+                    FindRecomputable(l);
                     Survey(l.Body, true);
                     Survey(l.Update, true);
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// A temporary declared at the top of a loop body, assigned only there, from values the loop never writes (or
+    /// from earlier such temporaries), can be recomputed at the start of each reverse iteration: no tape needed.
+    /// </summary>
+    private void FindRecomputable(Loop loop)
+    {
+        var written = new HashSet<string>();
+        var candidates = new List<Declare>();
+        foreach (Stmt statement in IrWalk.Descendants(loop.Body).Concat(IrWalk.Descendants(loop.Update)))
+        {
+            switch (statement)
+            {
+                case Declare d when d.Type.IsScalar && d.Init is not null && loop.Body.Statements.Contains(statement):
+                    candidates.Add(d);
+                    break;
+                case Declare d:
+                    written.Add(d.Name);
+                    break;
+                case Assign a:
+                    written.Add(ActivityAnalysis.TargetName(a.Target));
+                    break;
+                case CallStmt c:
+                    if (c.ResultVar is not null)
+                    {
+                        written.Add(c.ResultVar);
+                    }
+
+                    written.UnionWith(ActivityAnalysis.OutputArgs(c.Call));
+                    break;
+            }
+        }
+
+        // A counted loop's counter is recomputed first in each reverse iteration.
+        if (loop.Counter is not null)
+        {
+            written.Remove(loop.Counter);
+        }
+
+        var assignedElsewhere = new HashSet<string>(written);
+        var accepted = new List<Declare>();
+        var acceptedNames = new HashSet<string>();
+        foreach (Declare candidate in candidates)
+        {
+            var reads = new HashSet<string>();
+            IrWalk.CollectReads(candidate.Init!, reads);
+            bool onlyEarlier = reads.All(r => !candidates.Any(c => c.Name == r) || acceptedNames.Contains(r));
+            if (!assignedElsewhere.Contains(candidate.Name) && !reads.Overlaps(written) && onlyEarlier && !reads.Contains(candidate.Name))
+            {
+                accepted.Add(candidate);
+                acceptedNames.Add(candidate.Name);
+            }
+            else
+            {
+                written.Add(candidate.Name);
+            }
+        }
+
+        if (accepted.Count > 0)
+        {
+            _recomputed[loop.Id] = accepted;
+            _recomputedNames.UnionWith(acceptedNames);
+        }
+    }
+
+    /// <summary>Recomputations of the loop's temporaries that the reverse body reads (in declaration order).</summary>
+    private List<Stmt> Recomputations(Loop loop)
+    {
+        var statements = new List<Stmt>();
+        if (_recomputed.TryGetValue(loop.Id, out List<Declare>? declares))
+        {
+            // Later temporaries may need earlier ones: include those too.
+            var needed = new HashSet<string>(_context.Reads);
+            for (int i = declares.Count - 1; i >= 0; i--)
+            {
+                if (needed.Contains(declares[i].Name))
+                {
+                    IrWalk.CollectReads(declares[i].Init!, needed);
+                }
+            }
+
+            foreach (Declare d in declares)
+            {
+                if (needed.Contains(d.Name))
+                {
+                    statements.Add(new Assign(new Var(d.Type, d.Name), d.Init!));
+                    _context.RecordReads(d.Init!);
+                }
+            }
+        }
+
+        return statements;
     }
 
     private void Site(string name, bool inLoop)
