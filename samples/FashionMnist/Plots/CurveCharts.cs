@@ -25,7 +25,7 @@ internal static class CurveCharts
             x[i] = i + 1;
         }
 
-        Plot plot = NewPlot();
+        using Plot plot = NewPlot();
         plot.XLabel("epoch");
         plot.Axes.Left.Label.Text = "training loss";
         plot.Axes.Left.Label.ForeColor = LossColor;
@@ -128,7 +128,7 @@ internal static class CurveCharts
             ys[i] = y;
         }
 
-        Plot plot = NewPlot();
+        using Plot plot = NewPlot();
         plot.Title(Charts.Format($"{title}   (η = {learningRate:G4}, {iterates.Length - 1} steps)"));
         plot.XLabel("θ");
         plot.YLabel("f(θ)");
@@ -236,6 +236,20 @@ internal static class CurveCharts
     private static Plot NewPlot()
     {
         var plot = new Plot();
+        try
+        {
+            Style(plot);
+            return plot;
+        }
+        catch
+        {
+            plot.Dispose();
+            throw;
+        }
+    }
+
+    private static void Style(Plot plot)
+    {
         string? family = ChartFonts.ForScottPlot();
         if (family is not null)
         {
@@ -251,7 +265,6 @@ internal static class CurveCharts
         plot.Axes.Right.TickLabelStyle.FontSize = 16;
         plot.Legend.FontSize = 16;
         plot.Grid.MajorLineColor = Colors.Black.WithAlpha(0.08);
-        return plot;
     }
 
     private static void Save(Plot plot, string path)
