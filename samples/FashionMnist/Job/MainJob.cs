@@ -35,6 +35,12 @@ public static class MainJob
             return 2;
         }
 
+        if (options.Help)
+        {
+            Console.WriteLine(Options.Usage);
+            return 0;
+        }
+
         Directory.CreateDirectory(options.OutputDirectory);
         Dataset train, test;
         try

@@ -33,6 +33,8 @@ public sealed record Options
 
     public bool SkipAttacks { get; init; }
 
+    public bool Help { get; init; }
+
     public const string Usage = """
         FashionMnist: train the lecture's MLP 784→256→128→10 with minibatch SGD, then attack it.
         Options:
@@ -47,6 +49,7 @@ public sealed record Options
           --adversarial-training  also train a second network on PGD examples and compare robustness
           --adversarial-epochs N  epochs for the adversarially trained network (default 6)
           --skip-attacks          train and evaluate only
+          --help                  this text
         """;
 
     public static Options Parse(string[] args)
@@ -70,6 +73,7 @@ public sealed record Options
                 "--adversarial-training" => options with { AdversarialTraining = true },
                 "--adversarial-epochs" => options with { AdversarialEpochs = NextInt() },
                 "--skip-attacks" => options with { SkipAttacks = true },
+                "--help" or "-h" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };
         }
