@@ -157,6 +157,13 @@ internal sealed partial class BodyLowering
     private Expr LowerConversion(IConversionOperation conversion, TypeRef type)
     {
         Expr operand = LowerExpr(conversion.Operand);
+
+        // Array → Span → ReadOnlySpan: the same elements. Before C# 14 these are the span types' implicit operators.
+        if (type.IsVector && operand.Type.IsVector && type.Element == operand.Type.Element)
+        {
+            return operand;
+        }
+
         if (conversion.OperatorMethod is not null)
         {
             ReportExpression(conversion, "user-defined conversion", string.Empty);
@@ -171,12 +178,6 @@ internal sealed partial class BodyLowering
         if (type.IsScalar && operand.Type.IsScalar && Numeric(type) && Numeric(operand.Type))
         {
             return ConvertTo(operand, type);
-        }
-
-        // Array → Span → ReadOnlySpan: the same elements; C# converts implicitly where the value is used.
-        if (type.IsVector && operand.Type.IsVector && type.Element == operand.Type.Element)
-        {
-            return operand;
         }
 
         ReportExpression(conversion, "conversion from " + operand.Type + " to " + type, string.Empty);

@@ -102,8 +102,16 @@ public sealed class GradientPropertyTests
         }
 
         const int detailed = 6;
-        foreach (Failure f in failures.Take(detailed))
+        string? dump = Environment.GetEnvironmentVariable("DIFFGEN_PROPTEST_DUMP");
+        foreach (Failure f in dump is null ? failures.Take(detailed) : failures)
         {
+            if (dump is not null)
+            {
+                System.IO.Directory.CreateDirectory(dump);
+                System.IO.File.WriteAllText(System.IO.Path.Combine(dump, $"{f.BatchSeed}_{f.Program.Name}.txt"), $"{f.Message}\n---- program\n{f.Program.Source}\n---- helpers\n{f.Helpers}\n---- generated\n{f.Generated}\n");
+                continue;
+            }
+
             text.AppendLine();
             text.AppendLine($"==== batch {f.BatchSeed}, {f.Program.Name} (program seed {f.Program.Seed})");
             text.AppendLine(f.Message);

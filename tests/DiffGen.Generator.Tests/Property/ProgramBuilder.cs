@@ -512,7 +512,13 @@ internal sealed class ProgramBuilder
         switch (kind)
         {
             case 0:
-                return $"{Lhs()} < {Real(_r.Next(2), context)}";
+                {
+                    // Not "v < v" (CS1718).
+                    string left = Lhs();
+                    string right = Real(_r.Next(2), context);
+                    return $"{left} < {(right == left ? _r.Pick(Literals) : right)}";
+                }
+
             case 1:
                 return $"{Lhs()} > {_r.Pick(Literals)}";
             case 2:
@@ -596,7 +602,7 @@ internal sealed class ProgramBuilder
             5 => $"Math.Pow(1.0 + {e} * {e}, {_r.Pick(new[] { "0.5", "1.5", "-0.5", "2.0", "0.3" })})",
             6 => $"Math.Sin({e})",
             7 => $"Math.Cos({e})",
-            8 => $"Math.Exp(-{e} * {e})",
+            8 => $"Math.Exp(-{Paren(e)} * {Paren(e)})",
             9 => $"Math.Cbrt(2.0 + {e} * {e})",
             10 => $"Math.Log2(1.0 + {e} * {e})",
             11 => $"Math.Log10(2.0 + Math.Sin({e}))",
