@@ -388,6 +388,13 @@ internal sealed partial class BodyLowering
                 return Dummy(type);
             }
 
+            // A parameter the body never mentions needs no local (declared from a constant, it would be CS0219).
+            // Calls in the argument were already pulled out into statements, so nothing is lost.
+            if (!declaration.Body.Descendants().OfType<IParameterReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Parameter, parameter)))
+            {
+                continue;
+            }
+
             Var local = Claim(parameter, parameter.Name, parameterType);
             _current.Add(new Declare(local.Name, parameterType, args[i]));
         }
