@@ -73,9 +73,28 @@ public sealed class GradientPropertyTests
         }
 
         _output.WriteLine($"CsCheck seed {seed}: {stats.Summary()} in {stopwatch.Elapsed.TotalSeconds:F1} s");
+        _output.WriteLine("Programs using each construct:");
+        foreach (var (feature, count) in stats.Features.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            _output.WriteLine($"  {count,5}  {feature}");
+        }
         if (single is null)
         {
             Assert.True(stats.Programs >= 500, $"only {stats.Programs} programs were checked");
+
+            // The builder keeps exercising every construct (a change that silently dropped one would fail here).
+            string[] required =
+            {
+                "for", "for (reverse)", "for (step 2)", "for (triangular)", "foreach", "while (counter)", "while (counter && data)",
+                "nested loop", "if", "else", "?:", "break", "continue", "early return", "local function", "local array",
+                "local stackalloc span", "vector element write", "reassignment in a loop", "compound assignment in a loop", "++/--",
+                "division", "call of a [Differentiable] helper", "local vector passed to a helper",
+            };
+            foreach (string feature in required)
+            {
+                int count = stats.Features.TryGetValue(feature, out int n) ? n : 0;
+                Assert.True(count >= 10, $"only {count} programs use {feature}");
+            }
         }
 
         Assert.True(stats.SkippedCoordinates <= MaxSkippedFraction * Math.Max(1, stats.Coordinates), $"too many finite-difference checks skipped: {stats.Summary()}");
@@ -353,7 +372,7 @@ public sealed class GradientPropertyTests
                 }
                 else
                 {
-                    stats.AddProgram();
+                    stats.AddProgram(m.Features);
                 }
 
                 if (error is not null)
@@ -396,7 +415,16 @@ internal sealed class Stats
 
     public long SkippedCoordinates => Interlocked.Read(ref _skippedCoordinates);
 
-    public void AddProgram() => Interlocked.Increment(ref _programs);
+    public ConcurrentDictionary<string, int> Features { get; } = new(StringComparer.Ordinal);
+
+    public void AddProgram(IEnumerable<string> features)
+    {
+        Interlocked.Increment(ref _programs);
+        foreach (string feature in features)
+        {
+            Features.AddOrUpdate(feature, 1, (_, n) => n + 1);
+        }
+    }
 
     public void AddHelper() => Interlocked.Increment(ref _helpers);
 

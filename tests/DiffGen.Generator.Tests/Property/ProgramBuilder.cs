@@ -14,7 +14,11 @@ internal enum ProgramShape
 }
 
 /// <summary>One generated [Differentiable] method: its name, shape, source text and the seed that built it.</summary>
-internal sealed record GeneratedProgram(string Name, ProgramShape Shape, string VectorType, string Source, ulong Seed, bool IsHelper);
+internal sealed record GeneratedProgram(string Name, ProgramShape Shape, string VectorType, string Source, ulong Seed, bool IsHelper)
+{
+    /// <summary>The constructs the program uses (for the coverage summary).</summary>
+    public IReadOnlyCollection<string> Features { get; init; } = Array.Empty<string>();
+}
 
 /// <summary>A small deterministic PRNG (SplitMix64): the same seed builds the same program on every runtime.</summary>
 internal sealed class SplitMix
@@ -59,6 +63,7 @@ internal sealed class ProgramBuilder
     private readonly List<List<Local>> _scopes = new();
     private readonly IReadOnlyList<HelperRef> _helpers;
     private readonly List<LocalFunctionRef> _localFunctions = new();
+    private readonly SortedSet<string> _features = new(StringComparer.Ordinal);
     private int _indent;
     private int _nextName;
     private int _statementBudget;
@@ -168,6 +173,7 @@ internal sealed class ProgramBuilder
                 string type = stack ? "Span<double>" : "double[]";
                 Line(stack ? $"Span<double> {t} = stackalloc double[{_vector}.Length];" : $"double[] {t} = new double[{_vector}.Length];");
                 Declare(new Local(t, LocalKind.Vector, writable: true) { VectorType = type });
+                _features.Add(stack ? "local stackalloc span" : "local array");
                 if (_r.Chance(0.7))
                 {
                     FillVector(t);
@@ -188,7 +194,7 @@ internal sealed class ProgramBuilder
 
         Line($"return {FinalExpression(acc)};");
         Close();
-        return new GeneratedProgram(name, shape, vectorType, _sb.ToString(), seed, isHelper);
+        return new GeneratedProgram(name, shape, vectorType, _sb.ToString(), seed, isHelper) { Features = _features };
     }
 
     private void FillVector(string t)
@@ -242,6 +248,7 @@ internal sealed class ProgramBuilder
         _vector = savedVector;
         Close();
         _localFunctions.Add(new LocalFunctionRef(name, arity));
+        _features.Add("local function");
     }
 
     private string FinalExpression(string acc)
@@ -346,6 +353,7 @@ internal sealed class ProgramBuilder
         }
 
         Line($"{target.Name} = {value};");
+        Feature(_loopDepth > 0 ? "reassignment in a loop" : "reassignment");
     }
 
     private void CompoundAssign()
@@ -358,6 +366,7 @@ internal sealed class ProgramBuilder
         }
 
         string e = Real(_r.Next(MaxExprDepth), new ExprContext(true));
+        Feature(_loopDepth > 0 ? "compound assignment in a loop" : "compound assignment");
         switch (_r.Next(4))
         {
             case 0:
@@ -385,11 +394,13 @@ internal sealed class ProgramBuilder
         }
 
         Line(_r.Chance(0.5) ? $"{target.Name}++;" : $"{target.Name}--;");
+        Feature("++/--");
     }
 
     private void WriteElement()
     {
         Local t = _r.Pick(Visible(LocalKind.Vector).ToList());
+        Feature("vector element write");
         string index = Index();
         string e = Real(1 + _r.Next(2), new ExprContext(true));
         switch (_r.Next(3))
@@ -409,10 +420,12 @@ internal sealed class ProgramBuilder
     private void IfElse()
     {
         Line($"if ({Condition(new ExprContext(true))})");
+        Feature("if");
         Block(() => BuildStatements(1 + _r.Next(3)));
         if (_r.Chance(0.6))
         {
             Line("else");
+            Feature("else");
             Block(() => BuildStatements(1 + _r.Next(2)));
         }
     }
@@ -430,6 +443,7 @@ internal sealed class ProgramBuilder
                 _ => $"for (int {i} = 0; {i} < {_vector}.Length; {i}++)",
             };
         Line(header);
+        Feature(header.Contains("--", StringComparison.Ordinal) ? "for (reverse)" : header.Contains("+= 2", StringComparison.Ordinal) ? "for (step 2)" : outer is not null && header.Contains("< " + outer, StringComparison.Ordinal) ? "for (triangular)" : "for");
         Loop(() =>
         {
             Declare(new Local(i, LocalKind.Int, writable: false, index: i));
@@ -443,6 +457,7 @@ internal sealed class ProgramBuilder
         var sources = new List<string> { _vector! };
         sources.AddRange(Visible(LocalKind.Vector).Select(l => l.Name));
         Line($"foreach (double {e} in {_r.Pick(sources)})");
+        Feature("foreach");
         Loop(() =>
         {
             Declare(new Local(e, LocalKind.Real, writable: false));
@@ -458,6 +473,7 @@ internal sealed class ProgramBuilder
         Local? guard = _r.Chance(0.4) ? PickWritableReal() : null;
         string condition = guard is null ? $"{k} < {bound}" : $"{k} < {bound} && {guard.Name} < {_r.Pick(Literals)}";
         Line($"while ({condition})");
+        Feature(guard is null ? "while (counter)" : "while (counter && data)");
         Loop(() =>
         {
             Line($"{k}++;");
@@ -472,7 +488,9 @@ internal sealed class ProgramBuilder
     {
         Line($"if ({Condition(new ExprContext(true))})");
         Open();
-        Line(_r.Chance(0.5) ? "break;" : "continue;");
+        bool isBreak = _r.Chance(0.5);
+        Line(isBreak ? "break;" : "continue;");
+        Feature(isBreak ? "break" : "continue");
         Close();
     }
 
@@ -482,10 +500,16 @@ internal sealed class ProgramBuilder
         Open();
         Line($"return {Real(1 + _r.Next(2), new ExprContext(true))};");
         Close();
+        Feature("early return");
     }
 
     private void Loop(Action body)
     {
+        if (_loopDepth > 0)
+        {
+            Feature("nested loop");
+        }
+
         _loopDepth++;
         Block(body);
         _loopDepth--;
@@ -558,6 +582,7 @@ internal sealed class ProgramBuilder
             case 4:
                 return $"({Sub()} * {Sub()})";
             case 5:
+                Feature("division");
                 return $"({Sub()} / {Positive(Sub())})";
             case 6:
                 return $"-{Paren(Sub())}";
@@ -566,6 +591,7 @@ internal sealed class ProgramBuilder
                     // ?: branches must not contain calls (documented: the generator asks for a local instead).
                     string condition = Condition(context);
                     var inner = context with { AllowCalls = false };
+                    Feature("?:");
                     return $"({condition} ? {Real(depth - 1, inner, prefer)} : {Real(depth - 1, inner, prefer)})";
                 }
 
@@ -678,9 +704,15 @@ internal sealed class ProgramBuilder
 
     private bool CanCall() => _helpers.Count > 0;
 
+    private void Feature(string name)
+    {
+        _features.Add(_inLocalFunction ? name + " (in a local function)" : name);
+    }
+
     private string CallHelper(ExprContext context, int depth)
     {
         HelperRef helper = _r.Pick(_helpers);
+        Feature("call of a [Differentiable] helper");
         var inner = context with { AllowCalls = false };
         string arg = NonConstant(Real(Math.Max(0, depth), inner));
         if (helper.Shape == ProgramShape.TwoScalars)
@@ -710,7 +742,13 @@ internal sealed class ProgramBuilder
             return $"Math.Sin({arg})";
         }
 
-        return $"{helper.Name}({_r.Pick(vectors)}, {arg})";
+        string vector = _r.Pick(vectors);
+        if (vector != _vector)
+        {
+            Feature("local vector passed to a helper");
+        }
+
+        return $"{helper.Name}({vector}, {arg})";
     }
 
     private string CallLocalFunction(LocalFunctionRef f, ExprContext context, int depth)
