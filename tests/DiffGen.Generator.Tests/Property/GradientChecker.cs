@@ -11,7 +11,13 @@ namespace DiffGen.Generator.Tests.Property;
 /// </summary>
 internal static class GradientChecker
 {
-    public static string? Check(GeneratedProgram program, Func<double[], double> value, Func<double[], double[], double> gradient, Stats stats)
+    public static string? Check(
+        GeneratedProgram program,
+        Func<double[], double> value,
+        Func<double[], double[], double> gradient,
+        Func<double[], double, double[], double> pullback,
+        Func<double[], bool> overflows,
+        Stats stats)
     {
         var random = new SplitMix(program.Seed ^ 0x5DEECE66DUL);
         for (int point = 0; point < GradientPropertyTests.PointsPerProgram; point++)
@@ -28,6 +34,13 @@ internal static class GradientChecker
             double f0 = value(z);
             if (!double.IsFinite(f0))
             {
+                stats.AddPoint(skipped: true);
+                continue;
+            }
+
+            if (overflows(z))
+            {
+                stats.AddOverflowPoint();
                 stats.AddPoint(skipped: true);
                 continue;
             }
@@ -54,10 +67,11 @@ internal static class GradientChecker
                 }
 
                 double h = 1e-6 * Math.Max(1, Math.Abs(z[j]));
-                double fd = Central(value, z, j, h);
-                double fdHalf = Central(value, z, j, h / 2);
+                double fd = Central(value, z, j, h, out double magnitude);
+                double fdHalf = Central(value, z, j, h / 2, out _);
                 bool skip = !double.IsFinite(fd) || !double.IsFinite(fdHalf)
-                    || Math.Abs(fd - fdHalf) > 0.5 * GradientPropertyTests.Tolerance * Math.Max(1, Math.Abs(fd));
+                    || Math.Abs(fd - fdHalf) > 0.5 * GradientPropertyTests.Tolerance * Math.Max(1, Math.Abs(fd))
+                    || Math.ScaleB(magnitude, -52) / h > 0.25 * GradientPropertyTests.Tolerance * Math.Max(1, Math.Abs(fd));
                 stats.AddCoordinate(skip);
                 if (skip)
                 {
@@ -66,7 +80,7 @@ internal static class GradientChecker
 
                 if (Math.Abs(g[j] - fd) > GradientPropertyTests.Tolerance * Math.Max(1, Math.Abs(fd)))
                 {
-                    return $"d/dz[{j}]: generated {g[j]:R}, central finite difference {fd:R} (h/2: {fdHalf:R}) {at}; "
+                    return $"f = {f0:R}; d/dz[{j}]: generated {g[j]:R}, central finite difference {fd:R} (h/2: {fdHalf:R}) {at}; "
                         + $"full gradient [{string.Join(", ", g.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}]";
                 }
             }
@@ -87,12 +101,29 @@ internal static class GradientChecker
                     return $"accumulation: entry {j} went from {0.25 + j:R} to {buffer[j]:R} (added {added:R}), the gradient is {g[j]:R} {at}";
                 }
             }
+
+            // The pullback scales by its seed (composition relies on it).
+            const double Seed = -2.5;
+            double[] scaled = new double[dimension];
+            double pulled = pullback(z, Seed, scaled);
+            if (BitConverter.DoubleToInt64Bits(pulled) != BitConverter.DoubleToInt64Bits(f0))
+            {
+                return $"pullback value: {pulled:R} != {f0:R} {at}";
+            }
+
+            for (int j = 0; j < dimension; j++)
+            {
+                if (Math.Abs(scaled[j] - (Seed * g[j])) > 1e-10 * Math.Max(1, Math.Abs(Seed * g[j])))
+                {
+                    return $"pullback with seed {Seed}: entry {j} is {scaled[j]:R}, expected {Seed * g[j]:R} {at}";
+                }
+            }
         }
 
         return null;
     }
 
-    private static double Central(Func<double[], double> f, double[] z, int j, double h)
+    private static double Central(Func<double[], double> f, double[] z, int j, double h, out double magnitude)
     {
         double saved = z[j];
         z[j] = saved + h;
@@ -100,6 +131,7 @@ internal static class GradientChecker
         z[j] = saved - h;
         double down = f(z);
         z[j] = saved;
+        magnitude = Math.Max(Math.Abs(up), Math.Abs(down));
         return (up - down) / (2 * h);
     }
 }

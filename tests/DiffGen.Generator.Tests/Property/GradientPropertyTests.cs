@@ -26,8 +26,12 @@ namespace DiffGen.Generator.Tests.Property;
 ///     h = 1e-6·max(1, |zⱼ|), and |g − fd| ≤ 1e-4·max(1, |fd|);
 ///     a coordinate is skipped (and counted) only when f is not finite at z ± h·eⱼ or z ± h/2·eⱼ, or when the finite
 ///     difference is unstable: |fd(h) − fd(h/2)| > 0.5e-4·max(1, |fd(h)|) (a branch switch, kink or loop-exit change
-///     within h, or cancellation); a point is skipped when f(z) is not finite; at most 3% may be skipped;
+///     within h, or cancellation), or when rounding cannot resolve it: 2⁻⁵²·max|f(z ± h·eⱼ)|/h > 0.25e-4·max(1, |fd|);
+///     a point is skipped when f(z) is not finite, or when a probe copy of the program (every stored local, element
+///     and return value checked) sees a value beyond 1e15: there an overflow to ±∞ can hide behind a finite result
+///     (1/(1 + ∞²) = 0) and make the true gradient NaN; at most 3% of the checks may be skipped;
 /// (4) the gradient accumulates: a second call on buffers pre-filled with 0.25 + j adds the same gradient;
+/// (5) the pullback with seed −2.5 returns the same value and adds −2.5 times the gradient;
 /// and the inputs are not modified.
 /// Reproducible: CsCheck's Sample runs once with a fixed seed (override with DIFFGEN_PROPTEST_SEED, a CsCheck seed
 /// string, and DIFFGEN_PROPTEST_BATCHES); every failure prints the batch seed, the program's seed, the program and the
@@ -191,6 +195,15 @@ public sealed class GradientPropertyTests
             source.Append(Wrappers(m));
         }
 
+        // Probes: plain copies that record whether any stored value leaves [-1e15, 1e15] (see ProbeSource).
+        source.Append("\n    [ThreadStatic]\n    private static bool overflowed;\n\n");
+        source.Append("    private static double Chk(double v)\n    {\n        if (!(Math.Abs(v) <= 1e15))\n        {\n            overflowed = true;\n        }\n\n        return v;\n    }\n\n");
+        foreach (GeneratedProgram m in methods)
+        {
+            source.Append(ProbeSource.Copy(m)).Append('\n');
+            source.Append(ProbeSource.Wrapper(m));
+        }
+
         source.Append("}\n");
         return source.ToString();
     }
@@ -205,12 +218,14 @@ public sealed class GradientPropertyTests
         if (m.Shape == ProgramShape.TwoScalars)
         {
             return $"    public static double Value_{n}(double[] z) => {n}(z[0], z[1]);\n"
-                + $"    public static double Gradient_{n}(double[] z, double[] dz) => {n}Gradient(z[0], z[1], ref dz[0], ref dz[1]);\n";
+                + $"    public static double Gradient_{n}(double[] z, double[] dz) => {n}Gradient(z[0], z[1], ref dz[0], ref dz[1]);\n"
+                + $"    public static double Pullback_{n}(double[] z, double seed, double[] dz) => {n}Pullback(z[0], z[1], seed, ref dz[0], ref dz[1]);\n";
         }
 
         string x = m.VectorType == "double[]" ? "z[..^1]" : "new ReadOnlySpan<double>(z, 0, z.Length - 1)";
         return $"    public static double Value_{n}(double[] z) => {n}({x}, z[^1]);\n"
-            + $"    public static double Gradient_{n}(double[] z, double[] dz) => {n}Gradient({x}, z[^1], new Span<double>(dz, 0, dz.Length - 1), ref dz[^1]);\n";
+            + $"    public static double Gradient_{n}(double[] z, double[] dz) => {n}Gradient({x}, z[^1], new Span<double>(dz, 0, dz.Length - 1), ref dz[^1]);\n"
+            + $"    public static double Pullback_{n}(double[] z, double seed, double[] dz) => {n}Pullback({x}, z[^1], seed, new Span<double>(dz, 0, dz.Length - 1), ref dz[^1]);\n";
     }
 
     private static void RunBatch(ulong batchSeed, Stats stats, ConcurrentBag<Failure> failures)
@@ -356,10 +371,12 @@ public sealed class GradientPropertyTests
             {
                 var value = type.GetMethod("Value_" + m.Name)!.CreateDelegate<Func<double[], double>>();
                 var gradient = type.GetMethod("Gradient_" + m.Name)!.CreateDelegate<Func<double[], double[], double>>();
+                var pullback = type.GetMethod("Pullback_" + m.Name)!.CreateDelegate<Func<double[], double, double[], double>>();
+                var overflows = type.GetMethod("Overflows_" + m.Name)!.CreateDelegate<Func<double[], bool>>();
                 string? error;
                 try
                 {
-                    error = GradientChecker.Check(m, value, gradient, stats);
+                    error = GradientChecker.Check(m, value, gradient, pullback, overflows, stats);
                 }
                 catch (Exception e)
                 {
@@ -405,6 +422,7 @@ internal sealed class Stats
     private long _helpers;
     private long _points;
     private long _skippedPoints;
+    private long _overflowPoints;
     private long _coordinates;
     private long _skippedCoordinates;
     private long _compileTicks;
@@ -449,11 +467,13 @@ internal sealed class Stats
         }
     }
 
+    public void AddOverflowPoint() => Interlocked.Increment(ref _overflowPoints);
+
     public void AddCompile(TimeSpan time) => Interlocked.Add(ref _compileTicks, time.Ticks);
 
     public string Summary() =>
         $"{Programs} programs + {Interlocked.Read(ref _helpers)} helpers checked at {Interlocked.Read(ref _points)} points "
-        + $"({Interlocked.Read(ref _skippedPoints)} points skipped: f not finite), {Coordinates} finite-difference checks "
+        + $"({Interlocked.Read(ref _skippedPoints)} points skipped: f not finite; {Interlocked.Read(ref _overflowPoints)}: a stored intermediate beyond 1e15), {Coordinates} finite-difference checks "
         + $"({SkippedCoordinates} skipped: unstable or non-finite, {100.0 * SkippedCoordinates / Math.Max(1, Coordinates):F2}%), "
         + $"compile+generate {TimeSpan.FromTicks(Interlocked.Read(ref _compileTicks)).TotalSeconds:F1} s summed over batches";
 }

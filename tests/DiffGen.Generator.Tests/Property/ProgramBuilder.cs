@@ -616,7 +616,7 @@ internal sealed class ProgramBuilder
 
     private string MathCall(string e, Func<string> second)
     {
-        int which = _r.Next(22);
+        int which = _r.Next(24);
         string f = which is 12 or 18 or 19 or 21 ? second() : string.Empty;
         return which switch
         {
@@ -641,6 +641,8 @@ internal sealed class ProgramBuilder
             18 => $"Math.Max({e}, {f})",
             19 => $"Math.Min({e}, {f})",
             20 => $"Math.Abs({e})",
+            22 => $"Math.Clamp({e}, -0.5, 0.75)",
+            23 => $"(0.25 * Math.Floor({e}) + {e})",
             _ => $"Math.FusedMultiplyAdd({e}, {f}, 0.5)",
         };
     }
