@@ -6,7 +6,7 @@ namespace DiffGen.Generator.Tests.Property;
 /// <summary>
 /// A plain (not [Differentiable]) copy of a generated program, <c>Probe_M</c>, in which every stored real value — each
 /// declaration, assignment, compound assignment, element write, increment and return — goes through <c>Chk</c>,
-/// which notes a value beyond 1e15 or not finite. <c>Overflows_M(z)</c> runs it. Helper calls go to the helpers' probes.
+/// which notes a value beyond 1e4 in magnitude or not finite. <c>Overflows_M(z)</c> runs it. Helper calls go to the helpers' probes.
 /// The copy is made from the program's text, which the builder writes one statement per line, always with braces.
 /// </summary>
 internal static class ProbeSource

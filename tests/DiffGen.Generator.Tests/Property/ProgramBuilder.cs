@@ -168,16 +168,7 @@ internal sealed class ProgramBuilder
             int vectors = _r.Chance(0.45) ? 1 + _r.Next(2) : 0;
             for (int i = 0; i < vectors; i++)
             {
-                string t = Fresh("t");
-                bool stack = _r.Chance(0.4);
-                string type = stack ? "Span<double>" : "double[]";
-                Line(stack ? $"Span<double> {t} = stackalloc double[{_vector}.Length];" : $"double[] {t} = new double[{_vector}.Length];");
-                Declare(new Local(t, LocalKind.Vector, writable: true) { VectorType = type });
-                _features.Add(stack ? "local stackalloc span" : "local array");
-                if (_r.Chance(0.7))
-                {
-                    FillVector(t);
-                }
+                DeclareVector(fill: _r.Chance(0.7));
             }
         }
 
@@ -185,6 +176,15 @@ internal sealed class ProgramBuilder
         Line($"double {acc} = {NonConstant(Real(_r.Next(3), new ExprContext(AllowCalls: true)))};");
         Declare(new Local(acc, LocalKind.Real, writable: true));
         BuildStatements(_statementBudget);
+
+        // Sometimes a vector is declared later, still at the top level (after loops, branches and early returns).
+        if (_vector is not null && _r.Chance(0.3))
+        {
+            _features.Add("local vector declared after other statements");
+            DeclareVector(fill: true);
+            _statementBudget = 1 + _r.Next(2);
+            BuildStatements(_statementBudget);
+        }
 
         // Every local function is called at least once (CS8321).
         foreach (LocalFunctionRef f in _localFunctions.Where(f => !f.Used))
@@ -195,6 +195,20 @@ internal sealed class ProgramBuilder
         Line($"return {FinalExpression(acc)};");
         Close();
         return new GeneratedProgram(name, shape, vectorType, _sb.ToString(), seed, isHelper) { Features = _features };
+    }
+
+    private void DeclareVector(bool fill)
+    {
+        string t = Fresh("t");
+        bool stack = _r.Chance(0.4);
+        string type = stack ? "Span<double>" : "double[]";
+        Line(stack ? $"Span<double> {t} = stackalloc double[{_vector}.Length];" : $"double[] {t} = new double[{_vector}.Length];");
+        Declare(new Local(t, LocalKind.Vector, writable: true) { VectorType = type });
+        _features.Add(stack ? "local stackalloc span" : "local array");
+        if (fill)
+        {
+            FillVector(t);
+        }
     }
 
     private void FillVector(string t)
@@ -258,6 +272,11 @@ internal sealed class ProgramBuilder
         foreach (string name in reals.Where(_ => _r.Chance(0.5)))
         {
             e = $"{e} + {(_r.Chance(0.5) ? name : $"Math.Sin({name})")}";
+        }
+
+        foreach (Local t in Visible(LocalKind.Vector).Where(_ => _r.Chance(0.6)))
+        {
+            e = $"{e} + 0.5 * {t.Name}[{_r.Next(3)}]";
         }
 
         if (_r.Chance(0.5))

@@ -153,6 +153,44 @@ public sealed class Regressions
         Assert.Equal(new[] { 10.0, -20.0 }, dx);
     }
 
+    /// <summary>
+    /// A local vector declared at the top level after an early return: the normalizer moves the rest of the method
+    /// into <c>if (!returned) { … }</c>, so the vector and its adjoint buffer (<c>t</c>, <c>dt</c>, <c>dtBuffer</c>) are
+    /// declared inside that block while the reverse sweep and the final <c>ArrayPool.Return(dtBuffer)</c> use them
+    /// outside it: the generated file does not compile (CS0103 "The name 'dt' does not exist in the current context").
+    /// Found by the property test (e.g. batch 1, P10; P12, P19 in the default run). NOT fixed: the fix (hoisting vector
+    /// declarations and their adjoint buffers out of the guard, renting only when the declaration runs) belongs to the
+    /// generator author.
+    /// </summary>
+    [Fact]
+    public void VectorDeclaredAfterEarlyReturn()
+    {
+        const string source = """
+            using System;
+            using DiffGen;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double F(double[] x)
+                {
+                    if (x[0] > 2)
+                    {
+                        return x[0];
+                    }
+
+                    double[] t = new double[1];
+                    t[0] = x[1] * x[1];
+                    return t[0];
+                }
+
+                public static double Gradient(double[] x, double[] dx) => FGradient(x, dx);
+            }
+            """;
+        Assert.Equal(new[] { 0.0, 3.0 }, CompileAndRun(source, new[] { 1.0, 1.5 }));
+        Assert.Equal(new[] { 1.0, 0.0 }, CompileAndRun(source, new[] { 3.0, 1.5 }));
+    }
+
     /// <summary>Compiles with the generator, requires a clean build, and returns the gradient at <paramref name="x"/>.</summary>
     private static double[] CompileAndRun(string source, double[] x)
     {
