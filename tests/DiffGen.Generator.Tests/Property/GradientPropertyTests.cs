@@ -84,6 +84,7 @@ public sealed class GradientPropertyTests
         {
             _output.WriteLine($"  {count,5}  {feature}");
         }
+
         if (single is null)
         {
             Assert.True(stats.Programs >= 500, $"only {stats.Programs} programs were checked");
