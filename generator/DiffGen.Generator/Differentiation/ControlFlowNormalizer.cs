@@ -128,6 +128,14 @@ internal sealed class ControlFlowNormalizer
         }
 
         body.AddRange(Transform(loop.Body.Statements, breakFlag, continueFlag));
+        if (continueFlag is not null && !ReadsFlag(body, continueFlag))
+        {
+            // A continue with nothing after it (the last statement of the body): the flag would be set and never read,
+            // which is warning CS0219 in the generated file. The continue is a no-op there: drop the flag.
+            body = Strip(body, continueFlag);
+            continueFlag = null;
+        }
+
         Expr? condition = loop.Condition;
         foreach (string? flag in new[] { breakFlag, returns ? _returnFlag : null })
         {
@@ -151,6 +159,43 @@ internal sealed class ControlFlowNormalizer
         }
 
         yield return loop with { Condition = condition, Body = new Block(body.ToEquatableArray()) };
+    }
+
+    private static bool ReadsFlag(List<Stmt> body, string flag) =>
+        IrWalk.Descendants(new Block(body.ToEquatableArray())).Any(s => s switch
+        {
+            If branch => IrWalk.Mentions(branch.Condition, flag),
+            Loop { Condition: { } condition } => IrWalk.Mentions(condition, flag),
+            _ => false,
+        });
+
+    /// <summary>The statements without the assignments to <paramref name="flag"/>.</summary>
+    private static List<Stmt> Strip(IEnumerable<Stmt> statements, string flag)
+    {
+        Block StripBlock(Block block) => new(Strip(block.Statements, flag).ToEquatableArray());
+        var output = new List<Stmt>();
+        foreach (Stmt statement in statements)
+        {
+            switch (statement)
+            {
+                case Assign { Target: Var v } when v.Name == flag:
+                    break;
+                case If branch:
+                    output.Add(new If(branch.Condition, StripBlock(branch.Then), branch.Else is null ? null : StripBlock(branch.Else)));
+                    break;
+                case Loop loop:
+                    output.Add(loop with { Init = StripBlock(loop.Init), Update = StripBlock(loop.Update), Body = StripBlock(loop.Body) });
+                    break;
+                case Block block:
+                    output.Add(StripBlock(block));
+                    break;
+                default:
+                    output.Add(statement);
+                    break;
+            }
+        }
+
+        return output;
     }
 
     /// <summary>The flags a statement may set that end the enclosing block early, or null.</summary>

@@ -96,6 +96,14 @@ internal static class DerivativeRules
                 break;
             case MathFn.Max:
                 {
+                    if (args[0].Equals(args[1]))
+                    {
+                        // Max(e, e): always a tie, so the first argument gets it (and no "e >= e" warning, CS1718).
+                        result[0] = g;
+                        result[1] = Lit(0, t);
+                        break;
+                    }
+
                     Expr first = Compare(BinaryOp.GreaterOrEqual, args[0], args[1]);
                     result[0] = Choose(first, g, Lit(0, t));
                     result[1] = Choose(first, Lit(0, t), g);
@@ -104,6 +112,14 @@ internal static class DerivativeRules
 
             case MathFn.Min:
                 {
+                    if (args[0].Equals(args[1]))
+                    {
+                        // Min(e, e): always a tie, so the first argument gets it (and no "e <= e" warning, CS1718).
+                        result[0] = g;
+                        result[1] = Lit(0, t);
+                        break;
+                    }
+
                     Expr first = Compare(BinaryOp.LessOrEqual, args[0], args[1]);
                     result[0] = Choose(first, g, Lit(0, t));
                     result[1] = Choose(first, Lit(0, t), g);

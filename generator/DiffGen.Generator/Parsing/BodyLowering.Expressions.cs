@@ -193,12 +193,6 @@ internal sealed partial class BodyLowering
             return ConvertTo(operand, type);
         }
 
-        // Array → Span → ReadOnlySpan: the same elements; C# converts implicitly where the value is used.
-        if (type.IsVector && operand.Type.IsVector && type.Element == operand.Type.Element)
-        {
-            return operand;
-        }
-
         ReportExpression(conversion, "conversion from " + operand.Type + " to " + type, string.Empty);
         return Dummy(type);
     }
@@ -415,6 +409,13 @@ internal sealed partial class BodyLowering
 
                 ReportExpression(invocation, "vector argument that is not a variable", string.Empty);
                 return Dummy(type);
+            }
+
+            // A parameter the body never mentions needs no local (declared from a constant, it would be CS0219).
+            // Calls in the argument were already pulled out into statements, so nothing is lost.
+            if (!declaration.Body.Descendants().OfType<IParameterReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Parameter, parameter)))
+            {
+                continue;
             }
 
             Var local = Claim(parameter, parameter.Name, parameterType);
