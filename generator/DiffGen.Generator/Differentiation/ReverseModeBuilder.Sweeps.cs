@@ -105,6 +105,8 @@ internal sealed partial class ReverseModeBuilder
     {
         switch (statement)
         {
+            case Declare { Type.IsVector: true } vector when depth > 0:
+                return (HoistedVector(vector), new List<Stmt>());
             case Declare { Type.IsVector: true } vector:
                 {
                     var forward = new List<Stmt> { vector };
@@ -372,6 +374,33 @@ internal sealed partial class ReverseModeBuilder
         ElementKind.Bool => "bool",
         _ => "int",
     };
+
+    /// <summary>
+    /// A vector declared inside a guard (after an early return) is declared before the forward sweep, so the reverse
+    /// sweep can see it, and created where the user created it. A stackalloc needs a <c>scoped</c> span for that.
+    /// </summary>
+    private List<Stmt> HoistedVector(Declare vector)
+    {
+        string keyword = Keyword(vector.Type.Element);
+        bool stack = vector.Init is NewVector { Stack: true };
+        _topDeclarations.Add(new RawStmt(stack
+            ? $"scoped global::System.Span<{keyword}> {vector.Name} = default;"
+            : $"{keyword}[] {vector.Name} = global::System.Array.Empty<{keyword}>();"));
+        var forward = new List<Stmt> { new Assign(new Var(vector.Type, vector.Name), vector.Init!) };
+        if (_active.Contains(vector.Name))
+        {
+            string adjoint = _context.AdjointName(vector.Name);
+            string buffer = _names.Unique(adjoint + "Buffer");
+            _topDeclarations.Add(new RawStmt($"{keyword}[]? {buffer} = null;"));
+            _topDeclarations.Add(new RawStmt($"global::System.Span<{keyword}> {adjoint} = default;"));
+            forward.Add(new RawStmt($"{buffer} = {Pool}<{keyword}>.Shared.Rent({vector.Name}.Length);"));
+            forward.Add(new RawStmt($"{adjoint} = new global::System.Span<{keyword}>({buffer}, 0, {vector.Name}.Length);"));
+            forward.Add(new RawStmt($"{adjoint}.Clear();"));
+            _cleanup.Add(new RawStmt($"if ({buffer} is not null) {Pool}<{keyword}>.Shared.Return({buffer});"));
+        }
+
+        return forward;
+    }
 
     /// <summary>A pooled, zeroed adjoint buffer for a vector; returned to the pool at the end.</summary>
     private List<Stmt> RentAdjoint(string vector, ElementKind element)
