@@ -2,7 +2,7 @@
 # DiffGen vs PyTorch on this machine, one table with ratios.
 #
 #   tests/DiffGen.Benchmarks/compare.sh [BenchmarkDotNet args; default: --job short]
-#   ROUNDS=3 BENCH_FILTER='*MatMulBenchmarks.DiffGenSingleThread*' tests/DiffGen.Benchmarks/compare.sh
+#   ROUNDS=3 BENCH_FILTER='*MatMul*Benchmarks.DiffGenSingleThread*' tests/DiffGen.Benchmarks/compare.sh
 #
 # 1. Makes sure Debian's PyTorch is installed (python3-torch + libopenblas0-pthread, for /usr/bin/python3 — not
 #    whatever python3 is first on PATH).
@@ -10,7 +10,7 @@
 #    case, median of 7 batches), then the BenchmarkDotNet benchmarks marked [CompareAs] selected by BENCH_FILTER
 #    (median time), which write the same format.
 # 3. Joins both by name, keeping each side's best round (on a shared machine other jobs only ever slow a round
-#    down), and prints: case, PyTorch µs, DiffGen µs, speed-up (PyTorch time / DiffGen time) and, for sgemm_MxKxN
+#    down), and prints: case, PyTorch µs, DiffGen µs, speed-up (PyTorch time / DiffGen time) and, for [sd]gemm_MxKxN
 #    cases, both GFLOP/s.
 # To add cases, see the docstring of torch_bench.py and widen BENCH_FILTER to the new benchmark classes.
 set -euo pipefail
@@ -30,7 +30,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 rounds="${ROUNDS:-3}"
-filter="${BENCH_FILTER:-*MatMulBenchmarks.DiffGenSingleThread*}"
+filter="${BENCH_FILTER:-*MatMul*Benchmarks.DiffGenSingleThread*}"
 if [ $# -eq 0 ]; then set -- --job short; fi
 (cd "$root" && dotnet build -c Release tests/DiffGen.Benchmarks >/dev/null)
 
@@ -59,7 +59,7 @@ torch_us, ours_us = load(sys.argv[1]), load(sys.argv[2])
 rows = []
 for name in list(torch_us) + [n for n in ours_us if n not in torch_us]:
     t, d = torch_us.get(name), ours_us.get(name)
-    shape = re.fullmatch(r"sgemm_(\d+)x(\d+)x(\d+)", name)
+    shape = re.fullmatch(r"[sd]gemm_(\d+)x(\d+)x(\d+)", name)
     flops = 2 * int(shape[1]) * int(shape[2]) * int(shape[3]) if shape else None
     rows.append((
         name,
