@@ -9,7 +9,7 @@ builds its inputs and returns a zero-argument callable doing one step, add it to
 C# benchmark uses, and mark that benchmark method ``[CompareAs("...")]``. compare.sh joins the two sides by name.
 
 Runs single-threaded (torch.set_num_threads(1); compare.sh also sets OPENBLAS_NUM_THREADS=1) so that the sgemm
-cases measure one core of OpenBLAS against DiffGen's single-thread kernel.
+and dgemm cases measure one core of OpenBLAS against DiffGen's single-thread kernel.
 """
 import statistics
 import sys
@@ -21,18 +21,21 @@ torch.set_num_threads(1)
 torch.manual_seed(0)
 
 
-def sgemm(m, k, n):
-    a = torch.randn(m, k, dtype=torch.float32)
-    b = torch.randn(k, n, dtype=torch.float32)
-    out = torch.empty(m, n, dtype=torch.float32)
+def gemm(m, k, n, dtype):
+    a = torch.randn(m, k, dtype=dtype)
+    b = torch.randn(k, n, dtype=dtype)
+    out = torch.empty(m, n, dtype=dtype)
     return lambda: torch.mm(a, b, out=out)
 
 
 # name -> zero-argument factory returning the callable to time.
 CASES = {
-    "sgemm_64x784x256": lambda: sgemm(64, 784, 256),
-    "sgemm_256x784x64": lambda: sgemm(256, 784, 64),
-    "sgemm_512x512x512": lambda: sgemm(512, 512, 512),
+    "sgemm_64x784x256": lambda: gemm(64, 784, 256, torch.float32),
+    "sgemm_256x784x64": lambda: gemm(256, 784, 64, torch.float32),
+    "sgemm_512x512x512": lambda: gemm(512, 512, 512, torch.float32),
+    "dgemm_64x784x256": lambda: gemm(64, 784, 256, torch.float64),
+    "dgemm_256x784x64": lambda: gemm(256, 784, 64, torch.float64),
+    "dgemm_512x512x512": lambda: gemm(512, 512, 512, torch.float64),
 }
 
 

@@ -232,6 +232,33 @@ internal static unsafe partial class GemmKernel
     }
 
     /// <summary>
+    /// Copies one short run (a panel row: MR or NR elements, at most a few hundred bytes) with inline vector moves;
+    /// a call to the general memmove per row costs more than the copy at these sizes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort<T>(T* source, T* destination, int count)
+        where T : unmanaged
+    {
+        byte* s = (byte*)source, d = (byte*)destination;
+        nint bytes = (nint)count * sizeof(T), i = 0;
+        for (; i + 32 <= bytes; i += 32)
+        {
+            Vector256.Store(Vector256.Load(s + i), d + i);
+        }
+
+        if (i + 16 <= bytes)
+        {
+            Vector128.Store(Vector128.Load(s + i), d + i);
+            i += 16;
+        }
+
+        for (; i < bytes; i += 4)
+        {
+            *(int*)(d + i) = *(int*)(s + i); // sizeof(T) is 4 or 8
+        }
+    }
+
+    /// <summary>
     /// Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-tall micro-panels: panel r holds, for each p, the MR values
     /// op(A)[ic + r·MR + i, pc + p] contiguously; rows past <paramref name="mc"/> are zero.
     /// </summary>
@@ -252,7 +279,7 @@ internal static unsafe partial class GemmKernel
                 // A is stored k × m: the MR values for one p are contiguous.
                 for (int p = 0; p < kc; p++)
                 {
-                    new ReadOnlySpan<T>(a + (pc + p) * lda + ic + ir, rows).CopyTo(new Span<T>(panel + (nint)p * mr, rows));
+                    CopyShort(a + (pc + p) * lda + ic + ir, panel + (nint)p * mr, rows);
                 }
             }
 
@@ -282,7 +309,7 @@ internal static unsafe partial class GemmKernel
                 // B is k × n row-major: the NR values for one p are contiguous.
                 for (int p = 0; p < kc; p++)
                 {
-                    new ReadOnlySpan<T>(b + (pc + p) * ldb + jc + jr, cols).CopyTo(new Span<T>(panel + (nint)p * nr, cols));
+                    CopyShort(b + (pc + p) * ldb + jc + jr, panel + (nint)p * nr, cols);
                 }
             }
             else
