@@ -23,12 +23,23 @@ internal sealed partial class ReverseModeBuilder
 
         string seed = _names.Unique("seed");
         var gradientNames = new List<string>();
+        var scalarResults = new List<Stmt>();
         foreach (int index in _gradient.Wrt)
         {
             ParameterSpec p = _spec.Parameters[index];
             string name = _names.Unique("d" + p.Name);
             gradientNames.Add(name);
-            _adjoints[p.Name] = name;
+            if (p.Type.IsScalar)
+            {
+                // Accumulate in a local (a register), add into the caller's ref once at the end.
+                string local = _names.Unique("d" + p.Name + "Local");
+                _adjoints[p.Name] = local;
+                scalarResults.Add(new Assign(new Var(p.Type, name), new Var(p.Type, local), AssignKind.Add));
+            }
+            else
+            {
+                _adjoints[p.Name] = name;
+            }
         }
 
         _context = new ReverseContext(_active, _adjoints, _names);
@@ -76,6 +87,7 @@ internal sealed partial class ReverseModeBuilder
         }
 
         body.AddRange(reverse);
+        body.AddRange(scalarResults);
         foreach (string tape in _tapes.Values.OrderBy(t => t, System.StringComparer.Ordinal))
         {
             body.Add(new RawStmt(tape + ".Dispose();"));

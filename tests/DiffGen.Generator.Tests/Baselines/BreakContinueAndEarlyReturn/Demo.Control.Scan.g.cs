@@ -68,6 +68,7 @@ partial class Control
             returned = true;
         }
         // Reverse sweep: adjoints start from seed
+        double dxLocal = 0.0;
         double dresult = seed;
         double ds = 0.0;
         if (branch_3)
@@ -91,14 +92,15 @@ partial class Control
             s = doubleTape.Pop();
             double g1 = ds;
             ds = 0.0;
-            dx += g1;
+            dxLocal += g1;
         }
         if (branch)
         {
             double g0 = dresult;
             dresult = 0.0;
-            dx += g0;
+            dxLocal += g0;
         }
+        dx += dxLocal;
         doubleTape.Dispose();
         intTape.Dispose();
         return result;

@@ -22,6 +22,8 @@ partial class Composite
         square_2 = global::Demo.Composite.Square(global::System.Math.Sin(x));
         double result = square + 3.0 * square_2;
         // Reverse sweep: adjoints start from seed
+        double dxLocal = 0.0;
+        double dyLocal = 0.0;
         double dsquare = 0.0;
         double dsquare_2 = 0.0;
         double dresult = seed;
@@ -29,11 +31,13 @@ partial class Composite
         dsquare_2 += 3.0 * dresult;
         double a1 = 0.0;
         global::Demo.Composite.SquarePullback(global::System.Math.Sin(x), dsquare_2, ref a1);
-        dx += a1 * global::System.Math.Cos(x);
+        dxLocal += a1 * global::System.Math.Cos(x);
         double a0 = 0.0;
         global::Demo.Composite.SquarePullback(x * y, dsquare, ref a0);
-        dx += a0 * y;
-        dy += x * a0;
+        dxLocal += a0 * y;
+        dyLocal += x * a0;
+        dx += dxLocal;
+        dy += dyLocal;
         return result;
     }
 }

@@ -18,9 +18,11 @@ partial class Composite
         // Forward sweep
         double result = a * a;
         // Reverse sweep: adjoints start from seed
+        double daLocal = 0.0;
         double dresult = seed;
-        da += dresult * a;
-        da += a * dresult;
+        daLocal += dresult * a;
+        daLocal += a * dresult;
+        da += daLocal;
         return result;
     }
 }

@@ -18,25 +18,29 @@ partial class Activations
         // Forward sweep
         float result = x > y ? global::System.MathF.Tanh(x) * y : global::System.MathF.Sqrt(1f + y * y) + global::System.Math.Abs(x) + global::System.Math.Max(x, 0.5f);
         // Reverse sweep: adjoints start from seed
+        float dxLocal = 0f;
+        float dyLocal = 0f;
         float dresult = seed;
         bool v0 = x > y;
         if (v0)
         {
             float v1 = global::System.MathF.Tanh(x);
             float g2 = dresult * y;
-            dx += g2 * (1f - v1 * v1);
-            dy += v1 * dresult;
+            dxLocal += g2 * (1f - v1 * v1);
+            dyLocal += v1 * dresult;
         }
         else
         {
             float v3 = 1f + y * y;
             float v4 = global::System.MathF.Sqrt(v3);
             float g5 = dresult / (2f * v4);
-            dy += g5 * y;
-            dy += y * g5;
-            dx += x > 0f ? dresult : x < 0f ? -dresult : 0f;
-            dx += x >= 0.5f ? dresult : 0f;
+            dyLocal += g5 * y;
+            dyLocal += y * g5;
+            dxLocal += x > 0f ? dresult : x < 0f ? -dresult : 0f;
+            dxLocal += x >= 0.5f ? dresult : 0f;
         }
+        dx += dxLocal;
+        dy += dyLocal;
         return result;
     }
 }

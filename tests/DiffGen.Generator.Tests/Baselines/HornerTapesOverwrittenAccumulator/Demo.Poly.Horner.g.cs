@@ -35,6 +35,7 @@ partial class Poly
         }
         double result = acc;
         // Reverse sweep: adjoints start from seed
+        double dxLocal = 0.0;
         double dacc = 0.0;
         double dresult = seed;
         dacc += dresult;
@@ -45,10 +46,11 @@ partial class Poly
             double g0 = dacc;
             dacc = 0.0;
             dacc += g0 * x;
-            dx += acc * g0;
+            dxLocal += acc * g0;
             dc[i] += g0;
         }
         i = intTape.Pop();
+        dx += dxLocal;
         doubleTape.Dispose();
         intTape.Dispose();
         return result;

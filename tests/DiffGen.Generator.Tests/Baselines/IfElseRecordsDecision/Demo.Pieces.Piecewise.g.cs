@@ -29,6 +29,7 @@ partial class Pieces
         }
         double result = r + 1.0;
         // Reverse sweep: adjoints start from seed
+        double dxLocal = 0.0;
         double dr = 0.0;
         double dresult = seed;
         dr += dresult;
@@ -36,15 +37,16 @@ partial class Pieces
         {
             double g0 = dr;
             dr = 0.0;
-            dx += g0 * x;
-            dx += x * g0;
+            dxLocal += g0 * x;
+            dxLocal += x * g0;
         }
         else
         {
             double g1 = dr;
             dr = 0.0;
-            dx += g1 * global::System.Math.Cos(x);
+            dxLocal += g1 * global::System.Math.Cos(x);
         }
+        dx += dxLocal;
         return result;
     }
 }

@@ -22,6 +22,8 @@ partial class Local
         double CubeResult_2 = a_2 * a_2 * a_2;
         double result = CubeResult - CubeResult_2 * x;
         // Reverse sweep: adjoints start from seed
+        double dxLocal = 0.0;
+        double dyLocal = 0.0;
         double da = 0.0;
         double dCubeResult = 0.0;
         double da_2 = 0.0;
@@ -29,19 +31,21 @@ partial class Local
         double dresult = seed;
         dCubeResult += dresult;
         dCubeResult_2 -= dresult * x;
-        dx -= CubeResult_2 * dresult;
+        dxLocal -= CubeResult_2 * dresult;
         double g2 = dCubeResult_2 * a_2;
         da_2 += g2 * a_2;
         da_2 += a_2 * g2;
         double v3 = a_2 * a_2;
         da_2 += v3 * dCubeResult_2;
-        dy += da_2;
+        dyLocal += da_2;
         double g0 = dCubeResult * a;
         da += g0 * a;
         da += a * g0;
         double v1 = a * a;
         da += v1 * dCubeResult;
-        dx += da;
+        dxLocal += da;
+        dx += dxLocal;
+        dy += dyLocal;
         return result;
     }
 }

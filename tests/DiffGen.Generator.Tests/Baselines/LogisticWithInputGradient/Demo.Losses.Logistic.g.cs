@@ -32,6 +32,7 @@ partial class Losses
         float p = 1f / (1f + global::System.MathF.Exp(-z));
         float result = -(y * global::System.MathF.Log(p) + (1f - y) * global::System.MathF.Log(1f - p));
         // Reverse sweep: adjoints start from seed
+        float dbLocal = 0f;
         float dz = 0f;
         float dp = 0f;
         float dresult = seed;
@@ -52,7 +53,8 @@ partial class Losses
             z = floatTape.Pop();
             dw[i] += dz * x[i];
         }
-        db += dz;
+        dbLocal += dz;
+        db += dbLocal;
         floatTape.Dispose();
         return result;
     }

@@ -20,19 +20,21 @@ partial class Outer<T>
             // Forward sweep
             double result = flip ? -a * b * (double)n : global::System.Math.Exp(a) / (1.0 + b * b);
             // Reverse sweep: adjoints start from seed
+            double daLocal = 0.0;
             double dresult = seed;
             if (flip)
             {
                 double v0 = (double)n;
-                da -= dresult * v0 * b;
+                daLocal -= dresult * v0 * b;
             }
             else
             {
                 double v1 = 1.0 + b * b;
                 double v2 = global::System.Math.Exp(a);
                 double g3 = dresult / v1;
-                da += g3 * v2;
+                daLocal += g3 * v2;
             }
+            da += daLocal;
             return result;
         }
     }

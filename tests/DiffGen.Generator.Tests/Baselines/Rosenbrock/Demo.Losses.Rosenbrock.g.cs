@@ -18,20 +18,24 @@ partial class Losses
         // Forward sweep
         double result = (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x);
         // Reverse sweep: adjoints start from seed
+        double dxLocal = 0.0;
+        double dyLocal = 0.0;
         double dresult = seed;
         double v0 = 1.0 - x;
-        dx -= dresult * v0;
-        dx -= v0 * dresult;
+        dxLocal -= dresult * v0;
+        dxLocal -= v0 * dresult;
         double v1 = y - x * x;
         double g2 = 100.0 * (dresult * v1);
-        dy += g2;
-        dx -= g2 * x;
-        dx -= x * g2;
+        dyLocal += g2;
+        dxLocal -= g2 * x;
+        dxLocal -= x * g2;
         double v3 = 100.0 * (y - x * x);
         double g4 = v3 * dresult;
-        dy += g4;
-        dx -= g4 * x;
-        dx -= x * g4;
+        dyLocal += g4;
+        dxLocal -= g4 * x;
+        dxLocal -= x * g4;
+        dx += dxLocal;
+        dy += dyLocal;
         return result;
     }
 }

@@ -30,6 +30,7 @@ partial class Iteration
         }
         double result = s;
         // Reverse sweep: adjoints start from seed
+        double dxLocal = 0.0;
         double ds = 0.0;
         double dresult = seed;
         ds += dresult;
@@ -42,7 +43,8 @@ partial class Iteration
             double g1 = 0.1 * g0;
             ds += g1 * global::System.Math.Cos(s);
         }
-        dx += ds;
+        dxLocal += ds;
+        dx += dxLocal;
         doubleTape.Dispose();
         return result;
     }
