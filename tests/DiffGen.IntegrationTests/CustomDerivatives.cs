@@ -59,4 +59,24 @@ public static partial class Functions
 
         return s;
     }
+
+    /// <summary>The same scratch output written twice: the first contents are snapshotted and restored in reverse.</summary>
+    [Differentiable(nameof(v), nameof(a))]
+    public static double ScratchReused(ReadOnlySpan<double> v, double a, Span<double> scratch)
+    {
+        UserMath.Scale(v, a, scratch);
+        double s = 0;
+        for (int i = 0; i < scratch.Length; i++)
+        {
+            s += Math.Sin(scratch[i]);
+        }
+
+        UserMath.Scale(v, a * a, scratch);
+        for (int i = 0; i < scratch.Length; i++)
+        {
+            s += scratch[i] * scratch[i] * v[i];
+        }
+
+        return s;
+    }
 }

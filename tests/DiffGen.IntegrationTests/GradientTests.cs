@@ -361,6 +361,16 @@ public class CustomDerivativeTests
     }
 
     [Fact]
+    public void ScratchOutputWrittenTwiceIsSnapshotted()
+    {
+        double[] scratch = new double[4];
+        GradientCheck.Check(
+            x => Functions.ScratchReused(x.AsSpan(0, 4), x[4], scratch),
+            (x, g) => Functions.ScratchReusedGradient(x.AsSpan(0, 4), x[4], scratch, g.AsSpan(0, 4), ref g[4]),
+            5);
+    }
+
+    [Fact]
     public void RegisteredPullbackGetsEmptyAdjointForConstantInput()
     {
         double[] scratch = new double[4];

@@ -53,6 +53,9 @@ internal sealed partial class ReverseModeBuilder
         return (forward, reverse);
     }
 
+    private bool IsMultiWritten(string vector) =>
+        _vectorWrittenInLoop.Contains(vector) || (_vectorWrites.TryGetValue(vector, out int count) && count > 1);
+
     private List<Stmt> Pullback(CallStmt statement, bool resultActive)
     {
         CallSpec call = statement.Call;
@@ -119,7 +122,9 @@ internal sealed partial class ReverseModeBuilder
                         if (needs[i])
                         {
                             args.Add(new Var(type, _context.AdjointName(vector.Name)));
-                            if (slot == AdjointSlot.OutputVector)
+                            // The call overwrote the output: its adjoint is consumed. Clear it only if an earlier
+                            // write of the same vector will read it again in this reverse sweep.
+                            if (slot == AdjointSlot.OutputVector && IsMultiWritten(vector.Name))
                             {
                                 after.Add(new RawStmt(_context.AdjointName(vector.Name) + ".Clear();"));
                             }
