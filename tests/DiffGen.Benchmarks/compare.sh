@@ -3,6 +3,8 @@
 #
 #   tests/DiffGen.Benchmarks/compare.sh [BenchmarkDotNet args; default: --job short]
 #   ROUNDS=3 BENCH_FILTER='*MatMul*Benchmarks.DiffGenSingleThread*' tests/DiffGen.Benchmarks/compare.sh
+#   ROUNDS=6 TORCH_CASES=sgemm BENCH_FILTER='*MatMulBenchmarks.DiffGenSingleThread*' tests/DiffGen.Benchmarks/compare.sh
+#   (TORCH_CASES: substrings selecting torch_bench.py cases; default all)
 #
 # 1. Makes sure Debian's PyTorch is installed (python3-torch + libopenblas0-pthread, for /usr/bin/python3 — not
 #    whatever python3 is first on PATH).
@@ -36,7 +38,7 @@ if [ $# -eq 0 ]; then set -- --job short; fi
 
 for round in $(seq 1 "$rounds"); do
   echo "== round $round/$rounds: PyTorch $("$py" -c 'import torch; print(torch.__version__)') (1 thread, OPENBLAS_NUM_THREADS=1)" >&2
-  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$py" "$here/torch_bench.py" | tee -a "$work/torch.tsv" >&2
+  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$py" "$here/torch_bench.py" ${TORCH_CASES:-} | tee -a "$work/torch.tsv" >&2
   echo "== round $round/$rounds: DiffGen (BenchmarkDotNet $*)" >&2
   (cd "$root" && dotnet run -c Release --no-build --project tests/DiffGen.Benchmarks -- \
     --filter "$filter" --compare-tsv "$work/diffgen-$round.tsv" "$@") >&2
