@@ -20,5 +20,12 @@ public static class DiagnosticIds
     public const string CalleeNotDifferentiableForArgument = "DG0015";
     public const string MethodHasNoBody = "DG0016";
     public const string NoDifferentiableParameters = "DG0017";
+
+    // DG0018 and DG0019 are reserved for the [DerivativeOf] checks.
+    public const string WrtParameterHasNoEffect = "DG0020";
+    public const string NonSmoothOperation = "DG0021";
+    public const string CallMustBeHoisted = "DG0022";
+    public const string LambdaOrQuery = "DG0023";
+    public const string VectorLocalNotAtTopLevel = "DG0024";
     public const string InternalError = "DG9999";
 }

@@ -80,7 +80,7 @@ internal sealed partial class BodyLowering
                 return LowerExpr(parenthesized.Operand);
         }
 
-        ReportExpression(operation, Describe(operation), string.Empty);
+        ReportUnsupported(operation, DiagnosticDescriptors.UnsupportedExpression);
         return Dummy(type);
     }
 
@@ -106,7 +106,7 @@ internal sealed partial class BodyLowering
     {
         if (binary.OperatorMethod is not null || !Scalar(type) || !TryMapBinary(binary.OperatorKind, out BinaryOp op))
         {
-            ReportExpression(binary, Describe(binary), string.Empty);
+            ReportUnsupported(binary, DiagnosticDescriptors.UnsupportedExpression);
             return Dummy(type);
         }
 
@@ -303,7 +303,15 @@ internal sealed partial class BodyLowering
 
         if (MathFunctions.TryGet(target, out MathFn fn))
         {
-            return new MathCall(type, fn, LowerArguments(invocation).ToEquatableArray());
+            var math = new MathCall(type, fn, LowerArguments(invocation).ToEquatableArray());
+            MathCallSites.Add((math, invocation.Syntax.GetLocation()));
+            return math;
+        }
+
+        if (UnsupportedConstructs.IsLambdaOrQuery(invocation))
+        {
+            ReportUnsupported(invocation, DiagnosticDescriptors.UnsupportedExpression);
+            return Dummy(type);
         }
 
         if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition))
@@ -362,7 +370,7 @@ internal sealed partial class BodyLowering
 
         if (_noExtraction is not null)
         {
-            ReportExpression(invocation, "call in " + _noExtraction, "; assign its result to a local first");
+            Report(DiagnosticDescriptors.CallMustBeHoisted, invocation.Syntax.GetLocation(), target.Name, _method.Name, _noExtraction);
             return Dummy(type);
         }
 
@@ -389,7 +397,7 @@ internal sealed partial class BodyLowering
 
         if (_noExtraction is not null)
         {
-            ReportExpression(invocation, "local function call in " + _noExtraction, "; assign its result to a local first");
+            Report(DiagnosticDescriptors.CallMustBeHoisted, invocation.Syntax.GetLocation(), function.Name, _method.Name, _noExtraction);
             return Dummy(type);
         }
 

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace DiffGen.Generator.Analyzers;
+
+/// <summary>
+/// Reports, as the user types, why a [Differentiable] method cannot be differentiated (and the non-error advice),
+/// with the same parser the generator uses. The generator does not report these ids again.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly ImmutableArray<DiagnosticDescriptor> Supported = ImmutableArray.Create(
+        DiagnosticDescriptors.ContainingTypeMustBePartial,
+        DiagnosticDescriptors.MethodMustBeStatic,
+        DiagnosticDescriptors.UnsupportedReturnType,
+        DiagnosticDescriptors.UnknownWrtParameter,
+        DiagnosticDescriptors.WrtParameterNotDifferentiable,
+        DiagnosticDescriptors.DuplicateGeneratedName,
+        DiagnosticDescriptors.UnsupportedStatement,
+        DiagnosticDescriptors.UnsupportedExpression,
+        DiagnosticDescriptors.CallWithoutDerivative,
+        DiagnosticDescriptors.UnsupportedParameter,
+        DiagnosticDescriptors.GenericMethodNotSupported,
+        DiagnosticDescriptors.WriteToDifferentiatedInput,
+        DiagnosticDescriptors.NameRequiredOnAdditionalAttribute,
+        DiagnosticDescriptors.RecursionNotSupported,
+        DiagnosticDescriptors.MethodHasNoBody,
+        DiagnosticDescriptors.NoDifferentiableParameters,
+        DiagnosticDescriptors.WrtParameterHasNoEffect,
+        DiagnosticDescriptors.NonSmoothOperation,
+        DiagnosticDescriptors.CallMustBeHoisted,
+        DiagnosticDescriptors.LambdaOrQuery,
+        DiagnosticDescriptors.VectorLocalNotAtTopLevel,
+        DiagnosticDescriptors.InternalError);
+
+    private static readonly ImmutableHashSet<string> SupportedIds = Supported.Select(d => d.Id).ToImmutableHashSet(StringComparer.Ordinal);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Supported;
+
+    /// <summary>
+    /// True when the analyzer reports the parser's diagnostic <paramref name="id"/>, so the generator must not.
+    /// DG9999 is the exception: the generator still reports its own failures after parsing.
+    /// </summary>
+    public static bool Reports(string id) => SupportedIds.Contains(id);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(static start =>
+        {
+            INamedTypeSymbol? attribute = start.Compilation.GetTypeByMetadataName(KnownTypeNames.DifferentiableAttribute);
+            if (attribute is not null)
+            {
+                start.RegisterSyntaxNodeAction(node => AnalyzeMethod(node, attribute), SyntaxKind.MethodDeclaration);
+            }
+        });
+    }
+
+    private static void AnalyzeMethod(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType)
+    {
+        var syntax = (MethodDeclarationSyntax)context.Node;
+        if (syntax.AttributeLists.Count == 0 || context.SemanticModel.GetDeclaredSymbol(syntax, context.CancellationToken) is not { } method)
+        {
+            return;
+        }
+
+        // Only the attributes written on this declaration (a partial method has two), as the generator sees them.
+        ImmutableArray<AttributeData> attributes = method.GetAttributes()
+            .Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)
+                && a.ApplicationSyntaxReference is { } reference
+                && reference.SyntaxTree == syntax.SyntaxTree
+                && syntax.Span.Contains(reference.Span))
+            .ToImmutableArray();
+        if (attributes.IsEmpty)
+        {
+            return;
+        }
+
+        ParseResult result = Parser.Analyze(context.SemanticModel, method, syntax, attributes, context.CancellationToken);
+        if (result.Diagnostics.IsEmpty)
+        {
+            return;
+        }
+
+        // Mid-typing: while the body does not compile, the compiler's errors come first; report nothing about the body.
+        bool bodyIsBroken = HasCompileErrors(context, syntax);
+        foreach (Diagnostic diagnostic in result.Diagnostics)
+        {
+            if (bodyIsBroken && IsInBody(diagnostic, syntax))
+            {
+                continue;
+            }
+
+            context.ReportDiagnostic(diagnostic);
+        }
+    }
+
+    private static bool HasCompileErrors(SyntaxNodeAnalysisContext context, MethodDeclarationSyntax syntax)
+    {
+        SyntaxNode? body = (SyntaxNode?)syntax.Body ?? syntax.ExpressionBody;
+        return body is not null
+            && context.SemanticModel.GetDiagnostics(body.Span, context.CancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
+    }
+
+    private static bool IsInBody(Diagnostic diagnostic, MethodDeclarationSyntax syntax)
+    {
+        SyntaxNode? body = (SyntaxNode?)syntax.Body ?? syntax.ExpressionBody;
+        return body is not null && diagnostic.Location.SourceTree == syntax.SyntaxTree && body.Span.Contains(diagnostic.Location.SourceSpan);
+    }
+}
