@@ -10,6 +10,8 @@ namespace DiffGen.Generator.Parsing;
 
 internal sealed partial class BodyLowering
 {
+    private int _insideNoDerivative;
+
     private Expr LowerExpr(IOperation operation)
     {
         _cancellationToken.ThrowIfCancellationRequested();
@@ -329,7 +331,11 @@ internal sealed partial class BodyLowering
         string qualifiedName = target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + target.Name;
         if (HasAttribute(target, KnownTypeNames.NoDerivativeAttribute))
         {
-            return new OpaqueCall(type, qualifiedName, LowerArguments(invocation).ToEquatableArray());
+            // Nothing flows back through the arguments (Gradient.StopGradient(f(x)) silences DG0009 for f).
+            _insideNoDerivative++;
+            List<Expr> constantArgs = LowerArguments(invocation);
+            _insideNoDerivative--;
+            return new OpaqueCall(type, qualifiedName, constantArgs.ToEquatableArray());
         }
 
         CallSpec? spec = CalleeResolver.Resolve(target, _method, qualifiedName);
@@ -342,7 +348,11 @@ internal sealed partial class BodyLowering
             }
 
             var opaque = new OpaqueCall(type, qualifiedName, LowerArguments(invocation).ToEquatableArray());
-            _opaqueCalls.Add((opaque, invocation.Syntax.GetLocation(), target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+            if (_insideNoDerivative == 0)
+            {
+                _opaqueCalls.Add((opaque, invocation.Syntax.GetLocation(), target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+            }
+
             return opaque;
         }
 

@@ -211,7 +211,13 @@ internal static class Parser
                 if (index < 0)
                 {
                     string suggestion = Suggest(wrtNames[i], parameters.Select(p => p.Name));
-                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnknownWrtParameter, argLocation, method.Name, wrtNames[i], suggestion.Length > 0 ? "; did you mean '" + suggestion + "'?" : string.Empty));
+                    diagnostics.Add(Diagnostic.Create(
+                        DiagnosticDescriptors.UnknownWrtParameter,
+                        argLocation,
+                        suggestion.Length > 0 ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Suggestion, suggestion) : null,
+                        method.Name,
+                        wrtNames[i],
+                        suggestion.Length > 0 ? "; did you mean '" + suggestion + "'?" : string.Empty));
                     failed = true;
                 }
                 else if (!parameters[index].Type.IsReal)
