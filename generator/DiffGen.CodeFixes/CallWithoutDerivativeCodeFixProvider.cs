@@ -49,7 +49,7 @@ public sealed class CallWithoutDerivativeCodeFixProvider : CodeFixProvider
             context.RegisterCodeFix(
                 CodeAction.Create(
                     "Treat the result of '" + callee.Name + "' as a constant (Gradient.StopGradient)",
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(invocation, StopGradient(invocation)))),
+                    _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(invocation, StopGradient(invocation, model)))),
                     equivalenceKey: StopGradientKey),
                 diagnostic);
         }
@@ -68,13 +68,15 @@ public sealed class CallWithoutDerivativeCodeFixProvider : CodeFixProvider
         }
     }
 
-    private static ExpressionSyntax StopGradient(InvocationExpressionSyntax invocation)
+    private static ExpressionSyntax StopGradient(InvocationExpressionSyntax invocation, SemanticModel model)
     {
-        var call = (InvocationExpressionSyntax)SyntaxFactory.ParseExpression("global::DiffGen.Gradient.StopGradient(x)");
+        // "Gradient" when it already means DiffGen.Gradient here (using DiffGen;), the qualified name otherwise.
+        bool inScope = model.LookupNamespacesAndTypes(invocation.SpanStart, name: "Gradient")
+            .Any(s => s is INamedTypeSymbol { ContainingNamespace: { Name: "DiffGen", ContainingNamespace.IsGlobalNamespace: true } });
+        var call = (InvocationExpressionSyntax)SyntaxFactory.ParseExpression((inScope ? "Gradient" : "global::DiffGen.Gradient") + ".StopGradient(x)");
         return call
             .WithArgumentList(SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(invocation.WithoutTrivia()))))
-            .WithTriviaFrom(invocation)
-            .WithAdditionalAnnotations(Simplifier.Annotation);
+            .WithTriviaFrom(invocation);
     }
 
     private static Document AddStub(
@@ -125,8 +127,10 @@ public sealed class CallWithoutDerivativeCodeFixProvider : CodeFixProvider
             .Append("{\n    throw new System.NotImplementedException();\n}\n")
             .ToString();
         var stub = (MethodDeclarationSyntax)SyntaxFactory.ParseMemberDeclaration(text)!;
+        SyntaxTrivia newline = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
         stub = stub
             .WithAttributeLists(SyntaxFactory.List(stub.AttributeLists.Select(l => l.WithAdditionalAnnotations(Simplifier.Annotation))))
+            .WithLeadingTrivia(newline.IsKind(SyntaxKind.EndOfLineTrivia) ? newline : SyntaxFactory.LineFeed)
             .WithAdditionalAnnotations(Formatter.Annotation);
 
         TypeDeclarationSyntax updated = callerType.WithMembers(callerType.Members.Insert(callerType.Members.IndexOf(caller) + 1, stub));

@@ -62,6 +62,13 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             if (attribute is not null)
             {
                 start.RegisterSyntaxNodeAction(node => AnalyzeMethod(node, attribute), SyntaxKind.MethodDeclaration);
+                start.RegisterSyntaxNodeAction(
+                    node => AnalyzeType(node, attribute),
+                    SyntaxKind.ClassDeclaration,
+                    SyntaxKind.StructDeclaration,
+                    SyntaxKind.RecordDeclaration,
+                    SyntaxKind.RecordStructDeclaration,
+                    SyntaxKind.InterfaceDeclaration);
             }
         });
     }
@@ -74,13 +81,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // Only the attributes written on this declaration (a partial method has two), as the generator sees them.
-        ImmutableArray<AttributeData> attributes = method.GetAttributes()
-            .Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)
-                && a.ApplicationSyntaxReference is { } reference
-                && reference.SyntaxTree == syntax.SyntaxTree
-                && syntax.Span.Contains(reference.Span))
-            .ToImmutableArray();
+        ImmutableArray<AttributeData> attributes = DifferentiableAttributes(method, syntax, attributeType);
         if (attributes.IsEmpty)
         {
             return;
@@ -96,7 +97,8 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         bool bodyIsBroken = HasCompileErrors(context, syntax);
         foreach (Diagnostic diagnostic in result.Diagnostics)
         {
-            if (bodyIsBroken && IsInBody(diagnostic, syntax))
+            // DG0001 sits on the type, outside this method: AnalyzeType reports it once per type (a local diagnostic).
+            if ((bodyIsBroken && IsInBody(diagnostic, syntax)) || diagnostic.Id == DiagnosticIds.ContainingTypeMustBePartial)
             {
                 continue;
             }
@@ -104,6 +106,36 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(diagnostic);
         }
     }
+
+    /// <summary>DG0001 on a type that is not partial but contains (maybe through nested types) a [Differentiable] method.</summary>
+    private static void AnalyzeType(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType)
+    {
+        var type = (TypeDeclarationSyntax)context.Node;
+        if (type.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            return;
+        }
+
+        foreach (MethodDeclarationSyntax syntax in type.DescendantNodes().OfType<MethodDeclarationSyntax>())
+        {
+            if (syntax.AttributeLists.Count > 0
+                && context.SemanticModel.GetDeclaredSymbol(syntax, context.CancellationToken) is { } method
+                && !DifferentiableAttributes(method, syntax, attributeType).IsEmpty)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeMustBePartial, type.Identifier.GetLocation(), type.Identifier.Text, method.Name));
+                return;
+            }
+        }
+    }
+
+    // Only the attributes written on this declaration (a partial method has two), as the generator sees them.
+    private static ImmutableArray<AttributeData> DifferentiableAttributes(IMethodSymbol method, MethodDeclarationSyntax syntax, INamedTypeSymbol attributeType) =>
+        method.GetAttributes()
+            .Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)
+                && a.ApplicationSyntaxReference is { } reference
+                && reference.SyntaxTree == syntax.SyntaxTree
+                && syntax.Span.Contains(reference.Span))
+            .ToImmutableArray();
 
     private static bool HasCompileErrors(SyntaxNodeAnalysisContext context, MethodDeclarationSyntax syntax)
     {

@@ -80,7 +80,7 @@ public class AnalyzerTests
             public static double F(double x)
             {
                 double r = x * {|DG0008:new Random(1).NextDouble()|};
-                string s = {|DG0008:"v" + x|};
+                r = r * ({|DG0008:"v" + x|}).Length;
                 return r;
             }
         }
