@@ -87,13 +87,20 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // Mid-typing: a declaration with syntax errors (a missing body, an unfinished parameter list) gets the
+        // compiler's errors only.
+        if (syntax.ContainsDiagnostics && syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            return;
+        }
+
         ParseResult result = Parser.Analyze(context.SemanticModel, method, syntax, attributes, context.CancellationToken);
         if (result.Diagnostics.IsEmpty)
         {
             return;
         }
 
-        // Mid-typing: while the body does not compile, the compiler's errors come first; report nothing about the body.
+        // While the body does not compile, the compiler's errors come first: report nothing located in the body.
         bool bodyIsBroken = HasCompileErrors(context, syntax);
         foreach (Diagnostic diagnostic in result.Diagnostics)
         {

@@ -20,9 +20,18 @@ namespace DiffGen.Generator.Parsing;
 internal static class Parser
 {
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        context.TargetSymbol is IMethodSymbol method && context.TargetNode is MethodDeclarationSyntax syntax
+        context.TargetSymbol is IMethodSymbol method && context.TargetNode is MethodDeclarationSyntax syntax && !IsBeingTyped(method, syntax)
             ? Analyze(context.SemanticModel, method, syntax, context.Attributes, cancellationToken)
             : new ParseResult(null, ImmutableArray<Diagnostic>.Empty);
+
+    /// <summary>
+    /// A method with syntax errors or unknown types in its signature is being typed: generating for it would only add
+    /// confusing errors in a generated file next to the compiler's own. (The analyzer still reports what it can.)
+    /// </summary>
+    private static bool IsBeingTyped(IMethodSymbol method, MethodDeclarationSyntax syntax) =>
+        (syntax.ContainsDiagnostics && syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
+        || method.ReturnType.TypeKind == TypeKind.Error
+        || method.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error);
 
     /// <summary>
     /// Parses one method given its [Differentiable] attributes: shared by the generator and by
