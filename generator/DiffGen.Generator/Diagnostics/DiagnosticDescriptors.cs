@@ -120,7 +120,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor VectorLocalNotAtTopLevel = Error(
         DiagnosticIds.VectorLocalNotAtTopLevel, Support,
         "Array or span local must be declared at the top level",
-        "The vector '{0}' in '{1}' is declared inside a loop, branch or local function; declare it once at the top level of the method and reuse it");
+        "The vector '{0}' in '{1}' is declared inside a loop, a branch, a local function or after a return; declare it once at the top of the method and reuse it");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         DiagnosticIds.InternalError, Support,

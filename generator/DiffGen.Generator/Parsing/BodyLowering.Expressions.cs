@@ -51,7 +51,12 @@ internal sealed partial class BodyLowering
                     Expr whenTrue = ConvertTo(LowerExpr(conditional.WhenTrue), type);
                     Expr whenFalse = ConvertTo(LowerExpr(conditional.WhenFalse), type);
                     _noExtraction = saved;
-                    return new Conditional(type, condition, whenTrue, whenFalse);
+
+                    // A constant condition (c ? a : b with c folded by the compiler) must not become an if (true) in
+                    // the reverse sweep: C# would warn that the other branch is unreachable.
+                    return condition is Literal { Text: "true" or "false" } constant
+                        ? (constant.Text == "true" ? whenTrue : whenFalse)
+                        : new Conditional(type, condition, whenTrue, whenFalse);
                 }
 
             case IInvocationOperation invocation:

@@ -37,6 +37,7 @@ internal sealed partial class BodyLowering
 
     private string? _noExtraction;
     private int _nestingDepth;
+    private bool _afterReturn;
     private int _nextLoopId;
 
     public BodyLowering(
@@ -146,6 +147,7 @@ internal sealed partial class BodyLowering
                 break;
             case IReturnOperation ret:
                 _current.Add(new Return(ret.ReturnedValue is null ? null : LowerExpr(ret.ReturnedValue)));
+                _afterReturn = true;
                 break;
             case IConditionalOperation conditional:
                 {
@@ -215,7 +217,8 @@ internal sealed partial class BodyLowering
         Expr? init = null;
         if (type.IsVector)
         {
-            if (_nestingDepth > 0 || _inlining.Count > 0)
+            // After a return, later statements run under a "not returned" flag: the vector would be declared in a branch.
+            if (_nestingDepth > 0 || _inlining.Count > 0 || _afterReturn)
             {
                 Report(DiagnosticDescriptors.VectorLocalNotAtTopLevel, declarator.Syntax.GetLocation(), local.Name, _method.Name);
                 Claim(local, local.Name, type);
