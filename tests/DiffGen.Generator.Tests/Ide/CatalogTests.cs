@@ -82,6 +82,16 @@ public class DocsExampleTests
         Assert.Contains(id, analyzer.Concat(result.GeneratorDiagnostics).Select(d => d.Id));
     }
 
+    [Fact]
+    public void GeneratedCodePageQuotesTheSnapshotBaseline()
+    {
+        // docs/generated-code.md shows the Horner baseline verbatim: regenerate the page when the baseline changes.
+        string root = RepositoryRoot();
+        string baseline = File.ReadAllText(Path.Combine(root, "tests", "DiffGen.Generator.Tests", "Baselines", "HornerTapesOverwrittenAccumulator", "Demo.Poly.Horner.g.cs")).ReplaceLineEndings("\n").Trim();
+        string page = File.ReadAllText(Path.Combine(root, "docs", "generated-code.md")).ReplaceLineEndings("\n");
+        Assert.Contains(baseline, page, StringComparison.Ordinal);
+    }
+
     private static string RepositoryRoot([CallerFilePath] string path = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
 }
