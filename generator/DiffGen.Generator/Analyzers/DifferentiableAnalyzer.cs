@@ -48,7 +48,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// True when the analyzer reports the parser's diagnostic <paramref name="id"/>, so the generator must not.
-    /// DG9999 is the exception: the generator still reports its own failures after parsing.
+    /// (What goes wrong after parsing, DG0015 and a DG9999 from differentiation or emission, only the generator sees.)
     /// </summary>
     public static bool Reports(string id) => SupportedIds.Contains(id);
 
