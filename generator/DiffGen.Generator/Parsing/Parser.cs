@@ -30,8 +30,18 @@ internal static class Parser
     /// </summary>
     private static bool IsBeingTyped(IMethodSymbol method, MethodDeclarationSyntax syntax) =>
         (syntax.ContainsDiagnostics && syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
-        || method.ReturnType.TypeKind == TypeKind.Error
-        || method.Parameters.Any(p => p.Type.TypeKind == TypeKind.Error);
+        || IsBroken(method.ReturnType)
+        || method.Parameters.Any(p => IsBroken(p.Type));
+
+    /// <summary>An unknown type, or <c>ReadOnlySpan&lt;&gt;</c> while the type argument is being typed.</summary>
+    private static bool IsBroken(ITypeSymbol type) => type switch
+    {
+        { TypeKind: TypeKind.Error } => true,
+        IArrayTypeSymbol array => IsBroken(array.ElementType),
+        INamedTypeSymbol { IsUnboundGenericType: true } => true,
+        INamedTypeSymbol named => named.TypeArguments.Any(IsBroken),
+        _ => false,
+    };
 
     /// <summary>
     /// Parses one method given its [Differentiable] attributes: shared by the generator and by
