@@ -30,7 +30,7 @@ internal sealed class ControlFlowNormalizer
     {
         var normalizer = new ControlFlowNormalizer(names, returnType);
         Block normalized = normalizer.NormalizeBody(body);
-        return (UnreadFlagElimination.Apply(normalized, normalizer._flags), normalizer._result);
+        return (UnreadLocalElimination.Apply(normalized, normalizer._flags, normalizer._result), normalizer._result);
     }
 
     private Block NormalizeBody(Block body)

@@ -6,25 +6,44 @@ using DiffGen.Generator.Model;
 namespace DiffGen.Generator.Differentiation;
 
 /// <summary>
-/// Removes control-flow flags that are set but never read (a <c>continue</c> or <c>return</c> that is the last
-/// statement of its block): the C# compiler would warn CS0219 on them in the user's build.
+/// Removes locals that are assigned but never read, where C# would warn CS0219 in the user's build: control-flow flags
+/// (a <c>continue</c> or <c>return</c> that is the last statement of its block) and scalars that are only ever
+/// assigned constants (after constant folding, even when the user's expression was not a C# constant).
+/// Removing a constant store changes nothing else: it has no side effect.
 /// </summary>
-internal static class UnreadFlagElimination
+internal static class UnreadLocalElimination
 {
-    public static Block Apply(Block body, ISet<string> flags)
+    public static Block Apply(Block body, ISet<string> flags, string result)
     {
         var read = new HashSet<string>();
+        var onlyConstants = new Dictionary<string, bool>();
+        var declared = new HashSet<string>();
         foreach (Stmt statement in IrWalk.Descendants(body))
         {
             foreach (Expr expr in ReadExpressions(statement))
             {
                 IrWalk.CollectReads(expr, read);
             }
+
+            switch (statement)
+            {
+                case Declare { Type.IsScalar: true } d:
+                    declared.Add(d.Name);
+                    Note(onlyConstants, d.Name, d.Init is null or Literal);
+                    break;
+                case Assign { Target: Var v } a:
+                    Note(onlyConstants, v.Name, a.Value is Literal);
+                    break;
+            }
         }
 
-        var unread = new HashSet<string>(flags.Where(f => !read.Contains(f)));
+        IEnumerable<string> constantLocals = onlyConstants.Where(p => p.Value && declared.Contains(p.Key)).Select(p => p.Key);
+        var unread = new HashSet<string>(flags.Concat(constantLocals).Where(n => n != result && !read.Contains(n)));
         return unread.Count == 0 ? body : Rewrite(body, unread);
     }
+
+    private static void Note(Dictionary<string, bool> onlyConstants, string name, bool constant) =>
+        onlyConstants[name] = constant && (!onlyConstants.TryGetValue(name, out bool before) || before);
 
     private static IEnumerable<Expr> ReadExpressions(Stmt statement)
     {
