@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using DiffGen.Generator.Analyzers;
 using DiffGen.Generator.Differentiation;
 using DiffGen.Generator.Emission;
 using DiffGen.Generator.Helpers;
@@ -22,9 +23,10 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
                 static (ctx, ct) => Parser.Parse(ctx, ct))
             .WithTrackingName(TrackingNames.Parsed);
 
-        // 2. Report diagnostics at their source locations (kept out of the cached model).
+        // 2. Report, at their source locations, the diagnostics DifferentiableAnalyzer does not (it reports the
+        //    parser's as the user types; reporting them here too would duplicate them in a build).
         IncrementalValuesProvider<ImmutableArray<Diagnostic>> diagnostics = parsed
-            .Select(static (result, _) => result.Diagnostics)
+            .Select(static (result, _) => result.Diagnostics.RemoveAll(static d => DifferentiableAnalyzer.Reports(d.Id)))
             .WithTrackingName(TrackingNames.Diagnostics);
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
         {

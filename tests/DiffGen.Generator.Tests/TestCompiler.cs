@@ -7,13 +7,14 @@ using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace DiffGen.Generator.Tests;
 
 /// <summary>Compiles user code in memory with the generator, the way a user's build does.</summary>
 internal static class TestCompiler
 {
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    internal static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         string trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
         var paths = trusted.Split(Path.PathSeparator).Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "mscorlib.dll" or "netstandard.dll").ToList();
@@ -50,6 +51,16 @@ internal static class TestCompiler
         CSharpCompilation compilation = Compilation(sources);
         GeneratorDriver driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         return new Result(output, diagnostics, driver.GetRunResult(), driver);
+    }
+
+    /// <summary>Runs the generator and <see cref="Analyzers.DifferentiableAnalyzer"/>, as a build does; the analyzer sees the generated code too.</summary>
+    public static (Result Generator, ImmutableArray<Diagnostic> Analyzer) RunWithAnalyzer(params string[] sources)
+    {
+        Result result = Run(sources);
+        ImmutableArray<Diagnostic> analyzer = result.Output
+            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new Analyzers.DifferentiableAnalyzer()))
+            .GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        return (result, analyzer);
     }
 
     /// <summary>Emits the compilation and loads it into a collectible context; fails with the compiler's errors.</summary>

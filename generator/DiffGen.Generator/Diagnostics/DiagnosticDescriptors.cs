@@ -7,6 +7,7 @@ public static class DiagnosticDescriptors
 {
     private const string Usage = "DiffGen.Usage";
     private const string Support = "DiffGen.Support";
+    private const string Accuracy = "DiffGen.Accuracy";
     private const string HelpRoot = "https://github.com/diffgen/diffgen/blob/main/docs/diagnostics/";
 
     public static readonly DiagnosticDescriptor ContainingTypeMustBePartial = Error(
@@ -103,6 +104,32 @@ public static class DiagnosticDescriptors
         DiagnosticIds.DerivativeTargetNotFound, Usage,
         "Custom derivative target not found",
         "[DerivativeOf] names '{0}.{1}', which does not exist");
+    public static readonly DiagnosticDescriptor WrtParameterHasNoEffect = new(
+        DiagnosticIds.WrtParameterHasNoEffect,
+        "The result does not depend on a differentiated parameter",
+        "The gradient of '{0}' with respect to '{1}' is always zero: no derivative flows from '{1}' to the result; remove it from the [Differentiable] list or check the formula",
+        Usage, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpRoot + DiagnosticIds.WrtParameterHasNoEffect + ".md");
+
+    public static readonly DiagnosticDescriptor NonSmoothOperation = new(
+        DiagnosticIds.NonSmoothOperation,
+        "Non-smooth operation on a differentiated value",
+        "'{0}' is not differentiable everywhere; the derivative uses the convention: {1}",
+        Accuracy, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: HelpRoot + DiagnosticIds.NonSmoothOperation + ".md");
+
+    public static readonly DiagnosticDescriptor CallMustBeHoisted = Error(
+        DiagnosticIds.CallMustBeHoisted, Support,
+        "Call must be assigned to a local first",
+        "The call to '{0}' in '{1}' sits in {2}, which may run zero or many times; assign its result to a local before that statement");
+
+    public static readonly DiagnosticDescriptor LambdaOrQuery = Error(
+        DiagnosticIds.LambdaOrQuery, Support,
+        "Lambdas, delegates and LINQ cannot be differentiated",
+        "DiffGen cannot differentiate {0} in '{1}'; write a loop, or a local function (local functions are inlined)");
+
+    public static readonly DiagnosticDescriptor VectorLocalNotAtTopLevel = Error(
+        DiagnosticIds.VectorLocalNotAtTopLevel, Support,
+        "Array or span local must be declared at the top level",
+        "The vector '{0}' in '{1}' is declared inside a loop, a branch, a local function or after a return; declare it once at the top of the method and reuse it");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         DiagnosticIds.InternalError, Support,

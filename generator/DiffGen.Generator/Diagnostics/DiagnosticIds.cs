@@ -22,5 +22,11 @@ public static class DiagnosticIds
     public const string NoDifferentiableParameters = "DG0017";
     public const string DerivativeSignatureMismatch = "DG0018";
     public const string DerivativeTargetNotFound = "DG0019";
+
+    public const string WrtParameterHasNoEffect = "DG0020";
+    public const string NonSmoothOperation = "DG0021";
+    public const string CallMustBeHoisted = "DG0022";
+    public const string LambdaOrQuery = "DG0023";
+    public const string VectorLocalNotAtTopLevel = "DG0024";
     public const string InternalError = "DG9999";
 }

@@ -16,6 +16,7 @@ internal sealed class ControlFlowNormalizer
     private readonly NameTable _names;
     private readonly TypeRef _returnType;
     private readonly string _result;
+    private readonly HashSet<string> _flags = new();
     private string? _returnFlag;
 
     private ControlFlowNormalizer(NameTable names, TypeRef returnType)
@@ -28,7 +29,8 @@ internal sealed class ControlFlowNormalizer
     public static (Block Body, string Result) Normalize(Block body, TypeRef returnType, NameTable names)
     {
         var normalizer = new ControlFlowNormalizer(names, returnType);
-        return (normalizer.NormalizeBody(body), normalizer._result);
+        Block normalized = normalizer.NormalizeBody(body);
+        return (UnreadLocalElimination.Apply(normalized, normalizer._flags, normalizer._result), normalizer._result);
     }
 
     private Block NormalizeBody(Block body)
@@ -45,6 +47,7 @@ internal sealed class ControlFlowNormalizer
         }
 
         _returnFlag = _names.Unique("returned");
+        _flags.Add(_returnFlag);
         var output = new List<Stmt>
         {
             new Declare(_result, _returnType, LiteralFormatter.Real(0, _returnType)),
@@ -121,6 +124,7 @@ internal sealed class ControlFlowNormalizer
         bool returns = IrWalk.Descendants(loop.Body).Any(s => s is Return);
         string? breakFlag = breaks ? _names.Unique("broke") : null;
         string? continueFlag = continues ? _names.Unique("continued") : null;
+        _flags.UnionWith(new[] { breakFlag, continueFlag }.OfType<string>());
         var body = new List<Stmt>();
         if (continueFlag is not null)
         {

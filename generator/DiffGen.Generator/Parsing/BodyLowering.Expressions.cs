@@ -10,6 +10,8 @@ namespace DiffGen.Generator.Parsing;
 
 internal sealed partial class BodyLowering
 {
+    private int _insideNoDerivative;
+
     private Expr LowerExpr(IOperation operation)
     {
         _cancellationToken.ThrowIfCancellationRequested();
@@ -49,7 +51,12 @@ internal sealed partial class BodyLowering
                     Expr whenTrue = ConvertTo(LowerExpr(conditional.WhenTrue), type);
                     Expr whenFalse = ConvertTo(LowerExpr(conditional.WhenFalse), type);
                     _noExtraction = saved;
-                    return new Conditional(type, condition, whenTrue, whenFalse);
+
+                    // A constant condition (c ? a : b with c folded by the compiler) must not become an if (true) in
+                    // the reverse sweep: C# would warn that the other branch is unreachable.
+                    return condition is Literal { Text: "true" or "false" } constant
+                        ? (constant.Text == "true" ? whenTrue : whenFalse)
+                        : new Conditional(type, condition, whenTrue, whenFalse);
                 }
 
             case IInvocationOperation invocation:
@@ -80,7 +87,7 @@ internal sealed partial class BodyLowering
                 return LowerExpr(parenthesized.Operand);
         }
 
-        ReportExpression(operation, Describe(operation), string.Empty);
+        ReportUnsupported(operation, DiagnosticDescriptors.UnsupportedExpression);
         return Dummy(type);
     }
 
@@ -106,7 +113,7 @@ internal sealed partial class BodyLowering
     {
         if (binary.OperatorMethod is not null || !Scalar(type) || !TryMapBinary(binary.OperatorKind, out BinaryOp op))
         {
-            ReportExpression(binary, Describe(binary), string.Empty);
+            ReportUnsupported(binary, DiagnosticDescriptors.UnsupportedExpression);
             return Dummy(type);
         }
 
@@ -297,7 +304,15 @@ internal sealed partial class BodyLowering
 
         if (MathFunctions.TryGet(target, out MathFn fn))
         {
-            return new MathCall(type, fn, LowerArguments(invocation).ToEquatableArray());
+            var math = new MathCall(type, fn, LowerArguments(invocation).ToEquatableArray());
+            MathCallSites.Add((math, invocation.Syntax.GetLocation()));
+            return math;
+        }
+
+        if (UnsupportedConstructs.IsLambdaOrQuery(invocation))
+        {
+            ReportUnsupported(invocation, DiagnosticDescriptors.UnsupportedExpression);
+            return Dummy(type);
         }
 
         if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition))
@@ -315,7 +330,11 @@ internal sealed partial class BodyLowering
         string qualifiedName = target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + target.Name;
         if (HasAttribute(target, KnownTypeNames.NoDerivativeAttribute))
         {
-            return new OpaqueCall(type, qualifiedName, LowerArguments(invocation).ToEquatableArray());
+            // Nothing flows back through the arguments (Gradient.StopGradient(f(x)) silences DG0009 for f).
+            _insideNoDerivative++;
+            List<Expr> constantArgs = LowerArguments(invocation);
+            _insideNoDerivative--;
+            return new OpaqueCall(type, qualifiedName, constantArgs.ToEquatableArray());
         }
 
         CallSpec? spec = CalleeResolver.Resolve(target, _method, qualifiedName);
@@ -328,7 +347,11 @@ internal sealed partial class BodyLowering
             }
 
             var opaque = new OpaqueCall(type, qualifiedName, LowerArguments(invocation).ToEquatableArray());
-            _opaqueCalls.Add((opaque, invocation.Syntax.GetLocation(), target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+            if (_insideNoDerivative == 0)
+            {
+                _opaqueCalls.Add((opaque, invocation.Syntax.GetLocation(), target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+            }
+
             return opaque;
         }
 
@@ -356,7 +379,7 @@ internal sealed partial class BodyLowering
 
         if (_noExtraction is not null)
         {
-            ReportExpression(invocation, "call in " + _noExtraction, "; assign its result to a local first");
+            Report(DiagnosticDescriptors.CallMustBeHoisted, invocation.Syntax.GetLocation(), target.Name, _method.Name, _noExtraction);
             return Dummy(type);
         }
 
@@ -383,7 +406,7 @@ internal sealed partial class BodyLowering
 
         if (_noExtraction is not null)
         {
-            ReportExpression(invocation, "local function call in " + _noExtraction, "; assign its result to a local first");
+            Report(DiagnosticDescriptors.CallMustBeHoisted, invocation.Syntax.GetLocation(), function.Name, _method.Name, _noExtraction);
             return Dummy(type);
         }
 

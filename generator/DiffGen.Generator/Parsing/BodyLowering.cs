@@ -31,8 +31,13 @@ internal sealed partial class BodyLowering
     private readonly List<IMethodSymbol> _inlining = new();
     private readonly List<(OpaqueCall Call, Location Location, string Method)> _opaqueCalls = new();
     private List<Stmt> _current = new();
+
+    /// <summary>Every Math call lowered, with its location (for the non-smooth advice, DG0021).</summary>
+    public List<(MathCall Call, Location Location)> MathCallSites { get; } = new();
+
     private string? _noExtraction;
     private int _nestingDepth;
+    private bool _afterReturn;
     private int _nextLoopId;
 
     public BodyLowering(
@@ -142,6 +147,7 @@ internal sealed partial class BodyLowering
                 break;
             case IReturnOperation ret:
                 _current.Add(new Return(ret.ReturnedValue is null ? null : LowerExpr(ret.ReturnedValue)));
+                _afterReturn = true;
                 break;
             case IConditionalOperation conditional:
                 {
@@ -176,7 +182,7 @@ internal sealed partial class BodyLowering
             case ILocalFunctionOperation:
                 break;
             default:
-                ReportStatement(operation, Describe(operation), string.Empty);
+                ReportUnsupported(operation, DiagnosticDescriptors.UnsupportedStatement);
                 break;
         }
     }
@@ -198,6 +204,12 @@ internal sealed partial class BodyLowering
 
         if (type.Element is ElementKind.Other or ElementKind.Void)
         {
+            if (initializer is not null && UnsupportedConstructs.IsLambdaOrQuery(SkipConversions(initializer.Value)))
+            {
+                ReportUnsupported(SkipConversions(initializer.Value), DiagnosticDescriptors.UnsupportedExpression);
+                return;
+            }
+
             ReportStatement(declarator, "local of type " + local.Type.ToDisplayString(), "; locals must be float, double, int, bool or vectors of them");
             return;
         }
@@ -205,9 +217,10 @@ internal sealed partial class BodyLowering
         Expr? init = null;
         if (type.IsVector)
         {
-            if (_nestingDepth > 0 || _inlining.Count > 0)
+            // After a return, later statements run under a "not returned" flag: the vector would be declared in a branch.
+            if (_nestingDepth > 0 || _inlining.Count > 0 || _afterReturn)
             {
-                ReportStatement(declarator, "vector declared inside a loop, branch or local function", "; declare it once at the top level of the method");
+                Report(DiagnosticDescriptors.VectorLocalNotAtTopLevel, declarator.Syntax.GetLocation(), local.Name, _method.Name);
                 Claim(local, local.Name, type);
                 return;
             }
@@ -295,7 +308,7 @@ internal sealed partial class BodyLowering
                 LowerInvocation(invocation, asStatement: true);
                 break;
             default:
-                ReportStatement(operation, Describe(operation), string.Empty);
+                ReportUnsupported(operation, DiagnosticDescriptors.UnsupportedStatement);
                 break;
         }
     }
@@ -371,6 +384,29 @@ internal sealed partial class BodyLowering
 
     private void ReportExpression(IOperation operation, string what, string hint) =>
         Report(DiagnosticDescriptors.UnsupportedExpression, operation.Syntax.GetLocation(), what, _method.Name, hint);
+
+    /// <summary>DG0023 for lambdas and LINQ, otherwise the given DG0007/DG0008 with a description and a hint.</summary>
+    private void ReportUnsupported(IOperation operation, DiagnosticDescriptor descriptor)
+    {
+        if (UnsupportedConstructs.IsLambdaOrQuery(operation))
+        {
+            Report(DiagnosticDescriptors.LambdaOrQuery, operation.Syntax.GetLocation(), UnsupportedConstructs.LambdaKind(operation), _method.Name);
+            return;
+        }
+
+        (string what, string hint) = UnsupportedConstructs.Explain(operation);
+        Report(descriptor, operation.Syntax.GetLocation(), what, _method.Name, hint);
+    }
+
+    private static IOperation SkipConversions(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
 
     private static string Describe(IOperation operation)
     {

@@ -19,19 +19,45 @@ namespace DiffGen.Generator.Parsing;
 /// </summary>
 internal static class Parser
 {
-    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        context.TargetSymbol is IMethodSymbol method && context.TargetNode is MethodDeclarationSyntax syntax && !IsBeingTyped(method, syntax)
+            ? Analyze(context.SemanticModel, method, syntax, context.Attributes, cancellationToken)
+            : new ParseResult(null, ImmutableArray<Diagnostic>.Empty);
+
+    /// <summary>
+    /// A method with syntax errors or unknown types in its signature is being typed: generating for it would only add
+    /// confusing errors in a generated file next to the compiler's own. (The analyzer still reports what it can.)
+    /// </summary>
+    private static bool IsBeingTyped(IMethodSymbol method, MethodDeclarationSyntax syntax) =>
+        (syntax.ContainsDiagnostics && syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
+        || IsBroken(method.ReturnType)
+        || method.Parameters.Any(p => IsBroken(p.Type));
+
+    /// <summary>An unknown type, or <c>ReadOnlySpan&lt;&gt;</c> while the type argument is being typed.</summary>
+    private static bool IsBroken(ITypeSymbol type) => type switch
+    {
+        { TypeKind: TypeKind.Error } => true,
+        IArrayTypeSymbol array => IsBroken(array.ElementType),
+        INamedTypeSymbol { IsUnboundGenericType: true } => true,
+        INamedTypeSymbol named => named.TypeArguments.Any(IsBroken),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Parses one method given its [Differentiable] attributes: shared by the generator and by
+    /// <see cref="Analyzers.DifferentiableAnalyzer"/>, so both see the same diagnostics.
+    /// </summary>
+    public static ParseResult Analyze(
+        SemanticModel model,
+        IMethodSymbol method,
+        MethodDeclarationSyntax syntax,
+        ImmutableArray<AttributeData> attributes,
+        CancellationToken cancellationToken)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
-        var method = context.TargetSymbol as IMethodSymbol;
-        var syntax = context.TargetNode as MethodDeclarationSyntax;
-        if (method is null || syntax is null)
-        {
-            return new ParseResult(null, ImmutableArray<Diagnostic>.Empty);
-        }
-
         try
         {
-            DifferentiableMethodSpec? spec = ParseMethod(context, method, syntax, diagnostics, cancellationToken);
+            DifferentiableMethodSpec? spec = ParseMethod(model, attributes, method, syntax, diagnostics, cancellationToken);
             return new ParseResult(diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : spec, diagnostics.ToImmutable());
         }
         catch (OperationCanceledException)
@@ -47,7 +73,8 @@ internal static class Parser
     }
 
     private static DifferentiableMethodSpec? ParseMethod(
-        GeneratorAttributeSyntaxContext context,
+        SemanticModel model,
+        ImmutableArray<AttributeData> attributes,
         IMethodSymbol method,
         MethodDeclarationSyntax syntax,
         ImmutableArray<Diagnostic>.Builder diagnostics,
@@ -122,7 +149,8 @@ internal static class Parser
             }
         }
 
-        List<GradientSpec> gradients = ParseAttributes(context, method, parameters, diagnostics);
+        var wrtSites = new List<DifferentiabilityAdvice.WrtSite>();
+        List<GradientSpec> gradients = ParseAttributes(attributes, method, parameters, diagnostics, wrtSites);
         if (diagnostics.Count > 0)
         {
             return null;
@@ -131,12 +159,14 @@ internal static class Parser
         cancellationToken.ThrowIfCancellationRequested();
         var names = new NameTable(reserved);
         var wrtNames = new HashSet<string>(gradients.SelectMany(g => g.Wrt).Select(i => parameters[i].Name));
-        var lowering = new BodyLowering(context.SemanticModel, method, names, wrtNames, diagnostics, cancellationToken);
+        var lowering = new BodyLowering(model, method, names, wrtNames, diagnostics, cancellationToken);
         Block? body = lowering.LowerMethodBody(syntax);
         if (body is null || diagnostics.Count > 0)
         {
             return null;
         }
+
+        diagnostics.AddRange(DifferentiabilityAdvice.Find(methodName, body, wrtSites, lowering.MathCallSites));
 
         string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
         string hint = string.Join(".", new[] { ns }.Concat(containingTypes.Select(t => t.Name)).Append(methodName).Where(s => s.Length > 0))
@@ -156,15 +186,16 @@ internal static class Parser
     }
 
     private static List<GradientSpec> ParseAttributes(
-        GeneratorAttributeSyntaxContext context,
+        ImmutableArray<AttributeData> attributes,
         IMethodSymbol method,
         List<ParameterSpec> parameters,
-        ImmutableArray<Diagnostic>.Builder diagnostics)
+        ImmutableArray<Diagnostic>.Builder diagnostics,
+        List<DifferentiabilityAdvice.WrtSite> wrtSites)
     {
         var gradients = new List<GradientSpec>();
         var usedNames = new HashSet<string>(StringComparer.Ordinal);
         bool sawUnnamed = false;
-        foreach (AttributeData attribute in context.Attributes)
+        foreach (AttributeData attribute in attributes)
         {
             var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax;
             Location attributeLocation = attributeSyntax?.GetLocation() ?? Location.None;
@@ -199,7 +230,13 @@ internal static class Parser
                 if (index < 0)
                 {
                     string suggestion = Suggest(wrtNames[i], parameters.Select(p => p.Name));
-                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnknownWrtParameter, argLocation, method.Name, wrtNames[i], suggestion.Length > 0 ? "; did you mean '" + suggestion + "'?" : string.Empty));
+                    diagnostics.Add(Diagnostic.Create(
+                        DiagnosticDescriptors.UnknownWrtParameter,
+                        argLocation,
+                        suggestion.Length > 0 ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Suggestion, suggestion) : null,
+                        method.Name,
+                        wrtNames[i],
+                        suggestion.Length > 0 ? "; did you mean '" + suggestion + "'?" : string.Empty));
                     failed = true;
                 }
                 else if (!parameters[index].Type.IsReal)
@@ -210,12 +247,14 @@ internal static class Parser
                 else if (!wrt.Contains(index))
                 {
                     wrt.Add(index);
+                    wrtSites.Add(new DifferentiabilityAdvice.WrtSite(wrtNames[i], argLocation));
                 }
             }
 
             if (wrtNames.Count == 0)
             {
                 wrt.AddRange(Enumerable.Range(0, parameters.Count).Where(i => parameters[i].Type.IsReal));
+                wrtSites.AddRange(wrt.Select(i => new DifferentiabilityAdvice.WrtSite(parameters[i].Name, attributeLocation)));
                 if (wrt.Count == 0)
                 {
                     diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NoDifferentiableParameters, attributeLocation, method.Name));
@@ -244,7 +283,7 @@ internal static class Parser
 
             foreach (string generated in new[] { gradientName, pullbackName })
             {
-                if (method.ContainingType is { } type && type.GetMembers(generated).Length > 0)
+                if (method.ContainingType is { } type && type.GetMembers(generated).Any(m => !IsGeneratedByDiffGen(m)))
                 {
                     diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.DuplicateGeneratedName, nameLocation, generated, " by a member of '" + type.Name + "'"));
                     failed = true;
@@ -259,6 +298,12 @@ internal static class Parser
 
         return gradients;
     }
+
+    /// <summary>True for a member DiffGen wrote (the analyzer runs on the compilation with the generated files).</summary>
+    private static bool IsGeneratedByDiffGen(ISymbol member) => member.GetAttributes().Any(a =>
+        a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
+        && a.ConstructorArguments.Length == 2
+        && a.ConstructorArguments[0].Value as string == "DiffGen");
 
     /// <summary>Pullback name for a gradient: <c>{Method}Pullback</c>, or the Name with a trailing "Gradient" replaced.</summary>
     public static string PullbackName(string methodName, string? name)

@@ -89,9 +89,20 @@ internal static class ExprBuilder
 
     public static Expr Call(MathFn fn, params Expr[] args) => new MathCall(args[0].Type, fn, args.ToEquatableArray());
 
-    public static Expr Compare(BinaryOp op, Expr a, Expr b) => new Binary(TypeRef.Bool, op, a, b);
+    /// <summary>
+    /// A comparison; a variable compared with itself (Math.Max(v, v)) is folded, since C# warns on it (CS1718).
+    /// Only NaN would compare otherwise, and the derivative rules choose between complementary contributions.
+    /// </summary>
+    public static Expr Compare(BinaryOp op, Expr a, Expr b) => a is Var && a.Equals(b)
+        ? new Literal(TypeRef.Bool, op is BinaryOp.LessOrEqual or BinaryOp.GreaterOrEqual or BinaryOp.Equal ? "true" : "false")
+        : new Binary(TypeRef.Bool, op, a, b);
 
-    public static Expr Choose(Expr condition, Expr whenTrue, Expr whenFalse) => new Conditional(whenTrue.Type, condition, whenTrue, whenFalse);
+    public static Expr Choose(Expr condition, Expr whenTrue, Expr whenFalse) => condition switch
+    {
+        Literal { Text: "true" } => whenTrue,
+        Literal { Text: "false" } => whenFalse,
+        _ => new Conditional(whenTrue.Type, condition, whenTrue, whenFalse),
+    };
 
     public static Expr ConvertTo(Expr e, TypeRef type) => e.Type == type ? e : e is Literal l && LiteralFormatter.ValueOf(l) is double v ? Lit(v, type) : new Model.Convert(type, e);
 

@@ -1,0 +1,54 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.Differentiation;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+
+namespace DiffGen.Generator.Parsing;
+
+/// <summary>
+/// Non-error findings on a method that can be differentiated, from the IR's activity analysis:
+/// a differentiated parameter the result does not depend on (DG0020), and a non-smooth math function
+/// applied to a varied value (DG0021).
+/// </summary>
+internal static class DifferentiabilityAdvice
+{
+    /// <summary>One differentiated parameter as written in an attribute (or the attribute itself when the list is implicit).</summary>
+    public readonly record struct WrtSite(string Parameter, Location Location);
+
+    public static IEnumerable<Diagnostic> Find(string methodName, Block body, IReadOnlyList<WrtSite> wrt, IEnumerable<(MathCall Call, Location Location)> mathCalls)
+    {
+        // Useful: the result depends on it. The name "" matches no variable: returns seed the analysis.
+        HashSet<string> useful = ActivityAnalysis.Useful(body, string.Empty);
+        var reported = new HashSet<string>();
+        foreach (WrtSite site in wrt)
+        {
+            if (!useful.Contains(site.Parameter) && reported.Add(site.Parameter + "@" + site.Location.SourceSpan))
+            {
+                yield return Diagnostic.Create(DiagnosticDescriptors.WrtParameterHasNoEffect, site.Location, methodName, site.Parameter);
+            }
+        }
+
+        HashSet<string> varied = ActivityAnalysis.Varied(body, wrt.Select(w => w.Parameter).Distinct());
+        foreach ((MathCall call, Location location) in mathCalls)
+        {
+            if (Convention(call.Fn) is { } convention && call.Args.Any(a => ActivityAnalysis.DependsOn(a, varied)))
+            {
+                yield return Diagnostic.Create(DiagnosticDescriptors.NonSmoothOperation, location, call.Fn.ToString(), convention);
+            }
+        }
+    }
+
+    /// <summary>The convention used at the non-differentiable points (see DerivativeRules), or null for a smooth function.</summary>
+    public static string? Convention(MathFn fn) => fn switch
+    {
+        MathFn.Abs => "Abs'(0) = 0",
+        MathFn.Max => "on a tie the whole gradient goes to the first argument",
+        MathFn.Min => "on a tie the whole gradient goes to the first argument",
+        MathFn.Clamp => "the gradient goes to the value when lo <= value <= hi, otherwise to the bound that is returned",
+        MathFn.Floor or MathFn.Ceiling or MathFn.Round or MathFn.Truncate or MathFn.Sign =>
+            "the derivative is 0 everywhere (also at the jumps), so no gradient flows through it",
+        _ => null,
+    };
+}

@@ -1,0 +1,49 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace DiffGen.Generator.Tests.Ide;
+
+/// <summary>Messages name the offending construct and the usual way around it.</summary>
+public class MessageTests
+{
+    [Theory]
+    [InlineData("try { r = r * x; } finally { }", "DG0007", "try statement", "move the try/catch to the caller")]
+    [InlineData("switch ((int)x) { case 1: r = 2; break; }", "DG0007", "switch statement", "if/else if")]
+    [InlineData("do { r = r * 0.5; } while (r > 1);", "DG0007", "do-while loop", "while (true)")]
+    [InlineData("lock (Gate) { r = r * x; }", "DG0007", "lock statement", "caller")]
+    [InlineData("using (var m = new System.IO.MemoryStream()) { r = r * x; }", "DG0007", "using statement", "caller")]
+    [InlineData("throw new InvalidOperationException();", "DG0007", "throw", "validate the inputs in the caller")]
+    [InlineData("ref double a = ref r;", "DG0007", "ref local", "plain local")]
+    [InlineData("r = r * (\"v\" + x).Length;", "DG0008", "string operation", "strings carry no derivative")]
+    [InlineData("r = r * Gate.GetHashCode();", "DG0008", "instance method call", "static")]
+    [InlineData("Func<double, double> f = a => a * x;", "DG0023", "a lambda or anonymous method", "local function")]
+    [InlineData("r = new double[] { x }.Sum();", "DG0023", "the LINQ call 'Sum'", "write a loop")]
+    public void NamesTheConstructAndTheFix(string statement, string id, string what, string fix)
+    {
+        string source = """
+            using System;
+            using System.Linq;
+            using DiffGen;
+
+            public static partial class Losses
+            {
+                private static readonly object Gate = new();
+
+                [Differentiable]
+                public static double F(double x)
+                {
+                    double r = x;
+                    STATEMENT
+                    return r;
+                }
+            }
+            """.Replace("STATEMENT", statement);
+        (TestCompiler.Result result, var analyzer) = TestCompiler.RunWithAnalyzer(source);
+        Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Diagnostic diagnostic = Assert.Single(analyzer, d => d.Id == id);
+        Assert.Contains(what, diagnostic.GetMessage(), System.StringComparison.Ordinal);
+        Assert.Contains(fix, diagnostic.GetMessage(), System.StringComparison.Ordinal);
+        Assert.Contains("'F'", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+    }
+}
