@@ -145,7 +145,10 @@ internal static unsafe partial class GemmKernel
         [ThreadStatic]
         private static HalfProduct<T>? s_cached;
 
-        private readonly ManualResetEventSlim _done = new(initialState: false, spinCount: 2000);
+        // Completion is signalled with Monitor rather than ManualResetEventSlim: a blocking MRES wait allocates
+        // (measured ≈ 9 B per wait on .NET 10), Monitor.Wait does not.
+        private readonly object _doneGate = new();
+        private bool _done;
         private int _claimed;
         private Exception? _error;
         private bool _transposeA, _transposeB, _accumulate;
@@ -163,7 +166,7 @@ internal static unsafe partial class GemmKernel
             _c = c;
             (_lda, _ldb, _ldc, _accumulate) = (lda, ldb, ldc, accumulate);
             _error = null;
-            _done.Reset();
+            Volatile.Write(ref _done, false);
             Volatile.Write(ref _claimed, 0);
         }
 
@@ -185,7 +188,7 @@ internal static unsafe partial class GemmKernel
             }
             else
             {
-                _done.Wait();
+                WaitDone();
             }
 
             if (_error is { } error)
@@ -207,7 +210,28 @@ internal static unsafe partial class GemmKernel
             }
             finally
             {
-                _done.Set();
+                lock (_doneGate)
+                {
+                    _done = true;
+                    Monitor.PulseAll(_doneGate);
+                }
+            }
+        }
+
+        /// <summary>Spins briefly (the other half usually ends within microseconds of ours), then blocks.</summary>
+        private void WaitDone()
+        {
+            for (int spin = 0; spin < 200 && !Volatile.Read(ref _done); spin++)
+            {
+                Thread.SpinWait(50);
+            }
+
+            lock (_doneGate)
+            {
+                while (!_done)
+                {
+                    Monitor.Wait(_doneGate);
+                }
             }
         }
     }
