@@ -5,10 +5,10 @@ using O = DiffGen.Ops;
 namespace DiffGen.Tests.Ops;
 
 /// <summary>
-/// Zero managed allocation per call after warm-up (the first calls on a thread grow its packing and scratch buffers).
-/// Measured with <see cref="GC.GetAllocatedBytesForCurrentThread"/>, so only the calling thread is observed: for the
-/// parallel MatMul path the pool thread's own first-call buffer growth is not counted (it is a one-time per-thread
-/// cost, like the caller's), which is why that path is warmed up several times before measuring.
+/// Zero managed allocation per call after warm-up (the first calls on a thread grow its packing and scratch buffers,
+/// and the first two-thread product starts the GEMM helper thread). Measured with
+/// <see cref="GC.GetAllocatedBytesForCurrentThread"/>, i.e. on the calling thread; the helper thread only reuses its own
+/// packing buffers and the caller's cached work item.
 /// </summary>
 public class AllocationTests
 {
