@@ -37,7 +37,6 @@ internal sealed partial class BodyLowering
 
     private string? _noExtraction;
     private int _nestingDepth;
-    private bool _afterReturn;
     private int _nextLoopId;
 
     public BodyLowering(
@@ -147,7 +146,6 @@ internal sealed partial class BodyLowering
                 break;
             case IReturnOperation ret:
                 _current.Add(new Return(ret.ReturnedValue is null ? null : LowerExpr(ret.ReturnedValue)));
-                _afterReturn = true;
                 break;
             case IConditionalOperation conditional:
                 {
@@ -217,8 +215,8 @@ internal sealed partial class BodyLowering
         Expr? init = null;
         if (type.IsVector)
         {
-            // After a return, later statements run under a "not returned" flag: the vector would be declared in a branch.
-            if (_nestingDepth > 0 || _inlining.Count > 0 || _afterReturn)
+            // (A vector declared after an early return is fine: the reverse sweep declares it before the guard.)
+            if (_nestingDepth > 0 || _inlining.Count > 0)
             {
                 Report(DiagnosticDescriptors.VectorLocalNotAtTopLevel, declarator.Syntax.GetLocation(), local.Name, _method.Name);
                 Claim(local, local.Name, type);
