@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Numerics;
 
 namespace DiffGen.Optimization;
@@ -18,11 +17,9 @@ namespace DiffGen.Optimization;
 /// θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v̂ / √(1 − β₂ᵗ) + ε)
 /// </code>
 /// </remarks>
-public sealed class AdamW<T> : Optimizer<T>
+public sealed class AdamW<T> : AdamBase<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly AdamKernel<T> _kernel;
-
     /// <summary>Creates AdamW over every parameter currently in <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The set to optimise.</param>
     /// <param name="learningRate">η, finite and not negative (PyTorch's default is 1e-3).</param>
@@ -42,49 +39,7 @@ public sealed class AdamW<T> : Optimizer<T>
         double weightDecay = 1e-2,
         bool amsgrad = false,
         bool maximize = false)
-        : base(parameters, learningRate)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, maximize, decoupledDecay: true)
     {
-        Beta1 = UnitInterval(beta1, nameof(beta1));
-        Beta2 = UnitInterval(beta2, nameof(beta2));
-        Epsilon = NonNegative(epsilon, nameof(epsilon));
-        WeightDecay = NonNegative(weightDecay, nameof(weightDecay));
-        AmsGrad = amsgrad;
-        Maximize = maximize;
-        _kernel = new AdamKernel<T>([.. parameters], amsgrad);
     }
-
-    /// <summary>β₁, the decay of the first moment.</summary>
-    public double Beta1 { get; }
-
-    /// <summary>β₂, the decay of the second moment.</summary>
-    public double Beta2 { get; }
-
-    /// <summary>ε, added to the denominator after the bias correction.</summary>
-    public double Epsilon { get; }
-
-    /// <summary>λ, the decoupled weight decay: θ is multiplied by 1 − ηλ before each update.</summary>
-    public double WeightDecay { get; }
-
-    /// <summary>Whether the AMSGrad variant is used.</summary>
-    public bool AmsGrad { get; }
-
-    /// <summary>Whether the objective is maximised.</summary>
-    public bool Maximize { get; }
-
-    /// <summary>The first moment m of parameter <paramref name="index"/>, for inspection.</summary>
-    /// <param name="index">The parameter's <see cref="Parameter{T}.Index"/>.</param>
-    /// <returns>The buffer m.</returns>
-    public ReadOnlySpan<T> FirstMoment(int index) => _kernel.FirstMoments[index];
-
-    /// <summary>The second moment v of parameter <paramref name="index"/>, for inspection.</summary>
-    /// <param name="index">The parameter's <see cref="Parameter{T}.Index"/>.</param>
-    /// <returns>The buffer v.</returns>
-    public ReadOnlySpan<T> SecondMoment(int index) => _kernel.SecondMoments[index];
-
-    /// <inheritdoc/>
-    protected override IReadOnlyList<(string Name, T[] Values)> StateBuffers() => _kernel.StateBuffers();
-
-    /// <inheritdoc/>
-    protected override void StepCore(long step) =>
-        _kernel.Step(step, LearningRate, Beta1, Beta2, Epsilon, WeightDecay, decoupledDecay: true, Maximize);
 }
