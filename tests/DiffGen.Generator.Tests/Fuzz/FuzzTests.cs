@@ -22,7 +22,9 @@ namespace DiffGen.Generator.Tests.Fuzz;
 /// </summary>
 public class FuzzTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(2);
+    // Wall-clock time on shared, loaded CI machines varies tenfold: the bound only catches a pathological blow-up
+    // (the measured worst case, ~0.6–1 s on a quiet machine, is printed in the test output and quoted in the docs).
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     private static readonly CSharpCompilation Empty = CSharpCompilation.Create(
         "Fuzz",
