@@ -95,6 +95,10 @@ internal sealed class ExpressionAdjoint
                 Propagate(b.Left, g, output);
                 Propagate(b.Right, Neg(g), output);
                 break;
+            case BinaryOp.Multiply when left && b.Left.Equals(b.Right):
+                // a·a: one contribution 2a·ḡ instead of two equal ones.
+                Propagate(b.Left, Mul(Mul(Lit(2, b.Type), g), Value(b.Left, output)), output);
+                break;
             case BinaryOp.Multiply:
                 if (left)
                 {

@@ -20,8 +20,7 @@ partial class Composite
         // Reverse sweep: adjoints start from seed
         double daLocal = 0.0;
         double dresult = seed;
-        daLocal += dresult * a;
-        daLocal += a * dresult;
+        daLocal += 2.0 * dresult * a;
         da += daLocal;
         return result;
     }

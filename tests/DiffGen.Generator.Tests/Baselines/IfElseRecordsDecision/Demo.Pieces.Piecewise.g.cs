@@ -37,8 +37,7 @@ partial class Pieces
         {
             double g0 = dr;
             dr = 0.0;
-            dxLocal += g0 * x;
-            dxLocal += x * g0;
+            dxLocal += 2.0 * g0 * x;
         }
         else
         {
