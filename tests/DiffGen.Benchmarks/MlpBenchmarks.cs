@@ -39,6 +39,7 @@ public class MlpStepBenchmarks : ISmokeCheck
     }
 
     [Benchmark(Baseline = true)]
+    [CompareAs("mlp_sgd_step", HandWritten = true)]
     public float HandWrittenStep()
     {
         _sgd.ZeroGrad();
@@ -100,6 +101,7 @@ public class FgsmBenchmarks : ISmokeCheck
     }
 
     [Benchmark(Baseline = true)]
+    [CompareAs("fgsm_step", HandWritten = true)]
     public void HandWrittenFgsm()
     {
         Array.Clear(_dx);

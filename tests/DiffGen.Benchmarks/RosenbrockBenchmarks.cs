@@ -21,6 +21,7 @@ public class RosenbrockBenchmarks : ISmokeCheck
     public double Generated() => Functions.RosenbrockGradient(_x, _y, ref _dx, ref _dy);
 
     [Benchmark(Baseline = true)]
+    [CompareAs("rosenbrock2d_grad", HandWritten = true)]
     public double HandWrittenGradient() => HandWritten.RosenbrockGradient(_x, _y, ref _dx, ref _dy);
 
     public string? Check()
@@ -59,6 +60,7 @@ public class ExtendedRosenbrockBenchmarks : ISmokeCheck
     public double Generated() => Functions.ExtendedRosenbrockGradient(_x, _dx);
 
     [Benchmark(Baseline = true)]
+    [CompareAs("ext_rosenbrock1000_grad", HandWritten = true)]
     public double HandWrittenGradient() => HandWritten.ExtendedRosenbrockGradient(_x, _dx);
 
     public string? Check()

@@ -40,6 +40,7 @@ public class SoftmaxRegressionBenchmarks : ISmokeCheck
     public float Generated() => Functions.SoftmaxRegressionLossGradient(_x, _labels, _w, _b, _scores, _logits, _dw, _db);
 
     [Benchmark(Baseline = true)]
+    [CompareAs("softmax_regression_grad", HandWritten = true)]
     public float HandWrittenGradient() => HandWrittenGradient(_dw, _db);
 
     /// <summary>Forward through the Ops, then their pullbacks; AddBias's dx = dy, so dlogits is passed straight to MatMul's pullback.</summary>
