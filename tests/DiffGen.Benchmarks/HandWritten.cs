@@ -78,6 +78,24 @@ public static class HandWritten
         }
     }
 
+    /// <summary>
+    /// <see langword="null"/> when <paramref name="action"/> allocates nothing on the calling thread (measured over a few
+    /// calls after one warm-up call), else a message. Work the action hands to other threads (Ops.MatMul's second half
+    /// on the thread pool) is not counted: this is the allocation of the gradient code itself.
+    /// </summary>
+    public static string? NoAllocation(string what, Action action)
+    {
+        action();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++)
+        {
+            action();
+        }
+
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        return bytes == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{what} allocated {bytes / 3.0:F0} B per call");
+    }
+
     /// <summary>Uniform values in [low, high).</summary>
     public static T[] Fill<T>(Random random, int length, double low = -1, double high = 1)
         where T : IFloatingPoint<T>

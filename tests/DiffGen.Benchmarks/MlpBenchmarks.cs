@@ -62,7 +62,9 @@ public class MlpStepBenchmarks : ISmokeCheck
             problem = HandWritten.Agree<float>("MLP d" + net.Parameters[i].Name, generated[i], net.Parameters[i].Grad, 1e-5);
         }
 
-        return problem;
+        return problem
+            ?? HandWritten.NoAllocation("MLP generated SGD step", () => GeneratedStep())
+            ?? HandWritten.NoAllocation("MLP hand-written SGD step", () => HandWrittenStep());
     }
 }
 
@@ -124,6 +126,8 @@ public class FgsmBenchmarks : ISmokeCheck
         GeneratedFgsm();
         float[] library = [.. _adversarial];
         HandWrittenFgsm();
-        return HandWritten.Agree<float>("FGSM adversarial batch", library, _adversarial, 1e-6);
+        return HandWritten.Agree<float>("FGSM adversarial batch", library, _adversarial, 1e-6)
+            ?? HandWritten.NoAllocation("FGSM step (Fgsm over the generated input gradient)", GeneratedFgsm)
+            ?? HandWritten.NoAllocation("FGSM step (hand-written)", HandWrittenFgsm);
     }
 }

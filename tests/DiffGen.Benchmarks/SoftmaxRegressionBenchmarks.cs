@@ -67,6 +67,7 @@ public class SoftmaxRegressionBenchmarks : ISmokeCheck
         float expected = HandWrittenGradient(hw, hb);
         return HandWritten.Agree<float>("softmax regression loss", [value], [expected], 1e-6)
             ?? HandWritten.Agree<float>("softmax regression dW", gw, hw, 1e-5)
-            ?? HandWritten.Agree<float>("softmax regression db", gb, hb, 1e-5);
+            ?? HandWritten.Agree<float>("softmax regression db", gb, hb, 1e-5)
+            ?? HandWritten.NoAllocation("SoftmaxRegressionLossGradient", () => Generated());
     }
 }

@@ -166,6 +166,7 @@ CASES = {
     "sgemm_64x784x256": lambda: sgemm(64, 784, 256),
     "sgemm_256x784x64": lambda: sgemm(256, 784, 64),
     "sgemm_512x512x512": lambda: sgemm(512, 512, 512),
+    "sgemm_64x784x10": lambda: sgemm(64, 784, 10),
     "rosenbrock2d_value": rosenbrock2d_value,
     "rosenbrock2d_grad": rosenbrock2d_grad,
     "ext_rosenbrock1000_value": lambda: ext_rosenbrock_value(1000),
