@@ -8,8 +8,9 @@ using BenchmarkDotNet.Reports;
 namespace DiffGen.Benchmarks;
 
 /// <summary>
-/// Writes one <c>name&lt;TAB&gt;microseconds</c> line (median time) per benchmark marked <see cref="CompareAsAttribute"/>,
-/// the same format torch_bench.py prints, for compare.sh to join.
+/// Writes one <c>name&lt;TAB&gt;microseconds&lt;TAB&gt;bytes allocated per operation&lt;TAB&gt;role</c> line (median time;
+/// role <c>diffgen</c> or <c>handwritten</c>) per benchmark marked <see cref="CompareAsAttribute"/>. The first two
+/// fields are the format torch_bench.py prints; compare.sh joins them by name.
 /// </summary>
 public static class CompareExport
 {
@@ -30,7 +31,9 @@ public static class CompareExport
                 name += "_" + parameter.Value;
             }
 
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}\t{statistics.Median / 1000.0:F3}"));
+            long bytes = report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? -1;
+            string role = compare.HandWritten ? "handwritten" : "diffgen";
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}\t{statistics.Median / 1000.0:F3}\t{bytes}\t{role}"));
         }
     }
 }

@@ -7,7 +7,8 @@ using BenchmarkDotNet.Running;
 namespace DiffGen.Benchmarks;
 
 /// <summary>
-/// Entry point. <c>--smoke</c> runs every benchmark once without measuring (CI). Otherwise BenchmarkDotNet's switcher
+/// Entry point. <c>--smoke</c> runs every benchmark once without measuring (CI). <c>--paired</c> measures interleaved
+/// ratios to each class's baseline (<see cref="Paired"/>). Otherwise BenchmarkDotNet's switcher
 /// with its usual options (<c>--filter '*MatMul*'</c>, <c>--job short</c>, …); no job is hard-coded on the classes, so
 /// <c>--job</c> applies as given. <c>--compare-tsv FILE</c> additionally writes the [CompareAs] results for compare.sh.
 /// </summary>
@@ -18,6 +19,11 @@ public static class Program
         if (Array.IndexOf(args, "--smoke") >= 0)
         {
             return Smoke.Run();
+        }
+
+        if (args.Length > 0 && args[0] == "--paired")
+        {
+            return Paired.Run(args[1..]);
         }
 
         string? compareTsv = null;

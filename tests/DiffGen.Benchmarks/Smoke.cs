@@ -9,7 +9,8 @@ namespace DiffGen.Benchmarks;
 
 /// <summary>
 /// <c>--smoke</c>: runs every [Benchmark] method of every benchmark class twice for every parameter value, outside
-/// BenchmarkDotNet (seconds, not minutes), and checks the MatMul variants agree with the baseline. For CI: proves the
+/// BenchmarkDotNet (seconds, not minutes), checks the MatMul variants agree with the baseline and runs each
+/// <see cref="ISmokeCheck"/> (generated gradients against the hand-written ones). For CI: proves the
 /// benchmarks still build and run, measures nothing.
 /// </summary>
 public static class Smoke
@@ -29,6 +30,24 @@ public static class Smoke
                 foreach (MethodInfo setup in type.GetMethods().Where(m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null))
                 {
                     setup.Invoke(instance, null);
+                }
+
+                if (instance is ISmokeCheck check)
+                {
+                    runs++;
+                    string label = $"{type.Name}.Check" + (value is null ? "" : $"({value})");
+                    string? problem;
+                    try
+                    {
+                        problem = check.Check();
+                    }
+                    catch (Exception ex)
+                    {
+                        problem = ex.ToString();
+                    }
+
+                    Console.WriteLine(problem is null ? $"ok   {label}" : $"FAIL {label}: {problem}");
+                    failures += problem is null ? 0 : 1;
                 }
 
                 float[]? reference = null;

@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
 # DiffGen vs PyTorch on this machine, one table with ratios.
 #
-#   tests/DiffGen.Benchmarks/compare.sh [BenchmarkDotNet args; default: --job short]
-#   ROUNDS=3 BENCH_FILTER='*MatMul*Benchmarks.DiffGenSingleThread*' tests/DiffGen.Benchmarks/compare.sh
-#   ROUNDS=6 TORCH_CASES=sgemm BENCH_FILTER='*MatMulBenchmarks.DiffGenSingleThread*' tests/DiffGen.Benchmarks/compare.sh
-#   (TORCH_CASES: substrings selecting torch_bench.py cases; default all)
+#   tests/DiffGen.Benchmarks/compare.sh [extra BenchmarkDotNet args, e.g. --job short]
 #
 # 1. Makes sure Debian's PyTorch is installed (python3-torch + libopenblas0-pthread, for /usr/bin/python3 — not
 #    whatever python3 is first on PATH).
-# 2. ROUNDS times (default 3), back to back: torch_bench.py single-threaded (one "name<TAB>microseconds" line per
-#    case, median of 7 batches), then the BenchmarkDotNet benchmarks marked [CompareAs] selected by BENCH_FILTER
-#    (median time), which write the same format.
-# 3. Joins both by name, keeping each side's best round (on a shared machine other jobs only ever slow a round
-#    down), and prints: case, PyTorch µs, DiffGen µs, speed-up (PyTorch time / DiffGen time) and, for [sd]gemm_MxKxN
-#    cases, both GFLOP/s.
-# To add cases, see the docstring of torch_bench.py and widen BENCH_FILTER to the new benchmark classes.
+# 2. Runs torch_bench.py single-threaded (every case, or those matching TORCH_CASES): one "name<TAB>microseconds"
+#    line per case; then the MLP and FGSM cases again with $(nproc) threads ("name@N-threads"), because Ops.MatMul
+#    uses both cores on the MLP's largest products (TORCH_THREADS_CASES, default "mlp_ fgsm_"; empty skips it).
+# 3. Runs the BenchmarkDotNet benchmarks marked [CompareAs] (BENCH_FILTER, space-separated globs; default: MatMul,
+#    Rosenbrock, extended Rosenbrock, softmax regression, MLP step, FGSM), which write "name<TAB>µs<TAB>bytes<TAB>role".
+# 4. Joins both by name and prints one table: case, PyTorch µs, DiffGen µs, hand-written C# µs, generated/hand-written,
+#    gradient/primal (DiffGen; the primal is the "_value"/"_loss"/"mlp_forward" case), speed-up (PyTorch time /
+#    DiffGen time), DiffGen bytes allocated per operation and, for sgemm_MxKxN cases, both GFLOP/s.
+# To add cases, see the docstring of torch_bench.py and set BENCH_FILTER to include the new benchmark classes.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -31,47 +30,71 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-rounds="${ROUNDS:-3}"
-filter="${BENCH_FILTER:-*MatMul*Benchmarks.DiffGenSingleThread*}"
-if [ $# -eq 0 ]; then set -- --job short; fi
-(cd "$root" && dotnet build -c Release tests/DiffGen.Benchmarks >/dev/null)
+echo "== PyTorch $("$py" -c 'import torch; print(torch.__version__)') (1 thread, OPENBLAS_NUM_THREADS=1)" >&2
+read -r -a torch_cases <<< "${TORCH_CASES:-}"
+OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$py" "$here/torch_bench.py" "${torch_cases[@]}" | tee "$work/torch.tsv" >&2
+read -r -a threads_cases <<< "${TORCH_THREADS_CASES-mlp_ fgsm_}"
+if [ ${#threads_cases[@]} -gt 0 ]; then
+  n="$(nproc)"
+  echo "== PyTorch with $n threads (OPENBLAS_NUM_THREADS=$n)" >&2
+  OPENBLAS_NUM_THREADS=$n OMP_NUM_THREADS=$n MKL_NUM_THREADS=$n "$py" "$here/torch_bench.py" --threads "$n" "${threads_cases[@]}" | tee -a "$work/torch.tsv" >&2
+fi
 
-for round in $(seq 1 "$rounds"); do
-  echo "== round $round/$rounds: PyTorch $("$py" -c 'import torch; print(torch.__version__)') (1 thread, OPENBLAS_NUM_THREADS=1)" >&2
-  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 "$py" "$here/torch_bench.py" ${TORCH_CASES:-} | tee -a "$work/torch.tsv" >&2
-  echo "== round $round/$rounds: DiffGen (BenchmarkDotNet $*)" >&2
-  (cd "$root" && dotnet run -c Release --no-build --project tests/DiffGen.Benchmarks -- \
-    --filter "$filter" --compare-tsv "$work/diffgen-$round.tsv" "$@") >&2
-  cat "$work/diffgen-$round.tsv" | tee -a "$work/diffgen.tsv" >&2
-done
+echo "== DiffGen (BenchmarkDotNet)" >&2
+read -r -a filters <<< "${BENCH_FILTER:-*MatMulBenchmarks* *RosenbrockBenchmarks* *SoftmaxRegressionBenchmarks* *MlpStepBenchmarks* *FgsmBenchmarks*}"
+(cd "$root" && dotnet run -c Release --project tests/DiffGen.Benchmarks -- \
+  --filter "${filters[@]}" --compare-tsv "$work/diffgen.tsv" "$@") >&2
+cat "$work/diffgen.tsv" >&2
 
 "$py" - "$work/torch.tsv" "$work/diffgen.tsv" <<'PY'
 import re, sys
 
-def load(path):
-    best = {}  # best (lowest) time per case over the rounds
-    with open(path) as f:
-        for line in f:
-            if line.strip():
-                name, us = line.rstrip("\n").split("\t")
-                best[name] = min(float(us), best.get(name, float("inf")))
-    return best
+# gradient case -> the primal case its gradient/primal ratio divides by
+PRIMAL = {
+    "rosenbrock2d_grad": "rosenbrock2d_value",
+    "ext_rosenbrock1000_grad": "ext_rosenbrock1000_value",
+    "softmax_regression_grad": "softmax_regression_loss",
+    "mlp_sgd_step": "mlp_forward",
+    "fgsm_step": "mlp_forward",
+}
 
-torch_us, ours_us = load(sys.argv[1]), load(sys.argv[2])
+torch_us = {}
+with open(sys.argv[1]) as f:
+    for line in f:
+        if line.strip():
+            name, us = line.rstrip("\n").split("\t")[:2]
+            torch_us[name] = float(us)
+ours, hand, allocated = {}, {}, {}
+with open(sys.argv[2]) as f:
+    for line in f:
+        if line.strip():
+            name, us, nbytes, role = line.rstrip("\n").split("\t")
+            (hand if role == "handwritten" else ours)[name] = float(us)
+            if role != "handwritten":
+                allocated[name] = int(nbytes)
+
+def fmt(v):
+    return "-" if v is None else f"{v:.3f}" if v < 1 else f"{v:.1f}"
+
 rows = []
-for name in list(torch_us) + [n for n in ours_us if n not in torch_us]:
-    t, d = torch_us.get(name), ours_us.get(name)
-    shape = re.fullmatch(r"[sd]gemm_(\d+)x(\d+)x(\d+)", name)
+for name in list(torch_us) + [n for n in ours if n not in torch_us]:
+    base = name.split("@")[0]
+    t, d, h = torch_us.get(name), ours.get(base), hand.get(base)
+    p = ours.get(PRIMAL.get(base, ""))
+    shape = re.fullmatch(r"sgemm_(\d+)x(\d+)x(\d+)", base)
     flops = 2 * int(shape[1]) * int(shape[2]) * int(shape[3]) if shape else None
+    b = allocated.get(base)
     rows.append((
-        name,
-        f"{t:.1f}" if t else "-",
-        f"{d:.1f}" if d else "-",
+        name, fmt(t), fmt(d), fmt(h),
+        f"{d / h:.2f}" if d and h else "-",
+        f"{d / p:.2f}" if d and p else "-",
         f"{t / d:.2f}x" if t and d else "-",
+        "-" if b is None else "?" if b < 0 else f"{b} B",
         f"{flops / t / 1e3:.1f}" if flops and t else "-",
         f"{flops / d / 1e3:.1f}" if flops and d else "-",
     ))
-header = ("case", "PyTorch us", "DiffGen us", "speed-up (PyTorch/DiffGen)", "PyTorch GFLOP/s", "DiffGen GFLOP/s")
+header = ("case", "PyTorch us", "DiffGen us", "hand-written C# us", "generated/hand-written", "gradient/primal",
+          "speed-up (PyTorch/DiffGen)", "DiffGen alloc/op", "PyTorch GFLOP/s", "DiffGen GFLOP/s")
 widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
 print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
 print("|" + "|".join("-" * (w + 2) for w in widths) + "|")

@@ -9,33 +9,173 @@ builds its inputs and returns a zero-argument callable doing one step, add it to
 C# benchmark uses, and mark that benchmark method ``[CompareAs("...")]``. compare.sh joins the two sides by name.
 
 Runs single-threaded (torch.set_num_threads(1); compare.sh also sets OPENBLAS_NUM_THREADS=1) so that the sgemm
-and dgemm cases measure one core of OpenBLAS against DiffGen's single-thread kernel.
+cases measure one core of OpenBLAS against DiffGen's single-thread kernel. ``--threads N`` sets PyTorch's intra-op
+thread count to N instead and appends ``@N-threads`` to each name (compare.sh joins it with the plain name's DiffGen
+time, since Ops.MatMul uses both cores on the MLP's largest products); run it with OPENBLAS_NUM_THREADS=N. (Debian's
+torch 1.13 here defaults to ONE thread — at::get_num_threads() = 1 on this 2-vCPU VM — so "default" would be 1.)
+
+Precision follows the C# side: float64 for the Rosenbrock functions, float32 for the networks. Every gradient case is
+PyTorch autograd as a user writes it (leaf tensors with requires_grad, loss.backward() or torch.autograd.grad).
 """
 import statistics
 import sys
 import time
 
 import torch
+import torch.nn.functional as F
 
-torch.set_num_threads(1)
+THREADS = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1
+torch.set_num_threads(THREADS)
 torch.manual_seed(0)
 
 
-def gemm(m, k, n, dtype):
-    a = torch.randn(m, k, dtype=dtype)
-    b = torch.randn(k, n, dtype=dtype)
-    out = torch.empty(m, n, dtype=dtype)
+def sgemm(m, k, n):
+    a = torch.randn(m, k, dtype=torch.float32)
+    b = torch.randn(k, n, dtype=torch.float32)
+    out = torch.empty(m, n, dtype=torch.float32)
     return lambda: torch.mm(a, b, out=out)
+
+
+def rosenbrock(x, y):
+    return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x)
+
+
+def rosenbrock2d_value():
+    x = torch.tensor(-1.2, dtype=torch.float64)
+    y = torch.tensor(1.0, dtype=torch.float64)
+
+    def step():
+        with torch.no_grad():
+            return rosenbrock(x, y).item()
+
+    return step
+
+
+def rosenbrock2d_grad():
+    """The autograd round trip for a scalar function: leaves with requires_grad, f.backward(), read the gradient."""
+
+    def step():
+        x = torch.tensor(-1.2, dtype=torch.float64).requires_grad_()
+        y = torch.tensor(1.0, dtype=torch.float64).requires_grad_()
+        f = rosenbrock(x, y)
+        f.backward()
+        return f.item(), x.grad.item(), y.grad.item()
+
+    return step
+
+
+def extended_rosenbrock(x):
+    a, b = x[0::2], x[1::2]
+    return (100 * (b - a * a) ** 2 + (1 - a) ** 2).sum()
+
+
+def ext_rosenbrock_value(n):
+    x = torch.rand(n, dtype=torch.float64) * 3 - 1.5
+
+    def step():
+        with torch.no_grad():
+            return extended_rosenbrock(x).item()
+
+    return step
+
+
+def ext_rosenbrock_grad(n):
+    x = (torch.rand(n, dtype=torch.float64) * 3 - 1.5).requires_grad_()
+
+    def step():  # .grad accumulates, like DiffGen's generated gradient (nothing zeroed per call)
+        f = extended_rosenbrock(x)
+        f.backward()
+        return f.item()
+
+    return step
+
+
+BATCH = 64
+
+
+def batch(features=784, classes=10):
+    return torch.rand(BATCH, features, dtype=torch.float32), torch.randint(0, classes, (BATCH,))
+
+
+def softmax_regression(grad):
+    x, y = batch()
+    model = torch.nn.Linear(784, 10)
+    if not grad:
+        def step():
+            with torch.no_grad():
+                return F.cross_entropy(model(x), y).item()
+        return step
+
+    def step():  # .grad accumulates, like the C# side
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        return loss.item()
+
+    return step
+
+
+def mlp():
+    """784 -> 256 -> 128 -> 10 with ReLU; no bias on the last layer, like the C# network."""
+    return torch.nn.Sequential(
+        torch.nn.Linear(784, 256), torch.nn.ReLU(),
+        torch.nn.Linear(256, 128), torch.nn.ReLU(),
+        torch.nn.Linear(128, 10, bias=False))
+
+
+def mlp_forward():
+    x, y = batch()
+    model = mlp()
+
+    def step():
+        with torch.no_grad():
+            return F.cross_entropy(model(x), y).item()
+
+    return step
+
+
+def mlp_sgd_step():
+    x, y = batch()
+    model = mlp()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+
+    def step():
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return step
+
+
+def fgsm_step(epsilon=0.1):
+    x, y = batch()
+    model = mlp()
+
+    def step():
+        xa = x.clone().requires_grad_()
+        loss = F.cross_entropy(model(xa), y)
+        (gradient,) = torch.autograd.grad(loss, xa)  # only the input gradient, not the parameters'
+        return (x + epsilon * gradient.sign()).clamp_(0, 1)
+
+    return step
 
 
 # name -> zero-argument factory returning the callable to time.
 CASES = {
-    "sgemm_64x784x256": lambda: gemm(64, 784, 256, torch.float32),
-    "sgemm_256x784x64": lambda: gemm(256, 784, 64, torch.float32),
-    "sgemm_512x512x512": lambda: gemm(512, 512, 512, torch.float32),
-    "dgemm_64x784x256": lambda: gemm(64, 784, 256, torch.float64),
-    "dgemm_256x784x64": lambda: gemm(256, 784, 64, torch.float64),
-    "dgemm_512x512x512": lambda: gemm(512, 512, 512, torch.float64),
+    "sgemm_64x784x256": lambda: sgemm(64, 784, 256),
+    "sgemm_256x784x64": lambda: sgemm(256, 784, 64),
+    "sgemm_512x512x512": lambda: sgemm(512, 512, 512),
+    "sgemm_64x784x10": lambda: sgemm(64, 784, 10),
+    "rosenbrock2d_value": rosenbrock2d_value,
+    "rosenbrock2d_grad": rosenbrock2d_grad,
+    "ext_rosenbrock1000_value": lambda: ext_rosenbrock_value(1000),
+    "ext_rosenbrock1000_grad": lambda: ext_rosenbrock_grad(1000),
+    "softmax_regression_loss": lambda: softmax_regression(grad=False),
+    "softmax_regression_grad": lambda: softmax_regression(grad=True),
+    "mlp_forward": mlp_forward,
+    "mlp_sgd_step": mlp_sgd_step,
+    "fgsm_step": fgsm_step,
 }
 
 
@@ -61,11 +201,16 @@ def time_case(step, min_seconds=0.25, repeats=7):
 
 
 def main(selected):
+    suffix = f"@{THREADS}-threads" if "--threads" in sys.argv else ""
     for name, factory in CASES.items():
         if selected and not any(s in name for s in selected):
             continue
-        print(f"{name}\t{time_case(factory()):.3f}", flush=True)
+        print(f"{name}{suffix}\t{time_case(factory()):.3f}", flush=True)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if "--threads" in args:
+        i = args.index("--threads")
+        del args[i:i + 2]
+    main(args)
