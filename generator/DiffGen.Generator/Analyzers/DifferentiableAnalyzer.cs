@@ -40,6 +40,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.CallMustBeHoisted,
         DiagnosticDescriptors.LambdaOrQuery,
         DiagnosticDescriptors.VectorLocalNotAtTopLevel,
+        DiagnosticDescriptors.CalleeNotDifferentiableForArgument,
         DiagnosticDescriptors.InternalError);
 
     private static readonly ImmutableHashSet<string> SupportedIds = Supported.Select(d => d.Id).ToImmutableHashSet(StringComparer.Ordinal);

@@ -371,6 +371,11 @@ internal sealed partial class BodyLowering
         }
 
         spec = spec with { Args = args.ToEquatableArray() };
+        if (!CallLocations.ContainsKey(qualifiedName))
+        {
+            CallLocations[qualifiedName] = invocation.Syntax.GetLocation();
+        }
+
         if (asStatement)
         {
             _current.Add(new CallStmt(null, spec));

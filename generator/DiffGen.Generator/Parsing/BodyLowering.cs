@@ -32,6 +32,9 @@ internal sealed partial class BodyLowering
     private readonly List<(OpaqueCall Call, Location Location, string Method)> _opaqueCalls = new();
     private List<Stmt> _current = new();
 
+    /// <summary>Where each differentiable callee is first called (to locate problems found after lowering).</summary>
+    public Dictionary<string, Location> CallLocations { get; } = new();
+
     /// <summary>Every Math call lowered, with its location (for the non-smooth advice, DG0021).</summary>
     public List<(MathCall Call, Location Location)> MathCallSites { get; } = new();
 

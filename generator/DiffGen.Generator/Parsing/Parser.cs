@@ -169,12 +169,12 @@ internal static class Parser
         diagnostics.AddRange(DifferentiabilityAdvice.Find(methodName, body, wrtSites, lowering.MathCallSites));
 
         string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
-        string hint = string.Join(".", new[] { ns }.Concat(containingTypes.Select(t => t.Name)).Append(methodName).Where(s => s.Length > 0))
+        string hint0 = string.Join(".", new[] { ns }.Concat(containingTypes.Select(t => t.Name)).Append(methodName).Where(s => s.Length > 0))
             .Replace('`', '_') + ".g.cs";
-        return new DifferentiableMethodSpec(
+        var spec = new DifferentiableMethodSpec(
             ns.Length == 0 ? null : ns,
             containingTypes.ToEquatableArray(),
-            hint,
+            hint0,
             methodName,
             AccessibilityText(method.DeclaredAccessibility),
             returnType,
@@ -183,6 +183,22 @@ internal static class Parser
             body,
             reserved.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),
             typeof(Parser).Assembly.GetName().Version?.ToString(3) ?? "1.0.0");
+
+        // Differentiate once here (pure IR, cheap): what only reverse mode can find, a call whose callee has no
+        // pullback for an argument that carries a derivative, is then reported at that call.
+        foreach (GradientSpec gradient in gradients)
+        {
+            if (Differentiation.ReverseModeBuilder.Build(spec, gradient, Differentiation.GenerationOptions.Scalar) is Differentiation.DifferentiationFailure failure)
+            {
+                string[] parts = failure.Message.Split('\n');
+                Location at = lowering.CallLocations.TryGetValue(parts[0], out Location? call) ? call : syntax.Identifier.GetLocation();
+                string callee = parts[0].StartsWith("global::", StringComparison.Ordinal) ? parts[0].Substring("global::".Length) : parts[0];
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.CalleeNotDifferentiableForArgument, at, callee, parts.Length > 1 ? parts[1] : "?", methodName));
+                return null;
+            }
+        }
+
+        return spec;
     }
 
     private static List<GradientSpec> ParseAttributes(
