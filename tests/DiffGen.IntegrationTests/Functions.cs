@@ -597,3 +597,13 @@ public static partial class Functions
         internal static double Inner(double x) => x * Math.Exp(-x * x);
     }
 }
+
+/// <summary>Overloads of one [Differentiable] name: each gets its own generated file and gradient overload.</summary>
+public static partial class Overloads
+{
+    [Differentiable]
+    public static double Square(double x) => x * x;
+
+    [Differentiable]
+    public static float Square(float x) => x * x * 1.5f;
+}

@@ -381,3 +381,17 @@ public class CustomDerivativeTests
             GradientCheck.Mask(5, 0, 1, 2, 3));
     }
 }
+
+public class OverloadTests
+{
+    [Fact]
+    public void DifferentiableOverloadsBothGenerate()
+    {
+        double dx = 0;
+        float df = 0;
+        Assert.Equal(9.0, Overloads.SquareGradient(3.0, ref dx));
+        Assert.Equal(13.5f, Overloads.SquareGradient(3f, ref df));
+        Assert.Equal(6.0, dx);
+        Assert.Equal(9f, df);
+    }
+}

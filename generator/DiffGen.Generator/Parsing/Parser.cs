@@ -169,12 +169,12 @@ internal static class Parser
         diagnostics.AddRange(DifferentiabilityAdvice.Find(methodName, body, wrtSites, lowering.MathCallSites));
 
         string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
-        string hint0 = string.Join(".", new[] { ns }.Concat(containingTypes.Select(t => t.Name)).Append(methodName).Where(s => s.Length > 0))
-            .Replace('`', '_') + ".g.cs";
+        string hint = string.Join(".", new[] { ns }.Concat(containingTypes.Select(t => t.Name)).Append(methodName).Where(s => s.Length > 0))
+            .Replace('`', '_') + OverloadSuffix(method) + ".g.cs";
         var spec = new DifferentiableMethodSpec(
             ns.Length == 0 ? null : ns,
             containingTypes.ToEquatableArray(),
-            hint0,
+            hint,
             methodName,
             AccessibilityText(method.DeclaredAccessibility),
             returnType,
@@ -320,6 +320,18 @@ internal static class Parser
         a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
         && a.ConstructorArguments.Length == 2
         && a.ConstructorArguments[0].Value as string == "DiffGen");
+
+    /// <summary>Overloads that are all [Differentiable] get distinct hint names: "_2", "_3", … by declaration order.</summary>
+    private static string OverloadSuffix(IMethodSymbol method)
+    {
+        var overloads = method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>()
+            .Where(m => m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypeNames.DifferentiableAttribute))
+            .OrderBy(m => m.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
+            .ThenBy(m => m.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0)
+            .ToList();
+        int index = overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method));
+        return index > 0 ? "_" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+    }
 
     /// <summary>Pullback name for a gradient: <c>{Method}Pullback</c>, or the Name with a trailing "Gradient" replaced.</summary>
     public static string PullbackName(string methodName, string? name)
