@@ -7,9 +7,6 @@ namespace DiffGen;
 
 public static partial class Ops
 {
-    /// <summary>Size of the chunks in which activation pullbacks recompute the activation (keeps the scratch in L1).</summary>
-    private const int ActivationChunk = 2048;
-
     /// <summary>Logistic sigmoid <c>y[i] = 1 / (1 + e^(−x[i]))</c>.</summary>
     /// <param name="x">The input.</param>
     /// <param name="y">Receives the result (overwritten), as long as <paramref name="x"/>.</param>
@@ -44,16 +41,6 @@ public static partial class Ops
     }
 
     private static void SigmoidPullbackCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dx, ReadOnlySpan<T> dy)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        CheckElementwisePullback(x.Length, y.Length, dx.Length, dy.Length);
-        Span<T> s = Scratch<T>.Get(Math.Min(ActivationChunk, x.Length));
-        for (int start = 0; start < x.Length; start += ActivationChunk)
-        {
-            int count = Math.Min(ActivationChunk, x.Length - start);
-            Span<T> chunk = s.Slice(0, count);
-            TensorPrimitives.Sigmoid(x.Slice(start, count), chunk);
-            VectorLoops.AddTo(default(SigmoidGrad<T>), chunk, dy.Slice(start, count), dx.Slice(start, count));
-        }
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ActivationPullback(TensorPrimitives.Sigmoid, default(SigmoidGrad<T>), x, y, dx, dy);
 }

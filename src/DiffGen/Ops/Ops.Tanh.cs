@@ -41,16 +41,6 @@ public static partial class Ops
     }
 
     private static void TanhPullbackCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> dx, ReadOnlySpan<T> dy)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        CheckElementwisePullback(x.Length, y.Length, dx.Length, dy.Length);
-        Span<T> t = Scratch<T>.Get(Math.Min(ActivationChunk, x.Length));
-        for (int start = 0; start < x.Length; start += ActivationChunk)
-        {
-            int count = Math.Min(ActivationChunk, x.Length - start);
-            Span<T> chunk = t.Slice(0, count);
-            TensorPrimitives.Tanh(x.Slice(start, count), chunk);
-            VectorLoops.AddTo(default(TanhGrad<T>), chunk, dy.Slice(start, count), dx.Slice(start, count));
-        }
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ActivationPullback(TensorPrimitives.Tanh, default(TanhGrad<T>), x, y, dx, dy);
 }

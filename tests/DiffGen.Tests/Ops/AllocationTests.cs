@@ -50,6 +50,23 @@ public class AllocationTests
     }
 
     [Fact]
+    public void ActivationPullbacks_AllocateNothing()
+    {
+        var rng = new Random(5);
+        float[] x = Random(rng, 5000), y = new float[5000], dx = new float[5000], dy = Random(rng, 5000);
+        double[] xd = Array.ConvertAll(x, v => (double)v), yd = new double[5000], dxd = new double[5000], dyd = Array.ConvertAll(dy, v => (double)v);
+        AssertNoAllocation(() =>
+        {
+            O.Tanh(x, y);
+            O.TanhPullback(x, y, dx, dy);
+            O.Sigmoid(x, y);
+            O.SigmoidPullback(x, y, dx, dy);
+            O.TanhPullback(xd, yd, dxd, dyd);
+            O.SigmoidPullback(xd, yd, dxd, dyd);
+        });
+    }
+
+    [Fact]
     public void ParallelMatMul_AllocatesNothing_OnTheCallingThread()
     {
         const int m = 192, k = 256, n = 256; // 2.5e7 flops: above the two-thread threshold
