@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -226,14 +225,14 @@ public class SnapshotTests
         }
         """);
 
-    private static void Verify(string test, string code, [CallerFilePath] string thisFile = "")
+    private static void Verify(string test, string code)
     {
         TestCompiler.Result result = TestCompiler.Run(Usings + code);
         Assert.Empty(result.GeneratorDiagnostics);
         Assert.Empty(result.CompilerErrorsAndWarnings);
         Assert.NotEmpty(result.Sources);
 
-        string directory = Path.Combine(Path.GetDirectoryName(thisFile)!, "Baselines", test);
+        string directory = RepositoryPaths.Combine("tests", "DiffGen.Generator.Tests", "Baselines", test);
         bool update = Environment.GetEnvironmentVariable("DIFFGEN_UPDATE_BASELINES") == "1";
         foreach ((string hint, string text) in result.Sources)
         {

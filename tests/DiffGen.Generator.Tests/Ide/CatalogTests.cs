@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using DiffGen.Generator.Analyzers;
 using DiffGen.Generator.Diagnostics;
 using Microsoft.CodeAnalysis;
@@ -18,7 +17,7 @@ public class CatalogTests
     [Fact]
     public void EveryIdHasADocsPage()
     {
-        string docs = Path.Combine(RepositoryRoot(), "docs", "diagnostics");
+        string docs = Path.Combine(RepositoryPaths.Root, "docs", "diagnostics");
         Assert.All(Descriptors, d => Assert.True(File.Exists(Path.Combine(docs, d.Id + ".md")), $"docs/diagnostics/{d.Id}.md is missing"));
         string index = File.ReadAllText(Path.Combine(docs, "README.md"));
         Assert.All(Descriptors, d => Assert.Contains($"[{d.Id}]({d.Id}.md)", index, StringComparison.Ordinal));
@@ -27,7 +26,7 @@ public class CatalogTests
     [Fact]
     public void EveryIdIsTrackedForRelease()
     {
-        string folder = Path.Combine(RepositoryRoot(), "generator", "DiffGen.Generator");
+        string folder = Path.Combine(RepositoryPaths.Root, "generator", "DiffGen.Generator");
         string tracked = File.ReadAllText(Path.Combine(folder, "AnalyzerReleases.Shipped.md")) + File.ReadAllText(Path.Combine(folder, "AnalyzerReleases.Unshipped.md"));
         Assert.All(Descriptors, d => Assert.Contains($"{d.Id} | {d.Category} | {d.DefaultSeverity} |", tracked, StringComparison.Ordinal));
     }
@@ -48,9 +47,6 @@ public class CatalogTests
             new[] { DiagnosticIds.WrtParameterHasNoEffect, DiagnosticIds.NonSmoothOperation },
             Descriptors.Where(d => d.DefaultSeverity != DiagnosticSeverity.Error).Select(d => d.Id).OrderBy(i => i));
     }
-
-    private static string RepositoryRoot([CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
 }
 
 /// <summary>The "Example" of every docs page really triggers its diagnostic (analyzer + generator, as in a build).</summary>
@@ -71,7 +67,7 @@ public class DocsExampleTests
     [MemberData(nameof(Ids))]
     public void ExampleTriggersTheDiagnostic(string id)
     {
-        string page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "diagnostics", id + ".md"));
+        string page = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "diagnostics", id + ".md"));
         string afterHeading = page.Substring(page.IndexOf("## Example", StringComparison.Ordinal));
         int start = afterHeading.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
         string example = afterHeading.Substring(start, afterHeading.IndexOf("```", start, StringComparison.Ordinal) - start);
@@ -87,12 +83,9 @@ public class DocsExampleTests
     public void GeneratedCodePageQuotesTheSnapshotBaseline()
     {
         // docs/generated-code.md shows the Horner baseline verbatim: regenerate the page when the baseline changes.
-        string root = RepositoryRoot();
+        string root = RepositoryPaths.Root;
         string baseline = File.ReadAllText(Path.Combine(root, "tests", "DiffGen.Generator.Tests", "Baselines", "HornerTapesOverwrittenAccumulator", "Demo.Poly.Horner.g.cs")).ReplaceLineEndings("\n").Trim();
         string page = File.ReadAllText(Path.Combine(root, "docs", "generated-code.md")).ReplaceLineEndings("\n");
         Assert.Contains(baseline, page, StringComparison.Ordinal);
     }
-
-    private static string RepositoryRoot([CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
 }
