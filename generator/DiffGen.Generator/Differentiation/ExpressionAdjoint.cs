@@ -99,6 +99,10 @@ internal sealed class ExpressionAdjoint
                 // a·a: one contribution 2a·ḡ instead of two equal ones.
                 Propagate(b.Left, Mul(Mul(Lit(2, b.Type), g), Value(b.Left, output)), output);
                 break;
+            case BinaryOp.Multiply when right && b.Left is Binary { Op: BinaryOp.Multiply } scaled && scaled.Right.Equals(b.Right) && !_context.IsActive(scaled.Left):
+                // (k·a)·a, as in 100 * t * t: one contribution 2k·a·ḡ.
+                Propagate(b.Right, Mul(Mul(Mul(Lit(2, b.Type), Value(scaled.Left, output)), g), Value(b.Right, output)), output);
+                break;
             case BinaryOp.Multiply:
                 if (left)
                 {

@@ -54,7 +54,24 @@ internal sealed partial class ReverseModeBuilder
             }
         }
 
-        (List<Stmt> forward, List<Stmt> reverse) = ProcessBlock(_body, inLoop: false, depth: 0);
+        List<Stmt> forward, reverse;
+        bool fused = false;
+        if (_fusedLoop >= 0)
+        {
+            if (TryProcessFused(_fusedLoop) is not { } sweeps)
+            {
+                // This pass showed fusion would be wrong: start over with two sweeps.
+                _fusedLoop = -1;
+                return Generate();
+            }
+
+            (forward, reverse) = sweeps;
+            fused = true;
+        }
+        else
+        {
+            (forward, reverse) = ProcessBlock(_body, inLoop: false, depth: 0);
+        }
 
         var body = new List<Stmt>();
         for (int k = 0; k < _gradient.Wrt.Count; k++)
@@ -74,16 +91,34 @@ internal sealed partial class ReverseModeBuilder
 
         body.AddRange(_topDeclarations);
         body.AddRange(scratch);
-        body.Add(new Comment("Forward sweep"));
-        body.AddRange(forward);
-        body.Add(new Comment($"Reverse sweep: adjoints start from {seed}"));
+        var adjointDeclarations = new List<Stmt>();
         foreach (KeyValuePair<string, string> adjoint in _adjoints)
         {
             if (_types.TryGetValue(adjoint.Key, out TypeRef? type) && type.IsScalar && !gradientNames.Contains(adjoint.Value))
             {
                 Expr init = adjoint.Key == _result ? new Var(type, seed) : Lit(0, type);
-                body.Add(new Declare(adjoint.Value, type, init));
+                adjointDeclarations.Add(new Declare(adjoint.Value, type, init));
             }
+        }
+
+        if (fused)
+        {
+            // The fused loop updates adjoints during the forward sweep.
+            body.Add(new Comment($"Adjoints start from {seed}"));
+            body.AddRange(adjointDeclarations);
+            body.Add(new Comment("Forward sweep"));
+            body.AddRange(forward);
+            if (reverse.Count > 0)
+            {
+                body.Add(new Comment("Reverse sweep"));
+            }
+        }
+        else
+        {
+            body.Add(new Comment("Forward sweep"));
+            body.AddRange(forward);
+            body.Add(new Comment($"Reverse sweep: adjoints start from {seed}"));
+            body.AddRange(adjointDeclarations);
         }
 
         body.AddRange(reverse);

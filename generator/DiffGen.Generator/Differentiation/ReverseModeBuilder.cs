@@ -65,6 +65,7 @@ internal sealed partial class ReverseModeBuilder
         HashSet<string> varied = ActivityAnalysis.Varied(_body, wrt);
         HashSet<string> useful = ActivityAnalysis.Useful(_body, _result);
         _active = new HashSet<string>(varied.Where(n => useful.Contains(n) && _types.TryGetValue(n, out TypeRef? t) && t.IsReal));
+        _fusedLoop = FindFusionCandidate();
     }
 
     public static object Build(DifferentiableMethodSpec spec, GradientSpec gradient, GenerationOptions options)

@@ -1,0 +1,163 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Emission;
+using DiffGen.Generator.Model;
+
+namespace DiffGen.Generator.Differentiation;
+
+/// <summary>
+/// One sweep instead of two for the commonest loss shape: a top-level loop that only accumulates,
+/// <c>for (…) { temporaries; s += e; }</c>, followed by straight-line code whose adjoint does not depend on the
+/// loop's results (<c>return s;</c>, <c>return s / n;</c>). Then each accumulator's adjoint is known before the loop
+/// and stays constant through its reverse, iterations are independent, and each iteration's adjoint can run right
+/// after its forward part while its temporaries are still live: no trip count, no recomputation, one pass over the
+/// data, as a hand-written gradient does it.
+/// </summary>
+internal sealed partial class ReverseModeBuilder
+{
+    // Index into the body of the loop to fuse, or -1. Found from the IR once; dropped if a pass proves it unsafe.
+    private int _fusedLoop = -1;
+
+    /// <summary>The last top-level counted loop, if its body only accumulates and straight-line code follows it.</summary>
+    private int FindFusionCandidate()
+    {
+        int index = -1;
+        for (int i = _body.Statements.Count - 1; i >= 0 && index < 0; i--)
+        {
+            if (_body.Statements[i] is Loop { Counter: not null })
+            {
+                index = i;
+            }
+        }
+
+        if (index < 0)
+        {
+            return -1;
+        }
+
+        for (int i = index + 1; i < _body.Statements.Count; i++)
+        {
+            if (_body.Statements[i] is not (Declare { Type.IsScalar: true } or Assign { Target: Var }))
+            {
+                return -1;
+            }
+        }
+
+        var loop = (Loop)_body.Statements[index];
+        var temporaries = new HashSet<string>(_recomputed.TryGetValue(loop.Id, out List<Declare>? declares) ? declares.Select(d => d.Name) : Enumerable.Empty<string>());
+        var accumulators = new HashSet<string>();
+        var reads = new HashSet<string>();
+        foreach (Stmt statement in loop.Body.Statements)
+        {
+            switch (statement)
+            {
+                case Declare d when temporaries.Contains(d.Name):
+                    IrWalk.CollectReads(d.Init!, reads);
+                    break;
+                case Assign { Kind: AssignKind.Set, Target: Var target, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left } sum }
+                    when left.Name == target.Name && target.Type.IsScalar && !IrWalk.Mentions(sum.Right, target.Name) && !temporaries.Contains(target.Name):
+                    accumulators.Add(target.Name);
+                    IrWalk.CollectReads(sum.Right, reads);
+                    break;
+                default:
+                    return -1;
+            }
+        }
+
+        // An accumulator read anywhere else in the loop would make its adjoint vary between iterations.
+        if (loop.Condition is not null)
+        {
+            IrWalk.CollectReads(loop.Condition, reads);
+        }
+
+        return accumulators.Overlaps(_active) && !accumulators.Overlaps(reads) ? index : -1;
+    }
+
+    /// <summary>
+    /// Forward: prefix; the suffix's adjoint (it gives the accumulators' adjoints); the loop with each iteration's
+    /// adjoint appended; the suffix. Reverse: the prefix's only. Null when this pass shows fusion would be wrong.
+    /// </summary>
+    private (List<Stmt> Forward, List<Stmt> Reverse)? TryProcessFused(int index)
+    {
+        var loop = (Loop)_body.Statements[index];
+        var prefix = new Block(_body.Statements.Take(index).ToEquatableArrayOf());
+        var suffix = new Block(_body.Statements.Skip(index + 1).ToEquatableArrayOf());
+        (List<Stmt> prefixForward, List<Stmt> prefixReverse) = ProcessBlock(prefix, inLoop: false, depth: 0);
+        (List<Stmt> bodyForward, List<Stmt> bodyReverse) = ProcessBlock(loop.Body, inLoop: true, depth: 1);
+        (List<Stmt> suffixForward, List<Stmt> suffixReverse) = ProcessBlock(suffix, inLoop: false, depth: 0);
+
+        // A tape push (or anything but plain assignments) means some value is restored in reverse order.
+        if (bodyReverse.Count == 0 || bodyForward.Any(s => s is not Assign))
+        {
+            return null;
+        }
+
+        // A purely elementwise adjoint (dw[i] += g·x[i]) is better as a second, TensorPrimitives sweep.
+        if (_options.UseTensorPrimitives && !_recomputed.ContainsKey(loop.Id)
+            && VectorLowering.TryLower(bodyReverse, loop.Counter!, new Var(TypeRef.Int, "start"), new Var(TypeRef.Int, "trips")) is not null)
+        {
+            return null;
+        }
+
+        // The suffix's adjoint runs before the loop and the suffix: it may read nothing they compute.
+        var computedLater = new HashSet<string>();
+        foreach (Stmt statement in IrWalk.Descendants(loop.Init).Concat(IrWalk.Descendants(loop.Body)).Concat(IrWalk.Descendants(loop.Update)).Concat(suffix.Statements))
+        {
+            if (IrWalk.DefinedScalar(statement) is { } name)
+            {
+                computedLater.Add(name);
+            }
+        }
+
+        var suffixReads = new HashSet<string>();
+        foreach (Stmt statement in IrWalk.Descendants(new Block(suffixReverse.ToEquatableArrayOf())))
+        {
+            if (!TryCollectReads(statement, suffixReads))
+            {
+                return null;
+            }
+        }
+
+        if (suffixReads.Overlaps(computedLater))
+        {
+            return null;
+        }
+
+        var forward = new List<Stmt>(prefixForward);
+        forward.Add(new Comment("Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front"));
+        forward.AddRange(suffixReverse);
+        forward.Add(loop with { Body = ToBlock(bodyForward.Concat(bodyReverse).ToList()) });
+        forward.AddRange(suffixForward);
+        return (forward, prefixReverse);
+    }
+
+    /// <summary>Variables a generated statement reads; false for statements whose reads are not visible in the IR.</summary>
+    private static bool TryCollectReads(Stmt statement, HashSet<string> into)
+    {
+        switch (statement)
+        {
+            case Declare d:
+                if (d.Init is not null)
+                {
+                    IrWalk.CollectReads(d.Init, into);
+                }
+
+                return true;
+            case Assign a:
+                IrWalk.CollectReads(a.Value, into);
+                if (a.Target is Elem e)
+                {
+                    IrWalk.CollectReads(e.Index, into);
+                }
+
+                return true;
+            case If i:
+                IrWalk.CollectReads(i.Condition, into);
+                return true;
+            case Block or Comment:
+                return true;
+            default:
+                return false;
+        }
+    }
+}
