@@ -63,6 +63,48 @@ public class SnapshotTests
         }
         """);
 
+    // One sweep: the loop only accumulates and its adjoint (dsum = seed) is known before it runs.
+    [Fact]
+    public void FusedAccumulationLoop() => Verify(nameof(FusedAccumulationLoop), """
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double ExtendedRosenbrock(ReadOnlySpan<double> x)
+            {
+                double sum = 0;
+                int pairs = x.Length / 2;
+                for (int i = 0; i < pairs; i++)
+                {
+                    double t = x[2 * i + 1] - x[2 * i] * x[2 * i];
+                    double u = 1 - x[2 * i];
+                    sum += 100 * t * t + u * u;
+                }
+
+                return sum;
+            }
+        }
+        """);
+
+    // Two sweeps: log's adjoint 1/(1 + sum) needs the loop's result.
+    [Fact]
+    public void AccumulationLoopNotFusedWhenSuffixNeedsItsResult() => Verify(nameof(AccumulationLoopNotFusedWhenSuffixNeedsItsResult), """
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double LogOfSum(ReadOnlySpan<double> x)
+            {
+                double sum = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double e = Math.Exp(x[i]);
+                    sum += e * x[i];
+                }
+
+                return Math.Log(1 + sum);
+            }
+        }
+        """);
+
     [Fact]
     public void HornerTapesOverwrittenAccumulator() => Verify(nameof(HornerTapesOverwrittenAccumulator), """
         public static partial class Poly

@@ -43,7 +43,25 @@ internal sealed class ReverseContext
         return adjoint;
     }
 
-    public void RecordReads(Expr e) => IrWalk.CollectReads(e, Reads);
+    /// <summary>The top-level statement (index into the body) whose reverse sweep is being built.</summary>
+    public int Site { get; set; }
+
+    /// <summary>Per variable read, the earliest top-level statement whose reverse sweep reads it.</summary>
+    public Dictionary<string, int> FirstReadSite { get; } = new();
+
+    public void RecordReads(Expr e)
+    {
+        var names = new HashSet<string>();
+        IrWalk.CollectReads(e, names);
+        foreach (string name in names)
+        {
+            Reads.Add(name);
+            if (!FirstReadSite.TryGetValue(name, out int site) || Site < site)
+            {
+                FirstReadSite[name] = Site;
+            }
+        }
+    }
 
     public string Temp(string prefix)
     {

@@ -83,11 +83,14 @@ internal sealed partial class ReverseModeBuilder
         var prefix = new Block(_body.Statements.Take(index).ToEquatableArrayOf());
         var suffix = new Block(_body.Statements.Skip(index + 1).ToEquatableArrayOf());
         (List<Stmt> prefixForward, List<Stmt> prefixReverse) = ProcessBlock(prefix, inLoop: false, depth: 0);
+        _context.Site = index;
         (List<Stmt> bodyForward, List<Stmt> bodyReverse) = ProcessBlock(loop.Body, inLoop: true, depth: 1);
-        (List<Stmt> suffixForward, List<Stmt> suffixReverse) = ProcessBlock(suffix, inLoop: false, depth: 0);
+        (List<Stmt> suffixForward, List<Stmt> suffixReverse) = ProcessBlock(suffix, inLoop: false, depth: 0, siteOffset: index + 1);
 
-        // A tape push (or anything but plain assignments) means some value is restored in reverse order.
-        if (bodyReverse.Count == 0 || bodyForward.Any(s => s is not Assign))
+        // A tape push (or anything but plain assignments) means some value is restored in reverse order; the
+        // adjoint code moved ahead of the forward code must not restore (write) a primal value either.
+        if (bodyReverse.Count == 0 || bodyForward.Any(s => s is not Assign) || suffixForward.Any(s => s is not (Assign or Declare))
+            || WritesPrimal(bodyReverse) || WritesPrimal(suffixReverse))
         {
             return null;
         }
@@ -123,6 +126,8 @@ internal sealed partial class ReverseModeBuilder
             return null;
         }
 
+        bodyReverse = CleanUpIteration(loop, bodyReverse, bodyForward);
+
         var forward = new List<Stmt>(prefixForward);
         forward.Add(new Comment("Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front"));
         forward.AddRange(suffixReverse);
@@ -130,6 +135,31 @@ internal sealed partial class ReverseModeBuilder
         forward.AddRange(suffixForward);
         return (forward, prefixReverse);
     }
+
+    /// <summary>
+    /// <see cref="ReverseBodyCleanup"/> for one iteration's adjoint code. The loop's temporaries start each iteration's
+    /// adjoint code with zero adjoints (their definitions' adjoints reset them), and those that <paramref name="definitions"/>
+    /// assign hold their values (assigned once per iteration from values the loop does not change).
+    /// </summary>
+    private List<Stmt> CleanUpIteration(Loop loop, List<Stmt> adjointCode, List<Stmt> definitions)
+    {
+        List<Declare> temporaries = _recomputed.TryGetValue(loop.Id, out List<Declare>? found) ? found : new List<Declare>();
+        var names = new HashSet<string>(temporaries.Select(t => t.Name));
+        var liveValues = new Dictionary<Expr, Var>();
+        foreach (Stmt statement in definitions)
+        {
+            if (statement is Assign { Target: Var target, Value: var value } && names.Contains(target.Name) && !liveValues.ContainsKey(value))
+            {
+                liveValues[value] = target;
+            }
+        }
+
+        IEnumerable<string> zeroAdjoints = temporaries.Where(t => _adjoints.ContainsKey(t.Name)).Select(t => _adjoints[t.Name]);
+        return ReverseBodyCleanup.Apply(adjointCode, zeroAdjoints, liveValues);
+    }
+
+    private bool WritesPrimal(List<Stmt> statements) =>
+        IrWalk.Descendants(new Block(statements.ToEquatableArrayOf())).Any(s => s is Assign a && _types.ContainsKey(ActivityAnalysis.TargetName(a.Target)));
 
     /// <summary>Variables a generated statement reads; false for statements whose reads are not visible in the IR.</summary>
     private static bool TryCollectReads(Stmt statement, HashSet<string> into)

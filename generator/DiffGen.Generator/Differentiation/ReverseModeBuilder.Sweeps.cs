@@ -133,12 +133,19 @@ internal sealed partial class ReverseModeBuilder
         return new GeneratedPullback(_gradient, seed, gradientNames.ToEquatableArray(), body.ToEquatableArray());
     }
 
-    private (List<Stmt> Forward, List<Stmt> Reverse) ProcessBlock(Block block, bool inLoop, int depth)
+    /// <param name="siteOffset">At the top level: the body index of the block's first statement.</param>
+    private (List<Stmt> Forward, List<Stmt> Reverse) ProcessBlock(Block block, bool inLoop, int depth, int siteOffset = 0)
     {
         var forward = new List<Stmt>();
         var reverseParts = new List<List<Stmt>>();
-        foreach (Stmt statement in block.Statements)
+        for (int index = 0; index < block.Statements.Count; index++)
         {
+            Stmt statement = block.Statements[index];
+            if (depth == 0 && !inLoop)
+            {
+                _context.Site = siteOffset + index;
+            }
+
             (List<Stmt> f, List<Stmt> r) = ProcessStatement(statement, inLoop, depth);
             forward.AddRange(f);
             reverseParts.Add(r);
@@ -330,7 +337,7 @@ internal sealed partial class ReverseModeBuilder
         var kVar = new Var(TypeRef.Int, k);
         var reverseBody = new List<Stmt> { new Declare(loop.Counter!, TypeRef.Int, new Binary(TypeRef.Int, BinaryOp.Add, startVar, kVar)) };
         reverseBody.AddRange(recomputations);
-        reverseBody.AddRange(bodyReverse);
+        reverseBody.AddRange(CleanUpIteration(loop, bodyReverse, recomputations));
         reverse.Add(new Loop(
             -1,
             ToBlock(new List<Stmt> { new Declare(k, TypeRef.Int, new Binary(TypeRef.Int, BinaryOp.Subtract, countVar, new Literal(TypeRef.Int, "1"))) }),

@@ -24,6 +24,7 @@ internal sealed partial class ReverseModeBuilder
     private readonly HashSet<string> _active;
     private readonly Dictionary<string, TypeRef> _types = new();
     private readonly Dictionary<string, int> _sites = new();
+    private readonly Dictionary<string, int> _lastAssignSite = new();
     private readonly HashSet<string> _assignedInLoop = new();
     private readonly HashSet<string> _counters = new();
     private readonly HashSet<string> _elementWritten = new();
@@ -87,7 +88,7 @@ internal sealed partial class ReverseModeBuilder
             }
 
             HashSet<string> reads = _context.Reads;
-            var scalars = new HashSet<string>(reads.Where(n => IsScalarLocal(n) && IsMultiAssigned(n) && !_counters.Contains(n) && !_recomputedNames.Contains(n)));
+            var scalars = new HashSet<string>(reads.Where(n => IsScalarLocal(n) && IsMultiAssigned(n) && !_counters.Contains(n) && !_recomputedNames.Contains(n) && ReadBeforeLastAssignment(n)));
             var elements = new HashSet<string>(reads.Where(n => _elementWritten.Contains(n)));
             var snapshots = new HashSet<string>(reads.Where(n => _vectorWrites.TryGetValue(n, out int c) && (c > 1 || _vectorWrittenInLoop.Contains(n))));
             if (scalars.SetEquals(_tapedScalars) && elements.SetEquals(_tapedElements) && snapshots.SetEquals(_snapshots))
@@ -103,6 +104,14 @@ internal sealed partial class ReverseModeBuilder
         return generated!;
     }
 
+    /// <summary>
+    /// A pop restores the value before an assignment; only reverse code of a statement that comes before the
+    /// variable's last assignment (top level; a loop counts as one statement) can need that. Reads after it see the
+    /// final value, so <c>for (…) s += …; return Math.Log(s);</c> needs no tape for s.
+    /// </summary>
+    private bool ReadBeforeLastAssignment(string name) =>
+        !_lastAssignSite.TryGetValue(name, out int last) || !_context.FirstReadSite.TryGetValue(name, out int read) || read <= last;
+
     private bool IsScalarLocal(string name) => _types.TryGetValue(name, out TypeRef? t) && t.IsScalar;
 
     private bool IsParameter(string name) => _spec.Parameters.Any(p => p.Name == name);
@@ -115,22 +124,25 @@ internal sealed partial class ReverseModeBuilder
     }
 
     /// <summary>Types, assignment sites, loop membership and counters of every variable.</summary>
-    private void Survey(Block block, bool inLoop)
+    /// <param name="site">The enclosing top-level statement's index, or -1 at the top level.</param>
+    private void Survey(Block block, bool inLoop, int site = -1)
     {
-        foreach (Stmt statement in block.Statements)
+        for (int index = 0; index < block.Statements.Count; index++)
         {
+            Stmt statement = block.Statements[index];
+            int here = site >= 0 ? site : index;
             switch (statement)
             {
                 case Declare d:
                     _types[d.Name] = d.Type;
                     if (d.Type.IsScalar && d.Init is not null)
                     {
-                        Site(d.Name, inLoop);
+                        Site(d.Name, inLoop, here);
                     }
 
                     break;
                 case Assign { Target: Var v }:
-                    Site(v.Name, inLoop);
+                    Site(v.Name, inLoop, here);
                     break;
                 case Assign { Target: Elem e }:
                     _elementWritten.Add(e.Array);
@@ -140,7 +152,7 @@ internal sealed partial class ReverseModeBuilder
                     if (call.ResultVar is { } r)
                     {
                         _types[r] = call.Call.ReturnType;
-                        Site(r, inLoop);
+                        Site(r, inLoop, here);
                     }
 
                     foreach (string output in ActivityAnalysis.OutputArgs(call.Call))
@@ -150,10 +162,10 @@ internal sealed partial class ReverseModeBuilder
 
                     break;
                 case If i:
-                    Survey(i.Then, inLoop);
+                    Survey(i.Then, inLoop, here);
                     if (i.Else is not null)
                     {
-                        Survey(i.Else, inLoop);
+                        Survey(i.Else, inLoop, here);
                     }
 
                     break;
@@ -163,10 +175,10 @@ internal sealed partial class ReverseModeBuilder
                         _counters.Add(l.Counter);
                     }
 
-                    Survey(l.Init, inLoop);
+                    Survey(l.Init, inLoop, here);
                     FindRecomputable(l);
-                    Survey(l.Body, true);
-                    Survey(l.Update, true);
+                    Survey(l.Body, true, here);
+                    Survey(l.Update, true, here);
                     break;
             }
         }
@@ -265,9 +277,10 @@ internal sealed partial class ReverseModeBuilder
         return statements;
     }
 
-    private void Site(string name, bool inLoop)
+    private void Site(string name, bool inLoop, int site)
     {
         _sites[name] = _sites.TryGetValue(name, out int c) ? c + 1 : 1;
+        _lastAssignSite[name] = _lastAssignSite.TryGetValue(name, out int last) && last > site ? last : site;
         if (inLoop)
         {
             _assignedInLoop.Add(name);

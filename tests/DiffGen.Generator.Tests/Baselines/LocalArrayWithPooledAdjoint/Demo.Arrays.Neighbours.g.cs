@@ -19,8 +19,9 @@ partial class Arrays
         global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
         int trips = 0;
         int start = 0;
-        int trips_2 = 0;
-        int start_2 = 0;
+        // Adjoints start from seed
+        double ds = 0.0;
+        double dresult = seed;
         // Forward sweep
         double[] t = new double[v.Length];
         double[] dtBuffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(t.Length);
@@ -35,33 +36,25 @@ partial class Arrays
             t[i] = global::System.Math.Tanh(v[i]);
         }
         double s = 0.0;
-        trips_2 = 0;
-        start_2 = 0;
-        for (int i_2 = start_2; i_2 + 1 < v.Length; i_2++)
-        {
-            trips_2++;
-            s = s + t[i_2] * t[i_2 + 1];
-        }
-        double result = s;
-        // Reverse sweep: adjoints start from seed
-        double ds = 0.0;
-        double dresult = seed;
+        // Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front
         ds += dresult;
-        for (int iteration_2 = trips_2 - 1; iteration_2 >= 0; iteration_2--)
+        for (int i_2 = 0; i_2 + 1 < v.Length; i_2++)
         {
-            int i_2 = start_2 + iteration_2;
+            s = s + t[i_2] * t[i_2 + 1];
             double v2 = t[i_2 + 1];
-            dt[i_2] += ds * v2;
             int v3 = i_2 + 1;
+            dt[i_2] += ds * v2;
             dt[v3] += t[i_2] * ds;
         }
+        double result = s;
+        // Reverse sweep
         for (int iteration = trips - 1; iteration >= 0; iteration--)
         {
             int i = start + iteration;
+            double v1 = global::System.Math.Tanh(v[i]);
             t[i] = doubleTape.Pop();
             double g0 = dt[i];
             dt[i] = 0.0;
-            double v1 = global::System.Math.Tanh(v[i]);
             dv[i] += g0 * (1.0 - v1 * v1);
         }
         doubleTape.Dispose();

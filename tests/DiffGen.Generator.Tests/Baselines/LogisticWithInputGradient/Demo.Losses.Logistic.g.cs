@@ -16,7 +16,6 @@ partial class Losses
     public static float LogisticPullback(global::System.ReadOnlySpan<float> w, float b, global::System.ReadOnlySpan<float> x, float y, float seed, global::System.Span<float> dw, ref float db)
     {
         if (dw.Length != w.Length) throw new global::System.ArgumentException("dw must have the length of w (" + w.Length + ") but has length " + dw.Length + ".", nameof(dw));
-        global::DiffGen.CompilerServices.Tape<float> floatTape = default;
         int trips = 0;
         int start = 0;
         // Forward sweep
@@ -26,7 +25,6 @@ partial class Losses
         for (int i = start; i < w.Length; i++)
         {
             trips++;
-            floatTape.Push(z);
             z = z + w[i] * x[i];
         }
         float p = 1f / (1f + global::System.MathF.Exp(-z));
@@ -47,15 +45,9 @@ partial class Losses
         float v2 = global::System.MathF.Exp(-z);
         float g3 = -(dp * v1 / v0);
         dz -= g3 * v2;
-        for (int iteration = trips - 1; iteration >= 0; iteration--)
-        {
-            int i = start + iteration;
-            z = floatTape.Pop();
-            dw[i] += dz * x[i];
-        }
+        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)x).Slice(start, trips), dz, dw.Slice(start, trips), dw.Slice(start, trips));
         dbLocal += dz;
         db += dbLocal;
-        floatTape.Dispose();
         return result;
     }
 
@@ -70,7 +62,6 @@ partial class Losses
     public static float LogisticInputPullback(global::System.ReadOnlySpan<float> w, float b, global::System.ReadOnlySpan<float> x, float y, float seed, global::System.Span<float> dx)
     {
         if (dx.Length != x.Length) throw new global::System.ArgumentException("dx must have the length of x (" + x.Length + ") but has length " + dx.Length + ".", nameof(dx));
-        global::DiffGen.CompilerServices.Tape<float> floatTape = default;
         int trips = 0;
         int start = 0;
         // Forward sweep
@@ -80,7 +71,6 @@ partial class Losses
         for (int i = start; i < w.Length; i++)
         {
             trips++;
-            floatTape.Push(z);
             z = z + w[i] * x[i];
         }
         float p = 1f / (1f + global::System.MathF.Exp(-z));
@@ -100,13 +90,7 @@ partial class Losses
         float v2 = global::System.MathF.Exp(-z);
         float g3 = -(dp * v1 / v0);
         dz -= g3 * v2;
-        for (int iteration = trips - 1; iteration >= 0; iteration--)
-        {
-            int i = start + iteration;
-            z = floatTape.Pop();
-            dx[i] += w[i] * dz;
-        }
-        floatTape.Dispose();
+        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)w).Slice(start, trips), dz, dx.Slice(start, trips), dx.Slice(start, trips));
         return result;
     }
 }

@@ -24,13 +24,9 @@ partial class Losses
         double v0 = 1.0 - x;
         dxLocal -= 2.0 * dresult * v0;
         double v1 = y - x * x;
-        double g2 = 100.0 * (dresult * v1);
+        double g2 = 2.0 * 100.0 * dresult * v1;
         dyLocal += g2;
         dxLocal -= 2.0 * g2 * x;
-        double v3 = 100.0 * (y - x * x);
-        double g4 = v3 * dresult;
-        dyLocal += g4;
-        dxLocal -= 2.0 * g4 * x;
         dx += dxLocal;
         dy += dyLocal;
         return result;

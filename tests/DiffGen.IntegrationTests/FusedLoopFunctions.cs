@@ -1,0 +1,128 @@
+using System;
+using DiffGen;
+
+namespace DiffGen.IntegrationTests;
+
+/// <summary>
+/// Loss shapes whose accumulation loop the generator runs as one fused forward-and-reverse sweep, and near misses
+/// that must stay two sweeps (the suffix's adjoint reads the accumulator). Checked in FusedLoopTests.
+/// </summary>
+public static partial class Functions
+{
+    [Differentiable]
+    public static double ExtendedRosenbrock(ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        int pairs = x.Length / 2;
+        for (int i = 0; i < pairs; i++)
+        {
+            double t = x[2 * i + 1] - x[2 * i] * x[2 * i];
+            double u = 1 - x[2 * i];
+            sum += 100 * t * t + u * u;
+        }
+
+        return sum;
+    }
+
+    [Differentiable(nameof(w))]
+    public static double MeanSquaredError(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double r = w[i] * x[i] - y[i];
+            sum += r * r;
+        }
+
+        return sum / x.Length;
+    }
+
+    [Differentiable]
+    public static double TwoAccumulators(ReadOnlySpan<double> x, double a, double b)
+    {
+        double s1 = a * a;
+        double s2 = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s1 += a * x[i];
+            s2 -= Math.Sin(x[i]) * b;
+        }
+
+        return 2 * s1 + s2 - a;
+    }
+
+    [Differentiable(nameof(w))]
+    public static double Hinge(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double m = y[i] * w[i] * x[i];
+            sum += m < 1 ? 1 - m : 0;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Several contributions to the same element per iteration (merged into one update).</summary>
+    [Differentiable]
+    public static double RepeatedElement(ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double e = Math.Exp(x[i]);
+            sum += x[i] * x[i] + 3 * x[i] - e * x[i];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Not fused: the suffix's adjoint (1/(1+sum)) reads the accumulator.</summary>
+    [Differentiable]
+    public static double LogOfSum(ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += x[i] * x[i];
+        }
+
+        return Math.Log(1 + sum);
+    }
+
+    /// <summary>The first loop's result feeds the fused second loop, whose adjoint flows back into the first.</summary>
+    [Differentiable]
+    public static double ChainedLoops(ReadOnlySpan<double> x, double a)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += Math.Tanh(a * x[i]);
+        }
+
+        double t = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double d = x[i] - s;
+            t += d * d;
+        }
+
+        return t / 2;
+    }
+
+    /// <summary>An accumulator read inside the loop makes its adjoint vary by iteration: not fused.</summary>
+    [Differentiable]
+    public static double RunningProductSum(ReadOnlySpan<double> x)
+    {
+        double sum = 1;
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += x[i];
+            total += sum * x[i];
+        }
+
+        return total;
+    }
+}

@@ -1,0 +1,60 @@
+using System;
+using Xunit;
+using static DiffGen.IntegrationTests.GradientCheck;
+using F = DiffGen.IntegrationTests.Functions;
+
+namespace DiffGen.IntegrationTests;
+
+/// <summary>Fused and nearly-fused accumulation loops against central finite differences (tolerance in <see cref="GradientCheck"/>).</summary>
+public class FusedLoopTests
+{
+    [Theory]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(10)]
+    public void ExtendedRosenbrock(int n) =>
+        Check(x => F.ExtendedRosenbrock(x), (x, g) => F.ExtendedRosenbrockGradient(x, g), n);
+
+    [Fact]
+    public void MeanSquaredError() =>
+        Check(x => F.MeanSquaredError(x.AsSpan(0, 5), x.AsSpan(5, 5), x.AsSpan(10, 5)), (x, g) => F.MeanSquaredErrorGradient(x.AsSpan(0, 5), x.AsSpan(5, 5), x.AsSpan(10, 5), g.AsSpan(0, 5)), 15, Mask(15, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14));
+
+    [Fact]
+    public void TwoAccumulators() =>
+        Check(x => F.TwoAccumulators(x.AsSpan(0, 6), x[6], x[7]), (x, g) => F.TwoAccumulatorsGradient(x.AsSpan(0, 6), x[6], x[7], g.AsSpan(0, 6), ref g[6], ref g[7]), 8);
+
+    [Fact]
+    public void Hinge() =>
+        Check(x => F.Hinge(x.AsSpan(0, 6), x.AsSpan(6, 6), x.AsSpan(12, 6)), (x, g) => F.HingeGradient(x.AsSpan(0, 6), x.AsSpan(6, 6), x.AsSpan(12, 6), g.AsSpan(0, 6)), 18, Mask(18, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17), points: 12);
+
+    [Fact]
+    public void RepeatedElement() => Check(x => F.RepeatedElement(x), (x, g) => F.RepeatedElementGradient(x, g), 9);
+
+    [Fact]
+    public void LogOfSum() => Check(x => F.LogOfSum(x), (x, g) => F.LogOfSumGradient(x, g), 5);
+
+    [Fact]
+    public void ChainedLoops() =>
+        Check(x => F.ChainedLoops(x.AsSpan(0, 6), x[6]), (x, g) => F.ChainedLoopsGradient(x.AsSpan(0, 6), x[6], g.AsSpan(0, 6), ref g[6]), 7);
+
+    [Fact]
+    public void RunningProductSum() => Check(x => F.RunningProductSum(x), (x, g) => F.RunningProductSumGradient(x, g), 6);
+
+    [Fact]
+    public void FusedGradientAccumulatesAndScalesBySeed()
+    {
+        double[] x = { 0.3, -1.2, 0.8, 0.5, -0.1, 2.0 };
+        double[] once = new double[6];
+        double[] twice = new double[6];
+        F.ExtendedRosenbrockGradient(x, once);
+        F.ExtendedRosenbrockGradient(x, twice);
+        F.ExtendedRosenbrockGradient(x, twice);
+        double[] seeded = new double[6];
+        F.ExtendedRosenbrockPullback(x, -2.5, seeded);
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.Equal(2 * once[i], twice[i], 12);
+            Assert.Equal(-2.5 * once[i], seeded[i], 10);
+        }
+    }
+}
