@@ -88,4 +88,19 @@ public class DocsExampleTests
         string page = File.ReadAllText(Path.Combine(root, "docs", "generated-code.md")).ReplaceLineEndings("\n");
         Assert.Contains(baseline, page, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("DotProductAccumulates", "Demo.Linear.Dot.g.cs", "DotPullback")]
+    [InlineData("FusedAccumulationLoop", "Demo.Losses.ExtendedRosenbrock.g.cs", "ExtendedRosenbrockPullback")]
+    public void GeneratedCodePageQuotesPullbacksOfTheBaselines(string test, string file, string method)
+    {
+        // The page quotes these pullbacks without the class around them (one indentation level less).
+        string[] lines = File.ReadAllText(RepositoryPaths.Combine("tests", "DiffGen.Generator.Tests", "Baselines", test, file)).ReplaceLineEndings("\n").Split('\n');
+        int first = Array.FindIndex(lines, l => l.Contains("public static", StringComparison.Ordinal) && l.Contains(method + "(", StringComparison.Ordinal));
+        int last = Array.FindIndex(lines, first, l => l == "    }");
+        Assert.True(first >= 0 && last > first, $"{method} not found in {file}");
+        string quoted = string.Join("\n", lines[first..(last + 1)].Select(l => l.StartsWith("    ", StringComparison.Ordinal) ? l[4..] : l));
+        string page = File.ReadAllText(RepositoryPaths.Combine("docs", "generated-code.md")).ReplaceLineEndings("\n");
+        Assert.Contains(quoted, page, StringComparison.Ordinal);
+    }
 }
