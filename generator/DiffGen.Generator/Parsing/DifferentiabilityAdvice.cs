@@ -31,14 +31,47 @@ internal static class DifferentiabilityAdvice
         }
 
         HashSet<string> varied = ActivityAnalysis.Varied(body, wrt.Select(w => w.Parameter).Distinct());
+        List<Expr> flowing = ExpressionsReachingResult(body, useful);
         foreach ((MathCall call, Location location) in mathCalls)
         {
-            if (Convention(call.Fn) is { } convention && call.Args.Any(a => ActivityAnalysis.DependsOn(a, varied)))
+            if (Convention(call.Fn) is { } convention && call.Args.Any(a => ActivityAnalysis.DependsOn(a, varied)) && flowing.Any(e => Contains(e, call)))
             {
                 yield return Diagnostic.Create(DiagnosticDescriptors.NonSmoothOperation, location, call.Fn.ToString(), convention);
             }
         }
     }
+
+    /// <summary>
+    /// Expressions whose value can reach the result: returned values, values stored into useful variables, call
+    /// arguments. A kink in a value nobody uses, or in a branch condition, changes no gradient.
+    /// </summary>
+    private static List<Expr> ExpressionsReachingResult(Block body, HashSet<string> useful)
+    {
+        var expressions = new List<Expr>();
+        foreach (Stmt statement in IrWalk.Descendants(body))
+        {
+            switch (statement)
+            {
+                case Declare { Init: { } init } d when useful.Contains(d.Name):
+                    expressions.Add(init);
+                    break;
+                case Assign a when useful.Contains(ActivityAnalysis.TargetName(a.Target)):
+                    expressions.Add(a.Value);
+                    break;
+                case Return { Value: { } value }:
+                    expressions.Add(value);
+                    break;
+                case CallStmt c:
+                    expressions.AddRange(c.Call.Args);
+                    break;
+            }
+        }
+
+        return expressions;
+    }
+
+    private static bool Contains(Expr expression, Expr part) =>
+        expression.Equals(part) || IrWalk.Children(expression).Any(child => Contains(child, part));
 
     /// <summary>The convention used at the non-differentiable points (see DerivativeRules), or null for a smooth function.</summary>
     public static string? Convention(MathFn fn) => fn switch

@@ -159,6 +159,26 @@ public class AnalyzerTests
         }
         """).RunAsync();
 
+    // A kink in a value the result never uses, or in a branch condition, changes no gradient: nothing to say.
+    [Fact]
+    public Task NonSmoothOperationOnlyReportedWhereItReachesTheResult() => new AnalyzerTest("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double x, double y)
+            {
+                double unused = Math.Abs(x);
+                double r = x * y;
+                if (Math.Max(x, y) > 1)
+                {
+                    r += {|DG0021:Math.Min(x, 2.0)|};
+                }
+
+                return r;
+            }
+        }
+        """).RunAsync();
+
     [Fact]
     public Task CallInLoopConditionMustBeHoisted() => new AnalyzerTest("""
         public static partial class Losses
