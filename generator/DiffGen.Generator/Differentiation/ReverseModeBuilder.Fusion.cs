@@ -127,10 +127,13 @@ internal sealed partial class ReverseModeBuilder
         }
 
         bodyReverse = CleanUpIteration(loop, bodyReverse, bodyForward);
+        var invariants = new List<Stmt>();
+        bodyReverse = LoopInvariantHoisting.Apply(bodyReverse, bodyForward.Concat(bodyReverse).Concat(loop.Init.Statements).Concat(loop.Update.Statements), invariants, () => _context.Temp("c"));
 
         var forward = new List<Stmt>(prefixForward);
         forward.Add(new Comment("Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front"));
         forward.AddRange(suffixReverse);
+        forward.AddRange(invariants);
         forward.Add(loop with { Body = ToBlock(bodyForward.Concat(bodyReverse).ToList()) });
         forward.AddRange(suffixForward);
         return (forward, prefixReverse);

@@ -28,6 +28,8 @@ partial class Losses
         int pairs = x.Length / 2;
         // Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front
         dsum += dresult;
+        double c6 = 2.0 * 100.0 * dsum;
+        double c7 = 2.0 * dsum;
         for (int i = 0; i < pairs; i++)
         {
             t = x[2 * i + 1] - x[2 * i] * x[2 * i];
@@ -36,8 +38,8 @@ partial class Losses
             int v1 = 2 * i + 1;
             double v2 = x[2 * i];
             int v3 = 2 * i;
-            dt = 2.0 * 100.0 * dsum * t;
-            du = 2.0 * dsum * u;
+            dt = c6 * t;
+            du = c7 * u;
             double g4 = du;
             du = 0.0;
             double g0 = dt;
