@@ -12,7 +12,7 @@ namespace DiffGen.Benchmarks;
 /// <c>--paired [class-name substring…]</c>: time ratios robust to a shared, loaded machine. For every benchmark class
 /// with a <c>Baseline = true</c> method, each other [Benchmark] method M is timed against the baseline B in interleaved
 /// batches (M, B, B, M, …, each batch ≈ 5 ms); every round gives one ratio time(M)/time(B), and the median and quartiles
-/// over the rounds are printed; Generated* methods and the baseline are also paired with <c>Primal</c> (gradient/primal). Load that changes during the run affects both sides of a round alike, which BenchmarkDotNet's
+/// over the rounds are printed; a method marked <see cref="PairedWithAttribute"/> is also paired with the method it names; Generated* methods and the baseline are also paired with <c>Primal</c> (gradient/primal). Load that changes during the run affects both sides of a round alike, which BenchmarkDotNet's
 /// one-benchmark-after-another runs cannot offer. Also prints each method's median time per call (µs), for reference only.
 /// </summary>
 public static class Paired
@@ -48,6 +48,14 @@ public static class Paired
             // Every method against the baseline; the generated one (and the baseline) also against the primal.
             MethodInfo? primal = methods.FirstOrDefault(m => m.Name == "Primal");
             var pairs = methods.Where(m => m != baseline).Select(m => (Method: m, Baseline: baseline)).ToList();
+            foreach (MethodInfo method in methods)
+            {
+                foreach (PairedWithAttribute with in method.GetCustomAttributes<PairedWithAttribute>())
+                {
+                    pairs.Add((method, methods.Single(m => m.Name == with.Method)));
+                }
+            }
+
             if (primal is not null)
             {
                 pairs.AddRange(methods.Where(m => m.Name.StartsWith("Generated", StringComparison.Ordinal) || m == baseline).Select(m => (m, primal)));
