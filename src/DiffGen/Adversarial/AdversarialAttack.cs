@@ -98,16 +98,22 @@ public abstract class AdversarialAttack
     /// <summary>+α for untargeted attacks (ascend the loss), −α for targeted ones (descend the target's loss).</summary>
     private protected float Signed(float alpha) => Options.Targeted ? -alpha : alpha;
 
-    /// <summary>The iterative L∞ sign step shared by BIM and L∞ PGD: <paramref name="steps"/> times x ← Π(x + α·sign∇).</summary>
-    private protected void RunLinfSignSteps(ReadOnlySpan<float> original, ReadOnlySpan<int> labels, Span<float> adversarial, float stepSize, int steps)
+    /// <summary>
+    /// The iterative L∞ sign step shared by BIM and L∞ PGD: <paramref name="steps"/> times x ← Π(x + α·sign∇), one pass per
+    /// step. With <paramref name="fromOriginal"/> the first step starts at <paramref name="original"/> and writes
+    /// <paramref name="adversarial"/> (no copy of the original first); otherwise it starts at <paramref name="adversarial"/>.
+    /// </summary>
+    private protected void RunLinfSignSteps(
+        ReadOnlySpan<float> original, ReadOnlySpan<int> labels, Span<float> adversarial, bool fromOriginal, float stepSize, int steps)
     {
         Span<float> gradient = Workspace.Gradient(original.Length);
         float alpha = Signed(stepSize);
+        ReadOnlySpan<float> from = fromOriginal ? original : adversarial;
         for (int step = 0; step < steps; step++)
         {
-            EvaluateGradient(adversarial, labels, gradient);
-            AttackKernels.AddScaledSign(adversarial, gradient, alpha, adversarial);
-            AttackKernels.ProjectLinf(adversarial, original, Options.Epsilon, Options.Min, Options.Max);
+            EvaluateGradient(from, labels, gradient);
+            AttackKernels.ProjectedSignStep(from, gradient, original, alpha, Options.Epsilon, Options.Min, Options.Max, adversarial);
+            from = adversarial;
         }
     }
 }

@@ -28,7 +28,6 @@ public sealed class Fgsm : AdversarialAttack
     {
         Span<float> gradient = Workspace.Gradient(original.Length);
         EvaluateGradient(original, labels, gradient);
-        AttackKernels.AddScaledSign(original, gradient, Signed(Options.Epsilon), adversarial);
-        AttackKernels.ClampRange(adversarial, Options.Min, Options.Max);
+        AttackKernels.SignStepClamp(original, gradient, Signed(Options.Epsilon), Options.Min, Options.Max, adversarial);
     }
 }
