@@ -24,6 +24,8 @@ public sealed class Fgsm : AdversarialAttack
     /// <summary>The attack's options.</summary>
     public new FgsmOptions Options { get; }
 
+    private protected override bool InPlaceNeedsNoCopy => true;
+
     private protected override void Run(ReadOnlySpan<float> original, ReadOnlySpan<int> labels, Span<float> adversarial)
     {
         Span<float> gradient = Workspace.Gradient(original.Length);
