@@ -18,7 +18,7 @@ internal static class AttackKernels
     /// The FGSM step in one pass: destination[i] = clamp(x[i] + alpha·sign(g[i]), min, max), with sign(0) = sign(NaN) = 0
     /// (a NaN gradient component does not move the feature) and clamp(v) = min(max(v, lo), hi) as torch.clamp (and
     /// <see cref="Math.Max(float, float)"/>: NaN propagates, −0 &lt; +0). With alpha = 0 nothing is added:
-    /// destination[i] = clamp(x[i], min, max), so an in-range x is copied bit for bit (−0 included).
+    /// destination[i] = clamp(x[i], min, max) (not x + 0, which would turn −0 into +0).
     /// destination may be x itself, but must not partially overlap x or g.
     /// </summary>
     public static void SignStepClamp(ReadOnlySpan<float> x, ReadOnlySpan<float> g, float alpha, float min, float max, Span<float> destination)
