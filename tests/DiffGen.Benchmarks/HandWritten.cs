@@ -79,6 +79,41 @@ public static class HandWritten
     }
 
     /// <summary>
+    /// One BIM/PGD L∞ step in place: x = clamp(clamp(x + α·sign(g), x0 − ε, x0 + ε), min, max) with sign(0) = 0, Vector256
+    /// with a scalar tail.
+    /// </summary>
+    public static void ProjectedSignStep(Span<float> x, ReadOnlySpan<float> g, ReadOnlySpan<float> x0, float alpha, float epsilon, float min, float max)
+    {
+        int n = x.Length;
+        if (g.Length != n || x0.Length != n)
+        {
+            throw new ArgumentException("Spans must have the same length.", nameof(x0));
+        }
+
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> step = Vector256.Create(alpha), e = Vector256.Create(epsilon), lo = Vector256.Create(min), hi = Vector256.Create(max);
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> gv = Vector256.Create(g.Slice(i, Vector256<float>.Count));
+                Vector256<float> xv = Vector256.Create(x.Slice(i, Vector256<float>.Count));
+                Vector256<float> cv = Vector256.Create(x0.Slice(i, Vector256<float>.Count));
+                Vector256<float> moved = xv + (Vector256.GreaterThan(gv, Vector256<float>.Zero) & step) - (Vector256.LessThan(gv, Vector256<float>.Zero) & step);
+                moved = Vector256.Min(Vector256.Max(moved, cv - e), cv + e);
+                Vector256.Min(Vector256.Max(moved, lo), hi).CopyTo(x.Slice(i, Vector256<float>.Count));
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            float moved = g[i] > 0 ? x[i] + alpha : g[i] < 0 ? x[i] - alpha : x[i];
+            moved = Math.Min(Math.Max(moved, x0[i] - epsilon), x0[i] + epsilon);
+            x[i] = Math.Min(Math.Max(moved, min), max);
+        }
+    }
+
+    /// <summary>
     /// <see langword="null"/> when <paramref name="action"/> allocates nothing on the calling thread (measured over a few
     /// calls after one warm-up call), else a message. Work the action hands to other threads (Ops.MatMul's second half
     /// on the thread pool) is not counted: this is the allocation of the gradient code itself.

@@ -92,6 +92,7 @@ public class FgsmBenchmarks : ISmokeCheck
 
     [Benchmark]
     [CompareAs("fgsm_step")]
+    [PairedWith(nameof(GeneratedGradientSignStep))]
     public void GeneratedFgsm() => _fgsm.Perturb(_net.X, _net.Labels, _adversarial);
 
     [Benchmark]

@@ -12,13 +12,18 @@ namespace DiffGen.Benchmarks;
 /// <c>--paired [class-name substring…]</c>: time ratios robust to a shared, loaded machine. For every benchmark class
 /// with a <c>Baseline = true</c> method, each other [Benchmark] method M is timed against the baseline B in interleaved
 /// batches (M, B, B, M, …, each batch ≈ 5 ms); every round gives one ratio time(M)/time(B), and the median and quartiles
-/// over the rounds are printed; Generated* methods and the baseline are also paired with <c>Primal</c> (gradient/primal). Load that changes during the run affects both sides of a round alike, which BenchmarkDotNet's
+/// over the rounds are printed; a method marked <see cref="PairedWithAttribute"/> is also paired with the method it names; Generated* methods and the baseline are also paired with <c>Primal</c> (gradient/primal). Load that changes during the run affects both sides of a round alike, which BenchmarkDotNet's
 /// one-benchmark-after-another runs cannot offer. Also prints each method's median time per call (µs), for reference only.
 /// </summary>
 public static class Paired
 {
     private const int Rounds = 61;
     private const double BatchSeconds = 0.004;
+
+    // Long enough for tiered compilation (tier 0 → instrumented → tier 1 after 30 calls and a 100 ms back-off, compiled in
+    // the background) to finish before anything is timed: without it the class's first pair was timed on partly
+    // unoptimised code (FgsmBenchmarks' first pair at ≈ 1600 µs per call on both sides vs ≈ 720 µs afterwards).
+    private const double WarmupSeconds = 0.5;
 
     public static int Run(string[] selected)
     {
@@ -43,9 +48,22 @@ public static class Paired
             // Every method against the baseline; the generated one (and the baseline) also against the primal.
             MethodInfo? primal = methods.FirstOrDefault(m => m.Name == "Primal");
             var pairs = methods.Where(m => m != baseline).Select(m => (Method: m, Baseline: baseline)).ToList();
+            foreach (MethodInfo method in methods)
+            {
+                foreach (PairedWithAttribute with in method.GetCustomAttributes<PairedWithAttribute>())
+                {
+                    pairs.Add((method, methods.Single(m => m.Name == with.Method)));
+                }
+            }
+
             if (primal is not null)
             {
                 pairs.AddRange(methods.Where(m => m.Name.StartsWith("Generated", StringComparison.Ordinal) || m == baseline).Select(m => (m, primal)));
+            }
+
+            foreach (MethodInfo method in methods)
+            {
+                WarmUp(ToAction(method, instance));
             }
 
             foreach ((MethodInfo method, MethodInfo against) in pairs)
@@ -90,6 +108,15 @@ public static class Paired
     {
         values.Sort();
         return values[values.Count / 2];
+    }
+
+    private static void WarmUp(Action action)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int calls = 0; calls < 100 || Stopwatch.GetElapsedTime(start).TotalSeconds < WarmupSeconds; calls++)
+        {
+            action();
+        }
     }
 
     private static int Calibrate(Action action)

@@ -1,5 +1,7 @@
 using System;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace DiffGen.Adversarial;
 
@@ -48,7 +50,8 @@ public abstract class AdversarialAttack
     /// <param name="x">The clean batch, <c>rows × Features</c> values, row-major.</param>
     /// <param name="labels">One per row: the true classes (untargeted) or the target classes (<see cref="AttackOptions.Targeted"/>).</param>
     /// <param name="adversarial">Receives the adversarial batch; same length as <paramref name="x"/>. It may be the same memory as
-    /// <paramref name="x"/> (the attack keeps its own copy of the original).</param>
+    /// <paramref name="x"/>, or overlap it (the attack then keeps its own copy of the original where it needs one).
+    /// <paramref name="x"/> is read during the whole call, so the input gradient must not write to it.</param>
     /// <exception cref="ArgumentException">A length does not match (the message says which).</exception>
     public void Perturb(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, Span<float> adversarial)
     {
@@ -80,13 +83,32 @@ public abstract class AdversarialAttack
         }
 
         Workspace.EnsureCapacity(x.Length, Features);
-        Span<float> original = Workspace.Original(x.Length);
-        x.CopyTo(original);
+        ReadOnlySpan<float> original = x;
+        if (x.Overlaps(adversarial)
+            && !(InPlaceNeedsNoCopy && Unsafe.AreSame(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(adversarial))))
+        {
+            // adversarial overwrites (part of) x: keep the original in the workspace.
+            Span<float> copy = Workspace.Original(x.Length);
+            x.CopyTo(copy);
+            original = copy;
+        }
+
         Run(original, labels, adversarial);
     }
 
-    /// <summary>Runs the attack from <paramref name="original"/> (a private copy, in range or not) into <paramref name="adversarial"/>.</summary>
+    /// <summary>
+    /// Runs the attack from <paramref name="original"/> into <paramref name="adversarial"/>. <paramref name="original"/> is the
+    /// caller's x (in range or not) when the two do not overlap, else a private copy — or, with
+    /// <see cref="InPlaceNeedsNoCopy"/>, x itself when <paramref name="adversarial"/> is exactly the same memory.
+    /// </summary>
     private protected abstract void Run(ReadOnlySpan<float> original, ReadOnlySpan<int> labels, Span<float> adversarial);
+
+    /// <summary>
+    /// <see langword="true"/> when <see cref="Run"/> reads each original value only before it writes the adversarial value
+    /// of the same index (FGSM: the gradient at x, then one element-wise pass), so that an in-place call
+    /// (<c>adversarial</c> is <c>x</c>) needs no copy of x. Partial overlaps are always copied.
+    /// </summary>
+    private protected virtual bool InPlaceNeedsNoCopy => false;
 
     /// <summary>Zeroes <paramref name="gradient"/> and adds ∇ₓL(<paramref name="at"/>, labels) into it.</summary>
     private protected void EvaluateGradient(ReadOnlySpan<float> at, ReadOnlySpan<int> labels, Span<float> gradient)
@@ -98,16 +120,22 @@ public abstract class AdversarialAttack
     /// <summary>+α for untargeted attacks (ascend the loss), −α for targeted ones (descend the target's loss).</summary>
     private protected float Signed(float alpha) => Options.Targeted ? -alpha : alpha;
 
-    /// <summary>The iterative L∞ sign step shared by BIM and L∞ PGD: <paramref name="steps"/> times x ← Π(x + α·sign∇).</summary>
-    private protected void RunLinfSignSteps(ReadOnlySpan<float> original, ReadOnlySpan<int> labels, Span<float> adversarial, float stepSize, int steps)
+    /// <summary>
+    /// The iterative L∞ sign step shared by BIM and L∞ PGD: <paramref name="steps"/> times x ← Π(x + α·sign∇), one pass per
+    /// step. With <paramref name="fromOriginal"/> the first step starts at <paramref name="original"/> and writes
+    /// <paramref name="adversarial"/> (no copy of the original first); otherwise it starts at <paramref name="adversarial"/>.
+    /// </summary>
+    private protected void RunLinfSignSteps(
+        ReadOnlySpan<float> original, ReadOnlySpan<int> labels, Span<float> adversarial, bool fromOriginal, float stepSize, int steps)
     {
         Span<float> gradient = Workspace.Gradient(original.Length);
         float alpha = Signed(stepSize);
+        ReadOnlySpan<float> from = fromOriginal ? original : adversarial;
         for (int step = 0; step < steps; step++)
         {
-            EvaluateGradient(adversarial, labels, gradient);
-            AttackKernels.AddScaledSign(adversarial, gradient, alpha, adversarial);
-            AttackKernels.ProjectLinf(adversarial, original, Options.Epsilon, Options.Min, Options.Max);
+            EvaluateGradient(from, labels, gradient);
+            AttackKernels.ProjectedSignStep(from, gradient, original, alpha, Options.Epsilon, Options.Min, Options.Max, adversarial);
+            from = adversarial;
         }
     }
 }

@@ -3,8 +3,8 @@ using System;
 namespace DiffGen.Adversarial;
 
 /// <summary>
-/// The buffers an attack reuses between calls: a copy of the original batch, the gradient, the momentum and a per-row
-/// scratch row. They grow on demand (the first call with the largest batch is the warm-up) and are never shrunk, so
+/// The buffers an attack reuses between calls: a copy of the original batch (used only when the adversarial batch overlaps
+/// it), the gradient, the momentum and a per-row scratch row. They grow on demand (the first call with the largest batch is the warm-up) and are never shrunk, so
 /// every later call allocates nothing.
 /// </summary>
 /// <remarks>

@@ -25,7 +25,6 @@ public sealed class Bim : AdversarialAttack
 
     private protected override void Run(ReadOnlySpan<float> original, ReadOnlySpan<int> labels, Span<float> adversarial)
     {
-        original.CopyTo(adversarial);
-        RunLinfSignSteps(original, labels, adversarial, Options.StepSize, Options.Steps);
+        RunLinfSignSteps(original, labels, adversarial, fromOriginal: true, Options.StepSize, Options.Steps);
     }
 }

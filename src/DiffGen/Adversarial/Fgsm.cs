@@ -24,11 +24,12 @@ public sealed class Fgsm : AdversarialAttack
     /// <summary>The attack's options.</summary>
     public new FgsmOptions Options { get; }
 
+    private protected override bool InPlaceNeedsNoCopy => true;
+
     private protected override void Run(ReadOnlySpan<float> original, ReadOnlySpan<int> labels, Span<float> adversarial)
     {
         Span<float> gradient = Workspace.Gradient(original.Length);
         EvaluateGradient(original, labels, gradient);
-        AttackKernels.AddScaledSign(original, gradient, Signed(Options.Epsilon), adversarial);
-        AttackKernels.ClampRange(adversarial, Options.Min, Options.Max);
+        AttackKernels.SignStepClamp(original, gradient, Signed(Options.Epsilon), Options.Min, Options.Max, adversarial);
     }
 }

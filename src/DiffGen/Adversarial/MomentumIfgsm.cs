@@ -32,12 +32,12 @@ public sealed class MomentumIfgsm : AdversarialAttack
         Span<float> gradient = Workspace.Gradient(original.Length);
         Span<float> momentum = Workspace.Momentum(original.Length);
         momentum.Clear();
-        original.CopyTo(adversarial);
         float alpha = Signed(Options.StepSize);
         float decay = Options.Decay;
+        ReadOnlySpan<float> from = original; // the first step starts at the original and writes adversarial: no copy first
         for (int step = 0; step < Options.Steps; step++)
         {
-            EvaluateGradient(adversarial, labels, gradient);
+            EvaluateGradient(from, labels, gradient);
             TensorPrimitives.Multiply(momentum, decay, momentum);
             for (int start = 0; start < original.Length; start += features)
             {
@@ -51,8 +51,8 @@ public sealed class MomentumIfgsm : AdversarialAttack
                 }
             }
 
-            AttackKernels.AddScaledSign(adversarial, momentum, alpha, adversarial);
-            AttackKernels.ProjectLinf(adversarial, original, Options.Epsilon, Options.Min, Options.Max);
+            AttackKernels.ProjectedSignStep(from, momentum, original, alpha, Options.Epsilon, Options.Min, Options.Max, adversarial);
+            from = adversarial;
         }
     }
 }

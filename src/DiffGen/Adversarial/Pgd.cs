@@ -40,14 +40,14 @@ public sealed class Pgd : AdversarialAttack
         {
             RandomStart(original, adversarial);
         }
-        else
+        else if (Options.Norm != Norm.Linf)
         {
-            original.CopyTo(adversarial);
+            original.CopyTo(adversarial); // the L∞ steps start from the original without this copy
         }
 
         if (Options.Norm == Norm.Linf)
         {
-            RunLinfSignSteps(original, labels, adversarial, Options.StepSize, Options.Steps);
+            RunLinfSignSteps(original, labels, adversarial, fromOriginal: !Options.RandomStart, Options.StepSize, Options.Steps);
         }
         else
         {

@@ -231,6 +231,57 @@ public sealed class AttackPropertyTests
         }, iter: 300);
     }
 
+    /// <summary>
+    /// adversarial may be x itself or overlap it (Perturb copies x only when it must; FGSM not even in place): every
+    /// layout gives the bits of the separate output, and a separate output leaves x untouched.
+    /// </summary>
+    [Fact]
+    public void InPlace_AndOverlappingOutputs_GiveTheSeparateResult_BitForBit()
+    {
+        static void AssertSameBits(float[] expected, ReadOnlySpan<float> actual, string what)
+        {
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.True(
+                    BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]),
+                    $"{what}: [{i}] {actual[i]:R} vs {expected[i]:R} (separate)");
+            }
+        }
+
+        Cases.Sample(c =>
+        {
+            var (model, x, labels) = Build(c);
+            int n = x.Length;
+            float[] clean = (float[])x.Clone();
+            AdversarialAttack[] attacks = Attacks(c, model.InputGradient);
+            for (int a = 0; a < attacks.Length; a++)
+            {
+                string name = attacks[a].GetType().Name;
+                var separate = new float[n];
+                attacks[a].Perturb(x, labels, separate);
+                AssertSameBits(clean, x, $"{name}: x after a separate call");
+
+                float[] inPlace = (float[])x.Clone();
+                Attacks(c, model.InputGradient)[a].Perturb(inPlace, labels, inPlace);
+                AssertSameBits(separate, inPlace, $"{name} in place");
+
+                foreach (int shift in new[] { 1, 5, 16, 17 })
+                {
+                    // adversarial starts `shift` values after x, then `shift` values before it, in one buffer.
+                    var buffer = new float[n + shift];
+                    x.CopyTo(buffer, 0);
+                    Attacks(c, model.InputGradient)[a].Perturb(buffer.AsSpan(0, n), labels, buffer.AsSpan(shift, n));
+                    AssertSameBits(separate, buffer.AsSpan(shift, n), $"{name}, adversarial {shift} after x");
+
+                    buffer = new float[n + shift];
+                    x.CopyTo(buffer, shift);
+                    Attacks(c, model.InputGradient)[a].Perturb(buffer.AsSpan(shift, n), labels, buffer.AsSpan(0, n));
+                    AssertSameBits(separate, buffer.AsSpan(0, n), $"{name}, adversarial {shift} before x");
+                }
+            }
+        }, iter: 200);
+    }
+
     [Fact]
     public void InvalidOptions_ThrowArgumentOutOfRange_NamingTheProperty()
     {
