@@ -31,6 +31,22 @@ public static partial class Functions
         return sum;
     }
 
+    /// <summary>The same sum written over the pairs with a stride of two, as the hand-written gradient walks them.</summary>
+    [Differentiable]
+    public static double ExtendedRosenbrockStepped(ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        for (int i = 0; i + 1 < x.Length; i += 2)
+        {
+            double a = x[i];
+            double t = x[i + 1] - a * a;
+            double u = 1 - a;
+            sum += 100 * t * t + u * u;
+        }
+
+        return sum;
+    }
+
     /// <summary>
     /// Softmax regression: mean cross-entropy of softmax(x·W + b) over a batch (rows of x, 784 features, 10 classes).
     /// <paramref name="scores"/> and <paramref name="logits"/> are scratch the caller owns.

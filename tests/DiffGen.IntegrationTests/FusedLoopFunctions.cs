@@ -24,6 +24,39 @@ public static partial class Functions
         return sum;
     }
 
+    /// <summary>The same function stepping by two (not a counted loop): fused too.</summary>
+    [Differentiable]
+    public static double ExtendedRosenbrockStepped(ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        for (int i = 0; i + 1 < x.Length; i += 2)
+        {
+            double a = x[i];
+            double t = x[i + 1] - a * a;
+            double u = 1 - a;
+            sum += 100 * t * t + u * u;
+        }
+
+        return sum;
+    }
+
+    /// <summary>A while loop whose temporaries read a variable the loop steps.</summary>
+    [Differentiable]
+    public static double WhileSteps(ReadOnlySpan<double> x, double scale)
+    {
+        double sum = 0;
+        int k = x.Length - 1;
+        while (k >= 0)
+        {
+            double weight = 1.0 / (k + 1);
+            double v = scale * x[k] * weight;
+            sum += Math.Sin(v) * v;
+            k -= 2;
+        }
+
+        return sum * 0.5;
+    }
+
     [Differentiable(nameof(w))]
     public static double MeanSquaredError(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {

@@ -15,6 +15,20 @@ public class FusedLoopTests
     public void ExtendedRosenbrock(int n) =>
         Check(x => F.ExtendedRosenbrock(x), (x, g) => F.ExtendedRosenbrockGradient(x, g), n);
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(10)]
+    public void ExtendedRosenbrockStepped(int n) =>
+        Check(x => F.ExtendedRosenbrockStepped(x), (x, g) => F.ExtendedRosenbrockSteppedGradient(x, g), n);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(6)]
+    [InlineData(9)]
+    public void WhileSteps(int n) =>
+        Check(x => F.WhileSteps(x.AsSpan(0, n), x[n]), (x, g) => F.WhileStepsGradient(x.AsSpan(0, n), x[n], g.AsSpan(0, n), ref g[n]), n + 1);
+
     [Fact]
     public void MeanSquaredError() =>
         Check(x => F.MeanSquaredError(x.AsSpan(0, 5), x.AsSpan(5, 5), x.AsSpan(10, 5)), (x, g) => F.MeanSquaredErrorGradient(x.AsSpan(0, 5), x.AsSpan(5, 5), x.AsSpan(10, 5), g.AsSpan(0, 5)), 15, Mask(15, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14));

@@ -18,13 +18,18 @@ internal sealed partial class ReverseModeBuilder
     // Index into the body of the loop to fuse, or -1. Found from the IR once; dropped if a pass proves it unsafe.
     private int _fusedLoop = -1;
 
-    /// <summary>The last top-level counted loop, if its body only accumulates and straight-line code follows it.</summary>
+    // The fused loop's temporaries (declared at the top of its body, assigned nowhere else) and the variables its
+    // init and update step: live in each iteration's adjoint code, so never taped or recomputed.
+    private List<Declare> _fusedTemporaries = new();
+    private HashSet<string> _fusedTemporaryNames = new();
+
+    /// <summary>The last top-level loop, if its body only accumulates and straight-line code follows it.</summary>
     private int FindFusionCandidate()
     {
         int index = -1;
         for (int i = _body.Statements.Count - 1; i >= 0 && index < 0; i--)
         {
-            if (_body.Statements[i] is Loop { Counter: not null })
+            if (_body.Statements[i] is Loop)
             {
                 index = i;
             }
@@ -44,18 +49,41 @@ internal sealed partial class ReverseModeBuilder
         }
 
         var loop = (Loop)_body.Statements[index];
-        var temporaries = new HashSet<string>(_recomputed.TryGetValue(loop.Id, out List<Declare>? declares) ? declares.Select(d => d.Name) : Enumerable.Empty<string>());
-        var accumulators = new HashSet<string>();
         var reads = new HashSet<string>();
+
+        // Init and update may only step integer variables (the counter): nothing there has an adjoint.
+        foreach (Stmt statement in loop.Init.Statements.Concat(loop.Update.Statements))
+        {
+            switch (statement)
+            {
+                case Declare { Type.IsReal: false, Type.IsScalar: true } d:
+                    if (d.Init is not null)
+                    {
+                        IrWalk.CollectReads(d.Init, reads);
+                    }
+
+                    break;
+                case Assign { Target: Var { Type.IsReal: false } } a:
+                    IrWalk.CollectReads(a.Value, reads);
+                    break;
+                default:
+                    return -1;
+            }
+        }
+
+        var temporaries = new List<Declare>();
+        var accumulators = new HashSet<string>();
+        var assigned = new Dictionary<string, int>();
         foreach (Stmt statement in loop.Body.Statements)
         {
             switch (statement)
             {
-                case Declare d when temporaries.Contains(d.Name):
-                    IrWalk.CollectReads(d.Init!, reads);
+                case Declare { Type.IsScalar: true, Init: not null } d:
+                    temporaries.Add(d);
+                    IrWalk.CollectReads(d.Init, reads);
                     break;
                 case Assign { Kind: AssignKind.Set, Target: Var target, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left } sum }
-                    when left.Name == target.Name && target.Type.IsScalar && !IrWalk.Mentions(sum.Right, target.Name) && !temporaries.Contains(target.Name):
+                    when left.Name == target.Name && target.Type.IsScalar && !IrWalk.Mentions(sum.Right, target.Name):
                     accumulators.Add(target.Name);
                     IrWalk.CollectReads(sum.Right, reads);
                     break;
@@ -64,13 +92,23 @@ internal sealed partial class ReverseModeBuilder
             }
         }
 
-        // An accumulator read anywhere else in the loop would make its adjoint vary between iterations.
+        // A temporary must be assigned once per iteration; an accumulator read anywhere else in the loop would make
+        // its adjoint vary between iterations.
         if (loop.Condition is not null)
         {
             IrWalk.CollectReads(loop.Condition, reads);
         }
 
-        return accumulators.Overlaps(_active) && !accumulators.Overlaps(reads) ? index : -1;
+        if (temporaries.Any(t => accumulators.Contains(t.Name)) || !accumulators.Overlaps(_active) || accumulators.Overlaps(reads))
+        {
+            return -1;
+        }
+
+        // The loop's own integer variables are live in the iteration's adjoint code too.
+        _fusedTemporaries = temporaries;
+        _fusedTemporaryNames = new HashSet<string>(temporaries.Select(t => t.Name)
+            .Concat(loop.Init.Statements.Concat(loop.Update.Statements).Select(IrWalk.DefinedScalar).OfType<string>()));
+        return index;
     }
 
     /// <summary>
@@ -96,8 +134,8 @@ internal sealed partial class ReverseModeBuilder
         }
 
         // A purely elementwise adjoint (dw[i] += g·x[i]) is better as a second, TensorPrimitives sweep.
-        if (_options.UseTensorPrimitives && !_recomputed.ContainsKey(loop.Id)
-            && VectorLowering.TryLower(bodyReverse, loop.Counter!, new Var(TypeRef.Int, "start"), new Var(TypeRef.Int, "trips")) is not null)
+        if (_options.UseTensorPrimitives && loop.Counter is not null && _fusedTemporaries.Count == 0
+            && VectorLowering.TryLower(bodyReverse, loop.Counter, new Var(TypeRef.Int, "start"), new Var(TypeRef.Int, "trips")) is not null)
         {
             return null;
         }
@@ -126,7 +164,7 @@ internal sealed partial class ReverseModeBuilder
             return null;
         }
 
-        bodyReverse = CleanUpIteration(loop, bodyReverse, bodyForward);
+        bodyReverse = CleanUpIteration(_fusedTemporaries, bodyReverse, bodyForward);
         var invariants = new List<Stmt>();
         bodyReverse = LoopInvariantHoisting.Apply(bodyReverse, bodyForward.Concat(bodyReverse).Concat(loop.Init.Statements).Concat(loop.Update.Statements), invariants, () => _context.Temp("c"));
 
@@ -134,7 +172,19 @@ internal sealed partial class ReverseModeBuilder
         forward.Add(new Comment("Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front"));
         forward.AddRange(suffixReverse);
         forward.AddRange(invariants);
-        forward.Add(loop with { Body = ToBlock(bodyForward.Concat(bodyReverse).ToList()) });
+        if (loop.Counter is not null)
+        {
+            forward.Add(loop with { Body = ToBlock(bodyForward.Concat(bodyReverse).ToList()) });
+        }
+        else
+        {
+            // As in the two-sweep form: init; while (condition) { body; update } (normalization removed continue).
+            (List<Stmt> initForward, List<Stmt> _) = ProcessBlock(loop.Init, inLoop: false, depth: 1);
+            (List<Stmt> updateForward, List<Stmt> _) = ProcessBlock(loop.Update, inLoop: true, depth: 1);
+            forward.AddRange(initForward);
+            forward.Add(new Loop(loop.Id, Block.Empty, loop.Condition, Block.Empty, ToBlock(bodyForward.Concat(bodyReverse).Concat(updateForward).ToList()), null));
+        }
+
         forward.AddRange(suffixForward);
         return (forward, prefixReverse);
     }
@@ -144,9 +194,8 @@ internal sealed partial class ReverseModeBuilder
     /// adjoint code with zero adjoints (their definitions' adjoints reset them), and those that <paramref name="definitions"/>
     /// assign hold their values (assigned once per iteration from values the loop does not change).
     /// </summary>
-    private List<Stmt> CleanUpIteration(Loop loop, List<Stmt> adjointCode, List<Stmt> definitions)
+    private List<Stmt> CleanUpIteration(List<Declare> temporaries, List<Stmt> adjointCode, List<Stmt> definitions)
     {
-        List<Declare> temporaries = _recomputed.TryGetValue(loop.Id, out List<Declare>? found) ? found : new List<Declare>();
         var names = new HashSet<string>(temporaries.Select(t => t.Name));
         var liveValues = new Dictionary<Expr, Var>();
         foreach (Stmt statement in definitions)

@@ -337,7 +337,7 @@ internal sealed partial class ReverseModeBuilder
         var kVar = new Var(TypeRef.Int, k);
         var reverseBody = new List<Stmt> { new Declare(loop.Counter!, TypeRef.Int, new Binary(TypeRef.Int, BinaryOp.Add, startVar, kVar)) };
         reverseBody.AddRange(recomputations);
-        reverseBody.AddRange(CleanUpIteration(loop, bodyReverse, recomputations));
+        reverseBody.AddRange(CleanUpIteration(_recomputed.TryGetValue(loop.Id, out List<Declare>? temporaries) ? temporaries : new List<Declare>(), bodyReverse, recomputations));
         reverse.Add(new Loop(
             -1,
             ToBlock(new List<Stmt> { new Declare(k, TypeRef.Int, new Binary(TypeRef.Int, BinaryOp.Subtract, countVar, new Literal(TypeRef.Int, "1"))) }),

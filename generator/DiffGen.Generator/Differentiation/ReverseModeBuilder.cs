@@ -88,7 +88,7 @@ internal sealed partial class ReverseModeBuilder
             }
 
             HashSet<string> reads = _context.Reads;
-            var scalars = new HashSet<string>(reads.Where(n => IsScalarLocal(n) && IsMultiAssigned(n) && !_counters.Contains(n) && !_recomputedNames.Contains(n) && ReadBeforeLastAssignment(n)));
+            var scalars = new HashSet<string>(reads.Where(n => IsScalarLocal(n) && IsMultiAssigned(n) && !_counters.Contains(n) && !_recomputedNames.Contains(n) && !(_fusedLoop >= 0 && _fusedTemporaryNames.Contains(n)) && ReadBeforeLastAssignment(n)));
             var elements = new HashSet<string>(reads.Where(n => _elementWritten.Contains(n)));
             var snapshots = new HashSet<string>(reads.Where(n => _vectorWrites.TryGetValue(n, out int c) && (c > 1 || _vectorWrittenInLoop.Contains(n))));
             if (scalars.SetEquals(_tapedScalars) && elements.SetEquals(_tapedElements) && snapshots.SetEquals(_snapshots))
