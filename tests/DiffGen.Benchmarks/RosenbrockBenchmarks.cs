@@ -104,26 +104,18 @@ public class ExtendedRosenbrockBenchmarks : ISmokeCheck
     [PairedWith(nameof(Generated))]
     public double GeneratedStepped() => Functions.ExtendedRosenbrockSteppedGradient(_x, _dx);
 
-    public string? Check()
+    public string? Check() =>
+        AgreesWithHandWritten("ExtendedRosenbrockGradient", (x, dx) => Functions.ExtendedRosenbrockGradient(x, dx), () => Generated())
+        ?? AgreesWithHandWritten("ExtendedRosenbrockSteppedGradient", (x, dx) => Functions.ExtendedRosenbrockSteppedGradient(x, dx), () => GeneratedStepped());
+
+    private string? AgreesWithHandWritten(string name, Func<double[], double[], double> gradient, Action call)
     {
         var generated = new double[N];
         var hand = new double[N];
-        double value = Functions.ExtendedRosenbrockGradient(_x, generated);
+        double value = gradient(_x, generated);
         double expected = HandWritten.ExtendedRosenbrockGradient(_x, hand);
-        return HandWritten.Agree<double>("extended Rosenbrock value", [value], [expected], 1e-12)
-            ?? HandWritten.Agree<double>("extended Rosenbrock dx", generated, hand, 1e-12)
-            ?? HandWritten.NoAllocation("ExtendedRosenbrockGradient", () => Generated())
-            ?? SteppedAgrees();
-    }
-
-    private string? SteppedAgrees()
-    {
-        var stepped = new double[N];
-        var hand = new double[N];
-        double value = Functions.ExtendedRosenbrockSteppedGradient(_x, stepped);
-        double expected = HandWritten.ExtendedRosenbrockGradient(_x, hand);
-        return HandWritten.Agree<double>("extended Rosenbrock (stepped) value", [value], [expected], 1e-12)
-            ?? HandWritten.Agree<double>("extended Rosenbrock (stepped) dx", stepped, hand, 1e-12)
-            ?? HandWritten.NoAllocation("ExtendedRosenbrockSteppedGradient", () => GeneratedStepped());
+        return HandWritten.Agree<double>(name + " value", [value], [expected], 1e-12)
+            ?? HandWritten.Agree<double>(name + " dx", generated, hand, 1e-12)
+            ?? HandWritten.NoAllocation(name, call);
     }
 }
