@@ -12,7 +12,7 @@
 #    Rosenbrock, extended Rosenbrock, softmax regression, MLP step, FGSM), which write "name<TAB>µs<TAB>bytes<TAB>role".
 # 4. Joins both by name and prints one table: case, PyTorch µs, DiffGen µs, hand-written C# µs, generated/hand-written,
 #    gradient/primal (DiffGen; the primal is the "_value"/"_loss"/"mlp_forward" case), speed-up (PyTorch time /
-#    DiffGen time), DiffGen bytes allocated per operation and, for sgemm_MxKxN cases, both GFLOP/s.
+#    DiffGen time), DiffGen bytes allocated per operation and, for sgemm_MxKxN and sgemm_tn_MxKxN cases, both GFLOP/s.
 # To add cases, see the docstring of torch_bench.py and set BENCH_FILTER to include the new benchmark classes.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -41,7 +41,7 @@ if [ ${#threads_cases[@]} -gt 0 ]; then
 fi
 
 echo "== DiffGen (BenchmarkDotNet)" >&2
-read -r -a filters <<< "${BENCH_FILTER:-*MatMulBenchmarks* *RosenbrockBenchmarks* *SoftmaxRegressionBenchmarks* *MlpStepBenchmarks* *FgsmBenchmarks*}"
+read -r -a filters <<< "${BENCH_FILTER:-*MatMulBenchmarks* *MatMulTransposedABenchmarks* *RosenbrockBenchmarks* *SoftmaxRegressionBenchmarks* *MlpStepBenchmarks* *FgsmBenchmarks*}"
 (cd "$root" && dotnet run -c Release --project tests/DiffGen.Benchmarks -- \
   --filter "${filters[@]}" --compare-tsv "$work/diffgen.tsv" "$@") >&2
 cat "$work/diffgen.tsv" >&2
@@ -81,7 +81,7 @@ for name in list(torch_us) + [n for n in ours if n not in torch_us]:
     base = name.split("@")[0]
     t, d, h = torch_us.get(name), ours.get(base), hand.get(base)
     p = ours.get(PRIMAL.get(base, ""))
-    shape = re.fullmatch(r"sgemm_(\d+)x(\d+)x(\d+)", base)
+    shape = re.fullmatch(r"sgemm_(?:tn_)?(\d+)x(\d+)x(\d+)", base)
     flops = 2 * int(shape[1]) * int(shape[2]) * int(shape[3]) if shape else None
     b = allocated.get(base)
     rows.append((

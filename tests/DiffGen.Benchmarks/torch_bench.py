@@ -36,6 +36,14 @@ def sgemm(m, k, n):
     return lambda: torch.mm(a, b, out=out)
 
 
+def sgemm_tn(m, k, n):
+    """C (m x n) = A^T B with A stored k x m: the weight-gradient product of a linear layer's backward."""
+    a = torch.randn(k, m, dtype=torch.float32)
+    b = torch.randn(k, n, dtype=torch.float32)
+    out = torch.empty(m, n, dtype=torch.float32)
+    return lambda: torch.mm(a.t(), b, out=out)
+
+
 def rosenbrock(x, y):
     return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x)
 
@@ -167,6 +175,9 @@ CASES = {
     "sgemm_256x784x64": lambda: sgemm(256, 784, 64),
     "sgemm_512x512x512": lambda: sgemm(512, 512, 512),
     "sgemm_64x784x10": lambda: sgemm(64, 784, 10),
+    "sgemm_tn_784x64x10": lambda: sgemm_tn(784, 64, 10),
+    "sgemm_tn_784x64x256": lambda: sgemm_tn(784, 64, 256),
+    "sgemm_tn_128x64x10": lambda: sgemm_tn(128, 64, 10),
     "rosenbrock2d_value": rosenbrock2d_value,
     "rosenbrock2d_grad": rosenbrock2d_grad,
     "ext_rosenbrock1000_value": lambda: ext_rosenbrock_value(1000),
