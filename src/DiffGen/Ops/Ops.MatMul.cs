@@ -8,8 +8,9 @@ public static partial class Ops
     /// <summary>
     /// Matrix product <c>C = A·B</c> of row-major A (<paramref name="m"/> × <paramref name="k"/>) and B
     /// (<paramref name="k"/> × <paramref name="n"/>) into C (<paramref name="m"/> × <paramref name="n"/>), by a blocked,
-    /// packed, register-tiled FMA kernel (Vector512 when accelerated, else Vector256, else Vector128). Products of at
-    /// least 2·10⁷ flops are split over two threads.
+    /// packed, register-tiled FMA kernel (Vector512 when accelerated, else Vector256, else Vector128); a narrow C (n &lt; 32,
+    /// e.g. a 10-class output layer) by kernels that keep every vector lane busy (x86 with AVX2 or AVX-512).
+    /// Products of at least 2·10⁷ flops are split over two threads.
     /// </summary>
     /// <param name="a">A, length m·k.</param>
     /// <param name="b">B, length k·n.</param>
@@ -28,7 +29,8 @@ public static partial class Ops
 
     /// <summary>
     /// Pullback of <see cref="MatMul(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/>:
-    /// <c>da += dc·Bᵀ</c> and <c>db += Aᵀ·dc</c>, both through the same blocked kernel.
+    /// <c>da += dc·Bᵀ</c> and <c>db += Aᵀ·dc</c>, both through the same kernels (a narrow <c>db</c>, n &lt; 32, by
+    /// outer-product kernels that read A in place).
     /// </summary>
     /// <param name="a">The primal's A.</param>
     /// <param name="b">The primal's B.</param>

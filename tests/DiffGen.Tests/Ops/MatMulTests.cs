@@ -128,6 +128,7 @@ public class MatMulTests
     [Theory]
     [InlineData(300, 200, 400)] // split by rows
     [InlineData(60, 300, 700)] // split by columns
+    [InlineData(3000, 784, 10)] // narrow: dot kernels forward; the pullback's dB (784 × 10) by outer-product kernels, split off-block
     public void ParallelPath_EqualsSerialBitForBit(int m, int k, int n)
     {
         if (Environment.ProcessorCount > 1)
@@ -156,9 +157,10 @@ public class MatMulTests
     }
 
     /// <summary>
-    /// Every micro-kernel variant (including the AVX2 and 128-bit ones this machine would not pick) computes each element
-    /// in the same order, so all must agree bit for bit with the automatically chosen one — and that one with the
-    /// reference (checked above). Shapes cover every tail of 12, 8 and 6 rows and of every panel width.
+    /// Every blocked micro-kernel variant (including the AVX2 and 128-bit ones this machine would not pick) computes each
+    /// element in the same order, so all must agree bit for bit with the one chosen for wide shapes (<see cref="GemmKernel.Choose"/>;
+    /// checked against the reference above). Shapes cover every tail of 12, 8 and 6 rows and of every panel width. The
+    /// narrow path, which Auto takes for n ≤ <see cref="GemmKernel.NarrowMaxColumns"/>, has its own tests (NarrowGemmTests).
     /// </summary>
     [Theory]
     [InlineData(nameof(GemmKernel.KernelChoice.Vector512Rows12))]
@@ -179,11 +181,12 @@ public class MatMulTests
             double[] expectedD = (double[])cd0.Clone(), actualD = (double[])cd0.Clone();
             int lda = transposeA ? m : k, ldb = transposeB ? k : n;
 
-            GemmKernel.Multiply<float>(transposeA, transposeB, m, n, k, a, lda, b, ldb, expected, n, accumulate, allowParallel: false);
-            GemmKernel.Multiply<double>(transposeA, transposeB, m, n, k, ad, lda, bd, ldb, expectedD, n, accumulate, allowParallel: false);
-            GemmKernel.ForcedKernel = kernel;
             try
             {
+                GemmKernel.ForcedKernel = GemmKernel.Choose(m);
+                GemmKernel.Multiply<float>(transposeA, transposeB, m, n, k, a, lda, b, ldb, expected, n, accumulate, allowParallel: false);
+                GemmKernel.Multiply<double>(transposeA, transposeB, m, n, k, ad, lda, bd, ldb, expectedD, n, accumulate, allowParallel: false);
+                GemmKernel.ForcedKernel = kernel;
                 GemmKernel.Multiply<float>(transposeA, transposeB, m, n, k, a, lda, b, ldb, actual, n, accumulate, allowParallel: false);
                 GemmKernel.Multiply<double>(transposeA, transposeB, m, n, k, ad, lda, bd, ldb, actualD, n, accumulate, allowParallel: false);
             }

@@ -5,7 +5,9 @@ using System.Runtime.Intrinsics;
 namespace DiffGen.Gemm;
 
 /// <summary>
-/// Blocked matrix multiply <c>C (+)= op(A) · op(B)</c> over row-major storage, in the BLIS/GotoBLAS structure:
+/// Matrix multiply <c>C (+)= op(A) · op(B)</c> over row-major storage. C at most <see cref="NarrowMaxColumns"/> wide
+/// goes to the narrow kernels (GemmKernel.Narrow.cs) where the hardware has masked loads; everything else is blocked,
+/// in the BLIS/GotoBLAS structure:
 /// loop over NC-wide column blocks of B and KC-deep slices of k, pack the B block into NR-wide micro-panels (stays in
 /// L2/L3), then over MC-tall row blocks of A packed into MR-tall micro-panels (stays in L2), and run the
 /// register-blocked micro-kernel over every MR × NR tile (its B micro-panel stays in L1). Edge tiles are computed in a
@@ -77,12 +79,19 @@ internal static unsafe partial class GemmKernel
 
         /// <summary>Vector128, 6 rows × 2 vectors (SSE / AdvSimd / software fallback).</summary>
         Vector128Rows6,
+
+        /// <summary>The narrow path (n ≤ NarrowMaxColumns) with Vector512 and AVX-512 masks; wider shapes run the blocked default.</summary>
+        Vector512Narrow,
+
+        /// <summary>The narrow path (n ≤ NarrowMaxColumns) with Vector256 and AVX masks; wider shapes run the blocked default.</summary>
+        Vector256Narrow,
     }
 
     /// <summary>
-    /// Test hook: forces a kernel variant on the current thread (every variant computes each element in the same
-    /// order, so results are identical bit for bit; only speed differs). Vector widths the hardware lacks are
-    /// emulated by the runtime, correctly but slowly.
+    /// Test hook: forces a kernel variant on the current thread. Every blocked variant computes each element in the
+    /// same order, so their results are identical bit for bit; only speed differs (vector widths the hardware lacks are
+    /// emulated by the runtime, correctly but slowly). A blocked variant also turns the narrow path off; a narrow
+    /// variant forces its vector width there (if the hardware has it) and runs the blocked default on wider shapes.
     /// </summary>
     [ThreadStatic]
     internal static KernelChoice ForcedKernel;
@@ -109,7 +118,17 @@ internal static unsafe partial class GemmKernel
         T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool accumulate)
         where T : unmanaged
     {
-        KernelChoice choice = ForcedKernel != KernelChoice.Auto ? ForcedKernel : Choose(m);
+        KernelChoice choice = ForcedKernel;
+        if (TryMultiplyNarrow(choice, transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate) != NarrowPath.None)
+        {
+            return;
+        }
+
+        if (choice is KernelChoice.Auto or KernelChoice.Vector512Narrow or KernelChoice.Vector256Narrow)
+        {
+            choice = Choose(m);
+        }
+
         if (typeof(T) == typeof(float))
         {
             float* fa = (float*)a, fb = (float*)b, fc = (float*)c;

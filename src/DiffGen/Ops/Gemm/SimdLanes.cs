@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DiffGen.Gemm;
 
@@ -29,8 +30,38 @@ internal unsafe interface ISimdLanes<TVector, T>
     static abstract void Store(T* destination, TVector value);
 }
 
-internal unsafe struct Lanes512Single : ISimdLanes<Vector512<float>, float>
+/// <summary>
+/// Lanes with masked memory access (x86: AVX-512 and AVX), for the narrow-output kernels: a row of fewer than
+/// <see cref="ISimdLanes{TVector, T}.Count"/> elements is loaded and stored in place, without reading or writing past
+/// its end.
+/// </summary>
+internal unsafe interface IMaskedLanes<TVector, T> : ISimdLanes<TVector, T>
+    where TVector : struct
+    where T : unmanaged
 {
+    /// <summary>Whether the masked loads and stores are hardware instructions here.</summary>
+    static abstract bool IsSupported { get; }
+
+    /// <summary>A mask selecting lanes 0 .. <paramref name="count"/> − 1.</summary>
+    static abstract TVector FirstLanes(int count);
+
+    /// <summary>Loads the selected lanes; the others are zero and their memory is not accessed.</summary>
+    static abstract TVector LoadMasked(T* source, TVector mask);
+
+    /// <summary>Stores the selected lanes; the memory of the others is not accessed.</summary>
+    static abstract void StoreMasked(T* destination, TVector mask, TVector value);
+
+    /// <summary>The sum of all lanes, in a fixed order: halves added down to 128 bits, then those lanes summed.</summary>
+    static abstract T Sum(TVector value);
+}
+
+internal unsafe struct Lanes512Single : IMaskedLanes<Vector512<float>, float>
+{
+    public static bool IsSupported => Avx512F.IsSupported;
+    public static Vector512<float> FirstLanes(int count) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LoadMasked(float* source, Vector512<float> mask) => Avx512F.MaskLoad(source, mask, Vector512<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreMasked(float* destination, Vector512<float> mask, Vector512<float> value) => Avx512F.MaskStore(destination, mask, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> value) => Vector128.Sum(Lanes256Single.Fold(value.GetLower() + value.GetUpper()));
     public static int Count => Vector512<float>.Count;
     public static Vector512<float> Zero => Vector512<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(float* source) => Vector512.Load(source);
@@ -40,8 +71,13 @@ internal unsafe struct Lanes512Single : ISimdLanes<Vector512<float>, float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float* destination, Vector512<float> value) => value.Store(destination);
 }
 
-internal unsafe struct Lanes512Double : ISimdLanes<Vector512<double>, double>
+internal unsafe struct Lanes512Double : IMaskedLanes<Vector512<double>, double>
 {
+    public static bool IsSupported => Avx512F.IsSupported;
+    public static Vector512<double> FirstLanes(int count) => Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)count)).AsDouble();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> LoadMasked(double* source, Vector512<double> mask) => Avx512F.MaskLoad(source, mask, Vector512<double>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreMasked(double* destination, Vector512<double> mask, Vector512<double> value) => Avx512F.MaskStore(destination, mask, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sum(Vector512<double> value) => Vector128.Sum(Lanes256Double.Fold(value.GetLower() + value.GetUpper()));
     public static int Count => Vector512<double>.Count;
     public static Vector512<double> Zero => Vector512<double>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Load(double* source) => Vector512.Load(source);
@@ -51,8 +87,14 @@ internal unsafe struct Lanes512Double : ISimdLanes<Vector512<double>, double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(double* destination, Vector512<double> value) => value.Store(destination);
 }
 
-internal unsafe struct Lanes256Single : ISimdLanes<Vector256<float>, float>
+internal unsafe struct Lanes256Single : IMaskedLanes<Vector256<float>, float>
 {
+    public static bool IsSupported => Avx.IsSupported;
+    public static Vector256<float> FirstLanes(int count) => Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LoadMasked(float* source, Vector256<float> mask) => Avx.MaskLoad(source, mask);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreMasked(float* destination, Vector256<float> mask, Vector256<float> value) => Avx.MaskStore(destination, mask, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector256<float> value) => Vector128.Sum(Fold(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static Vector128<float> Fold(Vector256<float> value) => value.GetLower() + value.GetUpper();
     public static int Count => Vector256<float>.Count;
     public static Vector256<float> Zero => Vector256<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* source) => Vector256.Load(source);
@@ -62,8 +104,14 @@ internal unsafe struct Lanes256Single : ISimdLanes<Vector256<float>, float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float* destination, Vector256<float> value) => value.Store(destination);
 }
 
-internal unsafe struct Lanes256Double : ISimdLanes<Vector256<double>, double>
+internal unsafe struct Lanes256Double : IMaskedLanes<Vector256<double>, double>
 {
+    public static bool IsSupported => Avx.IsSupported;
+    public static Vector256<double> FirstLanes(int count) => Vector256.LessThan(Vector256<long>.Indices, Vector256.Create((long)count)).AsDouble();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> LoadMasked(double* source, Vector256<double> mask) => Avx.MaskLoad(source, mask);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreMasked(double* destination, Vector256<double> mask, Vector256<double> value) => Avx.MaskStore(destination, mask, value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sum(Vector256<double> value) => Vector128.Sum(Fold(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static Vector128<double> Fold(Vector256<double> value) => value.GetLower() + value.GetUpper();
     public static int Count => Vector256<double>.Count;
     public static Vector256<double> Zero => Vector256<double>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Load(double* source) => Vector256.Load(source);
