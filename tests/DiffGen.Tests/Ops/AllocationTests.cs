@@ -49,6 +49,31 @@ public class AllocationTests
         Assert.False(float.IsNaN(sink) && float.IsNaN(c[0])); // keep the results observable
     }
 
+    /// <summary>The narrow GEMM path (dot, outer-product and row kernels; a packed and an in-place B) allocates nothing either.</summary>
+    [Fact]
+    public void NarrowMatMul_AndPullbacks_AllocateNothing()
+    {
+        var rng = new Random(11);
+        (int M, int K, int N)[] shapes = [(64, 784, 10), (64, 784, 16), (64, 10, 200), (64, 8, 300)];
+        var runs = new System.Collections.Generic.List<Action>();
+        foreach ((int m, int k, int n) in shapes)
+        {
+            float[] a = Random(rng, m * k), b = Random(rng, k * n), c = new float[m * n];
+            float[] da = new float[m * k], db = new float[k * n], dc = Random(rng, m * n);
+            double[] ad = Array.ConvertAll(a, v => (double)v), bd = Array.ConvertAll(b, v => (double)v), cd = new double[m * n];
+            double[] dad = new double[m * k], dbd = new double[k * n], dcd = Array.ConvertAll(dc, v => (double)v);
+            runs.Add(() =>
+            {
+                O.MatMul(a, b, c, m, k, n);
+                O.MatMulPullback(a, b, c, m, k, n, da, db, dc);
+                O.MatMul(ad, bd, cd, m, k, n);
+                O.MatMulPullback(ad, bd, cd, m, k, n, dad, dbd, dcd);
+            });
+        }
+
+        AssertNoAllocation(() => runs.ForEach(run => run()));
+    }
+
     [Fact]
     public void ActivationPullbacks_AllocateNothing()
     {
