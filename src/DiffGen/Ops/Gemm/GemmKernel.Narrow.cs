@@ -100,6 +100,7 @@ internal static unsafe partial class GemmKernel
         return NarrowPath.None;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as the kernels: no slow first calls (tier 0)
     private static NarrowPath Narrow<TDot, TOuter, TLanes, TVector, T>(
         bool transposeA, bool transposeB, int m, int n, int k,
         T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool accumulate)
@@ -191,6 +192,7 @@ internal static unsafe partial class GemmKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NarrowRows<TLanes, TVector, T, TLayout>(
         int m, int k, int kcMax, T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool accumulate)
         where TLanes : struct, IMaskedLanes<TVector, T>
