@@ -31,25 +31,18 @@ internal unsafe interface ISimdLanes<TVector, T>
 }
 
 /// <summary>
-/// Lanes with masked memory access (x86: AVX-512 and AVX), for the narrow-output kernels: a row of fewer than
-/// <see cref="ISimdLanes{TVector, T}.Count"/> elements is loaded and stored in place, without reading or writing past
-/// its end.
+/// Lanes with masked loads (x86: AVX-512 and AVX) and a lane sum, for the narrow-output kernels: a run of fewer than
+/// <see cref="ISimdLanes{TVector, T}.Count"/> elements is loaded in place, without reading past its end.
 /// </summary>
 internal unsafe interface IMaskedLanes<TVector, T> : ISimdLanes<TVector, T>
     where TVector : struct
     where T : unmanaged
 {
-    /// <summary>Whether the masked loads and stores are hardware instructions here.</summary>
-    static abstract bool IsSupported { get; }
-
     /// <summary>A mask selecting lanes 0 .. <paramref name="count"/> − 1.</summary>
     static abstract TVector FirstLanes(int count);
 
     /// <summary>Loads the selected lanes; the others are zero and their memory is not accessed.</summary>
     static abstract TVector LoadMasked(T* source, TVector mask);
-
-    /// <summary>Stores the selected lanes; the memory of the others is not accessed.</summary>
-    static abstract void StoreMasked(T* destination, TVector mask, TVector value);
 
     /// <summary>The sum of all lanes, in a fixed order: halves added down to 128 bits, then those lanes summed.</summary>
     static abstract T Sum(TVector value);
@@ -57,11 +50,6 @@ internal unsafe interface IMaskedLanes<TVector, T> : ISimdLanes<TVector, T>
 
 internal unsafe struct Lanes512Single : IMaskedLanes<Vector512<float>, float>
 {
-    public static bool IsSupported => Avx512F.IsSupported;
-    public static Vector512<float> FirstLanes(int count) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LoadMasked(float* source, Vector512<float> mask) => Avx512F.MaskLoad(source, mask, Vector512<float>.Zero);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreMasked(float* destination, Vector512<float> mask, Vector512<float> value) => Avx512F.MaskStore(destination, mask, value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> value) => Vector128.Sum(Lanes256Single.Fold(value.GetLower() + value.GetUpper()));
     public static int Count => Vector512<float>.Count;
     public static Vector512<float> Zero => Vector512<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(float* source) => Vector512.Load(source);
@@ -69,15 +57,13 @@ internal unsafe struct Lanes512Single : IMaskedLanes<Vector512<float>, float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float* destination, Vector512<float> value) => value.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> FirstLanes(int count) => Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LoadMasked(float* source, Vector512<float> mask) => Avx512F.MaskLoad(source, mask, Vector512<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> value) => Vector128.Sum(Lanes256Single.Fold(value.GetLower() + value.GetUpper()));
 }
 
 internal unsafe struct Lanes512Double : IMaskedLanes<Vector512<double>, double>
 {
-    public static bool IsSupported => Avx512F.IsSupported;
-    public static Vector512<double> FirstLanes(int count) => Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)count)).AsDouble();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> LoadMasked(double* source, Vector512<double> mask) => Avx512F.MaskLoad(source, mask, Vector512<double>.Zero);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreMasked(double* destination, Vector512<double> mask, Vector512<double> value) => Avx512F.MaskStore(destination, mask, value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sum(Vector512<double> value) => Vector128.Sum(Lanes256Double.Fold(value.GetLower() + value.GetUpper()));
     public static int Count => Vector512<double>.Count;
     public static Vector512<double> Zero => Vector512<double>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Load(double* source) => Vector512.Load(source);
@@ -85,16 +71,13 @@ internal unsafe struct Lanes512Double : IMaskedLanes<Vector512<double>, double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> Add(Vector512<double> a, Vector512<double> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(double* destination, Vector512<double> value) => value.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> FirstLanes(int count) => Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)count)).AsDouble();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<double> LoadMasked(double* source, Vector512<double> mask) => Avx512F.MaskLoad(source, mask, Vector512<double>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sum(Vector512<double> value) => Vector128.Sum(Lanes256Double.Fold(value.GetLower() + value.GetUpper()));
 }
 
 internal unsafe struct Lanes256Single : IMaskedLanes<Vector256<float>, float>
 {
-    public static bool IsSupported => Avx.IsSupported;
-    public static Vector256<float> FirstLanes(int count) => Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LoadMasked(float* source, Vector256<float> mask) => Avx.MaskLoad(source, mask);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreMasked(float* destination, Vector256<float> mask, Vector256<float> value) => Avx.MaskStore(destination, mask, value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector256<float> value) => Vector128.Sum(Fold(value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static Vector128<float> Fold(Vector256<float> value) => value.GetLower() + value.GetUpper();
     public static int Count => Vector256<float>.Count;
     public static Vector256<float> Zero => Vector256<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(float* source) => Vector256.Load(source);
@@ -102,16 +85,14 @@ internal unsafe struct Lanes256Single : IMaskedLanes<Vector256<float>, float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(float* destination, Vector256<float> value) => value.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> FirstLanes(int count) => Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LoadMasked(float* source, Vector256<float> mask) => Avx.MaskLoad(source, mask);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector256<float> value) => Vector128.Sum(Fold(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static Vector128<float> Fold(Vector256<float> value) => value.GetLower() + value.GetUpper();
 }
 
 internal unsafe struct Lanes256Double : IMaskedLanes<Vector256<double>, double>
 {
-    public static bool IsSupported => Avx.IsSupported;
-    public static Vector256<double> FirstLanes(int count) => Vector256.LessThan(Vector256<long>.Indices, Vector256.Create((long)count)).AsDouble();
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> LoadMasked(double* source, Vector256<double> mask) => Avx.MaskLoad(source, mask);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreMasked(double* destination, Vector256<double> mask, Vector256<double> value) => Avx.MaskStore(destination, mask, value);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sum(Vector256<double> value) => Vector128.Sum(Fold(value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static Vector128<double> Fold(Vector256<double> value) => value.GetLower() + value.GetUpper();
     public static int Count => Vector256<double>.Count;
     public static Vector256<double> Zero => Vector256<double>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Load(double* source) => Vector256.Load(source);
@@ -119,6 +100,10 @@ internal unsafe struct Lanes256Double : IMaskedLanes<Vector256<double>, double>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(double* destination, Vector256<double> value) => value.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> FirstLanes(int count) => Vector256.LessThan(Vector256<long>.Indices, Vector256.Create((long)count)).AsDouble();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<double> LoadMasked(double* source, Vector256<double> mask) => Avx.MaskLoad(source, mask);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Sum(Vector256<double> value) => Vector128.Sum(Fold(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static Vector128<double> Fold(Vector256<double> value) => value.GetLower() + value.GetUpper();
 }
 
 internal unsafe struct Lanes128Single : ISimdLanes<Vector128<float>, float>
