@@ -238,6 +238,35 @@ internal static unsafe class Narrow
         *c = accumulate ? *c + sum : sum;
     }
 
+    /// <summary>Stores the first <paramref name="cols"/> (1–5) lane-summed accumulators of one row of a dot kernel's tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Finish5<TLanes, TVector, T>(T* row, int cols, TVector a0, TVector a1, TVector a2, TVector a3, TVector a4, bool accumulate)
+        where TLanes : struct, IMaskedLanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        Finish<TLanes, TVector, T>(row, a0, accumulate);
+        if (cols > 1)
+        {
+            Finish<TLanes, TVector, T>(row + 1, a1, accumulate);
+        }
+
+        if (cols > 2)
+        {
+            Finish<TLanes, TVector, T>(row + 2, a2, accumulate);
+        }
+
+        if (cols > 3)
+        {
+            Finish<TLanes, TVector, T>(row + 3, a3, accumulate);
+        }
+
+        if (cols > 4)
+        {
+            Finish<TLanes, TVector, T>(row + 4, a4, accumulate);
+        }
+    }
+
     /// <summary>Stores one row of C: <c>acc</c>, or <c>acc + old</c> when accumulating (as the blocked kernels do).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void FinishRow<TLanes, TVector, T>(T* c, TVector acc, bool accumulate)

@@ -104,105 +104,21 @@ internal unsafe struct DotKernel4x5<TLanes, TVector, T> : IDotKernel<TVector, T>
             c04 = TLanes.MultiplyAdd(x0, y, c04); c14 = TLanes.MultiplyAdd(x1, y, c14); c24 = TLanes.MultiplyAdd(x2, y, c24); c34 = TLanes.MultiplyAdd(x3, y, c34);
         }
 
-        T* row0 = c + 0 * ldc;
-        Narrow.Finish<TLanes, TVector, T>(row0, c00, accumulate);
-
-        if (cols > 1)
-        {
-            Narrow.Finish<TLanes, TVector, T>(row0 + 1, c01, accumulate);
-        }
-
-        if (cols > 2)
-        {
-            Narrow.Finish<TLanes, TVector, T>(row0 + 2, c02, accumulate);
-        }
-
-        if (cols > 3)
-        {
-            Narrow.Finish<TLanes, TVector, T>(row0 + 3, c03, accumulate);
-        }
-
-        if (cols > 4)
-        {
-            Narrow.Finish<TLanes, TVector, T>(row0 + 4, c04, accumulate);
-        }
+        Narrow.Finish5<TLanes, TVector, T>(c + 0 * ldc, cols, c00, c01, c02, c03, c04, accumulate);
 
         if (rows > 1)
         {
-            T* row1 = c + 1 * ldc;
-            Narrow.Finish<TLanes, TVector, T>(row1, c10, accumulate);
-
-            if (cols > 1)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row1 + 1, c11, accumulate);
-            }
-
-            if (cols > 2)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row1 + 2, c12, accumulate);
-            }
-
-            if (cols > 3)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row1 + 3, c13, accumulate);
-            }
-
-            if (cols > 4)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row1 + 4, c14, accumulate);
-            }
+            Narrow.Finish5<TLanes, TVector, T>(c + 1 * ldc, cols, c10, c11, c12, c13, c14, accumulate);
         }
 
         if (rows > 2)
         {
-            T* row2 = c + 2 * ldc;
-            Narrow.Finish<TLanes, TVector, T>(row2, c20, accumulate);
-
-            if (cols > 1)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row2 + 1, c21, accumulate);
-            }
-
-            if (cols > 2)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row2 + 2, c22, accumulate);
-            }
-
-            if (cols > 3)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row2 + 3, c23, accumulate);
-            }
-
-            if (cols > 4)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row2 + 4, c24, accumulate);
-            }
+            Narrow.Finish5<TLanes, TVector, T>(c + 2 * ldc, cols, c20, c21, c22, c23, c24, accumulate);
         }
 
         if (rows > 3)
         {
-            T* row3 = c + 3 * ldc;
-            Narrow.Finish<TLanes, TVector, T>(row3, c30, accumulate);
-
-            if (cols > 1)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row3 + 1, c31, accumulate);
-            }
-
-            if (cols > 2)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row3 + 2, c32, accumulate);
-            }
-
-            if (cols > 3)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row3 + 3, c33, accumulate);
-            }
-
-            if (cols > 4)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row3 + 4, c34, accumulate);
-            }
+            Narrow.Finish5<TLanes, TVector, T>(c + 3 * ldc, cols, c30, c31, c32, c33, c34, accumulate);
         }
     }
 }
@@ -266,53 +182,11 @@ internal unsafe struct DotKernel2x5<TLanes, TVector, T> : IDotKernel<TVector, T>
             c04 = TLanes.MultiplyAdd(x0, y, c04); c14 = TLanes.MultiplyAdd(x1, y, c14);
         }
 
-        T* row0 = c + 0 * ldc;
-        Narrow.Finish<TLanes, TVector, T>(row0, c00, accumulate);
-
-        if (cols > 1)
-        {
-            Narrow.Finish<TLanes, TVector, T>(row0 + 1, c01, accumulate);
-        }
-
-        if (cols > 2)
-        {
-            Narrow.Finish<TLanes, TVector, T>(row0 + 2, c02, accumulate);
-        }
-
-        if (cols > 3)
-        {
-            Narrow.Finish<TLanes, TVector, T>(row0 + 3, c03, accumulate);
-        }
-
-        if (cols > 4)
-        {
-            Narrow.Finish<TLanes, TVector, T>(row0 + 4, c04, accumulate);
-        }
+        Narrow.Finish5<TLanes, TVector, T>(c + 0 * ldc, cols, c00, c01, c02, c03, c04, accumulate);
 
         if (rows > 1)
         {
-            T* row1 = c + 1 * ldc;
-            Narrow.Finish<TLanes, TVector, T>(row1, c10, accumulate);
-
-            if (cols > 1)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row1 + 1, c11, accumulate);
-            }
-
-            if (cols > 2)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row1 + 2, c12, accumulate);
-            }
-
-            if (cols > 3)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row1 + 3, c13, accumulate);
-            }
-
-            if (cols > 4)
-            {
-                Narrow.Finish<TLanes, TVector, T>(row1 + 4, c14, accumulate);
-            }
+            Narrow.Finish5<TLanes, TVector, T>(c + 1 * ldc, cols, c10, c11, c12, c13, c14, accumulate);
         }
     }
 }
