@@ -79,26 +79,29 @@ internal static unsafe partial class GemmKernel
 
         if (typeof(T) == typeof(float))
         {
-            float* fa = (float*)a, fb = (float*)b, fc = (float*)c;
-            return wide
-                ? Narrow<DotKernel4x5<Lanes512Single, Vector512<float>, float>, OuterKernel5x4<Lanes512Single, Vector512<float>, float>, Lanes512Single, Vector512<float>, float>(
-                    transposeA, transposeB, m, n, k, fa, lda, fb, ldb, fc, ldc, accumulate)
-                : Narrow<DotKernel2x5<Lanes256Single, Vector256<float>, float>, OuterKernel5x2<Lanes256Single, Vector256<float>, float>, Lanes256Single, Vector256<float>, float>(
-                    transposeA, transposeB, m, n, k, fa, lda, fb, ldb, fc, ldc, accumulate);
+            return NarrowWith<Lanes512Single, Lanes256Single, float>(wide, transposeA, transposeB, m, n, k, (float*)a, lda, (float*)b, ldb, (float*)c, ldc, accumulate);
         }
 
         if (typeof(T) == typeof(double))
         {
-            double* da = (double*)a, db = (double*)b, dc = (double*)c;
-            return wide
-                ? Narrow<DotKernel4x5<Lanes512Double, Vector512<double>, double>, OuterKernel5x4<Lanes512Double, Vector512<double>, double>, Lanes512Double, Vector512<double>, double>(
-                    transposeA, transposeB, m, n, k, da, lda, db, ldb, dc, ldc, accumulate)
-                : Narrow<DotKernel2x5<Lanes256Double, Vector256<double>, double>, OuterKernel5x2<Lanes256Double, Vector256<double>, double>, Lanes256Double, Vector256<double>, double>(
-                    transposeA, transposeB, m, n, k, da, lda, db, ldb, dc, ldc, accumulate);
+            return NarrowWith<Lanes512Double, Lanes256Double, double>(wide, transposeA, transposeB, m, n, k, (double*)a, lda, (double*)b, ldb, (double*)c, ldc, accumulate);
         }
 
         return NarrowPath.None;
     }
+
+    /// <summary>The narrow multiply with Vector512 kernels (<paramref name="wide"/>) or Vector256 ones, over one element type's lanes.</summary>
+    private static NarrowPath NarrowWith<TLanes512, TLanes256, T>(
+        bool wide, bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool accumulate)
+        where TLanes512 : struct, IMaskedLanes<Vector512<T>, T>
+        where TLanes256 : struct, IMaskedLanes<Vector256<T>, T>
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        wide
+            ? Narrow<DotKernel4x5<TLanes512, Vector512<T>, T>, OuterKernel5x4<TLanes512, Vector512<T>, T>, TLanes512, Vector512<T>, T>(
+                transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate)
+            : Narrow<DotKernel2x5<TLanes256, Vector256<T>, T>, OuterKernel5x2<TLanes256, Vector256<T>, T>, TLanes256, Vector256<T>, T>(
+                transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as the kernels: no slow first calls (tier 0)
     private static NarrowPath Narrow<TDot, TOuter, TLanes, TVector, T>(
@@ -267,20 +270,6 @@ internal static unsafe class Narrow
         }
     }
 
-    /// <summary>Stores one row of C: <c>acc</c>, or <c>acc + old</c> when accumulating (as the blocked kernels do).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void FinishRow<TLanes, TVector, T>(T* c, TVector acc, bool accumulate)
-        where TLanes : struct, IMaskedLanes<TVector, T>
-        where TVector : struct
-        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        if (accumulate)
-        {
-            acc = TLanes.Add(acc, TLanes.Load(c));
-        }
-
-        TLanes.Store(c, acc);
-    }
 
     /// <summary>
     /// <c>C[l, j] = tile[j·stride + l]</c> (or <c>C[l, j] + tile[…]</c> when accumulating) for l &lt; <paramref name="count"/>,

@@ -131,45 +131,41 @@ internal static unsafe partial class GemmKernel
 
         if (typeof(T) == typeof(float))
         {
-            float* fa = (float*)a, fb = (float*)b, fc = (float*)c;
-            switch (choice)
-            {
-                case KernelChoice.Vector512Rows12:
-                    Blocked<MicroKernel12x2<Lanes512Single, Vector512<float>, float>, float>(transposeA, transposeB, m, n, k, fa, lda, fb, ldb, fc, ldc, accumulate);
-                    break;
-                case KernelChoice.Vector512Rows8:
-                    Blocked<MicroKernel8x2<Lanes512Single, Vector512<float>, float>, float>(transposeA, transposeB, m, n, k, fa, lda, fb, ldb, fc, ldc, accumulate);
-                    break;
-                case KernelChoice.Vector256Rows6:
-                    Blocked<MicroKernel6x2<Lanes256Single, Vector256<float>, float>, float>(transposeA, transposeB, m, n, k, fa, lda, fb, ldb, fc, ldc, accumulate);
-                    break;
-                default:
-                    Blocked<MicroKernel6x2<Lanes128Single, Vector128<float>, float>, float>(transposeA, transposeB, m, n, k, fa, lda, fb, ldb, fc, ldc, accumulate);
-                    break;
-            }
+            BlockedWith<Lanes512Single, Lanes256Single, Lanes128Single, float>(choice, transposeA, transposeB, m, n, k, (float*)a, lda, (float*)b, ldb, (float*)c, ldc, accumulate);
         }
         else if (typeof(T) == typeof(double))
         {
-            double* da = (double*)a, db = (double*)b, dc = (double*)c;
-            switch (choice)
-            {
-                case KernelChoice.Vector512Rows12:
-                    Blocked<MicroKernel12x2<Lanes512Double, Vector512<double>, double>, double>(transposeA, transposeB, m, n, k, da, lda, db, ldb, dc, ldc, accumulate);
-                    break;
-                case KernelChoice.Vector512Rows8:
-                    Blocked<MicroKernel8x2<Lanes512Double, Vector512<double>, double>, double>(transposeA, transposeB, m, n, k, da, lda, db, ldb, dc, ldc, accumulate);
-                    break;
-                case KernelChoice.Vector256Rows6:
-                    Blocked<MicroKernel6x2<Lanes256Double, Vector256<double>, double>, double>(transposeA, transposeB, m, n, k, da, lda, db, ldb, dc, ldc, accumulate);
-                    break;
-                default:
-                    Blocked<MicroKernel6x2<Lanes128Double, Vector128<double>, double>, double>(transposeA, transposeB, m, n, k, da, lda, db, ldb, dc, ldc, accumulate);
-                    break;
-            }
+            BlockedWith<Lanes512Double, Lanes256Double, Lanes128Double, double>(choice, transposeA, transposeB, m, n, k, (double*)a, lda, (double*)b, ldb, (double*)c, ldc, accumulate);
         }
         else
         {
             throw new NotSupportedException($"GEMM supports float and double, not {typeof(T)}.");
+        }
+    }
+
+    /// <summary>The blocked multiply with the micro-kernel <paramref name="choice"/> names, over one element type's lanes.</summary>
+    private static void BlockedWith<TLanes512, TLanes256, TLanes128, T>(
+        KernelChoice choice, bool transposeA, bool transposeB, int m, int n, int k,
+        T* a, nint lda, T* b, nint ldb, T* c, nint ldc, bool accumulate)
+        where TLanes512 : struct, ISimdLanes<Vector512<T>, T>
+        where TLanes256 : struct, ISimdLanes<Vector256<T>, T>
+        where TLanes128 : struct, ISimdLanes<Vector128<T>, T>
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        switch (choice)
+        {
+            case KernelChoice.Vector512Rows12:
+                Blocked<MicroKernel12x2<TLanes512, Vector512<T>, T>, T>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                break;
+            case KernelChoice.Vector512Rows8:
+                Blocked<MicroKernel8x2<TLanes512, Vector512<T>, T>, T>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                break;
+            case KernelChoice.Vector256Rows6:
+                Blocked<MicroKernel6x2<TLanes256, Vector256<T>, T>, T>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                break;
+            default:
+                Blocked<MicroKernel6x2<TLanes128, Vector128<T>, T>, T>(transposeA, transposeB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+                break;
         }
     }
 

@@ -68,34 +68,18 @@ internal unsafe struct MicroKernel12x2<TLanes, TVector, T> : IMicroKernel<T>
             b += 2 * w;
         }
 
-        if (accumulate)
-        {
-            c00 = TLanes.Add(c00, TLanes.Load(c + 0 * ldc)); c01 = TLanes.Add(c01, TLanes.Load(c + 0 * ldc + w));
-            c10 = TLanes.Add(c10, TLanes.Load(c + 1 * ldc)); c11 = TLanes.Add(c11, TLanes.Load(c + 1 * ldc + w));
-            c20 = TLanes.Add(c20, TLanes.Load(c + 2 * ldc)); c21 = TLanes.Add(c21, TLanes.Load(c + 2 * ldc + w));
-            c30 = TLanes.Add(c30, TLanes.Load(c + 3 * ldc)); c31 = TLanes.Add(c31, TLanes.Load(c + 3 * ldc + w));
-            c40 = TLanes.Add(c40, TLanes.Load(c + 4 * ldc)); c41 = TLanes.Add(c41, TLanes.Load(c + 4 * ldc + w));
-            c50 = TLanes.Add(c50, TLanes.Load(c + 5 * ldc)); c51 = TLanes.Add(c51, TLanes.Load(c + 5 * ldc + w));
-            c60 = TLanes.Add(c60, TLanes.Load(c + 6 * ldc)); c61 = TLanes.Add(c61, TLanes.Load(c + 6 * ldc + w));
-            c70 = TLanes.Add(c70, TLanes.Load(c + 7 * ldc)); c71 = TLanes.Add(c71, TLanes.Load(c + 7 * ldc + w));
-            c80 = TLanes.Add(c80, TLanes.Load(c + 8 * ldc)); c81 = TLanes.Add(c81, TLanes.Load(c + 8 * ldc + w));
-            c90 = TLanes.Add(c90, TLanes.Load(c + 9 * ldc)); c91 = TLanes.Add(c91, TLanes.Load(c + 9 * ldc + w));
-            c100 = TLanes.Add(c100, TLanes.Load(c + 10 * ldc)); c101 = TLanes.Add(c101, TLanes.Load(c + 10 * ldc + w));
-            c110 = TLanes.Add(c110, TLanes.Load(c + 11 * ldc)); c111 = TLanes.Add(c111, TLanes.Load(c + 11 * ldc + w));
-        }
-
-        TLanes.Store(c + 0 * ldc, c00); TLanes.Store(c + 0 * ldc + w, c01);
-        TLanes.Store(c + 1 * ldc, c10); TLanes.Store(c + 1 * ldc + w, c11);
-        TLanes.Store(c + 2 * ldc, c20); TLanes.Store(c + 2 * ldc + w, c21);
-        TLanes.Store(c + 3 * ldc, c30); TLanes.Store(c + 3 * ldc + w, c31);
-        TLanes.Store(c + 4 * ldc, c40); TLanes.Store(c + 4 * ldc + w, c41);
-        TLanes.Store(c + 5 * ldc, c50); TLanes.Store(c + 5 * ldc + w, c51);
-        TLanes.Store(c + 6 * ldc, c60); TLanes.Store(c + 6 * ldc + w, c61);
-        TLanes.Store(c + 7 * ldc, c70); TLanes.Store(c + 7 * ldc + w, c71);
-        TLanes.Store(c + 8 * ldc, c80); TLanes.Store(c + 8 * ldc + w, c81);
-        TLanes.Store(c + 9 * ldc, c90); TLanes.Store(c + 9 * ldc + w, c91);
-        TLanes.Store(c + 10 * ldc, c100); TLanes.Store(c + 10 * ldc + w, c101);
-        TLanes.Store(c + 11 * ldc, c110); TLanes.Store(c + 11 * ldc + w, c111);
+        Tile.Store<TLanes, TVector, T>(c + 0 * ldc, c00, accumulate); Tile.Store<TLanes, TVector, T>(c + 0 * ldc + w, c01, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 1 * ldc, c10, accumulate); Tile.Store<TLanes, TVector, T>(c + 1 * ldc + w, c11, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 2 * ldc, c20, accumulate); Tile.Store<TLanes, TVector, T>(c + 2 * ldc + w, c21, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 3 * ldc, c30, accumulate); Tile.Store<TLanes, TVector, T>(c + 3 * ldc + w, c31, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 4 * ldc, c40, accumulate); Tile.Store<TLanes, TVector, T>(c + 4 * ldc + w, c41, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 5 * ldc, c50, accumulate); Tile.Store<TLanes, TVector, T>(c + 5 * ldc + w, c51, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 6 * ldc, c60, accumulate); Tile.Store<TLanes, TVector, T>(c + 6 * ldc + w, c61, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 7 * ldc, c70, accumulate); Tile.Store<TLanes, TVector, T>(c + 7 * ldc + w, c71, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 8 * ldc, c80, accumulate); Tile.Store<TLanes, TVector, T>(c + 8 * ldc + w, c81, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 9 * ldc, c90, accumulate); Tile.Store<TLanes, TVector, T>(c + 9 * ldc + w, c91, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 10 * ldc, c100, accumulate); Tile.Store<TLanes, TVector, T>(c + 10 * ldc + w, c101, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 11 * ldc, c110, accumulate); Tile.Store<TLanes, TVector, T>(c + 11 * ldc + w, c111, accumulate);
     }
 }
 
@@ -134,22 +118,12 @@ internal unsafe struct MicroKernel6x2<TLanes, TVector, T> : IMicroKernel<T>
             b += 2 * w;
         }
 
-        if (accumulate)
-        {
-            c00 = TLanes.Add(c00, TLanes.Load(c + 0 * ldc)); c01 = TLanes.Add(c01, TLanes.Load(c + 0 * ldc + w));
-            c10 = TLanes.Add(c10, TLanes.Load(c + 1 * ldc)); c11 = TLanes.Add(c11, TLanes.Load(c + 1 * ldc + w));
-            c20 = TLanes.Add(c20, TLanes.Load(c + 2 * ldc)); c21 = TLanes.Add(c21, TLanes.Load(c + 2 * ldc + w));
-            c30 = TLanes.Add(c30, TLanes.Load(c + 3 * ldc)); c31 = TLanes.Add(c31, TLanes.Load(c + 3 * ldc + w));
-            c40 = TLanes.Add(c40, TLanes.Load(c + 4 * ldc)); c41 = TLanes.Add(c41, TLanes.Load(c + 4 * ldc + w));
-            c50 = TLanes.Add(c50, TLanes.Load(c + 5 * ldc)); c51 = TLanes.Add(c51, TLanes.Load(c + 5 * ldc + w));
-        }
-
-        TLanes.Store(c + 0 * ldc, c00); TLanes.Store(c + 0 * ldc + w, c01);
-        TLanes.Store(c + 1 * ldc, c10); TLanes.Store(c + 1 * ldc + w, c11);
-        TLanes.Store(c + 2 * ldc, c20); TLanes.Store(c + 2 * ldc + w, c21);
-        TLanes.Store(c + 3 * ldc, c30); TLanes.Store(c + 3 * ldc + w, c31);
-        TLanes.Store(c + 4 * ldc, c40); TLanes.Store(c + 4 * ldc + w, c41);
-        TLanes.Store(c + 5 * ldc, c50); TLanes.Store(c + 5 * ldc + w, c51);
+        Tile.Store<TLanes, TVector, T>(c + 0 * ldc, c00, accumulate); Tile.Store<TLanes, TVector, T>(c + 0 * ldc + w, c01, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 1 * ldc, c10, accumulate); Tile.Store<TLanes, TVector, T>(c + 1 * ldc + w, c11, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 2 * ldc, c20, accumulate); Tile.Store<TLanes, TVector, T>(c + 2 * ldc + w, c21, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 3 * ldc, c30, accumulate); Tile.Store<TLanes, TVector, T>(c + 3 * ldc + w, c31, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 4 * ldc, c40, accumulate); Tile.Store<TLanes, TVector, T>(c + 4 * ldc + w, c41, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 5 * ldc, c50, accumulate); Tile.Store<TLanes, TVector, T>(c + 5 * ldc + w, c51, accumulate);
     }
 }
 
@@ -192,25 +166,13 @@ internal unsafe struct MicroKernel8x2<TLanes, TVector, T> : IMicroKernel<T>
             b += 2 * w;
         }
 
-        if (accumulate)
-        {
-            c00 = TLanes.Add(c00, TLanes.Load(c + 0 * ldc)); c01 = TLanes.Add(c01, TLanes.Load(c + 0 * ldc + w));
-            c10 = TLanes.Add(c10, TLanes.Load(c + 1 * ldc)); c11 = TLanes.Add(c11, TLanes.Load(c + 1 * ldc + w));
-            c20 = TLanes.Add(c20, TLanes.Load(c + 2 * ldc)); c21 = TLanes.Add(c21, TLanes.Load(c + 2 * ldc + w));
-            c30 = TLanes.Add(c30, TLanes.Load(c + 3 * ldc)); c31 = TLanes.Add(c31, TLanes.Load(c + 3 * ldc + w));
-            c40 = TLanes.Add(c40, TLanes.Load(c + 4 * ldc)); c41 = TLanes.Add(c41, TLanes.Load(c + 4 * ldc + w));
-            c50 = TLanes.Add(c50, TLanes.Load(c + 5 * ldc)); c51 = TLanes.Add(c51, TLanes.Load(c + 5 * ldc + w));
-            c60 = TLanes.Add(c60, TLanes.Load(c + 6 * ldc)); c61 = TLanes.Add(c61, TLanes.Load(c + 6 * ldc + w));
-            c70 = TLanes.Add(c70, TLanes.Load(c + 7 * ldc)); c71 = TLanes.Add(c71, TLanes.Load(c + 7 * ldc + w));
-        }
-
-        TLanes.Store(c + 0 * ldc, c00); TLanes.Store(c + 0 * ldc + w, c01);
-        TLanes.Store(c + 1 * ldc, c10); TLanes.Store(c + 1 * ldc + w, c11);
-        TLanes.Store(c + 2 * ldc, c20); TLanes.Store(c + 2 * ldc + w, c21);
-        TLanes.Store(c + 3 * ldc, c30); TLanes.Store(c + 3 * ldc + w, c31);
-        TLanes.Store(c + 4 * ldc, c40); TLanes.Store(c + 4 * ldc + w, c41);
-        TLanes.Store(c + 5 * ldc, c50); TLanes.Store(c + 5 * ldc + w, c51);
-        TLanes.Store(c + 6 * ldc, c60); TLanes.Store(c + 6 * ldc + w, c61);
-        TLanes.Store(c + 7 * ldc, c70); TLanes.Store(c + 7 * ldc + w, c71);
+        Tile.Store<TLanes, TVector, T>(c + 0 * ldc, c00, accumulate); Tile.Store<TLanes, TVector, T>(c + 0 * ldc + w, c01, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 1 * ldc, c10, accumulate); Tile.Store<TLanes, TVector, T>(c + 1 * ldc + w, c11, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 2 * ldc, c20, accumulate); Tile.Store<TLanes, TVector, T>(c + 2 * ldc + w, c21, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 3 * ldc, c30, accumulate); Tile.Store<TLanes, TVector, T>(c + 3 * ldc + w, c31, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 4 * ldc, c40, accumulate); Tile.Store<TLanes, TVector, T>(c + 4 * ldc + w, c41, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 5 * ldc, c50, accumulate); Tile.Store<TLanes, TVector, T>(c + 5 * ldc + w, c51, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 6 * ldc, c60, accumulate); Tile.Store<TLanes, TVector, T>(c + 6 * ldc + w, c61, accumulate);
+        Tile.Store<TLanes, TVector, T>(c + 7 * ldc, c70, accumulate); Tile.Store<TLanes, TVector, T>(c + 7 * ldc + w, c71, accumulate);
     }
 }

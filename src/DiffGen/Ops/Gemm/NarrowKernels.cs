@@ -390,40 +390,40 @@ internal unsafe struct RowKernel8x1<TLanes, TVector, T, TLayout>
             b += ldb;
         }
 
-        Narrow.FinishRow<TLanes, TVector, T>(c, c0, accumulate);
+        Tile.Store<TLanes, TVector, T>(c, c0, accumulate);
         if (rows > 1)
         {
-            Narrow.FinishRow<TLanes, TVector, T>(c + 1 * ldc, c1, accumulate);
+            Tile.Store<TLanes, TVector, T>(c + 1 * ldc, c1, accumulate);
         }
 
         if (rows > 2)
         {
-            Narrow.FinishRow<TLanes, TVector, T>(c + 2 * ldc, c2, accumulate);
+            Tile.Store<TLanes, TVector, T>(c + 2 * ldc, c2, accumulate);
         }
 
         if (rows > 3)
         {
-            Narrow.FinishRow<TLanes, TVector, T>(c + 3 * ldc, c3, accumulate);
+            Tile.Store<TLanes, TVector, T>(c + 3 * ldc, c3, accumulate);
         }
 
         if (rows > 4)
         {
-            Narrow.FinishRow<TLanes, TVector, T>(c + 4 * ldc, c4, accumulate);
+            Tile.Store<TLanes, TVector, T>(c + 4 * ldc, c4, accumulate);
         }
 
         if (rows > 5)
         {
-            Narrow.FinishRow<TLanes, TVector, T>(c + 5 * ldc, c5, accumulate);
+            Tile.Store<TLanes, TVector, T>(c + 5 * ldc, c5, accumulate);
         }
 
         if (rows > 6)
         {
-            Narrow.FinishRow<TLanes, TVector, T>(c + 6 * ldc, c6, accumulate);
+            Tile.Store<TLanes, TVector, T>(c + 6 * ldc, c6, accumulate);
         }
 
         if (rows > 7)
         {
-            Narrow.FinishRow<TLanes, TVector, T>(c + 7 * ldc, c7, accumulate);
+            Tile.Store<TLanes, TVector, T>(c + 7 * ldc, c7, accumulate);
         }
     }
 }

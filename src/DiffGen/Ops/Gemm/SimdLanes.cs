@@ -48,6 +48,25 @@ internal unsafe interface IMaskedLanes<TVector, T> : ISimdLanes<TVector, T>
     static abstract T Sum(TVector value);
 }
 
+/// <summary>The write-back every kernel ends with.</summary>
+internal static unsafe class Tile
+{
+    /// <summary>Stores one vector of C: <c>acc</c>, or <c>acc + old</c> when accumulating.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TLanes, TVector, T>(T* c, TVector acc, bool accumulate)
+        where TLanes : struct, ISimdLanes<TVector, T>
+        where TVector : struct
+        where T : unmanaged
+    {
+        if (accumulate)
+        {
+            acc = TLanes.Add(acc, TLanes.Load(c));
+        }
+
+        TLanes.Store(c, acc);
+    }
+}
+
 internal unsafe struct Lanes512Single : IMaskedLanes<Vector512<float>, float>
 {
     public static int Count => Vector512<float>.Count;
