@@ -94,33 +94,17 @@ internal static class DerivativeRules
             case MathFn.Abs:
                 result[0] = Choose(Compare(BinaryOp.Greater, x, Lit(0, t)), g, Choose(Compare(BinaryOp.Less, x, Lit(0, t)), Neg(g), Lit(0, t)));
                 break;
-            case MathFn.Max:
+            case MathFn.Max or MathFn.Min:
                 {
                     if (args[0].Equals(args[1]))
                     {
-                        // Max(e, e): always a tie, so the first argument gets it (and no "e >= e" warning, CS1718).
+                        // Max(e, e) / Min(e, e): always a tie, so the first argument gets it (and no "e >= e" warning, CS1718).
                         result[0] = g;
                         result[1] = Lit(0, t);
                         break;
                     }
 
-                    Expr first = Compare(BinaryOp.GreaterOrEqual, args[0], args[1]);
-                    result[0] = Choose(first, g, Lit(0, t));
-                    result[1] = Choose(first, Lit(0, t), g);
-                    break;
-                }
-
-            case MathFn.Min:
-                {
-                    if (args[0].Equals(args[1]))
-                    {
-                        // Min(e, e): always a tie, so the first argument gets it (and no "e <= e" warning, CS1718).
-                        result[0] = g;
-                        result[1] = Lit(0, t);
-                        break;
-                    }
-
-                    Expr first = Compare(BinaryOp.LessOrEqual, args[0], args[1]);
+                    Expr first = Compare(fn == MathFn.Max ? BinaryOp.GreaterOrEqual : BinaryOp.LessOrEqual, args[0], args[1]);
                     result[0] = Choose(first, g, Lit(0, t));
                     result[1] = Choose(first, Lit(0, t), g);
                     break;

@@ -182,30 +182,20 @@ internal sealed class ExpressionAdjoint
         return bound;
     }
 
-    private Expr Bind(Expr e, List<Stmt> output)
+    private Expr Bind(Expr e, List<Stmt> output, string prefix = "v")
     {
         if (IsAtomic(e))
         {
             return e;
         }
 
-        string name = _context.Temp("v");
+        string name = _context.Temp(prefix);
         output.Add(new Declare(name, e.Type, e));
         return new Var(e.Type, name);
     }
 
     /// <summary>An adjoint used more than once is bound to a temporary.</summary>
-    private Expr Share(Expr g, List<Stmt> output)
-    {
-        if (IsAtomic(g))
-        {
-            return g;
-        }
-
-        string name = _context.Temp("g");
-        output.Add(new Declare(name, g.Type, g));
-        return new Var(g.Type, name);
-    }
+    private Expr Share(Expr g, List<Stmt> output) => Bind(g, output, "g");
 
     private static Block Block(List<Stmt> statements) => new(statements.ToEquatableArrayOf());
 }

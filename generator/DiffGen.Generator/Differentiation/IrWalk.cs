@@ -80,6 +80,36 @@ internal static class IrWalk
         return reads.Contains(name);
     }
 
+    /// <summary>Variables a generated statement reads; false for statements whose reads are not visible in the IR.</summary>
+    public static bool TryCollectStatementReads(Stmt statement, HashSet<string> into)
+    {
+        switch (statement)
+        {
+            case Declare d:
+                if (d.Init is not null)
+                {
+                    IrWalk.CollectReads(d.Init, into);
+                }
+
+                return true;
+            case Assign a:
+                IrWalk.CollectReads(a.Value, into);
+                if (a.Target is Elem e)
+                {
+                    IrWalk.CollectReads(e.Index, into);
+                }
+
+                return true;
+            case If i:
+                IrWalk.CollectReads(i.Condition, into);
+                return true;
+            case Block or Comment:
+                return true;
+            default:
+                return false;
+        }
+    }
+
     public static IEnumerable<Stmt> Descendants(Block block)
     {
         foreach (Stmt statement in block.Statements)

@@ -251,24 +251,9 @@ internal static class ReverseBodyCleanup
             var reads = new HashSet<string>();
             foreach (Stmt statement in IrWalk.Descendants(Block(output)))
             {
-                switch (statement)
+                if (!IrWalk.TryCollectStatementReads(statement, reads))
                 {
-                    case Declare { Init: not null } d:
-                        IrWalk.CollectReads(d.Init, reads);
-                        break;
-                    case Assign a:
-                        IrWalk.CollectReads(a.Value, reads);
-                        if (a.Target is Elem e)
-                        {
-                            IrWalk.CollectReads(e.Index, reads);
-                        }
-
-                        break;
-                    case If i:
-                        IrWalk.CollectReads(i.Condition, reads);
-                        break;
-                    default:
-                        return output;
+                    return output;
                 }
             }
 

@@ -153,7 +153,7 @@ internal sealed partial class ReverseModeBuilder
         var suffixReads = new HashSet<string>();
         foreach (Stmt statement in IrWalk.Descendants(new Block(suffixReverse.ToEquatableArrayOf())))
         {
-            if (!TryCollectReads(statement, suffixReads))
+            if (!IrWalk.TryCollectStatementReads(statement, suffixReads))
             {
                 return null;
             }
@@ -212,34 +212,4 @@ internal sealed partial class ReverseModeBuilder
 
     private bool WritesPrimal(List<Stmt> statements) =>
         IrWalk.Descendants(new Block(statements.ToEquatableArrayOf())).Any(s => s is Assign a && _types.ContainsKey(ActivityAnalysis.TargetName(a.Target)));
-
-    /// <summary>Variables a generated statement reads; false for statements whose reads are not visible in the IR.</summary>
-    private static bool TryCollectReads(Stmt statement, HashSet<string> into)
-    {
-        switch (statement)
-        {
-            case Declare d:
-                if (d.Init is not null)
-                {
-                    IrWalk.CollectReads(d.Init, into);
-                }
-
-                return true;
-            case Assign a:
-                IrWalk.CollectReads(a.Value, into);
-                if (a.Target is Elem e)
-                {
-                    IrWalk.CollectReads(e.Index, into);
-                }
-
-                return true;
-            case If i:
-                IrWalk.CollectReads(i.Condition, into);
-                return true;
-            case Block or Comment:
-                return true;
-            default:
-                return false;
-        }
-    }
 }
