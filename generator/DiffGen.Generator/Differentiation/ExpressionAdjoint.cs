@@ -63,7 +63,7 @@ internal sealed class ExpressionAdjoint
                         _values[pair.Key] = pair.Value;
                     }
 
-                    output.Add(new If(condition, Block(whenTrue), whenFalse.Count > 0 ? Block(whenFalse) : null));
+                    output.Add(new If(condition, Block.Of(whenTrue), whenFalse.Count > 0 ? Block.Of(whenFalse) : null));
                     break;
                 }
 
@@ -196,8 +196,6 @@ internal sealed class ExpressionAdjoint
 
     /// <summary>An adjoint used more than once is bound to a temporary.</summary>
     private Expr Share(Expr g, List<Stmt> output) => Bind(g, output, "g");
-
-    private static Block Block(List<Stmt> statements) => new(statements.ToEquatableArrayOf());
 }
 
 internal static class EquatableArrayOfExtensions

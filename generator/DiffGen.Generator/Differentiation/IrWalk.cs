@@ -110,6 +110,8 @@ internal static class IrWalk
         }
     }
 
+    public static IEnumerable<Stmt> Descendants(IEnumerable<Stmt> statements) => Descendants(Block.Of(statements));
+
     public static IEnumerable<Stmt> Descendants(Block block)
     {
         foreach (Stmt statement in block.Statements)

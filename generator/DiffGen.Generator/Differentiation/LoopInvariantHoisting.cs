@@ -21,7 +21,7 @@ internal static class LoopInvariantHoisting
     public static List<Stmt> Apply(List<Stmt> adjointCode, IEnumerable<Stmt> loopStatements, List<Stmt> hoisted, Func<string> temp)
     {
         var written = new HashSet<string>();
-        foreach (Stmt statement in IrWalk.Descendants(new Block(loopStatements.ToEquatableArrayOf())))
+        foreach (Stmt statement in IrWalk.Descendants(loopStatements))
         {
             switch (statement)
             {

@@ -56,7 +56,7 @@ internal static class ReverseBodyCleanup
                     break;
                 default:
                     // Anything else (a branch, a declaration) may write a variable: forget what it writes.
-                    foreach (Stmt inner in IrWalk.Descendants(new Block(new[] { statement }.ToEquatableArrayOf())))
+                    foreach (Stmt inner in IrWalk.Descendants(new[] { statement }))
                     {
                         if (IrWalk.DefinedScalar(inner) is { } name)
                         {
@@ -76,7 +76,7 @@ internal static class ReverseBodyCleanup
     private static List<Stmt> LoadsFirst(List<Stmt> statements)
     {
         var written = new HashSet<string>();
-        foreach (Stmt statement in IrWalk.Descendants(Block(statements)))
+        foreach (Stmt statement in IrWalk.Descendants(statements))
         {
             switch (statement)
             {
@@ -130,7 +130,7 @@ internal static class ReverseBodyCleanup
         }
 
         var readArrays = new HashSet<string>();
-        foreach (Stmt statement in IrWalk.Descendants(Block(statements)))
+        foreach (Stmt statement in IrWalk.Descendants(statements))
         {
             switch (statement)
             {
@@ -221,7 +221,7 @@ internal static class ReverseBodyCleanup
             }
             else
             {
-                foreach (Stmt inner in IrWalk.Descendants(Block(new List<Stmt> { statements[k] })))
+                foreach (Stmt inner in IrWalk.Descendants(new[] { statements[k] }))
                 {
                     if (inner is not Assign and not Declare and not If and not Comment)
                     {
@@ -249,7 +249,7 @@ internal static class ReverseBodyCleanup
         {
             changed = false;
             var reads = new HashSet<string>();
-            foreach (Stmt statement in IrWalk.Descendants(Block(output)))
+            foreach (Stmt statement in IrWalk.Descendants(output))
             {
                 if (!IrWalk.TryCollectStatementReads(statement, reads))
                 {
@@ -286,6 +286,4 @@ internal static class ReverseBodyCleanup
         IrWalk.CollectReads(e, reads);
         return reads;
     }
-
-    private static Block Block(List<Stmt> statements) => new(statements.ToEquatableArrayOf());
 }

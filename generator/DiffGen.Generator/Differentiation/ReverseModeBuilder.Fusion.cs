@@ -118,8 +118,8 @@ internal sealed partial class ReverseModeBuilder
     private (List<Stmt> Forward, List<Stmt> Reverse)? TryProcessFused(int index)
     {
         var loop = (Loop)_body.Statements[index];
-        var prefix = new Block(_body.Statements.Take(index).ToEquatableArrayOf());
-        var suffix = new Block(_body.Statements.Skip(index + 1).ToEquatableArrayOf());
+        var prefix = Block.Of(_body.Statements.Take(index));
+        var suffix = Block.Of(_body.Statements.Skip(index + 1));
         (List<Stmt> prefixForward, List<Stmt> prefixReverse) = ProcessBlock(prefix, inLoop: false, depth: 0);
         _context.Site = index;
         (List<Stmt> bodyForward, List<Stmt> bodyReverse) = ProcessBlock(loop.Body, inLoop: true, depth: 1);
@@ -151,7 +151,7 @@ internal sealed partial class ReverseModeBuilder
         }
 
         var suffixReads = new HashSet<string>();
-        foreach (Stmt statement in IrWalk.Descendants(new Block(suffixReverse.ToEquatableArrayOf())))
+        foreach (Stmt statement in IrWalk.Descendants(suffixReverse))
         {
             if (!IrWalk.TryCollectStatementReads(statement, suffixReads))
             {
@@ -174,7 +174,7 @@ internal sealed partial class ReverseModeBuilder
         forward.AddRange(invariants);
         if (loop.Counter is not null)
         {
-            forward.Add(loop with { Body = ToBlock(bodyForward.Concat(bodyReverse).ToList()) });
+            forward.Add(loop with { Body = Block.Of(bodyForward.Concat(bodyReverse).ToList()) });
         }
         else
         {
@@ -182,7 +182,7 @@ internal sealed partial class ReverseModeBuilder
             (List<Stmt> initForward, List<Stmt> _) = ProcessBlock(loop.Init, inLoop: false, depth: 1);
             (List<Stmt> updateForward, List<Stmt> _) = ProcessBlock(loop.Update, inLoop: true, depth: 1);
             forward.AddRange(initForward);
-            forward.Add(new Loop(loop.Id, Block.Empty, loop.Condition, Block.Empty, ToBlock(bodyForward.Concat(bodyReverse).Concat(updateForward).ToList()), null));
+            forward.Add(new Loop(loop.Id, Block.Empty, loop.Condition, Block.Empty, Block.Of(bodyForward.Concat(bodyReverse).Concat(updateForward).ToList()), null));
         }
 
         forward.AddRange(suffixForward);
@@ -211,5 +211,5 @@ internal sealed partial class ReverseModeBuilder
     }
 
     private bool WritesPrimal(List<Stmt> statements) =>
-        IrWalk.Descendants(new Block(statements.ToEquatableArrayOf())).Any(s => s is Assign a && _types.ContainsKey(ActivityAnalysis.TargetName(a.Target)));
+        IrWalk.Descendants(statements).Any(s => s is Assign a && _types.ContainsKey(ActivityAnalysis.TargetName(a.Target)));
 }

@@ -264,10 +264,10 @@ internal sealed partial class ReverseModeBuilder
     {
         (List<Stmt> thenForward, List<Stmt> thenReverse) = ProcessBlock(branch.Then, inLoop, depth + 1);
         (List<Stmt> elseForward, List<Stmt> elseReverse) = branch.Else is null ? (new List<Stmt>(), new List<Stmt>()) : ProcessBlock(branch.Else, inLoop, depth + 1);
-        Block? elseBlock = branch.Else is null ? null : ToBlock(elseForward);
+        Block? elseBlock = branch.Else is null ? null : Block.Of(elseForward);
         if (thenReverse.Count == 0 && elseReverse.Count == 0)
         {
-            return (new List<Stmt> { new If(branch.Condition, ToBlock(thenForward), elseBlock) }, new List<Stmt>());
+            return (new List<Stmt> { new If(branch.Condition, Block.Of(thenForward), elseBlock) }, new List<Stmt>());
         }
 
         // Record the decision; inside a loop, on the tape (pushed after the branch so it pops before the branch's own values).
@@ -277,7 +277,7 @@ internal sealed partial class ReverseModeBuilder
         var forward = new List<Stmt>
         {
             new Assign(decisionVar, branch.Condition),
-            new If(decisionVar, ToBlock(thenForward), elseBlock),
+            new If(decisionVar, Block.Of(thenForward), elseBlock),
         };
         var reverse = new List<Stmt>();
         if (inLoop)
@@ -287,7 +287,7 @@ internal sealed partial class ReverseModeBuilder
             reverse.Add(new Assign(decisionVar, new Binary(TypeRef.Bool, BinaryOp.NotEqual, new RawExpr(TypeRef.Int, tape + ".Pop()"), new Literal(TypeRef.Int, "0"))));
         }
 
-        reverse.Add(new If(decisionVar, ToBlock(thenReverse), elseReverse.Count > 0 ? ToBlock(elseReverse) : null));
+        reverse.Add(new If(decisionVar, Block.Of(thenReverse), elseReverse.Count > 0 ? Block.Of(elseReverse) : null));
         return (forward, reverse);
     }
 
@@ -297,7 +297,7 @@ internal sealed partial class ReverseModeBuilder
         (List<Stmt> bodyForward, List<Stmt> bodyReverse) = ProcessBlock(loop.Body, inLoop: true, depth + 1);
         if (bodyReverse.Count == 0)
         {
-            return (new List<Stmt> { loop with { Body = ToBlock(bodyForward) } }, new List<Stmt>());
+            return (new List<Stmt> { loop with { Body = Block.Of(bodyForward) } }, new List<Stmt>());
         }
 
         // The counter is recomputed from the recorded start and trip count: no tape for it.
@@ -313,7 +313,7 @@ internal sealed partial class ReverseModeBuilder
         {
             new Assign(countVar, new Literal(TypeRef.Int, "0")),
             new Assign(startVar, counterDeclaration.Init!),
-            loop with { Init = ToBlock(new List<Stmt> { counterDeclaration with { Init = startVar } }), Body = ToBlock(body) },
+            loop with { Init = Block.Of(new List<Stmt> { counterDeclaration with { Init = startVar } }), Body = Block.Of(body) },
         };
         var reverse = new List<Stmt>();
         if (inLoop)
@@ -340,10 +340,10 @@ internal sealed partial class ReverseModeBuilder
         reverseBody.AddRange(CleanUpIteration(_recomputed.TryGetValue(loop.Id, out List<Declare>? temporaries) ? temporaries : new List<Declare>(), bodyReverse, recomputations));
         reverse.Add(new Loop(
             -1,
-            ToBlock(new List<Stmt> { new Declare(k, TypeRef.Int, new Binary(TypeRef.Int, BinaryOp.Subtract, countVar, new Literal(TypeRef.Int, "1"))) }),
+            Block.Of(new List<Stmt> { new Declare(k, TypeRef.Int, new Binary(TypeRef.Int, BinaryOp.Subtract, countVar, new Literal(TypeRef.Int, "1"))) }),
             new Binary(TypeRef.Bool, BinaryOp.GreaterOrEqual, kVar, new Literal(TypeRef.Int, "0")),
-            ToBlock(new List<Stmt> { new Assign(kVar, new Binary(TypeRef.Int, BinaryOp.Subtract, kVar, new Literal(TypeRef.Int, "1"))) }),
-            ToBlock(reverseBody),
+            Block.Of(new List<Stmt> { new Assign(kVar, new Binary(TypeRef.Int, BinaryOp.Subtract, kVar, new Literal(TypeRef.Int, "1"))) }),
+            Block.Of(reverseBody),
             k));
         return (forward, reverse);
     }
@@ -368,7 +368,7 @@ internal sealed partial class ReverseModeBuilder
         // After normalization there is no continue, so for (init; cond; update) body ≡ init; while (cond) { body; update }.
         body.AddRange(bodyForward);
         body.AddRange(updateForward);
-        forward.Add(new Loop(loop.Id, Block.Empty, loop.Condition, Block.Empty, ToBlock(body), null));
+        forward.Add(new Loop(loop.Id, Block.Empty, loop.Condition, Block.Empty, Block.Of(body), null));
         if (!needsReverse)
         {
             return (forward, new List<Stmt>());
@@ -389,18 +389,16 @@ internal sealed partial class ReverseModeBuilder
         reverseBody.AddRange(bodyReverse);
         reverse.Add(new Loop(
             -1,
-            ToBlock(new List<Stmt> { new Declare(k, TypeRef.Int, countVar) }),
+            Block.Of(new List<Stmt> { new Declare(k, TypeRef.Int, countVar) }),
             new Binary(TypeRef.Bool, BinaryOp.Greater, kVar, new Literal(TypeRef.Int, "0")),
-            ToBlock(new List<Stmt> { new Assign(kVar, new Binary(TypeRef.Int, BinaryOp.Subtract, kVar, new Literal(TypeRef.Int, "1"))) }),
-            ToBlock(reverseBody),
+            Block.Of(new List<Stmt> { new Assign(kVar, new Binary(TypeRef.Int, BinaryOp.Subtract, kVar, new Literal(TypeRef.Int, "1"))) }),
+            Block.Of(reverseBody),
             k));
         reverse.AddRange(initReverse);
         return (forward, reverse);
     }
 
     private static Stmt Increment(Var v) => new Assign(v, new Binary(TypeRef.Int, BinaryOp.Add, v, new Literal(TypeRef.Int, "1")));
-
-    private static Block ToBlock(List<Stmt> statements) => new(statements.ToEquatableArrayOf());
 
     private static Expr DefaultOf(TypeRef type) => type.Element switch
     {

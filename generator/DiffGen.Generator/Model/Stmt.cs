@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using DiffGen.Generator.Helpers;
 
 namespace DiffGen.Generator.Model;
@@ -15,6 +16,8 @@ internal abstract record Stmt;
 internal sealed record Block(EquatableArray<Stmt> Statements) : Stmt
 {
     public static readonly Block Empty = new(EquatableArray<Stmt>.Empty);
+
+    public static Block Of(IEnumerable<Stmt> statements) => new(new EquatableArray<Stmt>(statements));
 }
 
 /// <summary>Declares a local (every user local has a unique name after parsing).</summary>
