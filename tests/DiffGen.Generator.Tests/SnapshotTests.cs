@@ -85,6 +85,27 @@ public class SnapshotTests
         }
         """);
 
+    // dx[i] without a bounds check (x[i] was read in the condition, every iteration); dw[i] keeps its check, since w[i]
+    // is read only when the condition holds.
+    [Fact]
+    public void FusedLoopDropsOnlyProvenGradientChecks() => Verify(nameof(FusedLoopDropsOnlyProvenGradientChecks), """
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double GatedSquares(ReadOnlySpan<double> x, ReadOnlySpan<double> w)
+            {
+                double sum = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double g = x[i] > 0 ? w[i] * x[i] : 0.5 * x[i];
+                    sum += g * g;
+                }
+
+                return sum;
+            }
+        }
+        """);
+
     // Two sweeps: log's adjoint 1/(1 + sum) needs the loop's result.
     [Fact]
     public void AccumulationLoopNotFusedWhenSuffixNeedsItsResult() => Verify(nameof(AccumulationLoopNotFusedWhenSuffixNeedsItsResult), """

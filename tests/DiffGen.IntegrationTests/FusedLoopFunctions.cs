@@ -97,6 +97,23 @@ public static partial class Functions
         return sum;
     }
 
+    /// <summary>
+    /// x[i] is read every iteration (so dx[i] needs no second bounds check); w[i] only when x[i] &gt; 0 (so dw[i] keeps its
+    /// check, and a short w throws where this code throws).
+    /// </summary>
+    [Differentiable]
+    public static double GatedSquares(ReadOnlySpan<double> x, ReadOnlySpan<double> w)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double g = x[i] > 0 ? w[i] * x[i] : 0.5 * x[i];
+            sum += g * g;
+        }
+
+        return sum;
+    }
+
     /// <summary>Several contributions to the same element per iteration (merged into one update).</summary>
     [Differentiable]
     public static double RepeatedElement(ReadOnlySpan<double> x)

@@ -55,6 +55,33 @@ public class FusedLoopTests
     public void RunningProductSum() => Check(x => F.RunningProductSum(x), (x, g) => F.RunningProductSumGradient(x, g), 6);
 
     [Fact]
+    public void GatedSquares() =>
+        Check(x => F.GatedSquares(x.AsSpan(0, 7), x.AsSpan(7, 7)), (x, g) => F.GatedSquaresGradient(x.AsSpan(0, 7), x.AsSpan(7, 7), g.AsSpan(0, 7), g.AsSpan(7, 7)), 14, points: 12);
+
+    // The user's own accesses keep their checks: a w shorter than x throws from w[i] as the function itself does, and
+    // the unchecked dx[i] updates (proven by x[i]) never reach past dx.
+    [Fact]
+    public void ShortSpanThrowsWhereTheFunctionThrows()
+    {
+        double[] x = { -1.0, -0.5, 2.0, 3.0 };
+        double[] w = { 0.1, 0.2 };
+        Assert.Throws<IndexOutOfRangeException>(() => F.GatedSquares(x, w));
+        var dx = new double[4];
+        var dw = new double[2];
+        Assert.Throws<IndexOutOfRangeException>(() => F.GatedSquaresGradient(x, w, dx, dw));
+
+        // All x[i] <= 0: w is never read, so neither call throws and dw stays zero.
+        double[] negative = { -1.0, -0.5, -2.0, -3.0 };
+        Array.Clear(dx);
+        Assert.Equal(F.GatedSquares(negative, w), F.GatedSquaresGradient(negative, w, dx, dw));
+        Assert.Equal(new double[2], dw);
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal(0.5 * negative[i], dx[i], 14);
+        }
+    }
+
+    [Fact]
     public void FusedGradientAccumulatesAndScalesBySeed()
     {
         double[] x = { 0.3, -1.2, 0.8, 0.5, -0.1, 2.0 };

@@ -96,8 +96,9 @@ internal sealed class ExpressionAdjoint
                 Propagate(b.Right, Neg(g), output);
                 break;
             case BinaryOp.Multiply when left && b.Left.Equals(b.Right):
-                // a·a: one contribution 2a·ḡ instead of two equal ones.
-                Propagate(b.Left, Mul(Mul(Lit(2, b.Type), g), Value(b.Left, output)), output);
+                // a·a: one contribution 2a·ḡ instead of two equal ones. The adjoint comes last: 2a is ready early, and
+                // (2a)·ḡ equals (2ḡ)·a exactly (doubling is exact), so the chain that waits for ḡ is one multiply.
+                Propagate(b.Left, Mul(Mul(Lit(2, b.Type), Value(b.Left, output)), g), output);
                 break;
             case BinaryOp.Multiply when right && b.Left is Binary { Op: BinaryOp.Multiply } scaled && scaled.Right.Equals(b.Right) && !_context.IsActive(scaled.Left):
                 // (k·a)·a, as in 100 * t * t: one contribution 2k·a·ḡ.

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Model;
+using DiffGen.Generator.Simplification;
 
 namespace DiffGen.Generator.Differentiation;
 
@@ -66,6 +67,14 @@ internal static class LoopInvariantHoisting
 
         private Expr Expression(Expr e)
         {
+            // (2·a)·c with c invariant, from the a·a rule: as (2·c)·a the invariant half moves out. Exact both ways,
+            // since doubling is exact.
+            if (e is Binary { Op: BinaryOp.Multiply, Left: Binary { Op: BinaryOp.Multiply, Left: var two, Right: var value } doubled, Right: var adjoint } product
+                && ExprBuilder.IsLiteral(two, 2) && !IsInvariant(value) && IsInvariant(adjoint) && MentionsVariable(adjoint))
+            {
+                e = product with { Left = doubled with { Right = adjoint }, Right = value };
+            }
+
             if (e.Type.IsReal && e.Type.IsScalar && e is Binary or Unary or MathCall && IsInvariant(e) && MentionsVariable(e))
             {
                 if (!_names.TryGetValue(e, out Var? name))

@@ -167,6 +167,7 @@ internal sealed partial class ReverseModeBuilder
         bodyReverse = CleanUpIteration(_fusedTemporaries, bodyReverse, bodyForward);
         var invariants = new List<Stmt>();
         bodyReverse = LoopInvariantHoisting.Apply(bodyReverse, bodyForward.Concat(bodyReverse).Concat(loop.Init.Statements).Concat(loop.Update.Statements), invariants, () => _context.Temp("c"));
+        bodyReverse = InRangeAccess.Apply(bodyForward, bodyReverse, LengthCheckedGradients());
 
         var forward = new List<Stmt>(prefixForward);
         forward.Add(new Comment("Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front"));
@@ -208,6 +209,26 @@ internal sealed partial class ReverseModeBuilder
 
         IEnumerable<string> zeroAdjoints = temporaries.Where(t => _adjoints.ContainsKey(t.Name)).Select(t => _adjoints[t.Name]);
         return ReverseBodyCleanup.Apply(adjointCode, zeroAdjoints, liveValues);
+    }
+
+    /// <summary>
+    /// Gradient span → its primal span, for the span parameters whose gradient the entry check holds to the same length
+    /// (and that the body never rebinds, so the check stays true).
+    /// </summary>
+    private Dictionary<string, string> LengthCheckedGradients()
+    {
+        var rebound = new HashSet<string>(IrWalk.Descendants(_body).OfType<Assign>().Select(a => a.Target).OfType<Var>().Select(v => v.Name));
+        var primalOf = new Dictionary<string, string>();
+        foreach (int index in _gradient.Wrt)
+        {
+            ParameterSpec p = _spec.Parameters[index];
+            if (p.Type.IsVector && !rebound.Contains(p.Name) && _adjoints.TryGetValue(p.Name, out string? gradient))
+            {
+                primalOf[gradient] = p.Name;
+            }
+        }
+
+        return primalOf;
     }
 
     private bool WritesPrimal(List<Stmt> statements) =>

@@ -1,4 +1,5 @@
 using System.Linq;
+using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Model;
 using DiffGen.Generator.Parsing;
 
@@ -18,6 +19,7 @@ internal static class ExprPrinter
         {
             Literal l => (l.Text, l.Text.StartsWith("-", System.StringComparison.Ordinal) ? UnaryLevel : Atom),
             Var v => (v.Name, Atom),
+            Elem { ProvenInRange: true } el => (KnownTypeNames.ProvenInRange + ".At(" + el.Array + ", " + Print(el.Index, 0) + ")", Atom),
             Elem el => (el.Array + "[" + Print(el.Index, 0) + "]", Atom),
             LengthOf len => (len.Array + ".Length", Atom),
             Unary u => (UnaryText(u), UnaryLevel),

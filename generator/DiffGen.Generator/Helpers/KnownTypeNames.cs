@@ -7,5 +7,6 @@ internal static class KnownTypeNames
     public const string DerivativeOfAttribute = "DiffGen.DerivativeOfAttribute";
     public const string NoDerivativeAttribute = "DiffGen.NoDerivativeAttribute";
     public const string Tape = "global::DiffGen.CompilerServices.Tape";
+    public const string ProvenInRange = "global::DiffGen.CompilerServices.ProvenInRange";
     public const string ArrayPool = "global::System.Buffers.ArrayPool";
 }

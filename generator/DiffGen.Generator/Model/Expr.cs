@@ -71,8 +71,11 @@ internal sealed record Literal(TypeRef Type, string Text) : Expr(Type);
 /// <summary>A parameter, local or generated variable.</summary>
 internal sealed record Var(TypeRef Type, string Name) : Expr(Type);
 
-/// <summary>An element <c>Array[Index]</c> of a vector variable.</summary>
-internal sealed record Elem(TypeRef Type, string Array, Expr Index) : Expr(Type);
+/// <summary>
+/// An element <c>Array[Index]</c> of a vector variable. <paramref name="ProvenInRange"/>: the index is known to be in
+/// range (see <c>InRangeAccess</c>), so the access is printed without a bounds check.
+/// </summary>
+internal sealed record Elem(TypeRef Type, string Array, Expr Index, bool ProvenInRange = false) : Expr(Type);
 
 /// <summary><c>Array.Length</c>.</summary>
 internal sealed record LengthOf(string Array) : Expr(TypeRef.Int);

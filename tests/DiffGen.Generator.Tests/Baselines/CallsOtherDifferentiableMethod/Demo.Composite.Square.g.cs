@@ -20,7 +20,7 @@ partial class Composite
         // Reverse sweep: adjoints start from seed
         double daLocal = 0.0;
         double dresult = seed;
-        daLocal += 2.0 * dresult * a;
+        daLocal += 2.0 * a * dresult;
         da += daLocal;
         return result;
     }

@@ -34,7 +34,7 @@ partial class Activations
             float v3 = 1f + y * y;
             float v4 = global::System.MathF.Sqrt(v3);
             float g5 = dresult / (2f * v4);
-            dyLocal += 2f * g5 * y;
+            dyLocal += 2f * y * g5;
             dxLocal += x > 0f ? dresult : x < 0f ? -dresult : 0f;
             dxLocal += x >= 0.5f ? dresult : 0f;
         }

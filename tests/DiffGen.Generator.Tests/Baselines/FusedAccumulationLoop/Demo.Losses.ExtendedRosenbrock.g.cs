@@ -44,8 +44,8 @@ partial class Losses
             du = 0.0;
             double g0 = dt;
             dt = 0.0;
-            dx[v1] += g0;
-            dx[v3] -= g4 + 2.0 * g0 * v2;
+            global::DiffGen.CompilerServices.ProvenInRange.At(dx, v1) += g0;
+            global::DiffGen.CompilerServices.ProvenInRange.At(dx, v3) -= g4 + 2.0 * v2 * g0;
         }
         double result = sum;
         return result;

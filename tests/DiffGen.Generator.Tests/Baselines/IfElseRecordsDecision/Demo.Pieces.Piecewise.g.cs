@@ -37,7 +37,7 @@ partial class Pieces
         {
             double g0 = dr;
             dr = 0.0;
-            dxLocal += 2.0 * g0 * x;
+            dxLocal += 2.0 * x * g0;
         }
         else
         {

@@ -33,12 +33,12 @@ partial class Local
         dCubeResult_2 -= dresult * x;
         dxLocal -= CubeResult_2 * dresult;
         double g2 = dCubeResult_2 * a_2;
-        da_2 += 2.0 * g2 * a_2;
+        da_2 += 2.0 * a_2 * g2;
         double v3 = a_2 * a_2;
         da_2 += v3 * dCubeResult_2;
         dyLocal += da_2;
         double g0 = dCubeResult * a;
-        da += 2.0 * g0 * a;
+        da += 2.0 * a * g0;
         double v1 = a * a;
         da += v1 * dCubeResult;
         dxLocal += da;

@@ -22,11 +22,11 @@ partial class Losses
         double dyLocal = 0.0;
         double dresult = seed;
         double v0 = 1.0 - x;
-        dxLocal -= 2.0 * dresult * v0;
+        dxLocal -= 2.0 * v0 * dresult;
         double v1 = y - x * x;
         double g2 = 2.0 * 100.0 * dresult * v1;
         dyLocal += g2;
-        dxLocal -= 2.0 * g2 * x;
+        dxLocal -= 2.0 * x * g2;
         dx += dxLocal;
         dy += dyLocal;
         return result;
