@@ -55,12 +55,23 @@ internal static class ReverseBodyCleanup
                     output.Add(statement);
                     break;
                 default:
-                    // Anything else (a branch, a declaration) may write a variable: forget what it writes.
+                    // Anything else (a branch, a declaration, a pullback call adding into `ref dv`) may write a
+                    // variable: forget what it writes, and everything after code the IR cannot see into.
                     foreach (Stmt inner in IrWalk.Descendants(new[] { statement }))
                     {
                         if (IrWalk.DefinedScalar(inner) is { } name)
                         {
                             zero.Remove(name);
+                        }
+
+                        foreach (string passed in RefArguments(inner))
+                        {
+                            zero.Remove(passed);
+                        }
+
+                        if (inner is RawStmt)
+                        {
+                            zero.Clear();
                         }
                     }
 
@@ -70,6 +81,17 @@ internal static class ReverseBodyCleanup
         }
 
         return output;
+    }
+
+    private static IEnumerable<string> RefArguments(Stmt statement)
+    {
+        IEnumerable<Expr> args = statement switch
+        {
+            Invoke call => call.Args,
+            CallStmt call => call.Call.Args,
+            _ => Enumerable.Empty<Expr>(),
+        };
+        return args.OfType<RefArg>().Select(r => ActivityAnalysis.TargetName(r.Target));
     }
 
     /// <summary>Declarations that read nothing the statements write move to the front, in order.</summary>

@@ -192,6 +192,44 @@ public sealed class Regressions
     }
 
     /// <summary>Compiles with the generator, requires a clean build, and returns the gradient at <paramref name="x"/>.</summary>
+    /// <summary>
+    /// In a reverse loop body, a callee's pullback adds into the temporary's adjoint through <c>ref de</c>; the cleanup
+    /// that assigns (rather than increments) an adjoint known to be zero did not see that write and overwrote it, losing
+    /// the callee's contribution. Found in random programs (seed 0000001diAi5, batch 2099768224745, P18).
+    /// </summary>
+    [Fact]
+    public void PullbackRefWriteIsNotOverwrittenByLaterAdjointAssignment()
+    {
+        const string source = """
+            using System;
+            using DiffGen;
+
+            public static partial class C
+            {
+                [Differentiable]
+                public static double H(double u, double a) => 0.5 * u + a * a;
+
+                [Differentiable]
+                public static double F(double[] x)
+                {
+                    double s = 1;
+                    foreach (double e in x)
+                    {
+                        s -= e * e;
+                        s = H(s, e);
+                    }
+
+                    return s;
+                }
+
+                public static double Gradient(double[] x, double[] dx) => FGradient(x, dx);
+            }
+            """;
+
+        // s₁ = ½s₀ + ½e₁², s₂ = ½s₁ + ½e₂²: ∂s₂/∂e₁ = ½e₁, ∂s₂/∂e₂ = e₂.
+        Assert.Equal(new[] { 0.5, -2.0 }, CompileAndRun(source, new[] { 1.0, -2.0 }));
+    }
+
     private static double[] CompileAndRun(string source, double[] x)
     {
         TestCompiler.Result result = TestCompiler.Run(source);
