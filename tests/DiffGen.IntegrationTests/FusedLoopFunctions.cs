@@ -114,6 +114,26 @@ public static partial class Functions
         return sum;
     }
 
+    /// <summary>
+    /// Several subtracted contributions per element (from b − a², 3 − b·k and − sin a), some through temporaries read
+    /// twice: the sign-folding rewrite must only touch what it can negate exactly.
+    /// </summary>
+    [Differentiable]
+    public static double SignFolds(ReadOnlySpan<double> x, double k)
+    {
+        double sum = 0;
+        for (int i = 0; i + 1 < x.Length; i++)
+        {
+            double a = x[i];
+            double b = x[i + 1];
+            double d = b - a * a;
+            double e = 3.0 - b * k;
+            sum += d * d + e * e - Math.Sin(a) + 0.5 * e;
+        }
+
+        return sum * 0.5;
+    }
+
     /// <summary>Several contributions to the same element per iteration (merged into one update).</summary>
     [Differentiable]
     public static double RepeatedElement(ReadOnlySpan<double> x)

@@ -54,6 +54,12 @@ public class FusedLoopTests
     [Fact]
     public void RunningProductSum() => Check(x => F.RunningProductSum(x), (x, g) => F.RunningProductSumGradient(x, g), 6);
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void SignFolds(int n) =>
+        Check(x => F.SignFolds(x.AsSpan(0, n), x[n]), (x, g) => F.SignFoldsGradient(x.AsSpan(0, n), x[n], g.AsSpan(0, n), ref g[n]), n + 1);
+
     [Fact]
     public void GatedSquares() =>
         Check(x => F.GatedSquares(x.AsSpan(0, 7), x.AsSpan(7, 7)), (x, g) => F.GatedSquaresGradient(x.AsSpan(0, 7), x.AsSpan(7, 7), g.AsSpan(0, 7), g.AsSpan(7, 7)), 14, points: 12);

@@ -21,6 +21,18 @@ internal static class LoopInvariantHoisting
     /// <param name="temp">Makes a fresh temporary name.</param>
     public static List<Stmt> Apply(List<Stmt> adjointCode, IEnumerable<Stmt> loopStatements, List<Stmt> hoisted, Func<string> temp)
     {
+        if (WrittenIn(loopStatements) is not { } written)
+        {
+            return adjointCode;
+        }
+
+        var rewriter = new Rewriter(written, hoisted, temp);
+        return adjointCode.Select(rewriter.Statement).ToList();
+    }
+
+    /// <summary>The variables the statements declare or assign; null if they contain code the IR cannot see into.</summary>
+    public static HashSet<string>? WrittenIn(IEnumerable<Stmt> loopStatements)
+    {
         var written = new HashSet<string>();
         foreach (Stmt statement in IrWalk.Descendants(loopStatements))
         {
@@ -33,12 +45,11 @@ internal static class LoopInvariantHoisting
                     written.Add(ActivityAnalysis.TargetName(a.Target));
                     break;
                 case CallStmt or Invoke or RawStmt:
-                    return adjointCode;
+                    return null;
             }
         }
 
-        var rewriter = new Rewriter(written, hoisted, temp);
-        return adjointCode.Select(rewriter.Statement).ToList();
+        return written;
     }
 
     private sealed class Rewriter

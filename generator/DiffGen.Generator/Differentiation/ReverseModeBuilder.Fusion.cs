@@ -167,6 +167,7 @@ internal sealed partial class ReverseModeBuilder
         bodyReverse = CleanUpIteration(_fusedTemporaries, bodyReverse, bodyForward);
         var invariants = new List<Stmt>();
         bodyReverse = LoopInvariantHoisting.Apply(bodyReverse, bodyForward.Concat(bodyReverse).Concat(loop.Init.Statements).Concat(loop.Update.Statements), invariants, () => _context.Temp("c"));
+        bodyReverse = NegationFolding.Apply(bodyForward, bodyReverse, bodyForward.Concat(bodyReverse).Concat(loop.Init.Statements).Concat(loop.Update.Statements), invariants, () => _context.Temp("c"));
         bodyReverse = InRangeAccess.Apply(bodyForward, bodyReverse, LengthCheckedGradients());
 
         var forward = new List<Stmt>(prefixForward);

@@ -30,6 +30,7 @@ partial class Losses
         dsum += dresult;
         double c6 = 2.0 * 100.0 * dsum;
         double c7 = 2.0 * dsum;
+        double c8 = -c7;
         for (int i = 0; i < pairs; i++)
         {
             t = x[2 * i + 1] - x[2 * i] * x[2 * i];
@@ -39,13 +40,13 @@ partial class Losses
             double v2 = x[2 * i];
             int v3 = 2 * i;
             dt = c6 * t;
-            du = c7 * u;
+            du = c8 * u;
             double g4 = du;
             du = 0.0;
             double g0 = dt;
             dt = 0.0;
             global::DiffGen.CompilerServices.ProvenInRange.At(dx, v1) += g0;
-            global::DiffGen.CompilerServices.ProvenInRange.At(dx, v3) -= g4 + 2.0 * v2 * g0;
+            global::DiffGen.CompilerServices.ProvenInRange.At(dx, v3) += g4 - 2.0 * v2 * g0;
         }
         double result = sum;
         return result;
