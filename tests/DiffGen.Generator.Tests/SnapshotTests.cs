@@ -106,6 +106,34 @@ public class SnapshotTests
         }
         """);
 
+    // One sweep with a branch: the decision is kept in a local for the iteration instead of taped.
+    [Fact]
+    public void FusedLoopWithBranch() => Verify(nameof(FusedLoopWithBranch), """
+        public static partial class Losses
+        {
+            [Differentiable(nameof(w))]
+            public static double SquaredHinge(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+            {
+                double sum = 0;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double m = y[i] * w[i] * x[i];
+                    if (m < 1)
+                    {
+                        double slack = 1 - m;
+                        sum += slack * slack;
+                    }
+                    else
+                    {
+                        sum -= 0.1 * m;
+                    }
+                }
+
+                return sum / x.Length;
+            }
+        }
+        """);
+
     // Two sweeps: log's adjoint 1/(1 + sum) needs the loop's result.
     [Fact]
     public void AccumulationLoopNotFusedWhenSuffixNeedsItsResult() => Verify(nameof(AccumulationLoopNotFusedWhenSuffixNeedsItsResult), """

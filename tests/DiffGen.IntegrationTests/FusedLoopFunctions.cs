@@ -134,6 +134,76 @@ public static partial class Functions
         return sum * 0.5;
     }
 
+    /// <summary>A squared hinge written with if/else: fused, the branch decision kept in a local for the iteration.</summary>
+    [Differentiable]
+    public static double SquaredHingeIf(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double m = y[i] * w[i] * x[i];
+            if (m < 1)
+            {
+                double slack = 1 - m;
+                sum += slack * slack;
+                if (slack > 1.5)
+                {
+                    sum += 0.25 * w[i];
+                }
+            }
+            else
+            {
+                sum -= 0.1 * m;
+            }
+        }
+
+        return sum / x.Length;
+    }
+
+    /// <summary>An else-if chain with a temporary declared in a branch and two accumulators: fused.</summary>
+    [Differentiable]
+    public static double BranchyAccumulation(ReadOnlySpan<double> x, double scale)
+    {
+        double sum = 0;
+        double other = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = x[i] * scale;
+            if (v > 0.5)
+            {
+                sum += v * v;
+            }
+            else if (v < -0.5)
+            {
+                double q = Math.Exp(v);
+                sum -= q * x[i];
+                other += q;
+            }
+            else
+            {
+                other += Math.Sin(v) * scale;
+            }
+        }
+
+        return sum + 2 * other;
+    }
+
+    /// <summary>The condition reads the accumulator, so its adjoint is not constant through the loop: two sweeps.</summary>
+    [Differentiable]
+    public static double CappedSum(ReadOnlySpan<double> x)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (sum < 2)
+            {
+                sum += x[i] * x[i];
+            }
+        }
+
+        return sum;
+    }
+
     /// <summary>Several contributions to the same element per iteration (merged into one update).</summary>
     [Differentiable]
     public static double RepeatedElement(ReadOnlySpan<double> x)

@@ -61,6 +61,17 @@ public class FusedLoopTests
         Check(x => F.SignFolds(x.AsSpan(0, n), x[n]), (x, g) => F.SignFoldsGradient(x.AsSpan(0, n), x[n], g.AsSpan(0, n), ref g[n]), n + 1);
 
     [Fact]
+    public void SquaredHingeIf() =>
+        Check(x => F.SquaredHingeIf(x.AsSpan(0, 6), x.AsSpan(6, 6), x.AsSpan(12, 6)), (x, g) => F.SquaredHingeIfGradient(x.AsSpan(0, 6), x.AsSpan(6, 6), x.AsSpan(12, 6), g.AsSpan(0, 6), g.AsSpan(6, 6), g.AsSpan(12, 6)), 18, points: 20);
+
+    [Fact]
+    public void BranchyAccumulation() =>
+        Check(x => F.BranchyAccumulation(x.AsSpan(0, 8), x[8]), (x, g) => F.BranchyAccumulationGradient(x.AsSpan(0, 8), x[8], g.AsSpan(0, 8), ref g[8]), 9, points: 20);
+
+    [Fact]
+    public void CappedSum() => Check(x => F.CappedSum(x), (x, g) => F.CappedSumGradient(x, g), 7, points: 20);
+
+    [Fact]
     public void GatedSquares() =>
         Check(x => F.GatedSquares(x.AsSpan(0, 7), x.AsSpan(7, 7)), (x, g) => F.GatedSquaresGradient(x.AsSpan(0, 7), x.AsSpan(7, 7), g.AsSpan(0, 7), g.AsSpan(7, 7)), 14, points: 12);
 

@@ -22,13 +22,31 @@ internal static class InRangeAccess
         var proven = new HashSet<(string Array, Expr Index)>();
         foreach (Stmt statement in forward)
         {
-            if (statement is not Assign { Target: Var target, Value: var value })
+            switch (statement)
             {
-                return adjoint;
-            }
+                case Assign { Target: Var target, Value: var value }:
+                    CollectEvaluatedReads(value, proven);
+                    Forget(proven, target.Name);
+                    break;
+                case If branch:
+                    // The condition always runs; what the branches read proves nothing, what they write is forgotten.
+                    CollectEvaluatedReads(branch.Condition, proven);
+                    foreach (Stmt inner in IrWalk.Descendants(new[] { statement }))
+                    {
+                        if (inner is Assign { Target: Var written })
+                        {
+                            Forget(proven, written.Name);
+                        }
+                        else if (inner is not (If or Block or Assign))
+                        {
+                            return adjoint;
+                        }
+                    }
 
-            CollectEvaluatedReads(value, proven);
-            Forget(proven, target.Name);
+                    break;
+                default:
+                    return adjoint;
+            }
         }
 
         if (proven.Count == 0)

@@ -18,6 +18,10 @@ internal sealed partial class ReverseModeBuilder
     // Index into the body of the loop to fuse, or -1. Found from the IR once; dropped if a pass proves it unsafe.
     private int _fusedLoop = -1;
 
+    // While the fused loop's body is processed: a branch's adjoint runs in the same iteration, so its decision stays in
+    // a local instead of going on the tape.
+    private bool _fusing;
+
     // The fused loop's temporaries (declared at the top of its body, assigned nowhere else) and the variables its
     // init and update step: live in each iteration's adjoint code, so never taped or recomputed.
     private List<Declare> _fusedTemporaries = new();
@@ -73,23 +77,9 @@ internal sealed partial class ReverseModeBuilder
 
         var temporaries = new List<Declare>();
         var accumulators = new HashSet<string>();
-        var assigned = new Dictionary<string, int>();
-        foreach (Stmt statement in loop.Body.Statements)
+        if (!OnlyAccumulates(loop.Body, temporaries, accumulators, reads))
         {
-            switch (statement)
-            {
-                case Declare { Type.IsScalar: true, Init: not null } d:
-                    temporaries.Add(d);
-                    IrWalk.CollectReads(d.Init, reads);
-                    break;
-                case Assign { Kind: AssignKind.Set, Target: Var target, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left } sum }
-                    when left.Name == target.Name && target.Type.IsScalar && !IrWalk.Mentions(sum.Right, target.Name):
-                    accumulators.Add(target.Name);
-                    IrWalk.CollectReads(sum.Right, reads);
-                    break;
-                default:
-                    return -1;
-            }
+            return -1;
         }
 
         // A temporary must be assigned once per iteration; an accumulator read anywhere else in the loop would make
@@ -112,6 +102,42 @@ internal sealed partial class ReverseModeBuilder
     }
 
     /// <summary>
+    /// Whether the block only declares temporaries and accumulates, possibly under <c>if</c> (a branch's decision is
+    /// then held in a local through the iteration instead of taped).
+    /// </summary>
+    private static bool OnlyAccumulates(Block block, List<Declare> temporaries, HashSet<string> accumulators, HashSet<string> reads)
+    {
+        foreach (Stmt statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Declare { Type.IsScalar: true, Init: not null } d:
+                    temporaries.Add(d);
+                    IrWalk.CollectReads(d.Init, reads);
+                    break;
+                case Assign { Kind: AssignKind.Set, Target: Var target, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left } sum }
+                    when left.Name == target.Name && target.Type.IsScalar && !IrWalk.Mentions(sum.Right, target.Name):
+                    accumulators.Add(target.Name);
+                    IrWalk.CollectReads(sum.Right, reads);
+                    break;
+                case If branch:
+                    IrWalk.CollectReads(branch.Condition, reads);
+                    if (!OnlyAccumulates(branch.Then, temporaries, accumulators, reads)
+                        || (branch.Else is not null && !OnlyAccumulates(branch.Else, temporaries, accumulators, reads)))
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Forward: prefix; the suffix's adjoint (it gives the accumulators' adjoints); the loop with each iteration's
     /// adjoint appended; the suffix. Reverse: the prefix's only. Null when this pass shows fusion would be wrong.
     /// </summary>
@@ -122,12 +148,14 @@ internal sealed partial class ReverseModeBuilder
         var suffix = Block.Of(_body.Statements.Skip(index + 1));
         (List<Stmt> prefixForward, List<Stmt> prefixReverse) = ProcessBlock(prefix, inLoop: false, depth: 0);
         _context.Site = index;
+        _fusing = true;
         (List<Stmt> bodyForward, List<Stmt> bodyReverse) = ProcessBlock(loop.Body, inLoop: true, depth: 1);
+        _fusing = false;
         (List<Stmt> suffixForward, List<Stmt> suffixReverse) = ProcessBlock(suffix, inLoop: false, depth: 0, siteOffset: index + 1);
 
         // A tape push (or anything but plain assignments) means some value is restored in reverse order; the
         // adjoint code moved ahead of the forward code must not restore (write) a primal value either.
-        if (bodyReverse.Count == 0 || bodyForward.Any(s => s is not Assign) || suffixForward.Any(s => s is not (Assign or Declare))
+        if (bodyReverse.Count == 0 || !IrWalk.Descendants(bodyForward).All(s => s is Assign or If or Block) || suffixForward.Any(s => s is not (Assign or Declare))
             || WritesPrimal(bodyReverse) || WritesPrimal(suffixReverse))
         {
             return null;

@@ -280,7 +280,7 @@ internal sealed partial class ReverseModeBuilder
             new If(decisionVar, Block.Of(thenForward), elseBlock),
         };
         var reverse = new List<Stmt>();
-        if (inLoop)
+        if (inLoop && !_fusing)
         {
             string tape = Tape(ElementKind.Int);
             forward.Add(new Invoke(tape + ".Push", new Expr[] { new Conditional(TypeRef.Int, decisionVar, new Literal(TypeRef.Int, "1"), new Literal(TypeRef.Int, "0")) }.ToEquatableArrayOf()));
@@ -316,7 +316,7 @@ internal sealed partial class ReverseModeBuilder
             loop with { Init = Block.Of(new List<Stmt> { counterDeclaration with { Init = startVar } }), Body = Block.Of(body) },
         };
         var reverse = new List<Stmt>();
-        if (inLoop)
+        if (inLoop && !_fusing)
         {
             string tape = Tape(ElementKind.Int);
             forward.Add(new Invoke(tape + ".Push", new Expr[] { countVar }.ToEquatableArrayOf()));
@@ -375,7 +375,7 @@ internal sealed partial class ReverseModeBuilder
         }
 
         var reverse = new List<Stmt>();
-        if (inLoop)
+        if (inLoop && !_fusing)
         {
             string tape = Tape(ElementKind.Int);
             forward.Add(new Invoke(tape + ".Push", new Expr[] { countVar }.ToEquatableArrayOf()));
