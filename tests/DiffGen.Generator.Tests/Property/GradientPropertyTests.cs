@@ -96,6 +96,8 @@ public sealed class GradientPropertyTests
                 "nested loop", "if", "else", "?:", "break", "continue", "early return", "local function", "local array",
                 "local stackalloc span", "vector element write", "reassignment in a loop", "compound assignment in a loop", "++/--",
                 "division", "call of a [Differentiable] helper", "local vector passed to a helper",
+                "accumulation loop", "accumulation loop with a branch", "generated: fused loop",
+                "generated: gradient element without a second bounds check",
             };
             foreach (string feature in required)
             {
@@ -362,6 +364,30 @@ public sealed class GradientPropertyTests
         return null;
     }
 
+    /// <summary>Which of the generator's own strategies a program's generated code used (for the coverage counts).</summary>
+    private static IEnumerable<string> GeneratedFeatures(string generated)
+    {
+        if (generated.Contains("sweeps fused", StringComparison.Ordinal))
+        {
+            yield return "generated: fused loop";
+        }
+
+        if (generated.Contains("ProvenInRange.At(", StringComparison.Ordinal))
+        {
+            yield return "generated: gradient element without a second bounds check";
+        }
+
+        if (System.Text.RegularExpressions.Regex.IsMatch(generated, @"double c\d+ = -[A-Za-z]"))
+        {
+            yield return "generated: sign folded into a constant";
+        }
+
+        if (generated.Contains(".Push(", StringComparison.Ordinal))
+        {
+            yield return "generated: tape";
+        }
+    }
+
     private static string GeneratedFor(TestCompiler.Result result, string name) =>
         result.Sources.Where(s => s.HintName.EndsWith(".Batch." + name + ".g.cs", StringComparison.Ordinal)).Select(s => s.Text).FirstOrDefault() ?? "(nothing generated)";
 
@@ -393,7 +419,7 @@ public sealed class GradientPropertyTests
                 }
                 else
                 {
-                    stats.AddProgram(m.Features);
+                    stats.AddProgram(m.Features.Concat(GeneratedFeatures(GeneratedFor(result, m.Name))));
                 }
 
                 if (error is not null)

@@ -192,9 +192,86 @@ internal sealed class ProgramBuilder
             Line($"{acc} += {CallLocalFunction(f, new ExprContext(true), 1)};");
         }
 
-        Line($"return {FinalExpression(acc)};");
+        // Sometimes a last loop that only accumulates (the shape the generator runs as one fused sweep).
+        string? accumulated = _vector is not null && _r.Chance(0.4) ? AccumulationLoop() : null;
+        string final = FinalExpression(acc);
+        Line(accumulated is null ? $"return {final};" : $"return {final} + {(_r.Chance(0.5) ? _r.Pick(Literals) : _r.Pick(_scalarParams))} * {accumulated};");
         Close();
         return new GeneratedProgram(name, shape, vectorType, _sb.ToString(), seed, isHelper) { Features = _features };
+    }
+
+    /// <summary>
+    /// <c>double q = 0; for (…) { double e = …; [if (…) { q += …; } else { q -= …; }] q += …; }</c>: temporaries and
+    /// accumulations only, no calls, with q read nowhere in the loop. Returns q (declared only after the loop, so that no
+    /// later expression inside it reads q).
+    /// </summary>
+    private string AccumulationLoop()
+    {
+        string q = Fresh("q");
+        Line($"double {q} = 0;");
+        string i = Fresh("i");
+        bool pairs = _r.Chance(0.3);
+        Line(pairs ? $"for (int {i} = 0; {i} + 1 < {_vector}.Length; {i} += 2)" : $"for (int {i} = 0; {i} < {_vector}.Length; {i}++)");
+        Open();
+        PushScope();
+        Declare(new Local(i, LocalKind.Int, writable: false, index: i));
+        _loopDepth++;
+        var context = new ExprContext(AllowCalls: false);
+        var temporaries = new List<string>();
+        if (pairs)
+        {
+            string next = Fresh("e");
+            Line($"double {next} = {_vector}[{i} + 1];");
+            Declare(new Local(next, LocalKind.Real, writable: false));
+            temporaries.Add(next);
+        }
+
+        for (int k = _r.Next(3); k > 0; k--)
+        {
+            string e = Fresh("e");
+            Line($"double {e} = {NonConstant(Real(1 + _r.Next(2), context))};");
+            Declare(new Local(e, LocalKind.Real, writable: false));
+            temporaries.Add(e);
+        }
+
+        if (_r.Chance(0.5))
+        {
+            Line($"if ({Condition(context)})");
+            Open();
+            PushScope();
+            if (_r.Chance(0.4))
+            {
+                string e = Fresh("e");
+                Line($"double {e} = {NonConstant(Real(1 + _r.Next(2), context))};");
+                Declare(new Local(e, LocalKind.Real, writable: false));
+                Line($"{q} += {Real(1 + _r.Next(2), context)} * {e};");
+            }
+            else
+            {
+                Line($"{q} += {Real(1 + _r.Next(2), context)};");
+            }
+
+            PopScope();
+            Close();
+            if (_r.Chance(0.6))
+            {
+                Line("else");
+                Open();
+                Line($"{q} -= {Real(1 + _r.Next(2), context)};");
+                Close();
+            }
+
+            Feature("accumulation loop with a branch");
+        }
+
+        // Every temporary feeds the sum (an unread one would be CS0219 in the user's code, or dead).
+        string used = string.Concat(temporaries.Select(t => " + 0.5 * " + t));
+        Line($"{q} {(_r.Chance(0.7) ? "+=" : "-=")} {Real(1 + _r.Next(2), context)}{used};");
+        _loopDepth--;
+        PopScope();
+        Close();
+        Feature("accumulation loop");
+        return q;
     }
 
     private void DeclareVector(bool fill)
