@@ -48,6 +48,31 @@ public static partial class Functions
     }
 
     /// <summary>
+    /// A squared hinge with a branch per element (margin m = yᵢ·wᵢ·xᵢ: (1 − m)² below 1, −0.1·m above), averaged; with
+    /// respect to w. Its loop branches, which the generator fuses into one sweep with the decision kept in a local.
+    /// </summary>
+    [Differentiable(nameof(w))]
+    public static double SquaredHinge(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double m = y[i] * w[i] * x[i];
+            if (m < 1)
+            {
+                double slack = 1 - m;
+                sum += slack * slack;
+            }
+            else
+            {
+                sum -= 0.1 * m;
+            }
+        }
+
+        return sum / x.Length;
+    }
+
+    /// <summary>
     /// Softmax regression: mean cross-entropy of softmax(x·W + b) over a batch (rows of x, 784 features, 10 classes).
     /// <paramref name="scores"/> and <paramref name="logits"/> are scratch the caller owns.
     /// </summary>

@@ -46,6 +46,41 @@ public static class HandWritten
         return sum;
     }
 
+    /// <summary>The squared hinge of <see cref="Functions.SquaredHinge"/> and its gradient with respect to w, in one pass.</summary>
+    public static double SquaredHingeGradient(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> dw)
+    {
+        int n = x.Length;
+        if (dw.Length != w.Length)
+        {
+            throw new ArgumentException("dw must have the length of w.", nameof(dw));
+        }
+
+        w = w[..n];
+        y = y[..n];
+        dw = dw[..n];
+        double inverse = 1.0 / n;
+        double below = -2.0 * inverse, above = -0.1 * inverse;
+        double sum = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double yx = y[i] * x[i];
+            double m = y[i] * w[i] * x[i];
+            if (m < 1)
+            {
+                double slack = 1 - m;
+                sum += slack * slack;
+                dw[i] += below * slack * yx;
+            }
+            else
+            {
+                sum -= 0.1 * m;
+                dw[i] += above * yx;
+            }
+        }
+
+        return sum / n;
+    }
+
     /// <summary>
     /// adversarial = clamp(x + ε·sign(g), min, max) with sign(0) = 0, Vector256 with a scalar tail (what Fgsm does after
     /// the gradient).

@@ -54,6 +54,20 @@ internal static class ReverseBodyCleanup
 
                     output.Add(statement);
                     break;
+                case If branch when IrWalk.Descendants(new[] { statement }).All(s => s is Assign or Declare or If or Block or Comment):
+                    {
+                        // Each branch starts from what is known here; afterwards only what both leave zero is known.
+                        var thenZero = new HashSet<string>(zero);
+                        var elseZero = new HashSet<string>(zero);
+                        Block then = Block.Of(AssignKnownZeros(branch.Then.Statements.ToList(), thenZero));
+                        Block? otherwise = branch.Else is null ? null : Block.Of(AssignKnownZeros(branch.Else.Statements.ToList(), elseZero));
+                        thenZero.IntersectWith(elseZero);
+                        zero.Clear();
+                        zero.UnionWith(thenZero);
+                        output.Add(branch with { Then = then, Else = otherwise });
+                        break;
+                    }
+
                 default:
                     // Anything else (a branch, a declaration, a pullback call adding into `ref dv`) may write a
                     // variable: forget what it writes, and everything after code the IR cannot see into.

@@ -202,9 +202,10 @@ internal sealed partial class ReverseModeBuilder
         forward.Add(new Comment("Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front"));
         forward.AddRange(suffixReverse);
         forward.AddRange(invariants);
+        List<Stmt> iteration = JoinBranches(bodyForward, bodyReverse);
         if (loop.Counter is not null)
         {
-            forward.Add(loop with { Body = Block.Of(bodyForward.Concat(bodyReverse).ToList()) });
+            forward.Add(loop with { Body = Block.Of(iteration) });
         }
         else
         {
@@ -212,11 +213,39 @@ internal sealed partial class ReverseModeBuilder
             (List<Stmt> initForward, List<Stmt> _) = ProcessBlock(loop.Init, inLoop: false, depth: 1);
             (List<Stmt> updateForward, List<Stmt> _) = ProcessBlock(loop.Update, inLoop: true, depth: 1);
             forward.AddRange(initForward);
-            forward.Add(new Loop(loop.Id, Block.Empty, loop.Condition, Block.Empty, Block.Of(bodyForward.Concat(bodyReverse).Concat(updateForward).ToList()), null));
+            forward.Add(new Loop(loop.Id, Block.Empty, loop.Condition, Block.Empty, Block.Of(iteration.Concat(updateForward).ToList()), null));
         }
 
         forward.AddRange(suffixForward);
         return (forward, prefixReverse);
+    }
+
+    /// <summary>
+    /// The iteration's forward code, then its adjoint code. When the forward code ends with a branch and the adjoint code
+    /// starts with the adjoint of that branch (same decision variable, which neither branch writes), they become one
+    /// branch: <c>if (b) { forward; adjoint } else { … }</c>, so the decision is tested once per iteration.
+    /// </summary>
+    private static List<Stmt> JoinBranches(List<Stmt> forward, List<Stmt> adjoint)
+    {
+        var joined = new List<Stmt>(forward);
+        int first = adjoint.FindIndex(s => s is not Comment);
+        if (joined.Count > 0 && first >= 0
+            && joined[joined.Count - 1] is If { Condition: Var decision } forwardBranch
+            && adjoint[first] is If { Condition: Var same } adjointBranch && same.Name == decision.Name
+            && !IrWalk.Descendants(new Stmt[] { forwardBranch, adjointBranch }).Any(s => IrWalk.DefinedScalar(s) == decision.Name))
+        {
+            joined[joined.Count - 1] = new If(
+                decision,
+                Block.Of(forwardBranch.Then.Statements.Concat(adjointBranch.Then.Statements)),
+                forwardBranch.Else is null && adjointBranch.Else is null
+                    ? null
+                    : Block.Of((forwardBranch.Else?.Statements ?? Enumerable.Empty<Stmt>()).Concat(adjointBranch.Else?.Statements ?? Enumerable.Empty<Stmt>())));
+            joined.AddRange(adjoint.Where((_, k) => k != first));
+            return joined;
+        }
+
+        joined.AddRange(adjoint);
+        return joined;
     }
 
     /// <summary>

@@ -85,7 +85,7 @@ partial class Control
                     s = doubleTape.Pop();
                     double g2 = ds;
                     ds = 0.0;
-                    ds += g2 * v[i];
+                    ds = g2 * v[i];
                     dv[i] += s * g2;
                 }
             }

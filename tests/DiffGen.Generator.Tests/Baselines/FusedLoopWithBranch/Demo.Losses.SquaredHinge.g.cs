@@ -30,7 +30,7 @@ partial class Losses
         double v2 = (double)x.Length;
         dsum += dresult / v2;
         double c3 = 2.0 * dsum;
-        double c4 = 0.1 * dsum;
+        double c4 = -(0.1 * dsum);
         for (int i = 0; i < x.Length; i++)
         {
             m = y[i] * w[i] * x[i];
@@ -39,21 +39,15 @@ partial class Losses
             {
                 slack = 1.0 - m;
                 sum = sum + slack * slack;
+                dslack = c3 * slack;
+                double g1 = dslack;
+                dslack = 0.0;
+                dm = -g1;
             }
             else
             {
                 sum = sum - 0.1 * m;
-            }
-            if (branch)
-            {
-                dslack += c3 * slack;
-                double g1 = dslack;
-                dslack = 0.0;
-                dm -= g1;
-            }
-            else
-            {
-                dm -= c4;
+                dm = c4;
             }
             double g0 = dm;
             dm = 0.0;
