@@ -16,21 +16,16 @@ namespace DiffGen.Generator.Differentiation;
 internal static class LoopInvariantHoisting
 {
     /// <param name="adjointCode">The statements to rewrite.</param>
-    /// <param name="loopStatements">Every statement the loop runs, to find what it writes.</param>
+    /// <param name="written">What the loop writes (<see cref="WrittenIn"/>).</param>
     /// <param name="hoisted">Receives the declarations to place before the loop.</param>
     /// <param name="temp">Makes a fresh temporary name.</param>
-    public static List<Stmt> Apply(List<Stmt> adjointCode, IEnumerable<Stmt> loopStatements, List<Stmt> hoisted, Func<string> temp)
+    public static List<Stmt> Apply(List<Stmt> adjointCode, HashSet<string> written, List<Stmt> hoisted, Func<string> temp)
     {
-        if (WrittenIn(loopStatements) is not { } written)
-        {
-            return adjointCode;
-        }
-
         var rewriter = new Rewriter(written, hoisted, temp);
         return adjointCode.Select(rewriter.Statement).ToList();
     }
 
-    /// <summary>The variables the statements declare or assign; null if they contain code the IR cannot see into.</summary>
+    /// <summary>The variables the loop's statements declare or assign; null if they contain code the IR cannot see into.</summary>
     public static HashSet<string>? WrittenIn(IEnumerable<Stmt> loopStatements)
     {
         var written = new HashSet<string>();

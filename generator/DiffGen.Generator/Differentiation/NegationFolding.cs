@@ -18,16 +18,11 @@ internal static class NegationFolding
 {
     /// <param name="forward">The iteration's forward code (read, to count uses).</param>
     /// <param name="adjoint">The iteration's adjoint code, after hoisting.</param>
-    /// <param name="loopStatements">Every statement the loop runs, to find the variables it does not change.</param>
+    /// <param name="written">What the loop writes (<see cref="LoopInvariantHoisting.WrittenIn"/>): the rest is invariant.</param>
     /// <param name="hoisted">The declarations hoisted before the loop; negated invariants are appended.</param>
     /// <param name="temp">Makes a fresh temporary name.</param>
-    public static List<Stmt> Apply(List<Stmt> forward, List<Stmt> adjoint, IEnumerable<Stmt> loopStatements, List<Stmt> hoisted, Func<string> temp)
+    public static List<Stmt> Apply(List<Stmt> forward, List<Stmt> adjoint, HashSet<string> written, List<Stmt> hoisted, Func<string> temp)
     {
-        if (LoopInvariantHoisting.WrittenIn(loopStatements) is not { } written)
-        {
-            return adjoint;
-        }
-
         var code = new List<Stmt>(adjoint);
         var reads = new Dictionary<string, int>();
         foreach (Stmt statement in IrWalk.Descendants(forward.Concat(code)))

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Emission;
@@ -194,8 +195,15 @@ internal sealed partial class ReverseModeBuilder
 
         bodyReverse = CleanUpIteration(_fusedTemporaries, bodyReverse, bodyForward);
         var invariants = new List<Stmt>();
-        bodyReverse = LoopInvariantHoisting.Apply(bodyReverse, bodyForward.Concat(bodyReverse).Concat(loop.Init.Statements).Concat(loop.Update.Statements), invariants, () => _context.Temp("c"));
-        bodyReverse = NegationFolding.Apply(bodyForward, bodyReverse, bodyForward.Concat(bodyReverse).Concat(loop.Init.Statements).Concat(loop.Update.Statements), invariants, () => _context.Temp("c"));
+        // What the loop writes; hoisting only rewrites expressions, so it stays the same for sign folding.
+        HashSet<string>? written = LoopInvariantHoisting.WrittenIn(bodyForward.Concat(bodyReverse).Concat(loop.Init.Statements).Concat(loop.Update.Statements));
+        if (written is not null)
+        {
+            Func<string> temp = () => _context.Temp("c");
+            bodyReverse = LoopInvariantHoisting.Apply(bodyReverse, written, invariants, temp);
+            bodyReverse = NegationFolding.Apply(bodyForward, bodyReverse, written, invariants, temp);
+        }
+
         bodyReverse = InRangeAccess.Apply(bodyForward, bodyReverse, LengthCheckedGradients());
 
         var forward = new List<Stmt>(prefixForward);
