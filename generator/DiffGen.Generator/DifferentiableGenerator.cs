@@ -62,7 +62,11 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => GenerationOptions.From(compilation))
             .WithTrackingName(TrackingNames.Options);
 
-        // 6. Differentiate (reverse mode) and emit C#.
-        context.RegisterSourceOutput(specs.Combine(options), static (spc, pair) => GenerationStep.Execute(spc, pair.Left, pair.Right));
+        // 6. Differentiate and format, once per change of a method's model (cached), then add the file.
+        IncrementalValuesProvider<GeneratedSource> generated = specs
+            .Combine(options)
+            .Select(static (pair, ct) => GenerationStep.Generate(pair.Left, pair.Right, ct))
+            .WithTrackingName(TrackingNames.Generated);
+        context.RegisterSourceOutput(generated, static (spc, source) => GenerationStep.Add(spc, source));
     }
 }

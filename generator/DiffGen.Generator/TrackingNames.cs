@@ -8,4 +8,5 @@ public static class TrackingNames
     public const string Diagnostics = nameof(Diagnostics);
     public const string DerivativeChecks = nameof(DerivativeChecks);
     public const string Options = nameof(Options);
+    public const string Generated = nameof(Generated);
 }

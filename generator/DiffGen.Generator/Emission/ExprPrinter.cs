@@ -30,10 +30,33 @@ internal static class ExprPrinter
             Convert c => ("(" + c.Type.ElementKeyword + ")" + Print(c.Operand, UnaryLevel + 1), UnaryLevel),
             NewVector n => ((n.Stack ? "stackalloc " : "new ") + n.Type.ElementKeyword + "[" + Print(n.Length, 0) + "]", Atom),
             RefArg r => ("ref " + Print(r.Target, 0), Atom),
-            RawExpr r => (r.Text, Atom),
-            _ => ("default", Atom),
+            StaticValue s => (s.Member, Atom),
+            DefaultValue d => (DefaultText(d.Type), Atom),
+            TapePop p => (p.Tape + ".Pop()", Atom),
+            SliceOf s => (SliceText(s), Atom),
+            VectorReduce v => (KnownTypeNames.TensorPrimitives + "." + v.Op + "(" + string.Join(", ", v.Operands.Select(o => Print(o, 0))) + ")", Atom),
+            _ => throw new System.InvalidOperationException("ExprPrinter does not know " + e.GetType().Name),
         };
         return level < context ? "(" + text + ")" : text;
+    }
+
+    /// <summary>The zero of a scalar, an empty span, an empty array.</summary>
+    public static string DefaultText(TypeRef type) => type switch
+    {
+        { IsReal: true, IsScalar: true } => LiteralFormatter.Real(0, type).Text,
+        { Element: ElementKind.Int, IsScalar: true } => "0",
+        { Element: ElementKind.Bool, IsScalar: true } => "false",
+        { Shape: Shape.Array } => "global::System.Array.Empty<" + type.ElementKeyword + ">()",
+        _ => "default",
+    };
+
+    /// <summary>A span's slice: <c>x.Slice(a, n)</c>, through a read-only view when x may be an array.</summary>
+    private static string SliceText(SliceOf s)
+    {
+        string range = "(" + Print(s.Start, 0) + ", " + Print(s.Length, 0) + ")";
+        return s.Type.Shape == Shape.ReadOnlySpan
+            ? "((global::System.ReadOnlySpan<" + s.Type.ElementKeyword + ">)" + s.Vector + ").Slice" + range
+            : s.Vector + ".Slice" + range;
     }
 
     private static string UnaryText(Unary u)

@@ -1,56 +1,77 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using DiffGen.Generator.Diagnostics;
 using DiffGen.Generator.Differentiation;
+using DiffGen.Generator.Differentiation.Adjoints;
 using DiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 
 namespace DiffGen.Generator.Emission;
 
-/// <summary>Differentiates a parsed method and adds the source; failures become diagnostics, never exceptions.</summary>
+/// <summary>The generated file for one method, or why there is none (equatable: the incremental cache keeps it).</summary>
+internal sealed record GeneratedSource(string HintName, string? Text, string? FailureId, string? MethodName, string? Detail, string? Parameter);
+
+/// <summary>
+/// Differentiates a parsed method (once per change of its model, after the incremental cache) and formats the file.
+/// Failures become a <see cref="GeneratedSource"/> that reports a diagnostic; nothing here throws.
+/// </summary>
 internal static class GenerationStep
 {
-    public static void Execute(SourceProductionContext context, DifferentiableMethodSpec spec, GenerationOptions options)
+    public static GeneratedSource Generate(DifferentiableMethodSpec spec, GenerationOptions options, CancellationToken cancellationToken)
     {
-        string? text = TryGenerate(spec, options, out Diagnostic? failure);
-        if (failure is not null)
-        {
-            context.ReportDiagnostic(failure);
-        }
-
-        if (text is not null)
-        {
-            context.AddSource(spec.HintName, SourceText.From(text, System.Text.Encoding.UTF8));
-        }
-    }
-
-    /// <summary>The generated file, or null with a diagnostic. Shared by the generator and the tests.</summary>
-    public static string? TryGenerate(DifferentiableMethodSpec spec, GenerationOptions options, out Diagnostic? failure)
-    {
-        failure = null;
         try
         {
             var pullbacks = new List<GeneratedPullback>();
             foreach (GradientSpec gradient in spec.Gradients)
             {
-                object built = ReverseModeBuilder.Build(spec, gradient, options);
-                if (built is DifferentiationFailure problem)
+                cancellationToken.ThrowIfCancellationRequested();
+                DifferentiationResult result = Differentiator.Differentiate(spec, gradient, options);
+                if (result.Failure is { } failure)
                 {
-                    string[] parts = problem.Message.Split('\n');
-                    failure = Diagnostic.Create(DiagnosticDescriptors.CalleeNotDifferentiableForArgument, Location.None, parts[0], parts.Length > 1 ? parts[1] : "?", spec.MethodName);
-                    return null;
+                    return failure.Kind == FailureKind.CalleeNotDifferentiable
+                        ? Failed(spec, DiagnosticIds.CalleeNotDifferentiableForArgument, failure.Message)
+                        : Failed(spec, DiagnosticIds.InternalError, failure.Kind + ": " + failure.Message);
                 }
 
-                pullbacks.Add((GeneratedPullback)built);
+                pullbacks.Add(result.Pullback!);
             }
 
-            return Emitter.Emit(spec, pullbacks);
+            return new GeneratedSource(spec.HintName, Emitter.Emit(spec, pullbacks), null, null, null, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            failure = Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, spec.MethodName, ex.GetType().Name + ": " + ex.Message);
-            return null;
+            return Failed(spec, DiagnosticIds.InternalError, ex.GetType().Name + ": " + ex.Message);
         }
     }
+
+    public static void Add(SourceProductionContext context, GeneratedSource source)
+    {
+        if (source.Text is not null)
+        {
+            context.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
+        }
+
+        if (source.FailureId == DiagnosticIds.CalleeNotDifferentiableForArgument)
+        {
+            string[] parts = (source.Detail ?? "?: ?").Split(new[] { ": " }, 2, StringSplitOptions.None);
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CalleeNotDifferentiableForArgument, Location.None, parts[0], parts.Length > 1 ? parts[1] : "?", source.MethodName));
+        }
+        else if (source.FailureId is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, source.MethodName, source.Detail));
+        }
+    }
+
+    /// <summary>The generated text, or null with its diagnostic (for tests that call the step directly).</summary>
+    public static string? TryGenerate(DifferentiableMethodSpec spec, GenerationOptions options, out string? failure)
+    {
+        GeneratedSource source = Generate(spec, options, CancellationToken.None);
+        failure = source.FailureId is null ? null : source.FailureId + ": " + source.Detail;
+        return source.Text;
+    }
+
+    private static GeneratedSource Failed(DifferentiableMethodSpec spec, string id, string detail) =>
+        new(spec.HintName, null, id, spec.MethodName, detail, null);
 }

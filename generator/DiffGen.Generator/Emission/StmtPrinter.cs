@@ -4,7 +4,7 @@ using DiffGen.Generator.Model;
 
 namespace DiffGen.Generator.Emission;
 
-/// <summary>Writes IR statements, one C# statement per line.</summary>
+/// <summary>Writes IR statements, one C# statement per line. Formatting only: every decision was made before.</summary>
 internal static class StmtPrinter
 {
     public static void Write(SourceWriter writer, Stmt statement)
@@ -19,7 +19,7 @@ internal static class StmtPrinter
 
                 break;
             case Declare d:
-                writer.WriteLine(d.Type.CSharp + " " + d.Name + (d.Init is null ? string.Empty : " = " + ExprPrinter.Print(d.Init)) + ";");
+                writer.WriteLine((d.Scoped ? "scoped " : string.Empty) + d.Type.CSharp + " " + d.Name + (d.Init is null ? string.Empty : " = " + ExprPrinter.Print(d.Init)) + ";");
                 break;
             case Assign a:
                 writer.WriteLine(AssignText(a) + ";");
@@ -39,36 +39,108 @@ internal static class StmtPrinter
             case Loop l:
                 WriteLoop(writer, l);
                 break;
-            case CallStmt c:
-                string call = c.Call.Method + "(" + string.Join(", ", c.Call.Args.Select(ExprPrinter.Print)) + ")";
-                writer.WriteLine((c.ResultVar is null ? call : c.ResultVar + " = " + call) + ";");
+            case Return r:
+                writer.WriteLine(r.Value is null ? "return;" : "return " + ExprPrinter.Print(r.Value) + ";");
                 break;
-            case Invoke inv:
-                writer.WriteLine(inv.Method + "(" + string.Join(", ", inv.Args.Select(ExprPrinter.Print)) + ");");
+            case CallStmt c:
+                {
+                    string call = c.Call.Method + "(" + string.Join(", ", c.Call.Args.Select(ExprPrinter.Print)) + ")";
+                    string text = c.ResultVar is null ? call
+                        : c.DeclaresResult ? c.Call.ReturnType.CSharp + " " + c.ResultVar + " = " + call
+                        : c.ResultVar + " = " + call;
+                    writer.WriteLine(text + ";");
+                    break;
+                }
+
+            case PullbackCall p:
+                writer.WriteLine(p.Method + "(" + string.Join(", ", p.Args.Select(ExprPrinter.Print)) + ");");
                 break;
             case Comment comment:
                 writer.WriteLine("// " + comment.Text);
                 break;
-            case RawStmt raw:
-                writer.WriteLine(raw.Text);
+            case DeclareTape t:
+                writer.WriteLine($"{KnownTypeNames.Tape}<{Keyword(t.Element)}> {t.Name} = default;");
+                break;
+            case DisposeTape t:
+                writer.WriteLine(t.Name + ".Dispose();");
+                break;
+            case Push p:
+                writer.WriteLine(p.Tape + ".Push(" + ExprPrinter.Print(p.Value) + ");");
+                break;
+            case PushRange p:
+                writer.WriteLine(p.Tape + ".PushRange(" + p.Vector + ");");
+                break;
+            case PopRange p:
+                writer.WriteLine(p.Tape + ".PopRange(" + p.Vector + ");");
+                break;
+            case RentBuffer r:
+                {
+                    string keyword = Keyword(r.Element);
+                    string length = ExprPrinter.Print(r.Length);
+                    string rent = $"{KnownTypeNames.ArrayPool}<{keyword}>.Shared.Rent({length})";
+                    string span = $"new global::System.Span<{keyword}>({r.Buffer}, 0, {length})";
+                    writer.WriteLine(r.Declared ? $"{keyword}[] {r.Buffer} = {rent};" : $"{r.Buffer} = {rent};");
+                    writer.WriteLine(r.Declared ? $"global::System.Span<{keyword}> {r.Span} = {span};" : $"{r.Span} = {span};");
+                    writer.WriteLine(r.Span + ".Clear();");
+                    break;
+                }
+
+            case DeclareBuffer b:
+                writer.WriteLine($"{Keyword(b.Element)}[]? {b.Buffer} = null;");
+                writer.WriteLine($"global::System.Span<{Keyword(b.Element)}> {b.Span} = default;");
+                break;
+            case ReturnBuffer r:
+                writer.WriteLine((r.MayBeNull ? $"if ({r.Buffer} is not null) " : string.Empty) + $"{KnownTypeNames.ArrayPool}<{Keyword(r.Element)}>.Shared.Return({r.Buffer});");
+                break;
+            case ClearVector c:
+                writer.WriteLine(c.Vector + ".Clear();");
+                break;
+            case LengthGuard g:
+                writer.WriteLine($"if ({g.Gradient}.Length != {g.Primal}.Length) {KnownTypeNames.GradientGuard}.ThrowLengthMismatch(nameof({g.Gradient}), nameof({g.Primal}), {g.Primal}.Length, {g.Gradient}.Length);");
+                break;
+            case VectorKernel k:
+                writer.WriteLine(KernelText(k) + ";");
                 break;
             default:
-                // Break/Continue/Return never survive normalization; printing them would change the program.
+                // Break and Continue never survive normalization; printing them would change the program.
                 throw new System.InvalidOperationException("Unexpected statement " + statement.GetType().Name);
         }
     }
+
+    private static string KernelText(VectorKernel k)
+    {
+        string d = ExprPrinter.Print(k.Destination);
+        string[] o = k.Operands.Select(ExprPrinter.Print).ToArray();
+        string t = KnownTypeNames.TensorPrimitives;
+        return k.Op switch
+        {
+            KernelOp.AddScalar => $"{t}.Add({d}, {o[0]}, {d})",
+            KernelOp.SubtractScalar => $"{t}.Subtract({d}, {o[0]}, {d})",
+            KernelOp.MultiplyAdd => $"{t}.MultiplyAdd({o[0]}, {o[1]}, {d}, {d})",
+            KernelOp.MultiplyAddVectors => $"{t}.MultiplyAdd({o[0]}, {o[1]}, {d}, {d})",
+            KernelOp.AddVector => $"{t}.Add({d}, {o[0]}, {d})",
+            _ => $"{t}.Subtract({d}, {o[0]}, {d})",
+        };
+    }
+
+    private static string Keyword(ElementKind element) => element switch
+    {
+        ElementKind.Float => "float",
+        ElementKind.Double => "double",
+        ElementKind.Bool => "bool",
+        _ => "int",
+    };
 
     private static void WriteLoop(SourceWriter writer, Loop loop)
     {
         string condition = loop.Condition is null ? "true" : ExprPrinter.Print(loop.Condition);
         bool header = loop.Init.Statements.Count <= 1 && loop.Init.Statements.All(s => s is Declare or Assign)
-            && loop.Update.Statements.Count <= 1 && loop.Update.Statements.All(s => s is Assign)
-            && (loop.Init.Statements.Count > 0 || loop.Update.Statements.Count > 0);
+            && loop.Update.Statements.Count <= 1 && loop.Update.Statements.All(s => s is Assign);
         if (header)
         {
             string init = loop.Init.Statements.Count == 0 ? string.Empty : InitText(loop.Init.Statements[0]);
             string update = loop.Update.Statements.Count == 0 ? string.Empty : AssignText((Assign)loop.Update.Statements[0]);
-            writer.OpenBlock("for (" + init + "; " + condition + "; " + update + ")");
+            writer.OpenBlock(init.Length == 0 && update.Length == 0 ? "while (" + condition + ")" : "for (" + init + "; " + condition + "; " + update + ")");
             Write(writer, loop.Body);
             writer.CloseBlock();
             return;
@@ -103,6 +175,14 @@ internal static class StmtPrinter
             && step.Left.Equals(a.Target) && a.Target.Type == TypeRef.Int)
         {
             return target + (step.Op == BinaryOp.Add ? "++" : "--");
+        }
+
+        // The user's compound operators: s = s + e is printed s += e (the same operation, the same bits).
+        if (a.Kind == AssignKind.Set && a.Value is Binary { Op: BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide } compound
+            && compound.Left.Equals(a.Target) && compound.Type == a.Target.Type)
+        {
+            string symbol = compound.Op switch { BinaryOp.Add => " += ", BinaryOp.Subtract => " -= ", BinaryOp.Multiply => " *= ", _ => " /= " };
+            return target + symbol + ExprPrinter.Print(compound.Right);
         }
 
         string op = a.Kind switch { AssignKind.Add => " += ", AssignKind.Subtract => " -= ", _ => " = " };

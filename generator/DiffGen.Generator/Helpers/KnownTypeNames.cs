@@ -9,4 +9,6 @@ internal static class KnownTypeNames
     public const string Tape = "global::DiffGen.CompilerServices.Tape";
     public const string ProvenInRange = "global::DiffGen.CompilerServices.ProvenInRange";
     public const string ArrayPool = "global::System.Buffers.ArrayPool";
+    public const string GradientGuard = "global::DiffGen.CompilerServices.GradientGuard";
+    public const string TensorPrimitives = "global::System.Numerics.Tensors.TensorPrimitives";
 }

@@ -100,5 +100,28 @@ internal sealed record NewVector(TypeRef Type, Expr Length, bool Stack) : Expr(T
 /// <summary>A <c>ref</c> argument (generated pullback calls only).</summary>
 internal sealed record RefArg(Expr Target) : Expr(Target.Type);
 
-/// <summary>Verbatim C# (generated helpers only, never user code).</summary>
-internal sealed record RawExpr(TypeRef Type, string Text) : Expr(Type);
+/// <summary>A static readonly value of another type, e.g. <c>global::System.Math.PI</c> (a constant for differentiation).</summary>
+internal sealed record StaticValue(TypeRef Type, string Member) : Expr(Type);
+
+/// <summary>The default of a type: <c>0</c>, <c>false</c>, an empty span, <c>Array.Empty&lt;T&gt;()</c>.</summary>
+internal sealed record DefaultValue(TypeRef Type) : Expr(Type);
+
+/// <summary>Generated: the value popped from a tape (the forward sweep pushed it).</summary>
+internal sealed record TapePop(TypeRef Type, string Tape) : Expr(Type);
+
+/// <summary>
+/// Generated: <c>Vector[Start .. Start + Length]</c> as a span; <see cref="Expr.Type"/> is <c>Span&lt;T&gt;</c> (the
+/// vector is a span) or <c>ReadOnlySpan&lt;T&gt;</c> (any vector: an array, a span or a read-only span).
+/// </summary>
+internal sealed record SliceOf(TypeRef Type, string Vector, Expr Start, Expr Length) : Expr(Type);
+
+/// <summary>Reductions a reassociating lowering may use (<c>TensorPrimitives.Sum</c>, <c>Dot</c>, <c>SumOfSquares</c>).</summary>
+internal enum ReduceOp
+{
+    Sum,
+    Dot,
+    SumOfSquares,
+}
+
+/// <summary>Generated (only under <c>AllowReassociation</c>): a vectorised reduction over slices.</summary>
+internal sealed record VectorReduce(TypeRef Type, ReduceOp Op, EquatableArray<Expr> Operands) : Expr(Type);

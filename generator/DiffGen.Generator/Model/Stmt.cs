@@ -10,8 +10,14 @@ internal enum AssignKind
     Subtract,
 }
 
-/// <summary>A statement of the IR: the user's lowered body, and the generated sweeps.</summary>
-internal abstract record Stmt;
+/// <summary>
+/// A statement of the IR: the user's lowered body, and the generated sweeps. <see cref="Source"/> is the user's
+/// statement as written (one line), kept through every rewrite so the reverse sweep can say what it differentiates.
+/// </summary>
+internal abstract record Stmt
+{
+    public string? Source { get; init; }
+}
 
 internal sealed record Block(EquatableArray<Stmt> Statements) : Stmt
 {
@@ -20,8 +26,11 @@ internal sealed record Block(EquatableArray<Stmt> Statements) : Stmt
     public static Block Of(IEnumerable<Stmt> statements) => new(new EquatableArray<Stmt>(statements));
 }
 
-/// <summary>Declares a local (every user local has a unique name after parsing).</summary>
-internal sealed record Declare(string Name, TypeRef Type, Expr? Init) : Stmt;
+/// <summary>
+/// Declares a local (every user local has a unique name after parsing). <paramref name="Scoped"/>: a span declared
+/// ahead of a <c>stackalloc</c> assigned to it later (C# needs <c>scoped</c> for that).
+/// </summary>
+internal sealed record Declare(string Name, TypeRef Type, Expr? Init, bool Scoped = false) : Stmt;
 
 /// <summary><c>Target = Value</c> (user code is always <see cref="AssignKind.Set"/>; adjoint code uses += and -=).</summary>
 internal sealed record Assign(Expr Target, Expr Value, AssignKind Kind = AssignKind.Set) : Stmt;
@@ -30,7 +39,7 @@ internal sealed record If(Expr Condition, Block Then, Block? Else) : Stmt;
 
 /// <summary>
 /// A loop: <c>for (Init; Condition; Update) Body</c>. <see cref="Counter"/> names the loop variable of a counted loop
-/// (declared in Init as int, stepped by +1 in Update, never written in the body), which the reverse sweep recomputes.
+/// (declared in Init as int, stepped by a constant in Update, never written in the body).
 /// </summary>
 internal sealed record Loop(int Id, Block Init, Expr? Condition, Block Update, Block Body, string? Counter) : Stmt;
 
@@ -40,14 +49,69 @@ internal sealed record Continue : Stmt;
 
 internal sealed record Return(Expr? Value) : Stmt;
 
-/// <summary>A call of a method with a derivative (other [Differentiable] method or registered pullback).</summary>
-internal sealed record CallStmt(string? ResultVar, CallSpec Call) : Stmt;
+/// <summary>
+/// A call of a method with a derivative (another [Differentiable] method or a registered pullback). With a result,
+/// <c>T ResultVar = M(args);</c> declares it, or assigns it when <paramref name="DeclaresResult"/> is false (the
+/// declaration was moved out of a nested block so the reverse sweep can see it).
+/// </summary>
+internal sealed record CallStmt(string? ResultVar, CallSpec Call, bool DeclaresResult = true) : Stmt;
 
-/// <summary>Generated: a call statement such as <c>tape.Push(x)</c>.</summary>
-internal sealed record Invoke(string Method, EquatableArray<Expr> Args) : Stmt;
+/// <summary>Generated: a comment line; a section comment heads a sweep, the others say what follows.</summary>
+internal sealed record Comment(string Text, bool Section = false) : Stmt;
 
-/// <summary>Generated: a comment line.</summary>
-internal sealed record Comment(string Text) : Stmt;
+/// <summary>Generated: a call of a pullback (or any void helper) with the given arguments.</summary>
+internal sealed record PullbackCall(string Method, EquatableArray<Expr> Args) : Stmt;
 
-/// <summary>Generated: verbatim statement text (helpers only, never user code).</summary>
-internal sealed record RawStmt(string Text) : Stmt;
+/// <summary>Generated: <c>Tape&lt;T&gt; Name = default;</c>.</summary>
+internal sealed record DeclareTape(string Name, ElementKind Element) : Stmt;
+
+/// <summary>Generated: <c>Name.Dispose();</c> (returns the tape's buffer to the pool).</summary>
+internal sealed record DisposeTape(string Name) : Stmt;
+
+/// <summary>Generated: <c>Tape.Push(Value);</c>.</summary>
+internal sealed record Push(string Tape, Expr Value) : Stmt;
+
+/// <summary>Generated: <c>Tape.PushRange(Vector);</c> (a whole vector's values, before a call overwrites them).</summary>
+internal sealed record PushRange(string Tape, string Vector) : Stmt;
+
+/// <summary>Generated: <c>Tape.PopRange(Vector);</c>.</summary>
+internal sealed record PopRange(string Tape, string Vector) : Stmt;
+
+/// <summary>
+/// Generated: a zeroed adjoint vector of <paramref name="Length"/> elements in a pooled array:
+/// <c>T[] Buffer = ArrayPool&lt;T&gt;.Shared.Rent(n); Span&lt;T&gt; Span = new(Buffer, 0, n); Span.Clear();</c>. When
+/// <paramref name="Declared"/> is false both were declared earlier (<see cref="DeclareBuffer"/>) and are assigned.
+/// </summary>
+internal sealed record RentBuffer(string Buffer, string Span, ElementKind Element, Expr Length, bool Declared = true) : Stmt;
+
+/// <summary>Generated: <c>T[]? Buffer = null; Span&lt;T&gt; Span = default;</c> for a buffer rented in a nested block.</summary>
+internal sealed record DeclareBuffer(string Buffer, string Span, ElementKind Element) : Stmt;
+
+/// <summary>Generated: returns a rented buffer to the pool (checked for null when it may not have been rented).</summary>
+internal sealed record ReturnBuffer(string Buffer, ElementKind Element, bool MayBeNull) : Stmt;
+
+/// <summary>Generated: <c>Vector.Clear();</c>.</summary>
+internal sealed record ClearVector(string Vector) : Stmt;
+
+/// <summary>Generated: throws <c>ArgumentException</c> naming <paramref name="Gradient"/> unless it has the length of <paramref name="Primal"/>.</summary>
+internal sealed record LengthGuard(string Gradient, string Primal) : Stmt;
+
+/// <summary>Elementwise kernels of vectorised reverse loops (each adds into its destination).</summary>
+internal enum KernelOp
+{
+    /// <summary><c>dest += c</c> (operands: c).</summary>
+    AddScalar,
+    /// <summary><c>dest -= c</c> (operands: c).</summary>
+    SubtractScalar,
+    /// <summary><c>dest += x · c</c> (operands: x slice, c).</summary>
+    MultiplyAdd,
+    /// <summary><c>dest += x · y</c> (operands: x slice, y slice).</summary>
+    MultiplyAddVectors,
+    /// <summary><c>dest += x</c> (operands: x slice).</summary>
+    AddVector,
+    /// <summary><c>dest -= x</c> (operands: x slice).</summary>
+    SubtractVector,
+}
+
+/// <summary>Generated: one <c>TensorPrimitives</c> call over slices that replaces an elementwise reverse loop.</summary>
+internal sealed record VectorKernel(KernelOp Op, SliceOf Destination, EquatableArray<Expr> Operands) : Stmt;

@@ -82,7 +82,7 @@ internal sealed partial class BodyLowering
                 }
 
             case IFieldReferenceOperation { Field.IsStatic: true, Field.IsReadOnly: true } field when type.IsRealScalar:
-                return new RawExpr(type, field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
+                return new StaticValue(type, field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             case IParenthesizedOperation parenthesized:
                 return LowerExpr(parenthesized.Operand);
         }

@@ -3,7 +3,8 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using DiffGen.Generator.Diagnostics;
-using DiffGen.Generator.Differentiation;
+using DiffGen.Generator.Differentiation.Analysis;
+using DiffGen.Generator.Ir;
 using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -125,6 +126,18 @@ internal sealed partial class BodyLowering
     private void LowerStatement(IOperation operation)
     {
         _cancellationToken.ThrowIfCancellationRequested();
+        int before = _current.Count;
+        LowerStatementCore(operation);
+
+        // The user's statement as written, on the last IR statement it became (the reverse sweep quotes it).
+        if (operation is not (IBlockOperation or IVariableDeclarationGroupOperation) && _current.Count > before && _current[_current.Count - 1].Source is null)
+        {
+            _current[_current.Count - 1] = _current[_current.Count - 1] with { Source = SourceText.Of(operation.Syntax) };
+        }
+    }
+
+    private void LowerStatementCore(IOperation operation)
+    {
         switch (operation)
         {
             case IBlockOperation block:
@@ -239,7 +252,7 @@ internal sealed partial class BodyLowering
         }
 
         Var variable = Claim(local, local.Name, type);
-        _current.Add(new Declare(variable.Name, type, init));
+        _current.Add(new Declare(variable.Name, type, init) { Source = SourceText.OfDeclarator(declarator.Syntax) });
     }
 
     private Expr? LowerVectorInitializer(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? initializer, TypeRef type)
@@ -322,7 +335,7 @@ internal sealed partial class BodyLowering
         Block body = LowerBlock(new[] { forLoop.Body });
         Block update = LowerBlock(forLoop.AtLoopBottom);
         _nestingDepth--;
-        _current.Add(new Loop(_nextLoopId++, init, condition, update, body, CountedLoop.FindCounter(init, update, body)));
+        _current.Add(new Loop(_nextLoopId++, init, condition, update, body, CountedLoopShape.Of(init, condition, update, body)?.Counter));
     }
 
     private void LowerForEach(IForEachLoopOperation forEach)

@@ -1,7 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Diagnostics;
-using DiffGen.Generator.Differentiation;
+using DiffGen.Generator.Differentiation.Analysis;
+using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 

@@ -184,16 +184,15 @@ internal static class Parser
             reserved.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),
             typeof(Parser).Assembly.GetName().Version?.ToString(3) ?? "1.0.0");
 
-        // Differentiate once here (pure IR, cheap): what only reverse mode can find, a call whose callee has no
-        // pullback for an argument that carries a derivative, is then reported at that call.
+        // What only differentiation would otherwise find, a call whose callee has no pullback for an argument that
+        // carries a derivative, is found by a cheap activity check and reported at that call.
         foreach (GradientSpec gradient in gradients)
         {
-            if (Differentiation.ReverseModeBuilder.Build(spec, gradient, Differentiation.GenerationOptions.Scalar) is Differentiation.DifferentiationFailure failure)
+            foreach (Differentiation.Analysis.CallAdjointCheck.Missing missing in Differentiation.Analysis.CallAdjointCheck.Find(body, gradient.Wrt.Select(i => parameters[i].Name)))
             {
-                string[] parts = failure.Message.Split('\n');
-                Location at = lowering.CallLocations.TryGetValue(parts[0], out Location? call) ? call : syntax.Identifier.GetLocation();
-                string callee = parts[0].StartsWith("global::", StringComparison.Ordinal) ? parts[0].Substring("global::".Length) : parts[0];
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.CalleeNotDifferentiableForArgument, at, callee, parts.Length > 1 ? parts[1] : "?", methodName));
+                Location at = lowering.CallLocations.TryGetValue(missing.Method, out Location? call) ? call : syntax.Identifier.GetLocation();
+                string callee = missing.Method.StartsWith("global::", StringComparison.Ordinal) ? missing.Method.Substring("global::".Length) : missing.Method;
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.CalleeNotDifferentiableForArgument, at, callee, missing.Parameter, methodName));
                 return null;
             }
         }

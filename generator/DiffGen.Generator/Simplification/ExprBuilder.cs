@@ -109,9 +109,10 @@ internal static class ExprBuilder
     /// <summary>Atoms can be repeated without recomputation.</summary>
     public static bool IsAtomic(Expr e) => e switch
     {
-        Literal or Var or LengthOf or RawExpr => true,
+        Literal or Var or LengthOf or StaticValue or DefaultValue => true,
         Elem el => el.Index is Literal or Var,
         Unary { Op: UnaryOp.Negate } u => IsAtomic(u.Operand),
+        Model.Convert { Operand: Var or Literal or LengthOf } => true,
         _ => false,
     };
 

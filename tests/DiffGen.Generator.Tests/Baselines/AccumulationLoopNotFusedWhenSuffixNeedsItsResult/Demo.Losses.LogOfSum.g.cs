@@ -15,37 +15,32 @@ partial class Losses
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double LogOfSumPullback(global::System.ReadOnlySpan<double> x, double seed, global::System.Span<double> dx)
     {
-        if (dx.Length != x.Length) throw new global::System.ArgumentException("dx must have the length of x (" + x.Length + ") but has length " + dx.Length + ".", nameof(dx));
-        double e = 0.0;
-        int trips = 0;
-        int start = 0;
+        if (dx.Length != x.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dx), nameof(x), x.Length, dx.Length);
+        global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
         // Forward sweep
         double sum = 0.0;
-        trips = 0;
-        start = 0;
-        for (int i = start; i < x.Length; i++)
+        for (int i = 0; i < x.Length; i++)
         {
-            trips++;
-            e = global::System.Math.Exp(x[i]);
-            sum = sum + e * x[i];
+            double e = global::System.Math.Exp(x[i]);
+            sum += e * x[i];
+            doubleTape.Push(e);
         }
         double result = global::System.Math.Log(1.0 + sum);
-        // Reverse sweep: adjoints start from seed
-        double dsum = 0.0;
-        double de = 0.0;
-        double dresult = seed;
-        double v2 = 1.0 + sum;
-        dsum += dresult / v2;
-        for (int iteration = trips - 1; iteration >= 0; iteration--)
+        // Reverse sweep
+        // return Math.Log(1 + sum);
+        double sum_2 = 1.0 + sum;
+        double dsum = seed / sum_2;
+        // for (int i = 0; i < x.Length; i++)
+        for (int i = x.Length - 1; i >= 0; i--)
         {
-            int i = start + iteration;
-            e = global::System.Math.Exp(x[i]);
-            double v1 = e;
-            de = dsum * x[i];
-            double g0 = de;
-            de = 0.0;
-            dx[i] += e * dsum + g0 * v1;
+            double e = doubleTape.Pop();
+            // sum += e * x[i];
+            double de = dsum * x[i];
+            dx[i] += e * dsum;
+            // double e = Math.Exp(x[i]);
+            dx[i] += de * e;
         }
+        doubleTape.Dispose();
         return result;
     }
 }

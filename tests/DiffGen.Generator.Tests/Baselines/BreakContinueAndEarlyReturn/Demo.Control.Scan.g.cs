@@ -15,36 +15,28 @@ partial class Control
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double ScanPullback(global::System.ReadOnlySpan<double> v, double x, double seed, global::System.Span<double> dv, ref double dx)
     {
-        if (dv.Length != v.Length) throw new global::System.ArgumentException("dv must have the length of v (" + v.Length + ") but has length " + dv.Length + ".", nameof(dv));
+        if (dv.Length != v.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dv), nameof(v), v.Length, dv.Length);
+        global::DiffGen.CompilerServices.Tape<bool> boolTape = default;
         global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
         global::DiffGen.CompilerServices.Tape<int> intTape = default;
-        bool branch = false;
-        double s = 0.0;
-        bool broke = false;
-        bool continued = false;
-        bool branch_2 = false;
-        int trips = 0;
-        int start = 0;
-        bool branch_3 = false;
+        double dxLocal = 0.0;
         // Forward sweep
         double result = 0.0;
         bool returned = false;
-        branch = x > 5.0;
-        if (branch)
+        if (x > 5.0)
         {
             result = x;
             returned = true;
         }
-        branch_3 = !returned;
-        if (branch_3)
+        double dresult = seed;
+        if (!returned)
         {
-            doubleTape.Push(s);
-            s = x;
-            broke = false;
-            continued = false;
-            trips = 0;
-            start = 0;
-            for (int i = start; i < v.Length && !broke; i++)
+            double s = x;
+            bool broke = false;
+            bool continued = false;
+            int i = 0;
+            int trips = 0;
+            while (i < v.Length && !broke)
             {
                 trips++;
                 continued = false;
@@ -52,55 +44,52 @@ partial class Control
                 {
                     continued = true;
                 }
-                branch_2 = !continued;
-                if (branch_2)
+                bool branch = !continued;
+                if (branch)
                 {
                     doubleTape.Push(s);
-                    s = s * v[i];
+                    s *= v[i];
                     if (s > 100.0)
                     {
                         broke = true;
                     }
                 }
-                intTape.Push(branch_2 ? 1 : 0);
+                boolTape.Push(branch);
+                intTape.Push(i);
+                i++;
             }
             result = s;
             returned = true;
-        }
-        // Reverse sweep: adjoints start from seed
-        double dxLocal = 0.0;
-        double dresult = seed;
-        double ds = 0.0;
-        if (branch_3)
-        {
-            double g3 = dresult;
+            // return s;
+            double ds = dresult;
             dresult = 0.0;
-            ds += g3;
-            for (int iteration = trips - 1; iteration >= 0; iteration--)
+            // for (int i = 0; i < v.Length; i++)
+            for (int iteration = trips; iteration > 0; iteration--)
             {
-                int i = start + iteration;
-                branch_2 = intTape.Pop() != 0;
-                if (branch_2)
+                // i++
+                i = intTape.Pop();
+                bool branch = boolTape.Pop();
+                if (branch)
                 {
+                    // s = s * v[i];
                     s = doubleTape.Pop();
-                    double g2 = ds;
-                    ds = 0.0;
-                    ds = g2 * v[i];
-                    dv[i] += s * g2;
+                    double ds_2 = ds;
+                    ds = ds_2 * v[i];
+                    dv[i] += s * ds_2;
                 }
             }
-            s = doubleTape.Pop();
-            double g1 = ds;
-            ds = 0.0;
-            dxLocal += g1;
+            // double s = x;
+            dxLocal = ds;
         }
-        if (branch)
+        // Reverse sweep
+        // if (x > 5)
+        if (x > 5.0)
         {
-            double g0 = dresult;
-            dresult = 0.0;
-            dxLocal += g0;
+            // return x;
+            dxLocal += dresult;
         }
         dx += dxLocal;
+        boolTape.Dispose();
         doubleTape.Dispose();
         intTape.Dispose();
         return result;

@@ -15,27 +15,23 @@ partial class Composite
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double OuterPullback(double x, double y, double seed, ref double dx, ref double dy)
     {
-        double square = 0.0;
-        double square_2 = 0.0;
         // Forward sweep
-        square = global::Demo.Composite.Square(x * y);
-        square_2 = global::Demo.Composite.Square(global::System.Math.Sin(x));
+        double a = x * y;
+        double square = global::Demo.Composite.Square(a);
+        double a_2 = global::System.Math.Sin(x);
+        double square_2 = global::Demo.Composite.Square(a_2);
         double result = square + 3.0 * square_2;
-        // Reverse sweep: adjoints start from seed
-        double dxLocal = 0.0;
-        double dyLocal = 0.0;
-        double dsquare = 0.0;
-        double dsquare_2 = 0.0;
-        double dresult = seed;
-        dsquare += dresult;
-        dsquare_2 += 3.0 * dresult;
-        double a1 = 0.0;
-        global::Demo.Composite.SquarePullback(global::System.Math.Sin(x), dsquare_2, ref a1);
-        dxLocal += a1 * global::System.Math.Cos(x);
-        double a0 = 0.0;
-        global::Demo.Composite.SquarePullback(x * y, dsquare, ref a0);
-        dxLocal += a0 * y;
-        dyLocal += x * a0;
+        // Reverse sweep
+        double da = 0.0;
+        double da_2 = 0.0;
+        // return Square(x * y) + 3 * Square(Math.Sin(x));
+        double dsquare = seed;
+        double dsquare_2 = 3.0 * seed;
+        global::Demo.Composite.SquarePullback(a_2, dsquare_2, ref da_2);
+        double dxLocal = da_2 * global::System.Math.Cos(x);
+        global::Demo.Composite.SquarePullback(a, dsquare, ref da);
+        dxLocal += da * y;
+        double dyLocal = x * da;
         dx += dxLocal;
         dy += dyLocal;
         return result;

@@ -17,10 +17,9 @@ partial class Composite
     {
         // Forward sweep
         double result = a * a;
-        // Reverse sweep: adjoints start from seed
-        double daLocal = 0.0;
-        double dresult = seed;
-        daLocal += 2.0 * a * dresult;
+        // Reverse sweep
+        // return a * a;
+        double daLocal = 2.0 * a * seed;
         da += daLocal;
         return result;
     }

@@ -15,26 +15,21 @@ partial class Linear
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double DotPullback(double[] w, global::System.ReadOnlySpan<double> x, double seed, global::System.Span<double> dw, global::System.Span<double> dx)
     {
-        if (dw.Length != w.Length) throw new global::System.ArgumentException("dw must have the length of w (" + w.Length + ") but has length " + dw.Length + ".", nameof(dw));
-        if (dx.Length != x.Length) throw new global::System.ArgumentException("dx must have the length of x (" + x.Length + ") but has length " + dx.Length + ".", nameof(dx));
-        int trips = 0;
-        int start = 0;
+        if (dw.Length != w.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dw), nameof(w), w.Length, dw.Length);
+        if (dx.Length != x.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dx), nameof(x), x.Length, dx.Length);
         // Forward sweep
         double s = 0.0;
-        trips = 0;
-        start = 0;
-        for (int i = start; i < w.Length; i++)
+        // return s;
+        double ds = seed;
+        // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
+        for (int i = 0; i < w.Length; i++)
         {
-            trips++;
-            s = s + w[i] * x[i];
+            s += w[i] * x[i];
+            // s += w[i] * x[i];
+            global::DiffGen.CompilerServices.ProvenInRange.At(dw, i) += ds * x[i];
+            global::DiffGen.CompilerServices.ProvenInRange.At(dx, i) += w[i] * ds;
         }
         double result = s;
-        // Reverse sweep: adjoints start from seed
-        double ds = 0.0;
-        double dresult = seed;
-        ds += dresult;
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(start, trips), ds, dw.Slice(start, trips), dw.Slice(start, trips));
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)w).Slice(start, trips), ds, dx.Slice(start, trips), dx.Slice(start, trips));
         return result;
     }
 }

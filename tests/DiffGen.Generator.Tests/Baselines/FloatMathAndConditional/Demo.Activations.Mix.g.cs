@@ -15,28 +15,27 @@ partial class Activations
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static float MixPullback(float x, float y, float seed, ref float dx, ref float dy)
     {
-        // Forward sweep
-        float result = x > y ? global::System.MathF.Tanh(x) * y : global::System.MathF.Sqrt(1f + y * y) + global::System.Math.Abs(x) + global::System.Math.Max(x, 0.5f);
-        // Reverse sweep: adjoints start from seed
         float dxLocal = 0f;
         float dyLocal = 0f;
-        float dresult = seed;
-        bool v0 = x > y;
-        if (v0)
+        // Forward sweep
+        float result = x > y ? global::System.MathF.Tanh(x) * y : global::System.MathF.Sqrt(1f + y * y) + global::System.Math.Abs(x) + global::System.Math.Max(x, 0.5f);
+        // Reverse sweep
+        // return x > y ? MathF.Tanh(x) * y : MathF.Sqrt(1 + y * y) + Math.Abs(x) + Math.Max(x, 0.5f);
+        bool t = x > y;
+        if (t)
         {
-            float v1 = global::System.MathF.Tanh(x);
-            float g2 = dresult * y;
-            dxLocal += g2 * (1f - v1 * v1);
-            dyLocal += v1 * dresult;
+            float tanh = global::System.MathF.Tanh(x);
+            float dtanh = seed * y;
+            dxLocal = dtanh * (1f - tanh * tanh);
+            dyLocal = tanh * seed;
         }
         else
         {
-            float v3 = 1f + y * y;
-            float v4 = global::System.MathF.Sqrt(v3);
-            float g5 = dresult / (2f * v4);
-            dyLocal += 2f * y * g5;
-            dxLocal += x > 0f ? dresult : x < 0f ? -dresult : 0f;
-            dxLocal += x >= 0.5f ? dresult : 0f;
+            float sqrt = global::System.MathF.Sqrt(1f + y * y);
+            float dprod = seed / (2f * sqrt);
+            dyLocal = 2f * y * dprod;
+            dxLocal = x > 0f ? seed : x < 0f ? -seed : 0f;
+            dxLocal += x >= 0.5f ? seed : 0f;
         }
         dx += dxLocal;
         dy += dyLocal;

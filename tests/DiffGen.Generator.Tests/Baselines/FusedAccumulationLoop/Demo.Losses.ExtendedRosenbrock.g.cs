@@ -15,38 +15,27 @@ partial class Losses
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double ExtendedRosenbrockPullback(global::System.ReadOnlySpan<double> x, double seed, global::System.Span<double> dx)
     {
-        if (dx.Length != x.Length) throw new global::System.ArgumentException("dx must have the length of x (" + x.Length + ") but has length " + dx.Length + ".", nameof(dx));
-        double t = 0.0;
-        double u = 0.0;
-        // Adjoints start from seed
-        double dsum = 0.0;
-        double dt = 0.0;
-        double du = 0.0;
-        double dresult = seed;
+        if (dx.Length != x.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dx), nameof(x), x.Length, dx.Length);
         // Forward sweep
         double sum = 0.0;
         int pairs = x.Length / 2;
-        // Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front
-        dsum += dresult;
-        double c6 = 2.0 * 100.0 * dsum;
-        double c7 = 2.0 * dsum;
-        double c8 = -c7;
+        // return sum;
+        double dsum = seed;
+        // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
+        double c = 2.0 * 100.0 * dsum;
+        double c_2 = 2.0 * dsum;
+        double c_3 = -c_2;
         for (int i = 0; i < pairs; i++)
         {
-            t = x[2 * i + 1] - x[2 * i] * x[2 * i];
-            u = 1.0 - x[2 * i];
-            sum = sum + (100.0 * t * t + u * u);
-            int v1 = 2 * i + 1;
-            double v2 = x[2 * i];
-            int v3 = 2 * i;
-            dt = c6 * t;
-            du = c8 * u;
-            double g4 = du;
-            du = 0.0;
-            double g0 = dt;
-            dt = 0.0;
-            global::DiffGen.CompilerServices.ProvenInRange.At(dx, v1) += g0;
-            global::DiffGen.CompilerServices.ProvenInRange.At(dx, v3) += g4 - 2.0 * v2 * g0;
+            double t = x[2 * i + 1] - x[2 * i] * x[2 * i];
+            double u = 1.0 - x[2 * i];
+            sum += 100.0 * t * t + u * u;
+            double dt = c * t;
+            double du = c_3 * u;
+            double xElem = x[2 * i];
+            // double t = x[2 * i + 1] - x[2 * i] * x[2 * i];
+            global::DiffGen.CompilerServices.ProvenInRange.At(dx, 2 * i + 1) += dt;
+            global::DiffGen.CompilerServices.ProvenInRange.At(dx, 2 * i) += du - 2.0 * xElem * dt;
         }
         double result = sum;
         return result;

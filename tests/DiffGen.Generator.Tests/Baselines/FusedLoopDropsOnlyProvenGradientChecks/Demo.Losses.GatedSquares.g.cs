@@ -15,34 +15,29 @@ partial class Losses
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double GatedSquaresPullback(global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> w, double seed, global::System.Span<double> dx, global::System.Span<double> dw)
     {
-        if (dx.Length != x.Length) throw new global::System.ArgumentException("dx must have the length of x (" + x.Length + ") but has length " + dx.Length + ".", nameof(dx));
-        if (dw.Length != w.Length) throw new global::System.ArgumentException("dw must have the length of w (" + w.Length + ") but has length " + dw.Length + ".", nameof(dw));
-        double g = 0.0;
-        // Adjoints start from seed
-        double dsum = 0.0;
-        double dg = 0.0;
-        double dresult = seed;
+        if (dx.Length != x.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dx), nameof(x), x.Length, dx.Length);
+        if (dw.Length != w.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dw), nameof(w), w.Length, dw.Length);
         // Forward sweep
         double sum = 0.0;
-        // Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front
-        dsum += dresult;
-        double c2 = 2.0 * dsum;
+        // return sum;
+        double dsum = seed;
+        // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
+        double c = 2.0 * dsum;
         for (int i = 0; i < x.Length; i++)
         {
-            g = x[i] > 0.0 ? w[i] * x[i] : 0.5 * x[i];
-            sum = sum + g * g;
-            bool v1 = x[i] > 0.0;
-            dg = c2 * g;
-            double g0 = dg;
-            dg = 0.0;
-            if (v1)
+            double g = x[i] > 0.0 ? w[i] * x[i] : 0.5 * x[i];
+            sum += g * g;
+            double dg = c * g;
+            bool t = x[i] > 0.0;
+            // double g = x[i] > 0 ? w[i] * x[i] : 0.5 * x[i];
+            if (t)
             {
-                dw[i] += g0 * x[i];
-                global::DiffGen.CompilerServices.ProvenInRange.At(dx, i) += w[i] * g0;
+                dw[i] += dg * x[i];
+                global::DiffGen.CompilerServices.ProvenInRange.At(dx, i) += w[i] * dg;
             }
             else
             {
-                global::DiffGen.CompilerServices.ProvenInRange.At(dx, i) += 0.5 * g0;
+                global::DiffGen.CompilerServices.ProvenInRange.At(dx, i) += 0.5 * dg;
             }
         }
         double result = sum;

@@ -15,43 +15,33 @@ partial class Losses
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double SquaredHingePullback(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> y, double seed, global::System.Span<double> dw)
     {
-        if (dw.Length != w.Length) throw new global::System.ArgumentException("dw must have the length of w (" + w.Length + ") but has length " + dw.Length + ".", nameof(dw));
-        double m = 0.0;
-        double slack = 0.0;
-        bool branch = false;
-        // Adjoints start from seed
-        double dsum = 0.0;
-        double dm = 0.0;
-        double dslack = 0.0;
-        double dresult = seed;
+        if (dw.Length != w.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dw), nameof(w), w.Length, dw.Length);
         // Forward sweep
         double sum = 0.0;
-        // Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front
-        double v2 = (double)x.Length;
-        dsum += dresult / v2;
-        double c3 = 2.0 * dsum;
-        double c4 = -(0.1 * dsum);
+        // return sum / x.Length;
+        double dsum = seed / (double)x.Length;
+        // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
         for (int i = 0; i < x.Length; i++)
         {
-            m = y[i] * w[i] * x[i];
-            branch = m < 1.0;
-            if (branch)
+            double m = y[i] * w[i] * x[i];
+            double dm = 0.0;
+            if (m < 1.0)
             {
-                slack = 1.0 - m;
-                sum = sum + slack * slack;
-                dslack = c3 * slack;
-                double g1 = dslack;
-                dslack = 0.0;
-                dm = -g1;
+                double slack = 1.0 - m;
+                sum += slack * slack;
+                // sum += slack * slack;
+                double dslack = 2.0 * slack * dsum;
+                // double slack = 1 - m;
+                dm = -dslack;
             }
             else
             {
-                sum = sum - 0.1 * m;
-                dm = c4;
+                sum -= 0.1 * m;
+                // sum -= 0.1 * m;
+                dm = -(0.1 * dsum);
             }
-            double g0 = dm;
-            dm = 0.0;
-            global::DiffGen.CompilerServices.ProvenInRange.At(dw, i) += y[i] * (g0 * x[i]);
+            // double m = y[i] * w[i] * x[i];
+            global::DiffGen.CompilerServices.ProvenInRange.At(dw, i) += y[i] * (dm * x[i]);
         }
         double result = sum / (double)x.Length;
         return result;

@@ -15,44 +15,32 @@ partial class Poly
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double HornerPullback(global::System.ReadOnlySpan<double> c, double x, double seed, global::System.Span<double> dc, ref double dx)
     {
-        if (dc.Length != c.Length) throw new global::System.ArgumentException("dc must have the length of c (" + c.Length + ") but has length " + dc.Length + ".", nameof(dc));
+        if (dc.Length != c.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dc), nameof(c), c.Length, dc.Length);
         global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
-        global::DiffGen.CompilerServices.Tape<int> intTape = default;
-        int i = 0;
-        int trips = 0;
+        double dxLocal = 0.0;
         // Forward sweep
         double acc = 0.0;
-        intTape.Push(i);
-        i = c.Length - 1;
-        trips = 0;
-        while (i >= 0)
+        for (int i = c.Length - 1; i >= 0; i--)
         {
-            trips++;
             doubleTape.Push(acc);
             acc = acc * x + c[i];
-            intTape.Push(i);
-            i--;
         }
         double result = acc;
-        // Reverse sweep: adjoints start from seed
-        double dxLocal = 0.0;
-        double dacc = 0.0;
-        double dresult = seed;
-        dacc += dresult;
-        for (int iteration = trips; iteration > 0; iteration--)
+        // Reverse sweep
+        // return acc;
+        double dacc = seed;
+        // for (int i = c.Length - 1; i >= 0; i--)
+        for (int i = 0; i <= c.Length - 1; i++)
         {
-            i = intTape.Pop();
+            // acc = acc * x + c[i];
             acc = doubleTape.Pop();
-            double g0 = dacc;
-            dacc = 0.0;
-            dacc += g0 * x;
-            dxLocal += acc * g0;
-            dc[i] += g0;
+            double dacc_2 = dacc;
+            dacc = dacc_2 * x;
+            dxLocal += acc * dacc_2;
+            dc[i] += dacc_2;
         }
-        i = intTape.Pop();
         dx += dxLocal;
         doubleTape.Dispose();
-        intTape.Dispose();
         return result;
     }
 }

@@ -15,36 +15,24 @@ partial class Pieces
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double PiecewisePullback(double x, double seed, ref double dx)
     {
-        bool branch = false;
+        double dxLocal = 0.0;
         // Forward sweep
-        double r = 0.0;
-        branch = x > 0.0;
-        if (branch)
+        double r;
+        // return r + 1;
+        double dr = seed;
+        if (x > 0.0)
         {
             r = x * x;
+            // r = x * x;
+            dxLocal = 2.0 * x * dr;
         }
         else
         {
             r = global::System.Math.Sin(x);
+            // r = Math.Sin(x);
+            dxLocal = dr * global::System.Math.Cos(x);
         }
         double result = r + 1.0;
-        // Reverse sweep: adjoints start from seed
-        double dxLocal = 0.0;
-        double dr = 0.0;
-        double dresult = seed;
-        dr += dresult;
-        if (branch)
-        {
-            double g0 = dr;
-            dr = 0.0;
-            dxLocal += 2.0 * x * g0;
-        }
-        else
-        {
-            double g1 = dr;
-            dr = 0.0;
-            dxLocal += g1 * global::System.Math.Cos(x);
-        }
         dx += dxLocal;
         return result;
     }

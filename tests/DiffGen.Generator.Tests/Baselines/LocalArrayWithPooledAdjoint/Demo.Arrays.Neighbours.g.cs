@@ -15,47 +15,42 @@ partial class Arrays
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double NeighboursPullback(global::System.ReadOnlySpan<double> v, double seed, global::System.Span<double> dv)
     {
-        if (dv.Length != v.Length) throw new global::System.ArgumentException("dv must have the length of v (" + v.Length + ") but has length " + dv.Length + ".", nameof(dv));
+        if (dv.Length != v.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dv), nameof(v), v.Length, dv.Length);
         global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
-        int trips = 0;
-        int start = 0;
-        // Adjoints start from seed
-        double ds = 0.0;
-        double dresult = seed;
         // Forward sweep
         double[] t = new double[v.Length];
         double[] dtBuffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(t.Length);
         global::System.Span<double> dt = new global::System.Span<double>(dtBuffer, 0, t.Length);
         dt.Clear();
-        trips = 0;
-        start = 0;
-        for (int i = start; i < v.Length; i++)
+        for (int i = 0; i < v.Length; i++)
         {
-            trips++;
-            doubleTape.Push(t[i]);
-            t[i] = global::System.Math.Tanh(v[i]);
+            double tanh = global::System.Math.Tanh(v[i]);
+            t[i] = tanh;
+            doubleTape.Push(tanh);
         }
         double s = 0.0;
-        // Forward and reverse sweeps fused: the loop only accumulates, so its adjoints are known up front
-        ds += dresult;
-        for (int i_2 = 0; i_2 + 1 < v.Length; i_2++)
+        int i_2 = 0;
+        // return s;
+        double ds = seed;
+        // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
+        for (; i_2 + 1 < v.Length; i_2++)
         {
-            s = s + t[i_2] * t[i_2 + 1];
-            double v2 = t[i_2 + 1];
-            int v3 = i_2 + 1;
-            dt[i_2] += ds * v2;
-            dt[v3] += t[i_2] * ds;
+            s += t[i_2] * t[i_2 + 1];
+            double tElem = t[i_2 + 1];
+            // s += t[i] * t[i + 1];
+            dt[i_2] += ds * tElem;
+            dt[i_2 + 1] += t[i_2] * ds;
         }
         double result = s;
         // Reverse sweep
-        for (int iteration = trips - 1; iteration >= 0; iteration--)
+        // for (int i = 0; i < v.Length; i++)
+        for (int i = v.Length - 1; i >= 0; i--)
         {
-            int i = start + iteration;
-            double v1 = global::System.Math.Tanh(v[i]);
-            t[i] = doubleTape.Pop();
-            double g0 = dt[i];
+            double tanh = doubleTape.Pop();
+            // t[i] = Math.Tanh(v[i]);
+            double dtanh = dt[i];
             dt[i] = 0.0;
-            dv[i] += g0 * (1.0 - v1 * v1);
+            dv[i] += dtanh * (1.0 - tanh * tanh);
         }
         doubleTape.Dispose();
         global::System.Buffers.ArrayPool<double>.Shared.Return(dtBuffer);

@@ -15,38 +15,32 @@ partial class Losses
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static float LogisticPullback(global::System.ReadOnlySpan<float> w, float b, global::System.ReadOnlySpan<float> x, float y, float seed, global::System.Span<float> dw, ref float db)
     {
-        if (dw.Length != w.Length) throw new global::System.ArgumentException("dw must have the length of w (" + w.Length + ") but has length " + dw.Length + ".", nameof(dw));
-        int trips = 0;
-        int start = 0;
+        if (dw.Length != w.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dw), nameof(w), w.Length, dw.Length);
         // Forward sweep
         float z = b;
-        trips = 0;
-        start = 0;
-        for (int i = start; i < w.Length; i++)
+        for (int i = 0; i < w.Length; i++)
         {
-            trips++;
-            z = z + w[i] * x[i];
+            z += w[i] * x[i];
         }
-        float p = 1f / (1f + global::System.MathF.Exp(-z));
+        float exp = global::System.MathF.Exp(-z);
+        float p = 1f / (1f + exp);
         float result = -(y * global::System.MathF.Log(p) + (1f - y) * global::System.MathF.Log(1f - p));
-        // Reverse sweep: adjoints start from seed
-        float dbLocal = 0f;
-        float dz = 0f;
-        float dp = 0f;
-        float dresult = seed;
-        float g4 = -(y * dresult);
-        dp += g4 / p;
-        float v5 = 1f - y;
-        float v6 = 1f - p;
-        float g7 = -(v5 * dresult);
-        dp -= g7 / v6;
-        float v0 = 1f + global::System.MathF.Exp(-z);
-        float v1 = 1f / (1f + global::System.MathF.Exp(-z));
-        float v2 = global::System.MathF.Exp(-z);
-        float g3 = -(dp * v1 / v0);
-        dz -= g3 * v2;
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)x).Slice(start, trips), dz, dw.Slice(start, trips), dw.Slice(start, trips));
-        dbLocal += dz;
+        // Reverse sweep
+        // return -(y * MathF.Log(p) + (1 - y) * MathF.Log(1 - p));
+        float dlog = -(y * seed);
+        float dp = dlog / p;
+        float diff = 1f - y;
+        float diff_2 = 1f - p;
+        float dlog_2 = -(diff * seed);
+        dp -= dlog_2 / diff_2;
+        // float p = 1 / (1 + MathF.Exp(-z));
+        float sum = 1f + exp;
+        float dexp = -(dp * p / sum);
+        float dz = -(dexp * exp);
+        // for (int i = 0; i < w.Length; i++)
+        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)x).Slice(0, w.Length), dz, dw.Slice(0, w.Length), dw.Slice(0, w.Length));
+        // float z = b;
+        float dbLocal = dz;
         db += dbLocal;
         return result;
     }
@@ -61,36 +55,30 @@ partial class Losses
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static float LogisticInputPullback(global::System.ReadOnlySpan<float> w, float b, global::System.ReadOnlySpan<float> x, float y, float seed, global::System.Span<float> dx)
     {
-        if (dx.Length != x.Length) throw new global::System.ArgumentException("dx must have the length of x (" + x.Length + ") but has length " + dx.Length + ".", nameof(dx));
-        int trips = 0;
-        int start = 0;
+        if (dx.Length != x.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dx), nameof(x), x.Length, dx.Length);
         // Forward sweep
         float z = b;
-        trips = 0;
-        start = 0;
-        for (int i = start; i < w.Length; i++)
+        for (int i = 0; i < w.Length; i++)
         {
-            trips++;
-            z = z + w[i] * x[i];
+            z += w[i] * x[i];
         }
-        float p = 1f / (1f + global::System.MathF.Exp(-z));
+        float exp = global::System.MathF.Exp(-z);
+        float p = 1f / (1f + exp);
         float result = -(y * global::System.MathF.Log(p) + (1f - y) * global::System.MathF.Log(1f - p));
-        // Reverse sweep: adjoints start from seed
-        float dz = 0f;
-        float dp = 0f;
-        float dresult = seed;
-        float g4 = -(y * dresult);
-        dp += g4 / p;
-        float v5 = 1f - y;
-        float v6 = 1f - p;
-        float g7 = -(v5 * dresult);
-        dp -= g7 / v6;
-        float v0 = 1f + global::System.MathF.Exp(-z);
-        float v1 = 1f / (1f + global::System.MathF.Exp(-z));
-        float v2 = global::System.MathF.Exp(-z);
-        float g3 = -(dp * v1 / v0);
-        dz -= g3 * v2;
-        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)w).Slice(start, trips), dz, dx.Slice(start, trips), dx.Slice(start, trips));
+        // Reverse sweep
+        // return -(y * MathF.Log(p) + (1 - y) * MathF.Log(1 - p));
+        float dlog = -(y * seed);
+        float dp = dlog / p;
+        float diff = 1f - y;
+        float diff_2 = 1f - p;
+        float dlog_2 = -(diff * seed);
+        dp -= dlog_2 / diff_2;
+        // float p = 1 / (1 + MathF.Exp(-z));
+        float sum = 1f + exp;
+        float dexp = -(dp * p / sum);
+        float dz = -(dexp * exp);
+        // for (int i = 0; i < w.Length; i++)
+        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)w).Slice(0, w.Length), dz, dx.Slice(0, w.Length), dx.Slice(0, w.Length));
         return result;
     }
 }

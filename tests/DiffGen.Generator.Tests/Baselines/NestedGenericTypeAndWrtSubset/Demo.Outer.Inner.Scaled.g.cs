@@ -17,22 +17,21 @@ partial class Outer<T>
         [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
         internal static double ScaledPullback(double a, double b, int n, bool flip, double seed, ref double da)
         {
+            double daLocal = 0.0;
             // Forward sweep
             double result = flip ? -a * b * (double)n : global::System.Math.Exp(a) / (1.0 + b * b);
-            // Reverse sweep: adjoints start from seed
-            double daLocal = 0.0;
-            double dresult = seed;
+            // Reverse sweep
+            // return flip ? -a * b * n : Math.Exp(a) / (1 + b * b);
             if (flip)
             {
-                double v0 = (double)n;
-                daLocal -= dresult * v0 * b;
+                daLocal = -(seed * (double)n * b);
             }
             else
             {
-                double v1 = 1.0 + b * b;
-                double v2 = global::System.Math.Exp(a);
-                double g3 = dresult / v1;
-                daLocal += g3 * v2;
+                double sum = 1.0 + b * b;
+                double exp = global::System.Math.Exp(a);
+                double dexp = seed / sum;
+                daLocal = dexp * exp;
             }
             da += daLocal;
             return result;

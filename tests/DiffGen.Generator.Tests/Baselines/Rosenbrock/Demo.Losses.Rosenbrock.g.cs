@@ -17,16 +17,14 @@ partial class Losses
     {
         // Forward sweep
         double result = (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x);
-        // Reverse sweep: adjoints start from seed
-        double dxLocal = 0.0;
-        double dyLocal = 0.0;
-        double dresult = seed;
-        double v0 = 1.0 - x;
-        dxLocal -= 2.0 * v0 * dresult;
-        double v1 = y - x * x;
-        double g2 = 2.0 * 100.0 * dresult * v1;
-        dyLocal += g2;
-        dxLocal -= 2.0 * x * g2;
+        // Reverse sweep
+        // return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
+        double diff = 1.0 - x;
+        double dxLocal = -(2.0 * diff * seed);
+        double diff_2 = y - x * x;
+        double ddiff = 2.0 * 100.0 * seed * diff_2;
+        double dyLocal = ddiff;
+        dxLocal -= 2.0 * x * ddiff;
         dx += dxLocal;
         dy += dyLocal;
         return result;

@@ -16,11 +16,10 @@ partial class Iteration
     public static double GrowPullback(double x, double seed, ref double dx)
     {
         global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
-        int trips = 0;
         // Forward sweep
         int k = 0;
         double s = x;
-        trips = 0;
+        int trips = 0;
         while (s < 10.0 && k < 20)
         {
             trips++;
@@ -29,21 +28,21 @@ partial class Iteration
             k++;
         }
         double result = s;
-        // Reverse sweep: adjoints start from seed
-        double dxLocal = 0.0;
-        double ds = 0.0;
-        double dresult = seed;
-        ds += dresult;
+        // Reverse sweep
+        // return s;
+        double ds = seed;
+        // while (s < 10 && k < 20)
         for (int iteration = trips; iteration > 0; iteration--)
         {
+            // s = s * 1.5 + 0.1 * Math.Sin(s);
             s = doubleTape.Pop();
-            double g0 = ds;
-            ds = 0.0;
-            ds += g0 * 1.5;
-            double g1 = 0.1 * g0;
-            ds += g1 * global::System.Math.Cos(s);
+            double ds_2 = ds;
+            ds = ds_2 * 1.5;
+            double dsin = 0.1 * ds_2;
+            ds += dsin * global::System.Math.Cos(s);
         }
-        dxLocal += ds;
+        // double s = x;
+        double dxLocal = ds;
         dx += dxLocal;
         doubleTape.Dispose();
         return result;

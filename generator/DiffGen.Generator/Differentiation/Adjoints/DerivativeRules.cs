@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using DiffGen.Generator.Model;
 using static DiffGen.Generator.Simplification.ExprBuilder;
 
-namespace DiffGen.Generator.Differentiation;
+namespace DiffGen.Generator.Differentiation.Adjoints;
 
 /// <summary>
 /// Partial derivatives of the math functions, as adjoint contributions: given the call's adjoint <c>g</c>, its
@@ -15,8 +15,24 @@ internal static class DerivativeRules
 {
     public static bool IsPiecewiseConstant(MathFn fn) => fn is MathFn.Floor or MathFn.Ceiling or MathFn.Round or MathFn.Truncate or MathFn.Sign;
 
-    /// <summary>True when the rule uses the call's own value (so the caller should compute it once).</summary>
-    public static bool UsesValue(MathFn fn) => fn is MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh or MathFn.Pow;
+    /// <summary>True when the rule uses the call's own value (so the forward sweep keeps it in a local).</summary>
+    public static bool UsesValue(MathFn fn, bool exponentActive = true) =>
+        fn is MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh || (fn == MathFn.Pow && exponentActive);
+
+    /// <summary>True when the rule reads the value of argument <paramref name="index"/> (the caller needs it at hand).</summary>
+    public static bool UsesArgument(MathFn fn, int index) => fn switch
+    {
+        MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh => false,
+        MathFn.FusedMultiplyAdd => index < 2,
+        _ => !IsPiecewiseConstant(fn),
+    };
+
+    /// <summary>
+    /// Costly to evaluate again: a value the reverse sweep needs is kept from the forward sweep instead (cheap ones,
+    /// such as <c>Abs</c> or <c>Max</c>, are recomputed).
+    /// </summary>
+    public static bool IsExpensive(MathFn fn) =>
+        fn is not (MathFn.Abs or MathFn.Max or MathFn.Min or MathFn.Clamp or MathFn.FusedMultiplyAdd) && !IsPiecewiseConstant(fn);
 
     /// <param name="args">Argument values (atoms or temporaries).</param>
     /// <param name="y">The call's value (only valid when <see cref="UsesValue"/>).</param>
@@ -49,7 +65,7 @@ internal static class DerivativeRules
                 result[0] = Div(g, Mul(Lit(3, t), Mul(y!, y!)));
                 break;
             case MathFn.Pow:
-                result[0] = Mul(g, Mul(args[1], Call(MathFn.Pow, x, Sub(args[1], Lit(1, t)))));
+                result[0] = PowBase(x, args[1], g, t);
                 if (active[1])
                 {
                     result[1] = Mul(g, Mul(y!, Call(MathFn.Log, x)));
@@ -123,5 +139,26 @@ internal static class DerivativeRules
         }
 
         return result;
+    }
+
+    /// <summary>∂xⁿ/∂x·ḡ, without a second Pow for the common small integer exponents.</summary>
+    private static Expr PowBase(Expr x, Expr n, Expr g, TypeRef t)
+    {
+        if (IsLiteral(n, 1))
+        {
+            return g;
+        }
+
+        if (IsLiteral(n, 2))
+        {
+            return Mul(Mul(Lit(2, t), x), g);
+        }
+
+        if (IsLiteral(n, 3))
+        {
+            return Mul(Mul(Mul(Lit(3, t), x), x), g);
+        }
+
+        return Mul(g, Mul(n, Call(MathFn.Pow, x, Sub(n, Lit(1, t)))));
     }
 }

@@ -1,10 +1,11 @@
 using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 using DiffGen.Generator.Parsing;
 
-namespace DiffGen.Generator.Differentiation;
+namespace DiffGen.Generator.Differentiation.Preparation;
 
 /// <summary>
 /// Gives every region one entry and one exit: early <c>return</c>, <c>break</c> and <c>continue</c> become flag
@@ -42,7 +43,7 @@ internal sealed class ControlFlowNormalizer
         if (simple)
         {
             var final = (Return)statements[statements.Count - 1];
-            statements[statements.Count - 1] = new Declare(_result, _returnType, final.Value);
+            statements[statements.Count - 1] = new Declare(_result, _returnType, final.Value) { Source = final.Source };
             return new Block(Transform(statements, null, null).ToEquatableArray());
         }
 
@@ -85,7 +86,7 @@ internal sealed class ControlFlowNormalizer
         switch (statement)
         {
             case Return ret:
-                yield return new Assign(new Var(_returnType, _result), ret.Value ?? LiteralFormatter.Real(0, _returnType));
+                yield return new Assign(new Var(_returnType, _result), ret.Value ?? LiteralFormatter.Real(0, _returnType)) { Source = ret.Source };
                 if (_returnFlag is not null)
                 {
                     yield return new Assign(new Var(TypeRef.Bool, _returnFlag), new Literal(TypeRef.Bool, "true"));
@@ -99,10 +100,11 @@ internal sealed class ControlFlowNormalizer
                 yield return new Assign(new Var(TypeRef.Bool, continueFlag), new Literal(TypeRef.Bool, "true"));
                 break;
             case If branch:
-                yield return new If(
-                    branch.Condition,
-                    new Block(Transform(branch.Then.Statements, breakFlag, continueFlag).ToEquatableArray()),
-                    branch.Else is null ? null : new Block(Transform(branch.Else.Statements, breakFlag, continueFlag).ToEquatableArray()));
+                yield return branch with
+                {
+                    Then = new Block(Transform(branch.Then.Statements, breakFlag, continueFlag).ToEquatableArray()),
+                    Else = branch.Else is null ? null : new Block(Transform(branch.Else.Statements, breakFlag, continueFlag).ToEquatableArray()),
+                };
                 break;
             case Loop loop:
                 foreach (Stmt s in TransformLoop(loop))

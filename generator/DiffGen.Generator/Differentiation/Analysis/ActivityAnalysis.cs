@@ -1,8 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
+using DiffGen.Generator.Differentiation.Adjoints;
+using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 
-namespace DiffGen.Generator.Differentiation;
+namespace DiffGen.Generator.Differentiation.Analysis;
 
 /// <summary>
 /// Activity analysis (flow-insensitive, per variable): varied = depends on a differentiated input; useful = the result
@@ -169,6 +171,16 @@ internal static class ActivityAnalysis
                 break;
             case RefArg r:
                 CollectDifferentiable(r.Target, into);
+                break;
+            case SliceOf s when s.Type.IsReal:
+                into.Add(s.Vector);
+                break;
+            case VectorReduce v:
+                foreach (Expr operand in v.Operands)
+                {
+                    CollectDifferentiable(operand, into);
+                }
+
                 break;
         }
     }

@@ -2,10 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 using DiffGen.Generator.Simplification;
 
-namespace DiffGen.Generator.Differentiation;
+namespace DiffGen.Generator.Differentiation.Cleanup;
 
 /// <summary>
 /// Moves real-valued subexpressions of a fused loop's adjoint code that the loop does not change (such as
@@ -28,22 +29,15 @@ internal static class LoopInvariantHoisting
     /// <summary>The variables the loop's statements declare or assign; null if they contain code the IR cannot see into.</summary>
     public static HashSet<string>? WrittenIn(IEnumerable<Stmt> loopStatements)
     {
-        var written = new HashSet<string>();
-        foreach (Stmt statement in IrWalk.Descendants(loopStatements))
+        Effects effects = Effects.Deep(loopStatements);
+        if (effects.Opaque || IrWalk.Descendants(loopStatements).Any(s => s is CallStmt))
         {
-            switch (statement)
-            {
-                case Declare d:
-                    written.Add(d.Name);
-                    break;
-                case Assign a:
-                    written.Add(ActivityAnalysis.TargetName(a.Target));
-                    break;
-                case CallStmt or Invoke or RawStmt:
-                    return null;
-            }
+            return null;
         }
 
+        var written = new HashSet<string>(effects.Writes);
+        written.UnionWith(effects.VectorWrites);
+        written.UnionWith(effects.Declares);
         return written;
     }
 
@@ -69,7 +63,7 @@ internal static class LoopInvariantHoisting
             _ => statement,
         };
 
-        private Block Block(Block block) => new(block.Statements.Select(Statement).ToEquatableArrayOf());
+        private Block Block(Block block) => new(block.Statements.Select(Statement).ToEquatableArray());
 
         private Expr Expression(Expr e)
         {
@@ -97,7 +91,7 @@ internal static class LoopInvariantHoisting
             {
                 Binary b => b with { Left = Expression(b.Left), Right = Expression(b.Right) },
                 Unary u => u with { Operand = Expression(u.Operand) },
-                MathCall m => m with { Args = m.Args.Select(Expression).ToEquatableArrayOf() },
+                MathCall m => m with { Args = m.Args.Select(Expression).ToEquatableArray() },
                 Conditional c => c with { WhenTrue = Expression(c.WhenTrue), WhenFalse = Expression(c.WhenFalse) },
                 Model.Convert c => c with { Operand = Expression(c.Operand) },
                 _ => e,

@@ -1,112 +1,19 @@
 using System.Collections.Generic;
 using System.Linq;
+using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 using static DiffGen.Generator.Simplification.ExprBuilder;
 
-namespace DiffGen.Generator.Differentiation;
+namespace DiffGen.Generator.Differentiation.Cleanup;
 
 /// <summary>
-/// Tidies the adjoint code of one loop iteration (a fused loop's second half, or a reverse loop's body) so the JIT gets
-/// what a person would write: a temporary's adjoint that is known to be zero is assigned, not incremented
-/// (<c>0.0 + e</c> cannot be folded, because of −0.0); primal values are loaded before the first store into an
-/// adjoint array (the JIT must assume a store may alias a later load); contributions to the same adjoint element are
-/// summed into one read-modify-write; and temporaries nothing reads are dropped.
+/// Tidies one fused iteration's adjoint code so the JIT gets what a person would write: primal values are loaded
+/// before the first store into an adjoint array (the JIT must assume a store may alias a later load), and
+/// contributions to the same adjoint element are summed into one read-modify-write.
 /// </summary>
-internal static class ReverseBodyCleanup
+internal static class IterationPasses
 {
-    /// <param name="statements">The adjoint statements of one iteration.</param>
-    /// <param name="zeroAtStart">Adjoint variables that are zero whenever an iteration's adjoint part begins.</param>
-    /// <param name="liveValues">Expressions the iteration's forward part already holds in a variable.</param>
-    public static List<Stmt> Apply(List<Stmt> statements, IEnumerable<string> zeroAtStart, IReadOnlyDictionary<Expr, Var> liveValues)
-    {
-        // A value the reverse code would recompute (exp(x[i]) for the derivative of e = exp(x[i])) is still live.
-        List<Stmt> result = statements
-            .Select(s => s is Declare { Init: { } init } d && liveValues.TryGetValue(init, out Var? live) ? d with { Init = live } : s)
-            .ToList();
-        result = AssignKnownZeros(result, new HashSet<string>(zeroAtStart));
-        result = LoadsFirst(result);
-        result = MergeElementAccumulations(result);
-        return DropUnreadTemporaries(result);
-    }
-
-    private static List<Stmt> AssignKnownZeros(List<Stmt> statements, HashSet<string> zero)
-    {
-        var output = new List<Stmt>();
-        foreach (Stmt statement in statements)
-        {
-            switch (statement)
-            {
-                case Assign { Target: Var v, Kind: AssignKind.Add } a when zero.Remove(v.Name):
-                    output.Add(new Assign(a.Target, a.Value));
-                    break;
-                case Assign { Target: Var v, Kind: AssignKind.Subtract } a when zero.Remove(v.Name):
-                    output.Add(new Assign(a.Target, Neg(a.Value)));
-                    break;
-                case Assign { Target: Var v, Kind: AssignKind.Set } a:
-                    if (IsLiteral(a.Value, 0))
-                    {
-                        zero.Add(v.Name);
-                    }
-                    else
-                    {
-                        zero.Remove(v.Name);
-                    }
-
-                    output.Add(statement);
-                    break;
-                case If branch when IrWalk.Descendants(new[] { statement }).All(s => s is Assign or Declare or If or Block or Comment):
-                    {
-                        // Each branch starts from what is known here; afterwards only what both leave zero is known.
-                        var thenZero = new HashSet<string>(zero);
-                        var elseZero = new HashSet<string>(zero);
-                        Block then = Block.Of(AssignKnownZeros(branch.Then.Statements.ToList(), thenZero));
-                        Block? otherwise = branch.Else is null ? null : Block.Of(AssignKnownZeros(branch.Else.Statements.ToList(), elseZero));
-                        thenZero.IntersectWith(elseZero);
-                        zero.Clear();
-                        zero.UnionWith(thenZero);
-                        output.Add(branch with { Then = then, Else = otherwise });
-                        break;
-                    }
-
-                default:
-                    // Anything else (a branch, a declaration, a pullback call adding into `ref dv`) may write a
-                    // variable: forget what it writes, and everything after code the IR cannot see into.
-                    foreach (Stmt inner in IrWalk.Descendants(new[] { statement }))
-                    {
-                        if (IrWalk.DefinedScalar(inner) is { } name)
-                        {
-                            zero.Remove(name);
-                        }
-
-                        foreach (string passed in RefArguments(inner))
-                        {
-                            zero.Remove(passed);
-                        }
-
-                        if (inner is RawStmt)
-                        {
-                            zero.Clear();
-                        }
-                    }
-
-                    output.Add(statement);
-                    break;
-            }
-        }
-
-        return output;
-    }
-
-    private static IEnumerable<string> RefArguments(Stmt statement)
-    {
-        IEnumerable<Expr> args = statement switch
-        {
-            Invoke call => call.Args,
-            CallStmt call => call.Call.Args,
-            _ => Enumerable.Empty<Expr>(),
-        };
-        return args.OfType<RefArg>().Select(r => ActivityAnalysis.TargetName(r.Target));
-    }
+    public static List<Stmt> Apply(List<Stmt> statements) => MergeElementAccumulations(LoadsFirst(statements));
 
     /// <summary>Declarations that read nothing the statements write move to the front, in order.</summary>
     private static List<Stmt> LoadsFirst(List<Stmt> statements)
@@ -122,7 +29,7 @@ internal static class ReverseBodyCleanup
                 case Assign { Target: Elem e }:
                     written.Add(e.Array);
                     break;
-                case Declare or If or Comment:
+                case Declare or If or Comment or Block:
                     break;
                 default:
                     return statements;
@@ -264,7 +171,7 @@ internal static class ReverseBodyCleanup
                         return true;
                     }
 
-                    string? written = inner is Assign a ? ActivityAnalysis.TargetName(a.Target) : IrWalk.DefinedScalar(inner);
+                    string? written = inner is Assign a ? IrWalk.TargetName(a.Target) : IrWalk.DefinedScalar(inner);
                     if (written is not null && reads.Contains(written))
                     {
                         return true;
@@ -274,30 +181,6 @@ internal static class ReverseBodyCleanup
         }
 
         return false;
-    }
-
-    /// <summary>Removes declarations (of generated temporaries) that no later statement reads.</summary>
-    private static List<Stmt> DropUnreadTemporaries(List<Stmt> statements)
-    {
-        var output = new List<Stmt>(statements);
-        bool changed = true;
-        while (changed)
-        {
-            changed = false;
-            var reads = new HashSet<string>();
-            foreach (Stmt statement in IrWalk.Descendants(output))
-            {
-                if (!IrWalk.TryCollectStatementReads(statement, reads))
-                {
-                    return output;
-                }
-            }
-
-            int removed = output.RemoveAll(s => s is Declare d && !reads.Contains(d.Name));
-            changed = removed > 0;
-        }
-
-        return output;
     }
 
     private static Expr Resolve(Expr index, Dictionary<string, Expr> definitions) =>

@@ -1,8 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 
-namespace DiffGen.Generator.Differentiation;
+namespace DiffGen.Generator.Differentiation.Cleanup;
 
 /// <summary>
 /// Drops bounds checks the user's own code has already made. In one iteration of a fused loop, the forward code reads
@@ -28,16 +29,31 @@ internal static class InRangeAccess
                     CollectEvaluatedReads(value, proven);
                     Forget(proven, target.Name);
                     break;
+                case Declare { Type.IsScalar: true } declare:
+                    if (declare.Init is not null)
+                    {
+                        CollectEvaluatedReads(declare.Init, proven);
+                    }
+
+                    Forget(proven, declare.Name);
+                    break;
+                case Assign { Target: Elem element, Value: var stored }:
+                    // A store reads its index (the store itself may still throw, before anything later runs).
+                    CollectEvaluatedReads(stored, proven);
+                    CollectEvaluatedReads(element, proven);
+                    break;
+                case Comment:
+                    break;
                 case If branch:
                     // The condition always runs; what the branches read proves nothing, what they write is forgotten.
                     CollectEvaluatedReads(branch.Condition, proven);
                     foreach (Stmt inner in IrWalk.Descendants(new[] { statement }))
                     {
-                        if (inner is Assign { Target: Var written })
+                        if (IrWalk.DefinedScalar(inner) is { } written)
                         {
-                            Forget(proven, written.Name);
+                            Forget(proven, written);
                         }
-                        else if (inner is not (If or Block or Assign))
+                        else if (inner is not (If or Block or Assign or Comment or Declare))
                         {
                             return adjoint;
                         }

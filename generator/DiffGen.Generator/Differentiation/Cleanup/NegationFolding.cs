@@ -1,10 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 using static DiffGen.Generator.Simplification.ExprBuilder;
 
-namespace DiffGen.Generator.Differentiation;
+namespace DiffGen.Generator.Differentiation.Cleanup;
 
 /// <summary>
 /// Moves a fused loop's sign flips into the constants before the loop. Adjoints of subtractions come out as

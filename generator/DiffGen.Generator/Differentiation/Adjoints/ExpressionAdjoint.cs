@@ -1,25 +1,29 @@
 using System.Collections.Generic;
 using System.Linq;
+using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Model;
 using static DiffGen.Generator.Simplification.ExprBuilder;
 
-namespace DiffGen.Generator.Differentiation;
+namespace DiffGen.Generator.Differentiation.Adjoints;
 
 /// <summary>
-/// Reverse sweep of one expression: given the adjoint of its value, emits one adjoint update per active leaf.
-/// Intermediate values a partial derivative needs are recomputed once into named temporaries (the state is the
-/// one the statement saw, thanks to the tape), so nothing is recomputed twice within a statement.
+/// Reverse sweep of one expression: given the adjoint of its value, one adjoint update per active leaf. A value a
+/// partial derivative needs is computed once into a named temporary (the forward sweep has already kept the costly
+/// ones in locals, see <see cref="Preparation.ValueExtraction"/>), and an adjoint used twice is shared.
 /// </summary>
 internal sealed class ExpressionAdjoint
 {
-    private readonly ReverseContext _context;
+    private readonly AdjointScope _scope;
     private readonly Dictionary<Expr, Expr> _values = new();
 
-    public ExpressionAdjoint(ReverseContext context) => _context = context;
+    public ExpressionAdjoint(AdjointScope scope) => _scope = scope;
+
+    /// <summary>A value a variable already holds (a declaration's own initializer): read it instead of computing it again.</summary>
+    public void Know(Expr e, Var holder) => _values[e] = holder;
 
     public void Propagate(Expr e, Expr g, List<Stmt> output)
     {
-        if (!_context.IsActive(e))
+        if (!_scope.IsActive(e))
         {
             return;
         }
@@ -27,10 +31,10 @@ internal sealed class ExpressionAdjoint
         switch (e)
         {
             case Var v:
-                Accumulate(new Var(v.Type, _context.AdjointName(v.Name)), g, output);
+                Accumulate(_scope.AdjointVar(v.Name), g, output);
                 break;
             case Elem el:
-                Accumulate(new Elem(el.Type, _context.AdjointName(el.Array), Value(el.Index, output)), g, output);
+                Accumulate(new Elem(el.Type, _scope.AdjointOf(el.Array), Index(el.Index, output)), g, output);
                 break;
             case Unary { Op: UnaryOp.Negate } u:
                 Propagate(u.Operand, Neg(g), output);
@@ -44,25 +48,16 @@ internal sealed class ExpressionAdjoint
             case Conditional c:
                 {
                     Expr condition = Value(c.Condition, output);
-                    Expr shared = Share(g, output);
+                    Expr shared = Share(g, c, output);
                     var whenTrue = new List<Stmt>();
                     var whenFalse = new List<Stmt>();
+
                     // Temporaries bound inside a branch are scoped to it.
                     var saved = new Dictionary<Expr, Expr>(_values);
                     Propagate(c.WhenTrue, shared, whenTrue);
-                    _values.Clear();
-                    foreach (var pair in saved)
-                    {
-                        _values[pair.Key] = pair.Value;
-                    }
-
+                    Restore(saved);
                     Propagate(c.WhenFalse, shared, whenFalse);
-                    _values.Clear();
-                    foreach (var pair in saved)
-                    {
-                        _values[pair.Key] = pair.Value;
-                    }
-
+                    Restore(saved);
                     output.Add(new If(condition, Block.Of(whenTrue), whenFalse.Count > 0 ? Block.Of(whenFalse) : null));
                     break;
                 }
@@ -70,19 +65,28 @@ internal sealed class ExpressionAdjoint
             case MathCall m:
                 PropagateMath(m, g, output);
                 break;
-            case Convert c when c.Operand.Type.IsReal:
+            case Model.Convert c when c.Operand.Type.IsReal:
                 Propagate(c.Operand, ConvertTo(g, c.Operand.Type), output);
                 break;
         }
     }
 
+    private void Restore(Dictionary<Expr, Expr> saved)
+    {
+        _values.Clear();
+        foreach (KeyValuePair<Expr, Expr> pair in saved)
+        {
+            _values[pair.Key] = pair.Value;
+        }
+    }
+
     private void PropagateBinary(Binary b, Expr g, List<Stmt> output)
     {
-        bool left = _context.IsActive(b.Left);
-        bool right = _context.IsActive(b.Right);
+        bool left = _scope.IsActive(b.Left);
+        bool right = _scope.IsActive(b.Right);
         if (left && right)
         {
-            g = Share(g, output);
+            g = Share(g, b, output);
         }
 
         switch (b.Op)
@@ -100,7 +104,7 @@ internal sealed class ExpressionAdjoint
                 // (2a)·ḡ equals (2ḡ)·a exactly (doubling is exact), so the chain that waits for ḡ is one multiply.
                 Propagate(b.Left, Mul(Mul(Lit(2, b.Type), Value(b.Left, output)), g), output);
                 break;
-            case BinaryOp.Multiply when right && b.Left is Binary { Op: BinaryOp.Multiply } scaled && scaled.Right.Equals(b.Right) && !_context.IsActive(scaled.Left):
+            case BinaryOp.Multiply when right && b.Left is Binary { Op: BinaryOp.Multiply } scaled && scaled.Right.Equals(b.Right) && !_scope.IsActive(scaled.Left):
                 // (k·a)·a, as in 100 * t * t: one contribution 2k·a·ḡ.
                 Propagate(b.Right, Mul(Mul(Mul(Lit(2, b.Type), Value(scaled.Left, output)), g), Value(b.Right, output)), output);
                 break;
@@ -138,11 +142,13 @@ internal sealed class ExpressionAdjoint
 
     private void PropagateMath(MathCall m, Expr g, List<Stmt> output)
     {
-        var args = m.Args.Select(a => Value(a, output)).ToList();
-        bool[] active = m.Args.Select(a => _context.IsActive(a)).ToArray();
-        Expr? y = DerivativeRules.UsesValue(m.Fn) ? Value(new MathCall(m.Type, m.Fn, args.ToEquatableArrayOf()), output) : null;
-        g = Share(g, output);
-        Expr?[] contributions = DerivativeRules.Contributions(m.Fn, args, y, g, active, e => Bind(e, output));
+        bool[] active = m.Args.Select(a => _scope.IsActive(a)).ToArray();
+        var args = m.Args.Select((a, i) => DerivativeRules.UsesArgument(m.Fn, i) || m.Fn == MathFn.Pow ? Value(a, output) : a).ToList();
+        Expr? y = DerivativeRules.UsesValue(m.Fn, exponentActive: m.Fn != MathFn.Pow || active[1])
+            ? Value(new MathCall(m.Type, m.Fn, args.ToEquatableArray()), output)
+            : null;
+        g = Share(g, m, output);
+        Expr?[] contributions = DerivativeRules.Contributions(m.Fn, args, y, g, active, e => Bind(e, "t", output));
         for (int i = 0; i < m.Args.Count; i++)
         {
             if (active[i] && contributions[i] is { } contribution)
@@ -164,10 +170,19 @@ internal sealed class ExpressionAdjoint
         }
     }
 
+    /// <summary>An element index: integer arithmetic on variables is written again (the JIT shares it), anything else kept once.</summary>
+    public Expr Index(Expr index, List<Stmt> output) => IsIntegerArithmetic(index) ? index : Value(index, output);
+
+    private static bool IsIntegerArithmetic(Expr e) => e switch
+    {
+        Var or Literal or LengthOf => e.Type.Element == ElementKind.Int,
+        Binary { Op: BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply } b => b.Type.Element == ElementKind.Int && IsIntegerArithmetic(b.Left) && IsIntegerArithmetic(b.Right),
+        _ => false,
+    };
+
     /// <summary>The value of a primal subexpression as an atom, computing it into a temporary once if needed.</summary>
     public Expr Value(Expr e, List<Stmt> output)
     {
-        _context.RecordReads(e);
         if (IsAtomic(e))
         {
             return e;
@@ -178,29 +193,23 @@ internal sealed class ExpressionAdjoint
             return known;
         }
 
-        Expr bound = Bind(e, output);
+        Expr bound = Bind(e, AdjointScope.HintFor(e), output);
         _values[e] = bound;
         return bound;
     }
 
-    private Expr Bind(Expr e, List<Stmt> output, string prefix = "v")
+    private Expr Bind(Expr e, string hint, List<Stmt> output)
     {
         if (IsAtomic(e))
         {
             return e;
         }
 
-        string name = _context.Temp(prefix);
+        string name = _scope.Temp(hint);
         output.Add(new Declare(name, e.Type, e));
         return new Var(e.Type, name);
     }
 
-    /// <summary>An adjoint used more than once is bound to a temporary.</summary>
-    private Expr Share(Expr g, List<Stmt> output) => Bind(g, output, "g");
-}
-
-internal static class EquatableArrayOfExtensions
-{
-    public static Helpers.EquatableArray<T> ToEquatableArrayOf<T>(this IEnumerable<T> items)
-        => new(items);
+    /// <summary>The adjoint of <paramref name="of"/>, used more than once, in a temporary named after it.</summary>
+    private Expr Share(Expr g, Expr of, List<Stmt> output) => Bind(g, "d" + AdjointScope.HintFor(of), output);
 }

@@ -1,9 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 
-namespace DiffGen.Generator.Differentiation;
+namespace DiffGen.Generator.Differentiation.Preparation;
 
 /// <summary>
 /// Removes locals that are assigned but never read, where C# would warn CS0219 in the user's build: control-flow flags
@@ -20,10 +21,7 @@ internal static class UnreadLocalElimination
         var declared = new HashSet<string>();
         foreach (Stmt statement in IrWalk.Descendants(body))
         {
-            foreach (Expr expr in ReadExpressions(statement))
-            {
-                IrWalk.CollectReads(expr, read);
-            }
+            read.UnionWith(Effects.Of(statement).Reads);
 
             switch (statement)
             {
@@ -44,47 +42,6 @@ internal static class UnreadLocalElimination
 
     private static void Note(Dictionary<string, bool> onlyConstants, string name, bool constant) =>
         onlyConstants[name] = constant && (!onlyConstants.TryGetValue(name, out bool before) || before);
-
-    private static IEnumerable<Expr> ReadExpressions(Stmt statement)
-    {
-        switch (statement)
-        {
-            case Declare { Init: { } init }:
-                yield return init;
-                break;
-            case Assign a:
-                yield return a.Value;
-                if (a.Target is Elem e)
-                {
-                    yield return e.Index;
-                }
-
-                break;
-            case If i:
-                yield return i.Condition;
-                break;
-            case Loop { Condition: { } condition }:
-                yield return condition;
-                break;
-            case Return { Value: { } value }:
-                yield return value;
-                break;
-            case CallStmt call:
-                foreach (Expr arg in call.Call.Args)
-                {
-                    yield return arg;
-                }
-
-                break;
-            case Invoke invoke:
-                foreach (Expr arg in invoke.Args)
-                {
-                    yield return arg;
-                }
-
-                break;
-        }
-    }
 
     private static Block Rewrite(Block block, HashSet<string> unread) =>
         new(block.Statements.Where(s => !Writes(s, unread)).Select(s => RewriteOne(s, unread)).ToEquatableArray());

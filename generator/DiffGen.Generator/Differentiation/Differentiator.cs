@@ -1,0 +1,191 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Differentiation.Adjoints;
+using DiffGen.Generator.Differentiation.Analysis;
+using DiffGen.Generator.Differentiation.Cleanup;
+using DiffGen.Generator.Differentiation.Planning;
+using DiffGen.Generator.Differentiation.Preparation;
+using DiffGen.Generator.Differentiation.Sweeps;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Ir;
+using DiffGen.Generator.Model;
+using DiffGen.Generator.Parsing;
+using static DiffGen.Generator.Simplification.ExprBuilder;
+
+namespace DiffGen.Generator.Differentiation;
+
+/// <summary>
+/// Reverse mode as a pipeline of passes over the IR (docs/generator-internals.md):
+/// normalise → prepare (loop forms, values kept for the reverse sweep) → analyse (activity, def/use) → local adjoints
+/// → plan (joint statements, recording, control) → build the sweeps → clean up → vectorise reverse loops.
+/// Pure: the same spec gives the same code; failures come back typed, never as exceptions.
+/// </summary>
+internal static class Differentiator
+{
+    public static DifferentiationResult Differentiate(DifferentiableMethodSpec spec, GradientSpec gradient, GenerationOptions options)
+    {
+        try
+        {
+            return new DifferentiationResult(Build(spec, gradient, options), null);
+        }
+        catch (DifferentiationException failure)
+        {
+            return new DifferentiationResult(null, new DifferentiationFailure(failure.Kind, failure.Message));
+        }
+    }
+
+    private static GeneratedPullback Build(DifferentiableMethodSpec spec, GradientSpec gradient, GenerationOptions options)
+    {
+        var names = new NameTable(spec.ReservedNames);
+        string seed = names.Unique("seed");
+        List<ParameterSpec> wrt = gradient.Wrt.Select(i => spec.Parameters[i]).ToList();
+        var gradientNames = wrt.Select(p => names.Unique("d" + p.Name)).ToList();
+
+        // Prepare.
+        (Block normalized, string result) = ControlFlowNormalizer.Normalize(spec.Body, spec.ReturnType, names);
+        Block body = LoopPreparation.Apply(normalized);
+        body = ValueExtraction.Apply(body, new Activity(body, spec.Parameters, wrt.Select(p => p.Name), result), names);
+        body = IrRewriter.Copy(body);
+
+        // Analyse.
+        var activity = new Activity(body, spec.Parameters, wrt.Select(p => p.Name), result);
+        var index = new BodyIndex(body);
+        var preset = new Dictionary<string, string>();
+        var scalarGradients = new List<(ParameterSpec Parameter, string Gradient, string Local)>();
+        for (int k = 0; k < wrt.Count; k++)
+        {
+            if (wrt[k].Type.IsVector)
+            {
+                preset[wrt[k].Name] = gradientNames[k];
+            }
+            else
+            {
+                // Accumulated in a local (a register), added into the caller's ref once at the end.
+                string local = names.Unique("d" + wrt[k].Name + "Local");
+                preset[wrt[k].Name] = local;
+                scalarGradients.Add((wrt[k], gradientNames[k], local));
+            }
+        }
+
+        var scope = new AdjointScope(activity, names, preset, MultiWrittenVectors(body, index))
+        {
+            LengthChecked = LengthCheckedGradients(body, wrt, gradientNames),
+        };
+
+        // Local adjoints, in body order (so temporaries are numbered as they read).
+        var localAdjoints = new Dictionary<Stmt, List<Stmt>>(ReferenceComparer<Stmt>.Instance);
+        foreach (Stmt statement in IrWalk.Descendants(body))
+        {
+            if (statement is Declare or Assign or CallStmt)
+            {
+                localAdjoints[statement] = LocalAdjoint.Of(statement, scope);
+            }
+        }
+
+        // Plan, then build.
+        ReversePlan plan = Planner.Make(index, scope, localAdjoints);
+        var builder = new SweepBuilder(plan, index, scope, result, seed);
+        (List<Stmt> forward, List<Stmt> reverse) = builder.Region(body);
+
+        var code = new List<Stmt>();
+        for (int k = 0; k < wrt.Count; k++)
+        {
+            if (wrt[k].Type.IsVector)
+            {
+                code.Add(new LengthGuard(gradientNames[k], wrt[k].Name));
+            }
+        }
+
+        foreach ((string tape, ElementKind element) in builder.Tapes.Used)
+        {
+            code.Add(new DeclareTape(tape, element));
+        }
+
+        // Vectors the caller passes as scratch (not differentiated) that carry active values get pooled adjoints.
+        var returns = new List<Stmt>();
+        foreach (ParameterSpec p in spec.Parameters)
+        {
+            if (p.Type.IsVector && activity.IsActive(p.Name) && !preset.ContainsKey(p.Name))
+            {
+                string adjoint = scope.AdjointOf(p.Name);
+                string buffer = scope.Temp(adjoint + "Buffer");
+                code.Add(new RentBuffer(buffer, adjoint, p.Type.Element, new LengthOf(p.Name)));
+                returns.Add(new ReturnBuffer(buffer, p.Type.Element, MayBeNull: false));
+            }
+        }
+
+        foreach ((ParameterSpec parameter, string _, string local) in scalarGradients)
+        {
+            code.Add(new Declare(local, parameter.Type, Lit(0, parameter.Type)));
+        }
+
+        code.AddRange(builder.MethodDeclarations);
+        code.Add(new Comment("Forward sweep", Section: true));
+        code.AddRange(forward);
+        if (reverse.Count > 0)
+        {
+            code.Add(new Comment("Reverse sweep", Section: true));
+            code.AddRange(reverse);
+        }
+
+        foreach ((ParameterSpec parameter, string gradientName, string local) in scalarGradients)
+        {
+            code.Add(new Assign(new Var(parameter.Type, gradientName), new Var(parameter.Type, local), AssignKind.Add));
+        }
+
+        code.AddRange(builder.Tapes.Used.Select(t => new DisposeTape(t.Name)));
+        code.AddRange(builder.Returns);
+        code.AddRange(returns);
+        code.Add(new Return(new Var(spec.ReturnType, result)));
+
+        code = AdjointCleanup.Apply(code, scope.IsGenerated);
+        if (options.UseTensorPrimitives)
+        {
+            code = ReverseLoopVectorizer.Apply(code);
+        }
+
+        return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), code.ToEquatableArray());
+    }
+
+    /// <summary>Vectors written more than once (by two statements, or in a loop): a call's output adjoint is cleared after use.</summary>
+    private static HashSet<string> MultiWrittenVectors(Block body, BodyIndex index)
+    {
+        var result = new HashSet<string>();
+        foreach (Declare vector in IrWalk.Descendants(body).OfType<Declare>().Where(d => d.Type.IsVector))
+        {
+            Consider(vector.Name);
+        }
+
+        foreach (string name in Effects.Deep(body).VectorWrites)
+        {
+            Consider(name);
+        }
+
+        return result;
+
+        void Consider(string name)
+        {
+            IReadOnlyList<Stmt> writers = index.WritersOf(name).Where(w => w is not Declare).ToList();
+            if (writers.Count > 1 || writers.Any(w => index.Ancestors(w).Any(a => a is Loop)))
+            {
+                result.Add(name);
+            }
+        }
+    }
+
+    /// <summary>Gradient span → its primal span, for span parameters the body never rebinds (their entry check stays true).</summary>
+    private static Dictionary<string, string> LengthCheckedGradients(Block body, List<ParameterSpec> wrt, List<string> gradientNames)
+    {
+        var rebound = new HashSet<string>(IrWalk.Descendants(body).OfType<Assign>().Select(a => a.Target).OfType<Var>().Select(v => v.Name));
+        var primalOf = new Dictionary<string, string>();
+        for (int k = 0; k < wrt.Count; k++)
+        {
+            if (wrt[k].Type.IsVector && !rebound.Contains(wrt[k].Name))
+            {
+                primalOf[gradientNames[k]] = wrt[k].Name;
+            }
+        }
+
+        return primalOf;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Differentiation.Planning;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Ir;
+using DiffGen.Generator.Model;
+
+namespace DiffGen.Generator.Differentiation.Sweeps;
+
+/// <summary>The reverse sweep: each statement's adjoint code, restores of what its forward code saved, backwards.</summary>
+internal sealed partial class SweepBuilder
+{
+    private List<Stmt> Reverse(Stmt statement)
+    {
+        var output = new List<Stmt>();
+        switch (statement)
+        {
+            case Assign assign:
+                {
+                    var code = new List<Stmt>();
+                    if (_plan.Saved.Contains(assign))
+                    {
+                        Expr old = _plan.SaveLocals.TryGetValue(assign, out string? local)
+                            ? new Var(assign.Target.Type, local)
+                            : new TapePop(assign.Target.Type, Tapes.For(assign.Target.Type.Element));
+                        code.Add(new Assign(assign.Target, old));
+                    }
+
+                    code.AddRange(AdjointOf(assign));
+                    output.AddRange(Commented(assign, code));
+                    break;
+                }
+
+            case CallStmt call:
+                {
+                    var code = new List<Stmt>(AdjointOf(call));
+                    if (_plan.Saved.Contains(call))
+                    {
+                        // The pullback read the outputs as the call wrote them; then they get their earlier values back.
+                        foreach (string vector in Outputs(call).Reverse())
+                        {
+                            code.Add(new PopRange(Tapes.For(_scope.Activity.TypeOf(vector).Element), vector));
+                        }
+                    }
+
+                    output.AddRange(Commented(call, code));
+                    break;
+                }
+
+            case Declare declare:
+                output.AddRange(Commented(declare, AdjointOf(declare)));
+                break;
+            case If branch when _plan.HasReverse.Contains(branch):
+                output.AddRange(ReverseIf(branch));
+                break;
+            case Loop loop when _plan.HasReverse.Contains(loop):
+                output.AddRange(ReverseLoop(loop));
+                break;
+        }
+
+        return output;
+    }
+
+    private List<Stmt> AdjointOf(Stmt statement) => _plan.LocalAdjoints.TryGetValue(statement, out List<Stmt>? code) ? code : new List<Stmt>();
+
+    private IEnumerable<Stmt> ReverseIf(If branch)
+    {
+        Expr condition = _plan.RecordedDecisions.TryGetValue(branch, out string? decision) ? new Var(TypeRef.Bool, decision) : branch.Condition;
+        Block then = ReverseBlock(branch.Then);
+        Block? otherwise = branch.Else is null ? null : ReverseBlock(branch.Else);
+        if (otherwise is { Statements.Count: 0 })
+        {
+            otherwise = null;
+        }
+
+        if (then.Statements.Count == 0 && otherwise is not null)
+        {
+            // if (c) {} else { … } reads better as if (!c) { … }.
+            return Commented(branch, new List<Stmt> { new If(new Unary(TypeRef.Bool, UnaryOp.Not, condition), otherwise, null) });
+        }
+
+        return Commented(branch, new List<Stmt> { new If(condition, then, otherwise) });
+    }
+
+    private IEnumerable<Stmt> ReverseLoop(Loop loop)
+    {
+        // One reverse iteration undoes the update (it ran last), then the body.
+        var body = new List<Stmt>();
+        for (int k = loop.Update.Statements.Count - 1; k >= 0; k--)
+        {
+            body.AddRange(Reverse(loop.Update.Statements[k]));
+        }
+
+        body.AddRange(ReverseBlock(loop.Body).Statements);
+        TripPlan trips = _plan.Trips[loop];
+        return Commented(loop, new List<Stmt> { ReverseLoops.Header(loop, trips, body, _scope) });
+    }
+
+    /// <summary>A nested block's reverse: re-create its locals (popped, then recomputed), declare its adjoints, then its statements backwards.</summary>
+    private Block ReverseBlock(Block block)
+    {
+        var statements = new List<Stmt>();
+        if (_plan.Provisions.TryGetValue(block, out List<Provision>? provisions))
+        {
+            foreach (Provision popped in provisions.Where(p => p.Recompute is null).Reverse())
+            {
+                statements.Add(new Declare(popped.Name, popped.Type, new TapePop(popped.Type, Tapes.For(popped.Type.Element))));
+            }
+
+            foreach (Provision recomputed in provisions.Where(p => p.Recompute is not null).OrderBy(p => DeclarationOrder(block, p.Name)))
+            {
+                statements.Add(new Declare(recomputed.Name, recomputed.Type, recomputed.Recompute));
+            }
+        }
+
+        statements.AddRange(AdjointDeclarations(block));
+        for (int k = block.Statements.Count - 1; k >= 0; k--)
+        {
+            statements.AddRange(Reverse(block.Statements[k]));
+        }
+
+        return Block.Of(statements);
+    }
+
+    private int DeclarationOrder(Block block, string name) =>
+        _index.DeclarationOf(name) is { } declaration && _index.IsWithin(declaration, block) ? _index.IndexOf(TopLevelIn(block, declaration)) : -1;
+
+    private Stmt TopLevelIn(Block block, Stmt statement)
+    {
+        Stmt current = statement;
+        while (!ReferenceEquals(_index.BlockOf(current), block))
+        {
+            current = _index.OwnerOf(_index.BlockOf(current))!;
+        }
+
+        return current;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Linq;
+using DiffGen.Generator.Model;
+
+namespace DiffGen.Generator.Ir;
+
+/// <summary>
+/// <c>for (int i = Start; i Compare Bound; i += Step)</c> with a constant step, the comparison in the step's direction
+/// and <c>i</c> never written in the body: the reverse sweep can run it backwards from its bounds.
+/// </summary>
+internal sealed record CountedLoopShape(string Counter, Expr Start, BinaryOp Compare, Expr Bound, int Step)
+{
+    public static CountedLoopShape? Of(Loop loop) => Of(loop.Init, loop.Condition, loop.Update, loop.Body);
+
+    public static CountedLoopShape? Of(Block init, Expr? condition, Block update, Block body)
+    {
+        if (init.Statements.Count != 1 || init.Statements[0] is not Declare { Type.Element: ElementKind.Int, Type.IsScalar: true, Init: { } start } declare)
+        {
+            return null;
+        }
+
+        string i = declare.Name;
+        if (update.Statements.Count != 1
+            || update.Statements[0] is not Assign { Kind: AssignKind.Set, Target: Var target, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left, Right: Literal literal } step }
+            || target.Name != i || left.Name != i
+            || !int.TryParse(literal.Text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int size) || size <= 0)
+        {
+            return null;
+        }
+
+        int signed = step.Op == BinaryOp.Add ? size : -size;
+        if (condition is not Binary { Left: var l, Right: var r } comparison)
+        {
+            return null;
+        }
+
+        // i < n, or n > i read the other way round.
+        (BinaryOp op, Expr bound) = l is Var lv && lv.Name == i ? (comparison.Op, r)
+            : r is Var rv && rv.Name == i ? (Mirror(comparison.Op), l)
+            : (BinaryOp.Equal, l);
+        bool direction = signed > 0 ? op is BinaryOp.Less or BinaryOp.LessOrEqual : op is BinaryOp.Greater or BinaryOp.GreaterOrEqual;
+        if (!direction || IrWalk.Mentions(bound, i) || IrWalk.Mentions(start, i) || !IrWalk.IsPure(bound)
+            || IrWalk.Descendants(body).Any(s => IrWalk.DefinedScalar(s) == i))
+        {
+            return null;
+        }
+
+        return new CountedLoopShape(i, start, op, bound, signed);
+    }
+
+    private static BinaryOp Mirror(BinaryOp op) => op switch
+    {
+        BinaryOp.Less => BinaryOp.Greater,
+        BinaryOp.LessOrEqual => BinaryOp.GreaterOrEqual,
+        BinaryOp.Greater => BinaryOp.Less,
+        BinaryOp.GreaterOrEqual => BinaryOp.LessOrEqual,
+        _ => BinaryOp.Equal,
+    };
+}

@@ -1,0 +1,19 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+
+namespace DiffGen.CompilerServices;
+
+/// <summary>Throw helpers for generated gradients, so a guard is one short line and the throw stays out of the hot path.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class GradientGuard
+{
+    /// <summary>Throws the <see cref="ArgumentException"/> for a gradient buffer whose length differs from its primal's.</summary>
+    /// <param name="gradient">The gradient argument's name.</param>
+    /// <param name="primal">The differentiated argument's name.</param>
+    /// <param name="expected">The primal's length.</param>
+    /// <param name="actual">The gradient's length.</param>
+    [DoesNotReturn]
+    public static void ThrowLengthMismatch(string gradient, string primal, int expected, int actual) =>
+        throw new ArgumentException($"{gradient} must have the length of {primal} ({expected}) but has length {actual}.", gradient);
+}
