@@ -11,8 +11,8 @@ public static class FiniteDifferences
 {
     /// <summary>
     /// <see langword="null"/> when ∂f/∂θᵢ by central differences agrees with <paramref name="gradient"/>[i] within
-    /// <paramref name="tolerance"/> at up to <paramref name="maxChecks"/> indices spread over θ (all of them when θ is
-    /// that short); else a message naming the worst index. <paramref name="f"/> reads θ, which is perturbed in place and
+    /// <paramref name="tolerance"/> at up to <paramref name="maxChecks"/> indices spread over θ, the first and the last
+    /// among them (all of them when θ is that short); else a message naming the worst index. <paramref name="f"/> reads θ, which is perturbed in place and
     /// restored.
     /// </summary>
     public static string? Agree(string what, double[] theta, ReadOnlySpan<double> gradient, Func<double> f, double tolerance, int maxChecks = 48)
@@ -27,8 +27,9 @@ public static class FiniteDifferences
         double worstError = -1, worstDifference = 0;
         for (int c = 0; c < checks; c++)
         {
-            // Spread over the whole vector, with an odd offset so strided layouts are not sampled at one phase only.
-            int i = (int)((long)c * theta.Length / checks + (c * 7) % Math.Max(1, theta.Length / checks));
+            // Spread over the whole vector, with an odd offset so strided layouts are not sampled at one phase only; the
+            // last check takes the last element (boundaries are where loop bounds go wrong).
+            int i = c == checks - 1 ? theta.Length - 1 : (int)((long)c * theta.Length / checks + (c * 7) % Math.Max(1, theta.Length / checks));
             double saved = theta[i];
             double h = 1e-6 * Math.Max(1, Math.Abs(saved));
             theta[i] = saved + h;
