@@ -56,8 +56,8 @@ public static class BundleAdjustmentLoopHandWritten
                 xc2 = x2 + (r0 * x1 - r1 * x0);
             }
 
-            double inverseZ = 1 / xc2;
-            double p0 = xc0 * inverseZ, p1 = xc1 * inverseZ;
+            // Divisions, not a reciprocal: the value stays the user's bit for bit.
+            double p0 = xc0 / xc2, p1 = xc1 / xc2;
             double rsq = p0 * p0 + p1 * p1;
             double k1 = camera[9], k2 = camera[10], f = camera[6];
             double distortion = 1 + k1 * rsq + k2 * rsq * rsq;
@@ -77,6 +77,7 @@ public static class BundleAdjustmentLoopHandWritten
             dcamera[10] += ddistortion * rsq * rsq;
             double drsq2 = 2 * ddistortion * (k1 + 2 * k2 * rsq);
             double dp0 = dq0 * distortion + drsq2 * p0, dp1 = dq1 * distortion + drsq2 * p1;
+            double inverseZ = 1 / xc2;
             double dxc0 = dp0 * inverseZ, dxc1 = dp1 * inverseZ, dxc2 = -(dp0 * p0 + dp1 * p1) * inverseZ;
 
             // Rodrigues: xc = x·cos + (w × x)·sin + w·(w·x)(1 − cos), w = r/θ, θ = |r|; or xc = x + r × x at θ = 0.

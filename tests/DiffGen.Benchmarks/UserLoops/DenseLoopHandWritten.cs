@@ -13,6 +13,15 @@ public static class DenseLoopHandWritten
 {
     /// <summary>Returns the loss and adds ∂/∂W into <paramref name="dw"/> and ∂/∂b into <paramref name="db"/>.</summary>
     public static T LossGradient<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> x, ReadOnlySpan<T> target, Span<T> dw, Span<T> db)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Gradient(w, b, x, target, dw, db, sameValue: false);
+
+    /// <summary>The same with the dot products summed in the user's order: the loss is the user's bit for bit.</summary>
+    public static T LossGradientSameValue<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> x, ReadOnlySpan<T> target, Span<T> dw, Span<T> db)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Gradient(w, b, x, target, dw, db, sameValue: true);
+
+    private static T Gradient<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> x, ReadOnlySpan<T> target, Span<T> dw, Span<T> db, bool sameValue)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int outputs = b.Length, inputs = x.Length;
@@ -25,13 +34,14 @@ public static class DenseLoopHandWritten
         T loss = T.Zero;
         for (int i = 0; i < outputs; i++)
         {
-            T y = T.Tanh(b[i] + TensorPrimitives.Dot(w.Slice(i * inputs, inputs), x));
+            ReadOnlySpan<T> row = w.Slice(i * inputs, inputs);
+            T y = T.Tanh(sameValue ? Sequential.Dot(b[i], row, x) : b[i] + TensorPrimitives.Dot(row, x));
             T e = y - target[i];
             loss += e * e;
             T g = two * e * (T.One - y * y);
             db[i] += g;
-            Span<T> row = dw.Slice(i * inputs, inputs);
-            TensorPrimitives.MultiplyAdd(x, g, row, row);
+            Span<T> drow = dw.Slice(i * inputs, inputs);
+            TensorPrimitives.MultiplyAdd(x, g, drow, drow);
         }
 
         return loss;

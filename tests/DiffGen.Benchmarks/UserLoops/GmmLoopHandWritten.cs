@@ -7,7 +7,8 @@ namespace DiffGen.Benchmarks.UserLoops;
 /// The careful person's gradient of <see cref="GmmLoop.Objective"/>, in one pass over the points: for each point the
 /// components' centred vectors and Q·(x − μ) are kept (K × d scratch), then the log-sum-exp's weights
 /// pₖ = softmax(main term)ₖ are pushed back through Q·(x − μ) into alphas, means and icf directly. Scalar: with d = 10
-/// the inner loops are too short and triangular to gain from SIMD.
+/// the inner loops are too short and triangular to gain from SIMD. The forward sums run in the user's order, so the
+/// value is the user's bit for bit.
 /// </summary>
 public static class GmmLoopHandWritten
 {
@@ -39,7 +40,6 @@ public static class GmmLoopHandWritten
         Span<double> weightSums = scratch.Slice(3 * k * d + 2 * k, k);
         weightSums.Clear();
 
-        double sumLogDiagonals = 0;
         for (int ik = 0; ik < k; ik++)
         {
             double sumQ = 0;
@@ -51,7 +51,6 @@ public static class GmmLoopHandWritten
             }
 
             sumQs[ik] = sumQ;
-            sumLogDiagonals += sumQ;
         }
 
         double slse = 0;
@@ -157,7 +156,8 @@ public static class GmmLoopHandWritten
             dalphas[ik] += weightSums[ik] - n * Math.Exp(alphas[ik] - lseAlphas);
         }
 
-        // The prior: ½γ²(Σ exp(q)² + Σ L²) − m·Σq per component; each point's p also reaches every q through Σq.
+        // The prior: ½γ²(Σ exp(q)² + Σ L²) − m·Σq per component, summed as the user does; each point's p also reaches
+        // every q through Σq.
         int wn = d + wishartM + 1;
         double c = wn * d * (Math.Log(wishartGamma) - 0.5 * Math.Log(2)) - GmmLoop.LogMultivariateGamma(wn, d);
         double gamma2 = wishartGamma * wishartGamma;
@@ -179,10 +179,10 @@ public static class GmmLoopHandWritten
                 dicf[ik * icfSize + i] += gamma2 * l;
             }
 
-            prior += 0.5 * gamma2 * frobenius;
+            prior += 0.5 * wishartGamma * wishartGamma * frobenius - wishartM * sumQs[ik];
         }
 
-        prior -= wishartM * sumLogDiagonals + k * c;
+        prior -= k * c;
         if (rented is not null)
         {
             ArrayPool<double>.Shared.Return(rented);

@@ -4,9 +4,10 @@ namespace DiffGen.Benchmarks.UserLoops;
 
 /// <summary>
 /// The careful person's gradient of <see cref="KeplerLoop.Loss"/>: the same Newton solve (sine and cosine from one
-/// <see cref="Math.SinCos"/>), then the implicit function theorem instead of differentiating the iterations:
-/// ∂E/∂M = 1/(1 − e·cos E), ∂E/∂e = sin E/(1 − e·cos E). It agrees with the derivative of the iterations to about the
-/// solver's tolerance, since Newton's map has zero slope at the root.
+/// <see cref="Math.SinCos"/>; the smoke check requires the same value as the user's separate Sin and Cos), then the
+/// implicit function theorem instead of differentiating the iterations: ∂E/∂M = 1/(1 − e·cos E),
+/// ∂E/∂e = sin E/(1 − e·cos E). It agrees with the derivative of the iterations to about the solver's tolerance, since
+/// Newton's map has zero slope at the root.
 /// </summary>
 public static class KeplerLoopHandWritten
 {

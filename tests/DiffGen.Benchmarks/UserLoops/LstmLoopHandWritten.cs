@@ -15,7 +15,23 @@ public static class LstmLoopHandWritten
     public static double LossGradient(
         ReadOnlySpan<double> w, ReadOnlySpan<double> u, ReadOnlySpan<double> b, ReadOnlySpan<double> x,
         ReadOnlySpan<double> h, ReadOnlySpan<double> c, ReadOnlySpan<double> target,
-        Span<double> dw, Span<double> du, Span<double> db, Span<double> dx)
+        Span<double> dw, Span<double> du, Span<double> db, Span<double> dx) =>
+        Gradient(w, u, b, x, h, c, target, dw, du, db, dx, sameValue: false);
+
+    /// <summary>
+    /// The same with the pre-activations summed in the user's order and the activations element by element: the loss is
+    /// the user's bit for bit.
+    /// </summary>
+    public static double LossGradientSameValue(
+        ReadOnlySpan<double> w, ReadOnlySpan<double> u, ReadOnlySpan<double> b, ReadOnlySpan<double> x,
+        ReadOnlySpan<double> h, ReadOnlySpan<double> c, ReadOnlySpan<double> target,
+        Span<double> dw, Span<double> du, Span<double> db, Span<double> dx) =>
+        Gradient(w, u, b, x, h, c, target, dw, du, db, dx, sameValue: true);
+
+    private static double Gradient(
+        ReadOnlySpan<double> w, ReadOnlySpan<double> u, ReadOnlySpan<double> b, ReadOnlySpan<double> x,
+        ReadOnlySpan<double> h, ReadOnlySpan<double> c, ReadOnlySpan<double> target,
+        Span<double> dw, Span<double> du, Span<double> db, Span<double> dx, bool sameValue)
     {
         int hidden = h.Length, inputs = x.Length, rows = 4 * hidden;
         if (w.Length != rows * inputs || u.Length != rows * hidden || b.Length != rows || c.Length != hidden || target.Length != hidden
@@ -31,17 +47,34 @@ public static class LstmLoopHandWritten
         Span<double> gates = scratch[..rows], dgates = scratch.Slice(rows, rows), tanhCell = scratch.Slice(2 * rows, hidden);
         for (int r = 0; r < rows; r++)
         {
-            gates[r] = b[r] + TensorPrimitives.Dot(w.Slice(r * inputs, inputs), x) + TensorPrimitives.Dot(u.Slice(r * hidden, hidden), h);
+            ReadOnlySpan<double> wRow = w.Slice(r * inputs, inputs), uRow = u.Slice(r * hidden, hidden);
+            gates[r] = sameValue
+                ? Sequential.Dot(Sequential.Dot(b[r], wRow, x), uRow, h)
+                : b[r] + TensorPrimitives.Dot(wRow, x) + TensorPrimitives.Dot(uRow, h);
         }
 
         Span<double> inputGate = gates[..hidden], forgetGate = gates.Slice(hidden, hidden);
         Span<double> candidate = gates.Slice(2 * hidden, hidden), outputGate = gates.Slice(3 * hidden, hidden);
-        TensorPrimitives.Sigmoid(gates[..(2 * hidden)], gates[..(2 * hidden)]);
-        TensorPrimitives.Tanh(candidate, candidate);
-        TensorPrimitives.Sigmoid(outputGate, outputGate);
-        TensorPrimitives.Multiply(inputGate, candidate, tanhCell);
-        TensorPrimitives.MultiplyAdd(forgetGate, c, tanhCell, tanhCell);
-        TensorPrimitives.Tanh(tanhCell, tanhCell);
+        if (sameValue)
+        {
+            for (int j = 0; j < hidden; j++)
+            {
+                inputGate[j] = 1 / (1 + Math.Exp(-inputGate[j]));
+                forgetGate[j] = 1 / (1 + Math.Exp(-forgetGate[j]));
+                candidate[j] = Math.Tanh(candidate[j]);
+                outputGate[j] = 1 / (1 + Math.Exp(-outputGate[j]));
+                tanhCell[j] = Math.Tanh(forgetGate[j] * c[j] + inputGate[j] * candidate[j]);
+            }
+        }
+        else
+        {
+            TensorPrimitives.Sigmoid(gates[..(2 * hidden)], gates[..(2 * hidden)]);
+            TensorPrimitives.Tanh(candidate, candidate);
+            TensorPrimitives.Sigmoid(outputGate, outputGate);
+            TensorPrimitives.Multiply(inputGate, candidate, tanhCell);
+            TensorPrimitives.MultiplyAdd(forgetGate, c, tanhCell, tanhCell);
+            TensorPrimitives.Tanh(tanhCell, tanhCell);
+        }
 
         double loss = 0;
         for (int j = 0; j < hidden; j++)

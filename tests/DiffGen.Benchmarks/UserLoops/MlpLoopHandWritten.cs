@@ -15,6 +15,22 @@ public static class MlpLoopHandWritten
     public static T LossGradient<T>(
         ReadOnlySpan<T> w1, ReadOnlySpan<T> b1, ReadOnlySpan<T> w2, ReadOnlySpan<T> b2, ReadOnlySpan<T> x, int label,
         Span<T> dw1, Span<T> db1, Span<T> dw2, Span<T> db2)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Gradient(w1, b1, w2, b2, x, label, dw1, db1, dw2, db2, sameValue: false);
+
+    /// <summary>
+    /// The same with the dot products summed in the user's order and tanh element by element (TensorPrimitives' tanh
+    /// rounds differently): the loss is the user's bit for bit.
+    /// </summary>
+    public static T LossGradientSameValue<T>(
+        ReadOnlySpan<T> w1, ReadOnlySpan<T> b1, ReadOnlySpan<T> w2, ReadOnlySpan<T> b2, ReadOnlySpan<T> x, int label,
+        Span<T> dw1, Span<T> db1, Span<T> dw2, Span<T> db2)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Gradient(w1, b1, w2, b2, x, label, dw1, db1, dw2, db2, sameValue: true);
+
+    private static T Gradient<T>(
+        ReadOnlySpan<T> w1, ReadOnlySpan<T> b1, ReadOnlySpan<T> w2, ReadOnlySpan<T> b2, ReadOnlySpan<T> x, int label,
+        Span<T> dw1, Span<T> db1, Span<T> dw2, Span<T> db2, bool sameValue)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int inputs = x.Length, hidden = b1.Length, classes = b2.Length;
@@ -27,14 +43,20 @@ public static class MlpLoopHandWritten
         Span<T> h = stackalloc T[hidden];
         for (int i = 0; i < hidden; i++)
         {
-            h[i] = b1[i] + TensorPrimitives.Dot(w1.Slice(i * inputs, inputs), x);
+            ReadOnlySpan<T> row = w1.Slice(i * inputs, inputs);
+            h[i] = sameValue ? T.Tanh(Sequential.Dot(b1[i], row, x)) : b1[i] + TensorPrimitives.Dot(row, x);
         }
 
-        TensorPrimitives.Tanh<T>(h, h);
+        if (!sameValue)
+        {
+            TensorPrimitives.Tanh<T>(h, h);
+        }
+
         Span<T> p = stackalloc T[classes];
         for (int k = 0; k < classes; k++)
         {
-            p[k] = b2[k] + TensorPrimitives.Dot(w2.Slice(k * hidden, hidden), h);
+            ReadOnlySpan<T> row = w2.Slice(k * hidden, hidden);
+            p[k] = sameValue ? Sequential.Dot(b2[k], row, h) : b2[k] + TensorPrimitives.Dot(row, h);
         }
 
         T max = TensorPrimitives.Max<T>(p);

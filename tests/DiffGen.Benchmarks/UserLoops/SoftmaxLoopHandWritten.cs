@@ -13,6 +13,18 @@ public static class SoftmaxLoopHandWritten
 {
     /// <summary>Returns the loss and adds ∂/∂W into <paramref name="dw"/> and ∂/∂b into <paramref name="db"/>.</summary>
     public static T LossGradient<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> x, int label, Span<T> dw, Span<T> db)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Gradient(w, b, x, label, dw, db, sameValue: false);
+
+    /// <summary>
+    /// The same, but the logits summed in the user's order, so the loss is bit for bit the user's (as the generated
+    /// gradient's must be); the backward pass, whose elements each take one rounding, stays vectorised.
+    /// </summary>
+    public static T LossGradientSameValue<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> x, int label, Span<T> dw, Span<T> db)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T> =>
+        Gradient(w, b, x, label, dw, db, sameValue: true);
+
+    private static T Gradient<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> b, ReadOnlySpan<T> x, int label, Span<T> dw, Span<T> db, bool sameValue)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int classes = b.Length, features = x.Length;
@@ -24,7 +36,8 @@ public static class SoftmaxLoopHandWritten
         Span<T> p = stackalloc T[classes];
         for (int k = 0; k < classes; k++)
         {
-            p[k] = b[k] + TensorPrimitives.Dot(w.Slice(k * features, features), x);
+            ReadOnlySpan<T> row = w.Slice(k * features, features);
+            p[k] = sameValue ? Sequential.Dot(b[k], row, x) : b[k] + TensorPrimitives.Dot(row, x);
         }
 
         T max = TensorPrimitives.Max<T>(p);
