@@ -59,22 +59,13 @@ public static class MlpLoopHandWritten
             p[k] = sameValue ? Sequential.Dot(b2[k], row, h) : b2[k] + TensorPrimitives.Dot(row, h);
         }
 
-        T max = TensorPrimitives.Max<T>(p);
-        T target = p[label];
-        T sum = T.Zero;
-        for (int k = 0; k < classes; k++)
-        {
-            p[k] = T.Exp(p[k] - max);
-            sum += p[k];
-        }
-
-        // Backward: dlogit_k = softmax_k − [k = label]; dh = W2ᵀ·dlogits; dz = dh·(1 − h²).
-        T inverse = T.One / sum;
+        // Backward: dlogits = softmax − onehot(label); dh = W2ᵀ·dlogits; dz = dh·(1 − h²).
+        T loss = HandWrittenSoftmax.CrossEntropy<T>(p, label);
         Span<T> dh = stackalloc T[hidden];
         dh.Clear();
         for (int k = 0; k < classes; k++)
         {
-            T g = p[k] * inverse - (k == label ? T.One : T.Zero);
+            T g = p[k];
             db2[k] += g;
             ReadOnlySpan<T> row = w2.Slice(k * hidden, hidden);
             Span<T> drow = dw2.Slice(k * hidden, hidden);
@@ -90,6 +81,6 @@ public static class MlpLoopHandWritten
             TensorPrimitives.MultiplyAdd(x, dz, drow, drow);
         }
 
-        return T.Log(sum) + max - target;
+        return loss;
     }
 }

@@ -40,25 +40,14 @@ public static class SoftmaxLoopHandWritten
             p[k] = sameValue ? Sequential.Dot(b[k], row, x) : b[k] + TensorPrimitives.Dot(row, x);
         }
 
-        T max = TensorPrimitives.Max<T>(p);
-        T target = p[label];
-        T sum = T.Zero;
+        T loss = HandWrittenSoftmax.CrossEntropy<T>(p, label);
         for (int k = 0; k < classes; k++)
         {
-            p[k] = T.Exp(p[k] - max);
-            sum += p[k];
-        }
-
-        T inverse = T.One / sum;
-        for (int k = 0; k < classes; k++)
-        {
-            // ∂loss/∂logit_k = softmax_k − [k = label]; the max cancels.
-            T g = p[k] * inverse - (k == label ? T.One : T.Zero);
-            db[k] += g;
+            db[k] += p[k];
             Span<T> row = dw.Slice(k * features, features);
-            TensorPrimitives.MultiplyAdd(x, g, row, row);
+            TensorPrimitives.MultiplyAdd(x, p[k], row, row);
         }
 
-        return T.Log(sum) + max - target;
+        return loss;
     }
 }
