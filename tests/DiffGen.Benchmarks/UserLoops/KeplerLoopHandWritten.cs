@@ -44,4 +44,50 @@ public static class KeplerLoopHandWritten
         deccentricity += de;
         return loss;
     }
+
+    /// <summary>
+    /// The derivative of the iterations themselves, as the generated gradient takes it: forward mode through each Newton
+    /// step, the tangents ∂E/∂M and ∂E/∂e carried along (Eₖ₊₁ = Eₖ − f/f′ with f = E − e·sin E − M, f′ = 1 − e·cos E).
+    /// One pass, no tape: per element there are only two inputs.
+    /// </summary>
+    public static double LossGradientThroughIterations(
+        ReadOnlySpan<double> meanAnomaly, double eccentricity, ReadOnlySpan<double> target, Span<double> dmeanAnomaly, ref double deccentricity)
+    {
+        if (dmeanAnomaly.Length != meanAnomaly.Length || target.Length != meanAnomaly.Length)
+        {
+            throw new ArgumentException("The target and dM must have the length of M.", nameof(dmeanAnomaly));
+        }
+
+        double loss = 0, de = 0;
+        for (int i = 0; i < meanAnomaly.Length; i++)
+        {
+            double m = meanAnomaly[i];
+            double anomaly = m;
+            double byM = 1, byE = 0;
+            double delta = 1;
+            for (int iterations = 0; Math.Abs(delta) > 1e-12 && iterations < 50; iterations++)
+            {
+                (double sin, double cos) = Math.SinCos(anomaly);
+                double f = anomaly - eccentricity * sin - m;
+                double slope = 1 - eccentricity * cos;
+                delta = f / slope;
+                // ∂δ = (∂f − δ·∂f′)/f′ along each tangent; ∂f′/∂E = e·sin E, ∂f′/∂e = −cos E.
+                double fByM = slope * byM - 1, fByE = slope * byE - sin;
+                double slopeByM = eccentricity * sin * byM, slopeByE = eccentricity * sin * byE - cos;
+                byM -= (fByM - delta * slopeByM) / slope;
+                byE -= (fByE - delta * slopeByE) / slope;
+                anomaly -= delta;
+            }
+
+            (double sinE, double cosE) = Math.SinCos(anomaly);
+            double r = cosE - eccentricity - target[i];
+            loss += r * r;
+            double dAnomaly = -2 * r * sinE;
+            dmeanAnomaly[i] += dAnomaly * byM;
+            de += dAnomaly * byE - 2 * r;
+        }
+
+        deccentricity += de;
+        return loss;
+    }
 }
