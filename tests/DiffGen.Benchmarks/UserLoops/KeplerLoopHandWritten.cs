@@ -12,38 +12,8 @@ namespace DiffGen.Benchmarks.UserLoops;
 public static class KeplerLoopHandWritten
 {
     /// <summary>Returns the loss and adds its gradient with respect to the mean anomalies and the eccentricity.</summary>
-    public static double LossGradient(ReadOnlySpan<double> meanAnomaly, double eccentricity, ReadOnlySpan<double> target, Span<double> dmeanAnomaly, ref double deccentricity)
-    {
-        if (dmeanAnomaly.Length != meanAnomaly.Length || target.Length != meanAnomaly.Length)
-        {
-            throw new ArgumentException("The target and dM must have the length of M.", nameof(dmeanAnomaly));
-        }
-
-        double loss = 0, de = 0;
-        for (int i = 0; i < meanAnomaly.Length; i++)
-        {
-            double m = meanAnomaly[i];
-            double anomaly = m;
-            double delta = 1;
-            for (int iterations = 0; Math.Abs(delta) > 1e-12 && iterations < 50; iterations++)
-            {
-                (double sin, double cos) = Math.SinCos(anomaly);
-                delta = (anomaly - eccentricity * sin - m) / (1 - eccentricity * cos);
-                anomaly -= delta;
-            }
-
-            (double sinE, double cosE) = Math.SinCos(anomaly);
-            double r = cosE - eccentricity - target[i];
-            loss += r * r;
-            double dx = 2 * r;
-            double dAnomaly = -dx * sinE / (1 - eccentricity * cosE);
-            dmeanAnomaly[i] += dAnomaly;
-            de += dAnomaly * sinE - dx;
-        }
-
-        deccentricity += de;
-        return loss;
-    }
+    public static double LossGradient(ReadOnlySpan<double> meanAnomaly, double eccentricity, ReadOnlySpan<double> target, Span<double> dmeanAnomaly, ref double deccentricity) =>
+        Gradient(meanAnomaly, eccentricity, target, dmeanAnomaly, ref deccentricity, throughIterations: false);
 
     /// <summary>
     /// The derivative of the iterations themselves, as the generated gradient takes it: forward mode through each Newton
@@ -51,7 +21,11 @@ public static class KeplerLoopHandWritten
     /// One pass, no tape: per element there are only two inputs.
     /// </summary>
     public static double LossGradientThroughIterations(
-        ReadOnlySpan<double> meanAnomaly, double eccentricity, ReadOnlySpan<double> target, Span<double> dmeanAnomaly, ref double deccentricity)
+        ReadOnlySpan<double> meanAnomaly, double eccentricity, ReadOnlySpan<double> target, Span<double> dmeanAnomaly, ref double deccentricity) =>
+        Gradient(meanAnomaly, eccentricity, target, dmeanAnomaly, ref deccentricity, throughIterations: true);
+
+    private static double Gradient(
+        ReadOnlySpan<double> meanAnomaly, double eccentricity, ReadOnlySpan<double> target, Span<double> dmeanAnomaly, ref double deccentricity, bool throughIterations)
     {
         if (dmeanAnomaly.Length != meanAnomaly.Length || target.Length != meanAnomaly.Length)
         {
@@ -71,15 +45,25 @@ public static class KeplerLoopHandWritten
                 double f = anomaly - eccentricity * sin - m;
                 double slope = 1 - eccentricity * cos;
                 delta = f / slope;
-                // ∂δ = (∂f − δ·∂f′)/f′ along each tangent; ∂f′/∂E = e·sin E, ∂f′/∂e = −cos E.
-                double fByM = slope * byM - 1, fByE = slope * byE - sin;
-                double slopeByM = eccentricity * sin * byM, slopeByE = eccentricity * sin * byE - cos;
-                byM -= (fByM - delta * slopeByM) / slope;
-                byE -= (fByE - delta * slopeByE) / slope;
+                if (throughIterations)
+                {
+                    // ∂δ = (∂f − δ·∂f′)/f′ along each tangent; ∂f′/∂E = e·sin E, ∂f′/∂e = −cos E.
+                    double fByM = slope * byM - 1, fByE = slope * byE - sin;
+                    double slopeByM = eccentricity * sin * byM, slopeByE = eccentricity * sin * byE - cos;
+                    byM -= (fByM - delta * slopeByM) / slope;
+                    byE -= (fByE - delta * slopeByE) / slope;
+                }
+
                 anomaly -= delta;
             }
 
             (double sinE, double cosE) = Math.SinCos(anomaly);
+            if (!throughIterations)
+            {
+                byM = 1 / (1 - eccentricity * cosE);
+                byE = sinE * byM;
+            }
+
             double r = cosE - eccentricity - target[i];
             loss += r * r;
             double dAnomaly = -2 * r * sinE;
