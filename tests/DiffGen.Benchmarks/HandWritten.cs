@@ -211,6 +211,12 @@ public static class HandWritten
                 worstError = error;
                 worst = i;
             }
+
+            // A NaN is the worst there is: a later finite element must not replace it.
+            if (double.IsNaN(error))
+            {
+                break;
+            }
         }
 
         return worst >= 0 && !(worstError <= tolerance)
