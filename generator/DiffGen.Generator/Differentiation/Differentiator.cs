@@ -44,6 +44,11 @@ internal static class Differentiator
         // Prepare.
         (Block normalized, string result) = ControlFlowNormalizer.Normalize(spec.Body, spec.ReturnType, names);
         Block body = LoopPreparation.Apply(normalized);
+        if (gradient.AllowReassociation)
+        {
+            body = ReductionLowering.Apply(body);
+        }
+
         body = ValueExtraction.Apply(body, new Activity(body, spec.Parameters, wrt.Select(p => p.Name), result), names);
         body = IrRewriter.Copy(body);
 
@@ -78,7 +83,7 @@ internal static class Differentiator
         {
             if (statement is Declare or Assign or CallStmt)
             {
-                localAdjoints[statement] = LocalAdjoint.Of(statement, scope);
+                localAdjoints[statement] = LocalAdjoint.Of(statement, scope, KnownValues(statement, index));
             }
         }
 
@@ -145,6 +150,41 @@ internal static class Differentiator
         }
 
         return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), code.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// Costly calls that locals of the statement's block hold (<c>double cos = Math.Cos(a)</c> next to
+    /// <c>double sin = Math.Sin(a)</c>, whose derivative needs the cosine): the adjoint reads the local instead of
+    /// calling again. The local is assigned once, and nothing between it and the statement changes what the call reads.
+    /// </summary>
+    private static List<(Expr Value, Var Holder)> KnownValues(Stmt statement, BodyIndex index)
+    {
+        var known = new List<(Expr, Var)>();
+        Block block = index.BlockOf(statement);
+        int at = index.IndexOf(statement);
+        for (int k = 0; k < block.Statements.Count; k++)
+        {
+            if (k == at || block.Statements[k] is not Declare { Init: MathCall call } holder || !Adjoints.DerivativeRules.IsExpensive(call.Fn)
+                || !IrWalk.IsPure(call) || !index.IsSingleAssignment(holder.Name))
+            {
+                continue;
+            }
+
+            HashSet<string> reads = IrWalk.Reads(call);
+            bool unchanged = true;
+            for (int m = System.Math.Min(k, at) + 1; m < System.Math.Max(k, at) && unchanged; m++)
+            {
+                Effects between = index.DeepEffects(block.Statements[m]);
+                unchanged = !between.Writes.Overlaps(reads) && !between.VectorWrites.Overlaps(reads);
+            }
+
+            if (unchanged)
+            {
+                known.Add((call, new Var(holder.Type, holder.Name)));
+            }
+        }
+
+        return known;
     }
 
     /// <summary>Vectors written more than once (by two statements, or in a loop): a call's output adjoint is cleared after use.</summary>

@@ -33,9 +33,9 @@ internal sealed record CountedLoopShape(string Counter, Expr Start, BinaryOp Com
             return null;
         }
 
-        // i < n, or n > i read the other way round.
-        (BinaryOp op, Expr bound) = l is Var lv && lv.Name == i ? (comparison.Op, r)
-            : r is Var rv && rv.Name == i ? (Mirror(comparison.Op), l)
+        // i < n, or n > i read the other way round; i + c < n is i < n - c.
+        (BinaryOp op, Expr bound) = IsCounter(l, i, out Expr? lShift) ? (comparison.Op, Shift(r, lShift))
+            : IsCounter(r, i, out Expr? rShift) ? (Mirror(comparison.Op), Shift(l, rShift))
             : (BinaryOp.Equal, l);
         bool direction = signed > 0 ? op is BinaryOp.Less or BinaryOp.LessOrEqual : op is BinaryOp.Greater or BinaryOp.GreaterOrEqual;
         if (!direction || IrWalk.Mentions(bound, i) || IrWalk.Mentions(start, i) || !IrWalk.IsPure(bound)
@@ -46,6 +46,28 @@ internal sealed record CountedLoopShape(string Counter, Expr Start, BinaryOp Com
 
         return new CountedLoopShape(i, start, op, bound, signed);
     }
+
+    /// <summary><c>i</c>, <c>i + c</c> or <c>i - c</c> with a literal c (the shift to move to the other side, if any).</summary>
+    private static bool IsCounter(Expr e, string i, out Expr? shift)
+    {
+        shift = null;
+        switch (e)
+        {
+            case Var v when v.Name == i:
+                return true;
+            case Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var v, Right: Literal { Type.Element: ElementKind.Int } c } b when v.Name == i:
+                shift = b.Op == BinaryOp.Add ? c : new Literal(TypeRef.Int, "-" + c.Text);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static Expr Shift(Expr bound, Expr? shift) =>
+        shift is null ? bound
+        : shift is Literal { Text: var text } && text.StartsWith("-", System.StringComparison.Ordinal)
+            ? new Binary(TypeRef.Int, BinaryOp.Add, bound, new Literal(TypeRef.Int, text.Substring(1)))
+            : new Binary(TypeRef.Int, BinaryOp.Subtract, bound, shift);
 
     private static BinaryOp Mirror(BinaryOp op) => op switch
     {

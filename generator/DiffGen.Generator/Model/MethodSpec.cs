@@ -7,8 +7,11 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name, string Ty
 
 internal sealed record ParameterSpec(string Name, TypeRef Type);
 
-/// <summary>One requested gradient: its names and the parameters it differentiates (indices into the parameters).</summary>
-internal sealed record GradientSpec(string GradientName, string PullbackName, EquatableArray<int> Wrt);
+/// <summary>
+/// One requested gradient: its names, the parameters it differentiates (indices into the parameters), and whether
+/// its forward sums may be reassociated (<c>AllowReassociation</c>).
+/// </summary>
+internal sealed record GradientSpec(string GradientName, string PullbackName, EquatableArray<int> Wrt, bool AllowReassociation = false);
 
 /// <summary>Everything the emitter needs for one [Differentiable] method. No Roslyn objects.</summary>
 internal sealed record DifferentiableMethodSpec(

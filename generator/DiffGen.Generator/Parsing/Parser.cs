@@ -215,9 +215,15 @@ internal static class Parser
             var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax;
             Location attributeLocation = attributeSyntax?.GetLocation() ?? Location.None;
             string? name = null;
+            bool reassociate = false;
             Location nameLocation = attributeLocation;
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
             {
+                if (named.Key == "AllowReassociation" && named.Value.Value is bool allow)
+                {
+                    reassociate = allow;
+                }
+
                 if (named.Key == "Name" && named.Value.Value is string s && s.Length > 0)
                 {
                     name = s;
@@ -307,7 +313,7 @@ internal static class Parser
 
             if (!failed)
             {
-                gradients.Add(new GradientSpec(gradientName, pullbackName, wrt.ToEquatableArray()));
+                gradients.Add(new GradientSpec(gradientName, pullbackName, wrt.ToEquatableArray(), reassociate));
             }
         }
 

@@ -29,4 +29,13 @@ public sealed class DifferentiableAttribute : Attribute
     /// required on the second and later attributes of one method. The pullback is named <c>{Name}Pullback</c>.
     /// </summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// Lets the generated gradient evaluate the function's sums in another order: a loop that only accumulates a dot
+    /// product, a sum or a sum of squares over consecutive elements (<c>s += w[k * n + i] * x[i]</c>) becomes one
+    /// vectorised reduction. The gradient is then exact for the value it computes, and that value equals the
+    /// function's within rounding (about n·ε relative to the sum of the absolute terms) instead of bit for bit.
+    /// Off by default: without it the generated gradient returns exactly what the function returns.
+    /// </summary>
+    public bool AllowReassociation { get; set; }
 }

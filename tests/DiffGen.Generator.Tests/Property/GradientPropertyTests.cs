@@ -96,7 +96,9 @@ public sealed class GradientPropertyTests
                 "nested loop", "if", "else", "?:", "break", "continue", "early return", "local function", "local array",
                 "local stackalloc span", "vector element write", "reassignment in a loop", "compound assignment in a loop", "++/--",
                 "division", "call of a [Differentiable] helper", "local vector passed to a helper",
-                "accumulation loop", "accumulation loop with a branch", "generated: fused loop",
+                "accumulation loop", "accumulation loop with a branch", "pair loop", "loop-local accumulator",
+                "generated: fused loop", "generated: fused loop nest", "generated: vectorised reverse loop",
+                "generated: local re-created from the per-iteration record",
                 "generated: gradient element without a second bounds check",
             };
             foreach (string feature in required)
@@ -104,6 +106,9 @@ public sealed class GradientPropertyTests
                 int count = stats.Features.TryGetValue(feature, out int n) ? n : 0;
                 Assert.True(count >= 10, $"only {count} programs use {feature}");
             }
+
+            // A loop nest fused at every level records nothing: no value crosses from one iteration to another.
+            Assert.False(stats.Features.ContainsKey("generated: tape push inside a fused loop nest"), "a fused loop nest pushed on the tape");
         }
 
         Assert.True(stats.SkippedCoordinates <= MaxSkippedFraction * Math.Max(1, stats.Coordinates), $"too many finite-difference checks skipped: {stats.Summary()}");
@@ -385,6 +390,101 @@ public sealed class GradientPropertyTests
         if (generated.Contains(".Push(", StringComparison.Ordinal))
         {
             yield return "generated: tape";
+        }
+
+        if (generated.Contains("TensorPrimitives.", StringComparison.Ordinal))
+        {
+            yield return "generated: vectorised reverse loop";
+        }
+
+        if (System.Text.RegularExpressions.Regex.IsMatch(generated, @"(double|int|bool) \w+ = \w+Tape\.Pop\(\);"))
+        {
+            yield return "generated: local re-created from the per-iteration record";
+        }
+
+        foreach (string feature in FusedNestFeatures(generated))
+        {
+            yield return feature;
+        }
+    }
+
+    private const string FusedMarker = "// Forward and reverse sweeps fused";
+
+    /// <summary>The loop at <paramref name="line"/> is fused: the marker precedes it, maybe with hoisted invariants between.</summary>
+    private static bool PrecededByMarker(string[] lines, int line)
+    {
+        for (int k = line - 1; k >= 0; k--)
+        {
+            string text = lines[k].TrimStart();
+            if (text.StartsWith(FusedMarker, StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            if (!System.Text.RegularExpressions.Regex.IsMatch(text, @"^(double|float) c(_\d+)? = "))
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Fused loops in the generated text: a nest (a fused loop inside a fused loop), and any push on the tape inside a
+    /// loop whose inner loops are all fused too — which must never happen (a fused nest needs no tape).
+    /// </summary>
+    internal static IEnumerable<string> FusedNestFeatures(string generated)
+    {
+        string[] lines = generated.Split('\n');
+        bool nest = false;
+        bool pushInFusedNest = false;
+        for (int k = 0; k < lines.Length; k++)
+        {
+            if (!lines[k].TrimStart().StartsWith(FusedMarker, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // The fused loop is the next for/while at the marker's indentation; its body runs to the matching brace.
+            int indent = lines[k].Length - lines[k].TrimStart().Length;
+            int header = Array.FindIndex(lines, k + 1, l => l.Length - l.TrimStart().Length == indent && (l.TrimStart().StartsWith("for (", StringComparison.Ordinal) || l.TrimStart().StartsWith("while (", StringComparison.Ordinal)));
+            int end = header < 0 ? -1 : Array.FindIndex(lines, header + 2, l => l.Length - l.TrimStart().Length == indent && l.TrimStart() == "}");
+            if (end < 0)
+            {
+                continue;
+            }
+
+            bool allInnerFused = true;
+            bool push = false;
+            for (int m = header + 2; m < end; m++)
+            {
+                string inner = lines[m].TrimStart();
+                if (inner.StartsWith(FusedMarker, StringComparison.Ordinal))
+                {
+                    nest = true;
+                }
+
+                bool loop = inner.StartsWith("for (", StringComparison.Ordinal) || inner.StartsWith("while (", StringComparison.Ordinal);
+                if (loop && !PrecededByMarker(lines, m))
+                {
+                    allInnerFused = false;
+                }
+
+                push |= inner.Contains(".Push(", StringComparison.Ordinal);
+            }
+
+            pushInFusedNest |= allInnerFused && push;
+        }
+
+        if (nest)
+        {
+            yield return "generated: fused loop nest";
+        }
+
+        if (pushInFusedNest)
+        {
+            yield return "generated: tape push inside a fused loop nest";
         }
     }
 

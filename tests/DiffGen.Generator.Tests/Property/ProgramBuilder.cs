@@ -193,9 +193,9 @@ internal sealed class ProgramBuilder
         }
 
         // Sometimes a last loop that only accumulates (the shape the generator runs as one fused sweep).
-        string? accumulated = _vector is not null && _r.Chance(0.4) ? AccumulationLoop() : null;
+        string? accumulated = _vector is not null && _r.Chance(0.5) ? AccumulationLoop() : null;
         string final = FinalExpression(acc);
-        Line(accumulated is null ? $"return {final};" : $"return {final} + {(_r.Chance(0.5) ? _r.Pick(Literals) : _r.Pick(_scalarParams))} * {accumulated};");
+        Line(accumulated is null ? $"return {final};" : $"return {final} + {(_r.Chance(0.7) ? _r.Pick(Literals) : _r.Pick(_scalarParams))} * {accumulated};");
         Close();
         return new GeneratedProgram(name, shape, vectorType, _sb.ToString(), seed, isHelper) { Features = _features };
     }
@@ -232,6 +232,51 @@ internal sealed class ProgramBuilder
             Line($"double {e} = {NonConstant(Real(1 + _r.Next(2), context))};");
             Declare(new Local(e, LocalKind.Real, writable: false));
             temporaries.Add(e);
+        }
+
+        // Loop nests as people write them: a pair loop accumulating into q, or a loop-local accumulator filled by an
+        // inner loop (a dot product) and then used.
+        switch (_r.Next(4))
+        {
+            case 0:
+                {
+                    string j = Fresh("j");
+                    Line(_r.Chance(0.5) ? $"for (int {j} = {i} + 1; {j} < {_vector}.Length; {j}++)" : $"for (int {j} = 0; {j} < {i}; {j}++)");
+                    Open();
+                    PushScope();
+                    Declare(new Local(j, LocalKind.Int, writable: false, index: j));
+                    string e = Fresh("e");
+                    Line($"double {e} = {_vector}[{i}] - {_vector}[{j}];");
+                    Declare(new Local(e, LocalKind.Real, writable: false));
+                    Line($"{q} += {Real(1 + _r.Next(2), context, prefer: e)} * {e};");
+                    PopScope();
+                    Close();
+                    Feature("pair loop");
+                    break;
+                }
+
+            case 1:
+                {
+                    string a = Fresh("a");
+                    Line($"double {a} = {NonConstant(Real(1, context))};");
+                    string j = Fresh("j");
+                    Line($"for (int {j} = 0; {j} < {_vector}.Length; {j}++)");
+                    Open();
+                    PushScope();
+                    Declare(new Local(j, LocalKind.Int, writable: false, index: j));
+                    // Often a dot product with a value fixed for the inner loop (its adjoint is an axpy).
+                    string factor = _r.Chance(0.6) ? (temporaries.Count > 0 && _r.Chance(0.5) ? _r.Pick(temporaries) : _r.Pick(_scalarParams)) : Real(1, context);
+                    Line($"{a} += {_vector}[{j}] * {factor};");
+                    PopScope();
+                    Close();
+                    Declare(new Local(a, LocalKind.Real, writable: false));
+                    string h = Fresh("e");
+                    Line($"double {h} = Math.Tanh({a});");
+                    Declare(new Local(h, LocalKind.Real, writable: false));
+                    temporaries.Add(h);
+                    Feature("loop-local accumulator");
+                    break;
+                }
         }
 
         if (_r.Chance(0.5))

@@ -81,6 +81,7 @@ internal sealed class AdjointScope
         Model.Convert c => HintFor(c.Operand),
         Elem el => el.Array + "Elem",
         Conditional => "choice",
+        VectorReduce r => r.Op.ToString().ToLowerInvariant(),
         _ => "t",
     };
 }

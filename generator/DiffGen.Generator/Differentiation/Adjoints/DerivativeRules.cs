@@ -39,7 +39,8 @@ internal static class DerivativeRules
     /// <param name="g">The call's adjoint.</param>
     /// <param name="active">Which arguments need a contribution.</param>
     /// <param name="bind">Binds a non-atomic shared subexpression to a temporary and returns the temporary.</param>
-    public static Expr?[] Contributions(MathFn fn, IReadOnlyList<Expr> args, Expr? y, Expr g, bool[] active, Func<Expr, Expr> bind)
+    /// <param name="value">The value of a call the rule needs: a local that already holds it, or the call kept once.</param>
+    public static Expr?[] Contributions(MathFn fn, IReadOnlyList<Expr> args, Expr? y, Expr g, bool[] active, Func<Expr, Expr> bind, Func<Expr, Expr> value)
     {
         var result = new Expr?[args.Count];
         TypeRef t = g.Type;
@@ -65,27 +66,27 @@ internal static class DerivativeRules
                 result[0] = Div(g, Mul(Lit(3, t), Mul(y!, y!)));
                 break;
             case MathFn.Pow:
-                result[0] = PowBase(x, args[1], g, t);
+                result[0] = PowBase(x, args[1], g, t, value);
                 if (active[1])
                 {
-                    result[1] = Mul(g, Mul(y!, Call(MathFn.Log, x)));
+                    result[1] = Mul(g, Mul(y!, value(Call(MathFn.Log, x))));
                 }
 
                 break;
             case MathFn.Sin:
-                result[0] = Mul(g, Call(MathFn.Cos, x));
+                result[0] = Mul(g, value(Call(MathFn.Cos, x)));
                 break;
             case MathFn.Cos:
-                result[0] = Neg(Mul(g, Call(MathFn.Sin, x)));
+                result[0] = Neg(Mul(g, value(Call(MathFn.Sin, x))));
                 break;
             case MathFn.Tan:
                 result[0] = Mul(g, Add(Lit(1, t), Mul(y!, y!)));
                 break;
             case MathFn.Asin:
-                result[0] = Div(g, Call(MathFn.Sqrt, Sub(Lit(1, t), Mul(x, x))));
+                result[0] = Div(g, value(Call(MathFn.Sqrt, Sub(Lit(1, t), Mul(x, x)))));
                 break;
             case MathFn.Acos:
-                result[0] = Neg(Div(g, Call(MathFn.Sqrt, Sub(Lit(1, t), Mul(x, x)))));
+                result[0] = Neg(Div(g, value(Call(MathFn.Sqrt, Sub(Lit(1, t), Mul(x, x))))));
                 break;
             case MathFn.Atan:
                 result[0] = Div(g, Add(Lit(1, t), Mul(x, x)));
@@ -99,10 +100,10 @@ internal static class DerivativeRules
                 }
 
             case MathFn.Sinh:
-                result[0] = Mul(g, Call(MathFn.Cosh, x));
+                result[0] = Mul(g, value(Call(MathFn.Cosh, x)));
                 break;
             case MathFn.Cosh:
-                result[0] = Mul(g, Call(MathFn.Sinh, x));
+                result[0] = Mul(g, value(Call(MathFn.Sinh, x)));
                 break;
             case MathFn.Tanh:
                 result[0] = Mul(g, Sub(Lit(1, t), Mul(y!, y!)));
@@ -142,7 +143,7 @@ internal static class DerivativeRules
     }
 
     /// <summary>∂xⁿ/∂x·ḡ, without a second Pow for the common small integer exponents.</summary>
-    private static Expr PowBase(Expr x, Expr n, Expr g, TypeRef t)
+    private static Expr PowBase(Expr x, Expr n, Expr g, TypeRef t, Func<Expr, Expr> value)
     {
         if (IsLiteral(n, 1))
         {
@@ -159,6 +160,6 @@ internal static class DerivativeRules
             return Mul(Mul(Mul(Lit(3, t), x), x), g);
         }
 
-        return Mul(g, Mul(n, Call(MathFn.Pow, x, Sub(n, Lit(1, t)))));
+        return Mul(g, Mul(n, value(Call(MathFn.Pow, x, Sub(n, Lit(1, t))))));
     }
 }

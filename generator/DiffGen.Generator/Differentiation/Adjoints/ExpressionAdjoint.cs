@@ -68,6 +68,41 @@ internal sealed class ExpressionAdjoint
             case Model.Convert c when c.Operand.Type.IsReal:
                 Propagate(c.Operand, ConvertTo(g, c.Operand.Type), output);
                 break;
+            case VectorReduce r:
+                PropagateReduction(r, Share(g, r, output), output);
+                break;
+        }
+    }
+
+    /// <summary>Σ aᵢ: each daᵢ += ḡ; Σ aᵢbᵢ: daᵢ += ḡ·bᵢ, dbᵢ += ḡ·aᵢ; Σ aᵢ²: daᵢ += 2ḡ·aᵢ — one vector kernel each.</summary>
+    private void PropagateReduction(VectorReduce reduce, Expr g, List<Stmt> output)
+    {
+        SliceOf AdjointSlice(SliceOf s) => new(new TypeRef(s.Type.Element, Shape.Span), _scope.AdjointOf(s.Vector), s.Start, s.Length);
+        bool Active(Expr operand) => operand is SliceOf s && _scope.IsActive(s.Vector);
+        var a = (SliceOf)reduce.Operands[0];
+        switch (reduce.Op)
+        {
+            case ReduceOp.Sum when Active(a):
+                output.Add(new VectorKernel(KernelOp.AddScalar, AdjointSlice(a), new[] { g }.ToEquatableArray()));
+                break;
+            case ReduceOp.SumOfSquares when Active(a):
+                output.Add(new VectorKernel(KernelOp.MultiplyAdd, AdjointSlice(a), new Expr[] { a, Mul(Lit(2, reduce.Type), g) }.ToEquatableArray()));
+                break;
+            case ReduceOp.Dot:
+                {
+                    var b = (SliceOf)reduce.Operands[1];
+                    if (Active(a))
+                    {
+                        output.Add(new VectorKernel(KernelOp.MultiplyAdd, AdjointSlice(a), new Expr[] { b, g }.ToEquatableArray()));
+                    }
+
+                    if (Active(b))
+                    {
+                        output.Add(new VectorKernel(KernelOp.MultiplyAdd, AdjointSlice(b), new Expr[] { a, g }.ToEquatableArray()));
+                    }
+
+                    break;
+                }
         }
     }
 
@@ -148,7 +183,7 @@ internal sealed class ExpressionAdjoint
             ? Value(new MathCall(m.Type, m.Fn, args.ToEquatableArray()), output)
             : null;
         g = Share(g, m, output);
-        Expr?[] contributions = DerivativeRules.Contributions(m.Fn, args, y, g, active, e => Bind(e, "t", output));
+        Expr?[] contributions = DerivativeRules.Contributions(m.Fn, args, y, g, active, e => Bind(e, "t", output), e => Value(e, output));
         for (int i = 0; i < m.Args.Count; i++)
         {
             if (active[i] && contributions[i] is { } contribution)

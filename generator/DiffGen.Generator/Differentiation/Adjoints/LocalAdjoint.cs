@@ -15,20 +15,26 @@ namespace DiffGen.Generator.Differentiation.Adjoints;
 /// </summary>
 internal static class LocalAdjoint
 {
-    public static List<Stmt> Of(Stmt statement, AdjointScope scope)
+    /// <param name="statement">A declaration, assignment or call.</param>
+    /// <param name="scope">Activity and names.</param>
+    /// <param name="known">Values that locals hold where the statement is (a costly call kept by a neighbour).</param>
+    public static List<Stmt> Of(Stmt statement, AdjointScope scope, IReadOnlyList<(Expr Value, Var Holder)> known)
     {
         var output = new List<Stmt>();
+        var adjoint = new ExpressionAdjoint(scope);
+        foreach ((Expr value, Var holder) in known)
+        {
+            adjoint.Know(value, holder);
+        }
+
         switch (statement)
         {
             case Declare { Init: { } init, Type.IsScalar: true } d when scope.IsActive(d.Name):
-                {
-                    var adjoint = new ExpressionAdjoint(scope);
-                    adjoint.Know(init, new Var(d.Type, d.Name));
-                    adjoint.Propagate(init, scope.AdjointVar(d.Name), output);
-                    break;
-                }
+                adjoint.Know(init, new Var(d.Type, d.Name));
+                adjoint.Propagate(init, scope.AdjointVar(d.Name), output);
+                break;
             case Assign a when scope.IsActive(IrWalk.TargetName(a.Target)):
-                OfAssignment(a, scope, output);
+                OfAssignment(a, adjoint, scope, output);
                 break;
             case CallStmt call:
                 OfCall(call, scope, output);
@@ -38,9 +44,8 @@ internal static class LocalAdjoint
         return output;
     }
 
-    private static void OfAssignment(Assign assign, AdjointScope scope, List<Stmt> output)
+    private static void OfAssignment(Assign assign, ExpressionAdjoint adjoint, AdjointScope scope, List<Stmt> output)
     {
-        var adjoint = new ExpressionAdjoint(scope);
         string name = IrWalk.TargetName(assign.Target);
         Expr target = assign.Target is Elem element
             ? new Elem(element.Type, scope.AdjointOf(element.Array), adjoint.Index(element.Index, output))

@@ -19,6 +19,12 @@ internal static class AdjointCleanup
 {
     public static List<Stmt> Apply(List<Stmt> code, Func<string, bool> isGenerated)
     {
+        // Twice: a declaration merged with its first assignment can make a copy that the second round propagates.
+        return Round(Round(code, isGenerated), isGenerated);
+    }
+
+    private static List<Stmt> Round(List<Stmt> code, Func<string, bool> isGenerated)
+    {
         code = KnownZeros(code, new HashSet<string>(), isGenerated);
         code = PropagateCopies(code, isGenerated);
         // Removing a store can leave a declaration nothing mentions any more: again until nothing changes.

@@ -80,15 +80,40 @@ internal sealed partial class Planner
             }
         }
 
+        // What the candidate adds into runs early, so nothing later may consume those adjoints: no later statement
+        // overwrites a variable it reads (only accumulating into it leaves the adjoint unchanged).
+        var inputs = new HashSet<string>(ActiveReads(candidate).Where(n => !inside.Contains(n)));
+        for (int k = position + 1; k < root.Statements.Count; k++)
+        {
+            Effects laterEffects = _index.DeepEffects(root.Statements[k]);
+            var overwritten = new HashSet<string>(laterEffects.Writes.Concat(laterEffects.VectorWrites).Where(inputs.Contains));
+            if (overwritten.Count > 0 && !OnlyAccumulatesInto(root.Statements[k], overwritten))
+            {
+                return false;
+            }
+        }
+
         // Downstream statements: their adjoints run before the candidate, so they read nothing written from here on.
         var outputs = new HashSet<string>(written.Where(IsReal));
-        var writtenSoFar = new HashSet<string>(written);
+        var writtenFromHere = new HashSet<string>(written);
+        for (int k = position + 1; k < root.Statements.Count; k++)
+        {
+            Effects laterEffects = _index.DeepEffects(root.Statements[k]);
+            writtenFromHere.UnionWith(laterEffects.Writes);
+            writtenFromHere.UnionWith(laterEffects.VectorWrites);
+        }
+
         for (int k = position + 1; k < root.Statements.Count; k++)
         {
             Stmt later = root.Statements[k];
             Effects laterEffects = _index.DeepEffects(later);
-            writtenSoFar.UnionWith(laterEffects.Writes);
-            writtenSoFar.UnionWith(laterEffects.VectorWrites);
+            // A later statement that only adds into a loop's accumulators reads their adjoints, which the loop leaves as
+            // they are (a branch's writes, by contrast, consume the adjoints of what they overwrite).
+            if (candidate is Loop && OnlyAccumulatesInto(later, outputs))
+            {
+                continue;
+            }
+
             bool overwrites = laterEffects.Writes.Concat(laterEffects.VectorWrites).Any(outputs.Contains);
             if (overwrites && !IsAccumulation(later, outputs))
             {
@@ -100,7 +125,7 @@ internal sealed partial class Planner
                 continue;
             }
 
-            if (!IsPrimitive(later) || AdjointReads(later).Overlaps(writtenSoFar) || _adjointReadsAnywhere.Value.Overlaps(laterEffects.Writes.Concat(laterEffects.VectorWrites)))
+            if (!IsPrimitive(later) || AdjointReads(later).Overlaps(writtenFromHere) || _adjointReadsAnywhere.Value.Overlaps(laterEffects.Writes.Concat(laterEffects.VectorWrites)))
             {
                 return false;
             }
@@ -190,6 +215,37 @@ internal sealed partial class Planner
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Every write of an output in the statement is <c>s = s ± e</c> with e reading no output, and nothing else in it
+    /// reads an output: its adjoint neither reads nor changes the outputs' adjoints beyond passing them on unchanged.
+    /// </summary>
+    private static bool OnlyAccumulatesInto(Stmt statement, HashSet<string> outputs)
+    {
+        bool touches = false;
+        foreach (Stmt inner in IrWalk.Descendants(new[] { statement }))
+        {
+            if (inner is Assign { Target: Var target, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left } sum }
+                && target.Name == left.Name && outputs.Contains(target.Name))
+            {
+                if (IrWalk.Reads(sum.Right).Overlaps(outputs))
+                {
+                    return false;
+                }
+
+                touches = true;
+                continue;
+            }
+
+            Effects own = Effects.Of(inner);
+            if (own.Reads.Overlaps(outputs) || own.Writes.Overlaps(outputs) || own.VectorWrites.Overlaps(outputs))
+            {
+                return false;
+            }
+        }
+
+        return touches;
     }
 
     /// <summary>A later write that leaves the adjoint of what it writes unchanged: <c>s = s ± e</c> of an output.</summary>

@@ -104,6 +104,14 @@ internal sealed partial class Planner
             return;
         }
 
+        // An integer stepped by a constant is restored by stepping back: nothing to record.
+        if (writer is Assign { Kind: AssignKind.Set, Target: Var { Type.Element: ElementKind.Int, Type.IsScalar: true } counter, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left, Right: Literal } }
+            && left.Name == counter.Name)
+        {
+            _plan.Inverted.Add(writer);
+            return;
+        }
+
         Block block = _index.BlockOf(writer);
         if (writer is Assign assign && !IsTaped(block))
         {

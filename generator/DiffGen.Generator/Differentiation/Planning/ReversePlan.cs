@@ -41,6 +41,12 @@ internal sealed class ReversePlan
     /// <summary>Writes that save the value they overwrite (the reverse sweep restores it).</summary>
     public HashSet<Stmt> Saved { get; } = new(ReferenceComparer<Stmt>.Instance);
 
+    /// <summary>
+    /// Saved writes of the form <c>k = k ± c</c> on an integer, with c a constant: the reverse sweep undoes them
+    /// (<c>k = k ∓ c</c>, exact for integers) instead of recording the old value.
+    /// </summary>
+    public HashSet<Stmt> Inverted { get; } = new(ReferenceComparer<Stmt>.Instance);
+
     /// <summary>Where a saved write keeps the old value when it runs at most once per region: a local (else the tape).</summary>
     public Dictionary<Stmt, string> SaveLocals { get; } = new(ReferenceComparer<Stmt>.Instance);
 

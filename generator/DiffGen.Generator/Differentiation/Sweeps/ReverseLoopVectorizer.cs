@@ -36,32 +36,87 @@ internal sealed class ReverseLoopVectorizer : IrRewriter
         }
 
         (Expr low, Expr high) = condition.Op == BinaryOp.GreaterOrEqual ? (start, first) : (first, start);
-        List<Stmt> body = loop.Body.Statements.Where(s => s is not Comment).ToList();
-        if (body.Count == 0 || !body.All(s => s is Assign { Kind: AssignKind.Add or AssignKind.Subtract, Target: Elem }))
+        Expr length = Length(low, high);
+
+        // The statements that become kernels; the others stay in the loop (fission), if the two parts share nothing
+        // one writes and the other reads.
+        var kernels = new List<Stmt>();
+        var rest = new List<Stmt>();
+        foreach (Stmt statement in InlineLoads(loop.Body.Statements))
+        {
+            if (statement is Assign { Kind: AssignKind.Add or AssignKind.Subtract, Target: Elem target } assign
+                && TryOffset(target.Index, i, out Expr? offset) && !IrWalk.Mentions(offset!, i) && IrWalk.IsPure(assign.Value)
+                && Kernel(assign, target, offset!, i, low, length) is { } kernel)
+            {
+                kernels.Add(kernel);
+            }
+            else
+            {
+                rest.Add(statement);
+            }
+        }
+
+        if (kernels.Count == 0 || rest.Any(s => s is not Comment) && !Independent(kernels, rest))
         {
             return null;
         }
 
-        var destinations = new HashSet<string>(body.Select(s => ((Elem)((Assign)s).Target).Array));
-        Expr length = Length(low, high);
-        var kernels = new List<Stmt>();
-        foreach (Assign assign in body.Cast<Assign>())
+        // Statements of one kernel must not read what another writes (the loop interleaved them per element).
+        var destinations = new HashSet<string>(kernels.Cast<VectorKernel>().Select(k => k.Destination.Vector));
+        if (kernels.Cast<VectorKernel>().Any(k => k.Operands.Any(o => IrWalk.Reads(o).Overlaps(destinations))))
         {
-            var target = (Elem)assign.Target;
-            if (!TryOffset(target.Index, i, out Expr? offset) || IrWalk.Reads(assign.Value).Overlaps(destinations)
-                || IrWalk.Mentions(offset!, i) || Kernel(assign, target, offset!, i, low, length) is not { } kernel)
-            {
-                return null;
-            }
-
-            kernels.Add(kernel);
+            return null;
         }
 
         // A loop that may run zero times must not turn into a negative slice length.
         bool nonNegative = length is LengthOf || (length is Literal l && !l.Text.StartsWith("-", System.StringComparison.Ordinal));
-        return nonNegative
+        Stmt vectorised = nonNegative
             ? Block.Of(kernels)
             : new If(new Binary(TypeRef.Bool, BinaryOp.Greater, length, new Literal(TypeRef.Int, "0")), Block.Of(kernels), null);
+        if (rest.All(s => s is Comment))
+        {
+            return vectorised;
+        }
+
+        return Block.Of(new[] { vectorised, loop with { Body = Block.Of(rest) } });
+    }
+
+    /// <summary>
+    /// Element loads kept in temporaries (<c>double xElem = x[t + k]; dk[k] += g * xElem;</c>) read again where used, so
+    /// the statements show their elementwise shape. Only loads of vectors the body never writes, used after them.
+    /// </summary>
+    private static List<Stmt> InlineLoads(IEnumerable<Stmt> statements)
+    {
+        List<Stmt> list = statements.ToList();
+        Effects written = Effects.Deep(list);
+        for (int k = list.Count - 1; k >= 0; k--)
+        {
+            if (list[k] is Declare { Init: Elem load } temporary && !written.VectorWrites.Contains(load.Array)
+                && !IrWalk.Reads(load.Index).Any(n => written.Writes.Contains(n) && n != temporary.Name)
+                && !list.Take(k).Any(s => Effects.Deep(s).Reads.Contains(temporary.Name))
+                && list.Skip(k + 1).All(s => !Effects.Deep(s).Writes.Contains(temporary.Name)))
+            {
+                var substitution = new Substitution(new Dictionary<string, Expr> { [temporary.Name] = load });
+                for (int m = k + 1; m < list.Count; m++)
+                {
+                    list[m] = substitution.Rewrite(list[m]);
+                }
+
+                list.RemoveAt(k);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The kernels and the rest of the loop touch disjoint data: neither writes what the other reads or writes.</summary>
+    private static bool Independent(List<Stmt> kernels, List<Stmt> rest)
+    {
+        Effects k = Effects.Deep(kernels);
+        Effects r = Effects.Deep(rest);
+        var kernelWrites = new HashSet<string>(k.VectorWrites.Concat(k.Writes));
+        var restWrites = new HashSet<string>(r.VectorWrites.Concat(r.Writes));
+        return !r.Opaque && !kernelWrites.Overlaps(r.Reads) && !kernelWrites.Overlaps(restWrites) && !restWrites.Overlaps(k.Reads);
     }
 
     private static VectorKernel? Kernel(Assign assign, Elem target, Expr offset, string i, Expr low, Expr length)

@@ -33,7 +33,7 @@ internal sealed partial class SweepBuilder
 
                 break;
             case Assign assign:
-                if (_plan.Saved.Contains(assign))
+                if (_plan.Saved.Contains(assign) && !_plan.Inverted.Contains(assign))
                 {
                     output.Add(_plan.SaveLocals.TryGetValue(assign, out string? local)
                         ? SaveInto(local, assign.Target)

@@ -18,7 +18,12 @@ internal sealed partial class SweepBuilder
             case Assign assign:
                 {
                     var code = new List<Stmt>();
-                    if (_plan.Saved.Contains(assign))
+                    if (_plan.Inverted.Contains(assign) && assign.Value is Binary step)
+                    {
+                        // k = k + c undone: k = k - c.
+                        code.Add(new Assign(assign.Target, step with { Op = step.Op == BinaryOp.Add ? BinaryOp.Subtract : BinaryOp.Add }));
+                    }
+                    else if (_plan.Saved.Contains(assign))
                     {
                         Expr old = _plan.SaveLocals.TryGetValue(assign, out string? local)
                             ? new Var(assign.Target.Type, local)

@@ -18,7 +18,6 @@ partial class Control
         if (dv.Length != v.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dv), nameof(v), v.Length, dv.Length);
         global::DiffGen.CompilerServices.Tape<bool> boolTape = default;
         global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
-        global::DiffGen.CompilerServices.Tape<int> intTape = default;
         double dxLocal = 0.0;
         // Forward sweep
         double result = 0.0;
@@ -36,7 +35,7 @@ partial class Control
             bool continued = false;
             int i = 0;
             int trips = 0;
-            while (i < v.Length && !broke)
+            for (; i < v.Length && !broke; i++)
             {
                 trips++;
                 continued = false;
@@ -55,8 +54,6 @@ partial class Control
                     }
                 }
                 boolTape.Push(branch);
-                intTape.Push(i);
-                i++;
             }
             result = s;
             returned = true;
@@ -67,7 +64,7 @@ partial class Control
             for (int iteration = trips; iteration > 0; iteration--)
             {
                 // i++
-                i = intTape.Pop();
+                i--;
                 bool branch = boolTape.Pop();
                 if (branch)
                 {
@@ -91,7 +88,6 @@ partial class Control
         dx += dxLocal;
         boolTape.Dispose();
         doubleTape.Dispose();
-        intTape.Dispose();
         return result;
     }
 }

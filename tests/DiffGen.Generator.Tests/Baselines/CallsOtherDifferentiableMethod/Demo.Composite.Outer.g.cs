@@ -25,11 +25,11 @@ partial class Composite
         double da = 0.0;
         double da_2 = 0.0;
         // return Square(x * y) + 3 * Square(Math.Sin(x));
-        double dsquare = seed;
         double dsquare_2 = 3.0 * seed;
         global::Demo.Composite.SquarePullback(a_2, dsquare_2, ref da_2);
-        double dxLocal = da_2 * global::System.Math.Cos(x);
-        global::Demo.Composite.SquarePullback(a, dsquare, ref da);
+        double cos = global::System.Math.Cos(x);
+        double dxLocal = da_2 * cos;
+        global::Demo.Composite.SquarePullback(a, seed, ref da);
         dxLocal += da * y;
         double dyLocal = x * da;
         dx += dxLocal;

@@ -19,15 +19,13 @@ partial class Linear
         if (dx.Length != x.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dx), nameof(x), x.Length, dx.Length);
         // Forward sweep
         double s = 0.0;
-        // return s;
-        double ds = seed;
         // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
         for (int i = 0; i < w.Length; i++)
         {
             s += w[i] * x[i];
             // s += w[i] * x[i];
-            global::DiffGen.CompilerServices.ProvenInRange.At(dw, i) += ds * x[i];
-            global::DiffGen.CompilerServices.ProvenInRange.At(dx, i) += w[i] * ds;
+            global::DiffGen.CompilerServices.ProvenInRange.At(dw, i) += seed * x[i];
+            global::DiffGen.CompilerServices.ProvenInRange.At(dx, i) += w[i] * seed;
         }
         double result = s;
         return result;

@@ -19,11 +19,9 @@ partial class Losses
         // Forward sweep
         double sum = 0.0;
         int pairs = x.Length / 2;
-        // return sum;
-        double dsum = seed;
         // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
-        double c = 2.0 * 100.0 * dsum;
-        double c_2 = 2.0 * dsum;
+        double c = 2.0 * 100.0 * seed;
+        double c_2 = 2.0 * seed;
         double c_3 = -c_2;
         for (int i = 0; i < pairs; i++)
         {

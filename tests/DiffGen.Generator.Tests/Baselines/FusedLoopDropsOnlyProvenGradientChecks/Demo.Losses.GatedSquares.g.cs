@@ -19,10 +19,8 @@ partial class Losses
         if (dw.Length != w.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dw), nameof(w), w.Length, dw.Length);
         // Forward sweep
         double sum = 0.0;
-        // return sum;
-        double dsum = seed;
         // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
-        double c = 2.0 * dsum;
+        double c = 2.0 * seed;
         for (int i = 0; i < x.Length; i++)
         {
             double g = x[i] > 0.0 ? w[i] * x[i] : 0.5 * x[i];

@@ -19,18 +19,18 @@ partial class Pieces
         // Forward sweep
         double r;
         // return r + 1;
-        double dr = seed;
         if (x > 0.0)
         {
             r = x * x;
             // r = x * x;
-            dxLocal = 2.0 * x * dr;
+            dxLocal = 2.0 * x * seed;
         }
         else
         {
             r = global::System.Math.Sin(x);
             // r = Math.Sin(x);
-            dxLocal = dr * global::System.Math.Cos(x);
+            double cos = global::System.Math.Cos(x);
+            dxLocal = seed * cos;
         }
         double result = r + 1.0;
         dx += dxLocal;

@@ -29,17 +29,14 @@ partial class Arrays
             doubleTape.Push(tanh);
         }
         double s = 0.0;
-        int i_2 = 0;
-        // return s;
-        double ds = seed;
         // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
-        for (; i_2 + 1 < v.Length; i_2++)
+        for (int i_2 = 0; i_2 + 1 < v.Length; i_2++)
         {
             s += t[i_2] * t[i_2 + 1];
             double tElem = t[i_2 + 1];
             // s += t[i] * t[i + 1];
-            dt[i_2] += ds * tElem;
-            dt[i_2 + 1] += t[i_2] * ds;
+            dt[i_2] += seed * tElem;
+            dt[i_2 + 1] += t[i_2] * seed;
         }
         double result = s;
         // Reverse sweep

@@ -23,7 +23,6 @@ partial class Local
         double result = CubeResult - CubeResult_2 * x;
         // Reverse sweep
         // return Cube(x) - Cube(y) * x;
-        double dCubeResult = seed;
         double dCubeResult_2 = -(seed * x);
         double dxLocal = -(CubeResult_2 * seed);
         double dprod_2 = dCubeResult_2 * a_2;
@@ -31,10 +30,10 @@ partial class Local
         double prod_2 = a_2 * a_2;
         da_2 += prod_2 * dCubeResult_2;
         double dyLocal = da_2;
-        double dprod = dCubeResult * a;
+        double dprod = seed * a;
         double da = 2.0 * a * dprod;
         double prod = a * a;
-        da += prod * dCubeResult;
+        da += prod * seed;
         dxLocal += da;
         dx += dxLocal;
         dy += dyLocal;

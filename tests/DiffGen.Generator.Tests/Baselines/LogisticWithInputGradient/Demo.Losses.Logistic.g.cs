@@ -40,8 +40,7 @@ partial class Losses
         // for (int i = 0; i < w.Length; i++)
         global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)x).Slice(0, w.Length), dz, dw.Slice(0, w.Length), dw.Slice(0, w.Length));
         // float z = b;
-        float dbLocal = dz;
-        db += dbLocal;
+        db += dz;
         return result;
     }
 

@@ -23,10 +23,9 @@ partial class Losses
         double dxLocal = -(2.0 * diff * seed);
         double diff_2 = y - x * x;
         double ddiff = 2.0 * 100.0 * seed * diff_2;
-        double dyLocal = ddiff;
         dxLocal -= 2.0 * x * ddiff;
         dx += dxLocal;
-        dy += dyLocal;
+        dy += ddiff;
         return result;
     }
 }

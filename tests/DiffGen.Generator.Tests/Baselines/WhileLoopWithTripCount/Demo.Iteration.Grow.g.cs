@@ -39,7 +39,8 @@ partial class Iteration
             double ds_2 = ds;
             ds = ds_2 * 1.5;
             double dsin = 0.1 * ds_2;
-            ds += dsin * global::System.Math.Cos(s);
+            double cos = global::System.Math.Cos(s);
+            ds += dsin * cos;
         }
         // double s = x;
         double dxLocal = ds;
