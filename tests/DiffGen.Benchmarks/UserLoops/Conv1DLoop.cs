@@ -7,6 +7,7 @@ public static partial class Conv1DLoop
 {
     /// <summary>Σₜ (tanh(Σₖ kernel[k]·signal[t + k]) − target[t])² over the signal.Length − kernel.Length + 1 valid positions.</summary>
     [Differentiable(nameof(kernel), nameof(signal))]
+    [Differentiable(nameof(kernel), nameof(signal), Name = "LossFastGradient", AllowReassociation = true)]
     public static double Loss(ReadOnlySpan<double> kernel, ReadOnlySpan<double> signal, ReadOnlySpan<double> target)
     {
         int outputs = signal.Length - kernel.Length + 1;

@@ -33,6 +33,10 @@ public class LoopConv1DBenchmarks : ISmokeCheck
     [PairedWith(nameof(HandWrittenSameValueGradient))]
     public double Generated() => Conv1DLoop.LossGradient(_kernel, _signal, _target, _dkernel, _dsignal);
 
+    /// <summary>The generated gradient of the same loss with <c>AllowReassociation</c>: each output's dot product vectorised.</summary>
+    [Benchmark]
+    public double GeneratedReassociated() => Conv1DLoop.LossFastGradient(_kernel, _signal, _target, _dkernel, _dsignal);
+
     [Benchmark(Baseline = true)]
     public double HandWrittenGradient() => Conv1DLoopHandWritten.LossGradient(_kernel, _signal, _target, _dkernel, _dsignal);
 
@@ -56,7 +60,13 @@ public class LoopConv1DBenchmarks : ISmokeCheck
         double same = Conv1DLoopHandWritten.LossGradientSameValue(_kernel, _signal, _target, sk, ss);
         double[] kernel = (double[])_kernel.Clone(), signal = (double[])_signal.Clone();
         double Loss() => Conv1DLoop.Loss(kernel, signal, _target);
+        double[] fk = new double[Taps], fs = new double[Length];
+        double fast = Conv1DLoop.LossFastGradient(_kernel, _signal, _target, fk, fs);
         return HandWritten.Agree<double>("conv1d loop: loss", [value], [expected], 1e-10)
+            ?? HandWritten.Agree<double>("conv1d loop: reassociated loss", [fast], [expected], 1e-10)
+            ?? HandWritten.Agree<double>("conv1d loop: reassociated dkernel", fk, hk, 1e-10)
+            ?? HandWritten.Agree<double>("conv1d loop: reassociated dsignal", fs, hs, 1e-10)
+            ?? HandWritten.NoAllocation("Conv1DLoop.LossFastGradient", () => GeneratedReassociated())
             ?? HandWritten.Agree<double>("conv1d loop: hand-written loss vs the user's", [expected], [Primal()], 1e-12)
             ?? HandWritten.Agree<double>("conv1d loop: generated loss vs the user's", [value], [Primal()], 0)
             ?? HandWritten.Agree<double>("conv1d loop: dkernel", gk, hk, 1e-10)

@@ -7,6 +7,7 @@ public static partial class DenseLoop
 {
     /// <summary>Σᵢ (tanh(bᵢ + Σⱼ W[i·inputs + j]·xⱼ) − targetᵢ)²; W is row-major [outputs × inputs].</summary>
     [Differentiable(nameof(w), nameof(b))]
+    [Differentiable(nameof(w), nameof(b), Name = "LossFastGradient", AllowReassociation = true)]
     public static float Loss(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<float> target)
     {
         int outputs = b.Length;

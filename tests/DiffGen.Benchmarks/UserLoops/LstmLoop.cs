@@ -13,6 +13,7 @@ public static partial class LstmLoop
     /// forget, cell, output), c' = σ(z_f)·c + σ(z_i)·tanh(z_g), h' = σ(z_o)·tanh(c').
     /// </summary>
     [Differentiable(nameof(w), nameof(u), nameof(b), nameof(x))]
+    [Differentiable(nameof(w), nameof(u), nameof(b), nameof(x), Name = "LossFastGradient", AllowReassociation = true)]
     public static double Loss(
         ReadOnlySpan<double> w, ReadOnlySpan<double> u, ReadOnlySpan<double> b, ReadOnlySpan<double> x,
         ReadOnlySpan<double> h, ReadOnlySpan<double> c, ReadOnlySpan<double> target)

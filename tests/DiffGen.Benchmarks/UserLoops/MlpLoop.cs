@@ -13,6 +13,7 @@ public static partial class MlpLoop
     /// W2 [classes × hidden].
     /// </summary>
     [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(b2))]
+    [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(b2), Name = "LossFastGradient", AllowReassociation = true)]
     public static float Loss(
         ReadOnlySpan<float> w1, ReadOnlySpan<float> b1, ReadOnlySpan<float> w2, ReadOnlySpan<float> b2, ReadOnlySpan<float> x, int label)
     {

@@ -10,6 +10,7 @@ public static partial class SoftmaxLoop
 {
     /// <summary>Cross-entropy of softmax(W·x + b) at <paramref name="label"/>; W is row-major [classes × features], read as W[k·features + j].</summary>
     [Differentiable(nameof(w), nameof(b))]
+    [Differentiable(nameof(w), nameof(b), Name = "LossFastGradient", AllowReassociation = true)]
     public static float Loss(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, int label)
     {
         int classes = b.Length;

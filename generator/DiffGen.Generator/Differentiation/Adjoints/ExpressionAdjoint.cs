@@ -165,9 +165,10 @@ internal sealed class ExpressionAdjoint
 
                     if (right)
                     {
-                        // d(a/b)/db = -(a/b)/b
+                        // d(a/b)/db = -(a/b)/b; for 1/b that is -(1/b)², a product instead of a second division.
                         Expr quotient = Value(b, output);
-                        Propagate(b.Right, Neg(Div(Mul(g, quotient), denominator)), output);
+                        Expr contribution = IsLiteral(b.Left, 1) ? Neg(Mul(g, Mul(quotient, quotient))) : Neg(Div(Mul(g, quotient), denominator));
+                        Propagate(b.Right, contribution, output);
                     }
 
                     break;

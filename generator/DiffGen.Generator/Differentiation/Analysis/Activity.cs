@@ -14,6 +14,7 @@ internal sealed class Activity
     public Activity(Block body, IEnumerable<ParameterSpec> parameters, IEnumerable<string> wrt, string result)
     {
         _types = parameters.ToDictionary(p => p.Name, p => p.Type);
+        Parameters = _types.Keys.ToList();
         foreach (Stmt statement in IrWalk.Descendants(body))
         {
             switch (statement)
@@ -33,6 +34,8 @@ internal sealed class Activity
     }
 
     public IReadOnlyCollection<string> ActiveNames => _active;
+
+    public IReadOnlyCollection<string> Parameters { get; }
 
     public bool IsActive(string name) => _active.Contains(name);
 

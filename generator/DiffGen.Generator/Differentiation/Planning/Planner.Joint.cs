@@ -152,8 +152,18 @@ internal sealed partial class Planner
 
         foreach (string name in written)
         {
-            if (!_scope.Activity.TryGetType(name, out TypeRef type) || type.IsVector)
+            if (!_scope.Activity.TryGetType(name, out TypeRef type))
             {
+                return false;
+            }
+
+            if (type.IsVector)
+            {
+                if (IsIterationScratch(name, loop, root, position))
+                {
+                    continue;
+                }
+
                 return false;
             }
 
@@ -166,6 +176,41 @@ internal sealed partial class Planner
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A vector the loop overwrites before it reads it in every iteration and that nothing reads after the loop: each
+    /// iteration's values (and adjoints) are its own.
+    /// </summary>
+    private bool IsIterationScratch(string vector, Loop loop, Block root, int position)
+    {
+        var after = new HashSet<string>();
+        for (int k = position + 1; k < root.Statements.Count; k++)
+        {
+            foreach (Stmt statement in IrWalk.Descendants(new[] { root.Statements[k] }))
+            {
+                foreach (Expr expr in IrWalk.OwnExpressions(statement))
+                {
+                    CollectValueReads(expr, after);
+                }
+            }
+        }
+
+        var stepping = new HashSet<string>();
+        if (loop.Condition is not null)
+        {
+            CollectValueReads(loop.Condition, stepping);
+        }
+
+        foreach (Stmt statement in IrWalk.Descendants(loop.Update.Statements))
+        {
+            foreach (Expr expr in IrWalk.OwnExpressions(statement))
+            {
+                CollectValueReads(expr, stepping);
+            }
+        }
+
+        return !after.Contains(vector) && !stepping.Contains(vector) && _coverage.ReadsOnlyAfterOverwrite(loop.Body, vector);
     }
 
     /// <summary><c>s = s ± e</c> is every write of s in the loop, and nothing else there reads s.</summary>

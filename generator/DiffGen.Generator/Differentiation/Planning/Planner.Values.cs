@@ -61,6 +61,15 @@ internal sealed partial class Planner
             return;
         }
 
+        // A scratch vector overwritten in every iteration of a two-sweep loop is recorded once per iteration (its values
+        // at the iteration's end, which is all its adjoint reads), not at each element write.
+        if (_scope.Activity.TryGetType(name, out TypeRef type) && type.IsVector && SnapshotLoop(name, at) is { } loop)
+        {
+            Snapshot(name, type, loop.Body);
+            SaveWriters(name, at, before, boundary: null, except: loop);
+            return;
+        }
+
         Block? home = _index.DeclaringBlock(name);
         if (home is not null && IsTaped(home))
         {
@@ -77,7 +86,84 @@ internal sealed partial class Planner
         SaveWriters(name, at, before, boundary: null);
     }
 
-    private void SaveWriters(string name, Stmt at, bool before, Block? boundary)
+    /// <summary>
+    /// The outermost two-sweep loop around <paramref name="at"/> (in its region) in which the vector can be recorded
+    /// once per iteration: an iteration overwrites it whole, all its writes come before all the adjoint code that reads
+    /// it (in the iteration's statement order), and no adjoint code outside the loop needs the values it overwrites.
+    /// </summary>
+    private Loop? SnapshotLoop(string vector, Stmt at)
+    {
+        var loops = new List<Loop>();
+        Block block = _index.BlockOf(at);
+        while (!IsRegionRoot(block))
+        {
+            Stmt owner = _index.OwnerOf(block)!;
+            if (owner is Loop loop && !_plan.Joint.Contains(loop) && ReferenceEquals(loop.Body, block))
+            {
+                loops.Insert(0, loop);
+            }
+
+            block = _index.BlockOf(owner);
+        }
+
+        return loops.FirstOrDefault(loop => CanSnapshot(vector, loop));
+    }
+
+    private bool CanSnapshot(string vector, Loop loop)
+    {
+        IReadOnlyList<Stmt> body = loop.Body.Statements;
+        if (!body.Any(s => _coverage.FullyWrites(s, vector)))
+        {
+            return false;
+        }
+
+        int lastWrite = -1;
+        int firstRead = int.MaxValue;
+        for (int k = 0; k < body.Count; k++)
+        {
+            IEnumerable<Stmt> inner = IrWalk.Descendants(new[] { body[k] });
+            if (_index.WritersOf(vector).Any(w => _index.IsWithin(w, body[k])))
+            {
+                lastWrite = k;
+            }
+
+            if (firstRead == int.MaxValue && inner.Any(s => AdjointReads(s).Contains(vector)))
+            {
+                firstRead = k;
+            }
+        }
+
+        if (lastWrite >= firstRead)
+        {
+            return false;
+        }
+
+        // Adjoint code outside the loop that runs after it in reverse order would need the overwritten values.
+        foreach (Stmt reader in _adjointReads.Where(p => p.Value.Contains(vector)).Select(p => p.Key))
+        {
+            if (!_index.IsWithin(reader, loop) && !_plan.EarlyBefore.ContainsKey(reader) && After(reader).Any(root => _index.IsWithin(loop, root)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void Snapshot(string vector, TypeRef type, Block body)
+    {
+        if (!_plan.Provisions.TryGetValue(body, out List<Provision>? list))
+        {
+            _plan.Provisions[body] = list = new List<Provision>();
+        }
+
+        if (!list.Any(p => p.Name == vector))
+        {
+            list.Add(new Provision(vector, type, null));
+        }
+    }
+
+    private void SaveWriters(string name, Stmt at, bool before, Block? boundary, Loop? except = null)
     {
         List<Stmt> between = After(at, boundary);
         if (before)
@@ -87,6 +173,11 @@ internal sealed partial class Planner
 
         foreach (Stmt writer in WritersIn(name, between).ToList())
         {
+            if (except is not null && _index.IsWithin(writer, except))
+            {
+                continue;
+            }
+
             // A declaration starts a new variable (a call's result too): there is no older value to restore.
             if (writer is Declare || (writer is CallStmt call && call.ResultVar == name))
             {

@@ -21,12 +21,14 @@ internal sealed partial class Planner
     private readonly ReversePlan _plan;
     private readonly Dictionary<Stmt, HashSet<string>> _adjointReads = new(ReferenceComparer<Stmt>.Instance);
     private readonly Dictionary<Stmt, bool> _hasAdjoint = new(ReferenceComparer<Stmt>.Instance);
+    private readonly ArrayCoverage _coverage;
 
     private Planner(BodyIndex index, AdjointScope scope, Dictionary<Stmt, List<Stmt>> localAdjoints)
     {
         _index = index;
         _scope = scope;
         _plan = new ReversePlan(localAdjoints);
+        _coverage = new ArrayCoverage(index, scope.Activity.Parameters);
         foreach (KeyValuePair<Stmt, List<Stmt>> pair in localAdjoints)
         {
             _adjointReads[pair.Key] = PrimalReads(pair.Value);

@@ -14,20 +14,24 @@ namespace DiffGen.Generator.Differentiation.Sweeps;
 /// </summary>
 internal static class FusedIteration
 {
-    public static (List<Stmt> Before, List<Stmt> Iteration) Arrange(List<Stmt> forward, List<Stmt> reverse, Loop loop, AdjointScope scope)
+    public static (List<Stmt> Before, List<Stmt> Iteration, List<Stmt> After) Arrange(List<Stmt> forward, List<Stmt> reverse, Loop loop, AdjointScope scope)
     {
         reverse = AdjointCleanup.Apply(reverse, scope.IsGenerated);
         reverse = IterationPasses.Apply(reverse);
         var before = new List<Stmt>();
+        var after = new List<Stmt>();
         HashSet<string>? written = LoopInvariantHoisting.WrittenIn(forward.Concat(reverse).Concat(loop.Init.Statements).Concat(loop.Update.Statements));
         if (written is not null)
         {
             Func<string> temp = () => scope.Temp("c");
+            (reverse, List<Stmt> sums, after) = InvariantAccumulation.Apply(forward, reverse, loop, written, scope.IsAdjoint, scope.Temp);
+            before.AddRange(sums);
+            written.UnionWith(sums.OfType<Declare>().Select(d => d.Name));
             reverse = LoopInvariantHoisting.Apply(reverse, written, before, temp);
             reverse = NegationFolding.Apply(forward, reverse, written, before, temp);
         }
 
         reverse = InRangeAccess.Apply(forward, reverse, scope.LengthChecked);
-        return (before, forward.Concat(reverse).ToList());
+        return (before, forward.Concat(reverse).ToList(), after);
     }
 }

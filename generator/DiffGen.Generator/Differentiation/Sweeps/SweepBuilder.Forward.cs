@@ -163,7 +163,8 @@ internal sealed partial class SweepBuilder
         {
             foreach (Provision provision in provisions.Where(p => p.Recompute is null))
             {
-                statements.Add(new Push(Tapes.For(provision.Type.Element), new Var(provision.Type, provision.Name)));
+                string tape = Tapes.For(provision.Type.Element);
+                statements.Add(provision.Type.IsVector ? new PushRange(tape, provision.Name) : new Push(tape, new Var(provision.Type, provision.Name)));
             }
         }
 

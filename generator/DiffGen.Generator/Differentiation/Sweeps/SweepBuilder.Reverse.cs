@@ -109,7 +109,8 @@ internal sealed partial class SweepBuilder
         {
             foreach (Provision popped in provisions.Where(p => p.Recompute is null).Reverse())
             {
-                statements.Add(new Declare(popped.Name, popped.Type, new TapePop(popped.Type, Tapes.For(popped.Type.Element))));
+                string tape = Tapes.For(popped.Type.Element);
+                statements.Add(popped.Type.IsVector ? new PopRange(tape, popped.Name) : new Declare(popped.Name, popped.Type, new TapePop(popped.Type, tape)));
             }
 
             foreach (Provision recomputed in provisions.Where(p => p.Recompute is not null).OrderBy(p => DeclarationOrder(block, p.Name)))

@@ -117,9 +117,10 @@ internal sealed partial class SweepBuilder
                 {
                     (List<Stmt> forward, List<Stmt> reverse) = Region(loop.Body);
                     reverse = Parked(statement, reverse);
-                    (List<Stmt> before, List<Stmt> iteration) = FusedIteration.Arrange(forward, reverse, loop, _scope);
+                    (List<Stmt> before, List<Stmt> iteration, List<Stmt> after) = FusedIteration.Arrange(forward, reverse, loop, _scope);
                     before.Insert(0, new Comment("Forward and reverse sweeps fused: each iteration's adjoints are known when it runs"));
                     before.Add(loop with { Body = Block.Of(iteration) });
+                    before.AddRange(after);
                     return before;
                 }
 
@@ -192,7 +193,7 @@ internal sealed partial class SweepBuilder
 
         foreach (string name in vectors)
         {
-            string tape = Tapes.For(_scope.Activity.TypeOf(name).Element);
+            string tape = Tapes.ForParking(_scope.Activity.TypeOf(name).Element);
             parked.Add(new PushRange(tape, name));
             unpark.Insert(0, new PopRange(tape, name));
         }

@@ -10,6 +10,7 @@ internal sealed class Tapes
 {
     private readonly AdjointScope _scope;
     private readonly Dictionary<ElementKind, string> _tapes = new();
+    private readonly Dictionary<ElementKind, string> _parking = new();
 
     public Tapes(AdjointScope scope) => _scope = scope;
 
@@ -24,7 +25,23 @@ internal sealed class Tapes
         return name;
     }
 
-    public IEnumerable<(string Name, ElementKind Element)> Used => _tapes.OrderBy(t => t.Value, System.StringComparer.Ordinal).Select(t => (t.Value, t.Key));
+    /// <summary>
+    /// A second tape per type for the values a joint statement parks around its reverse: the reverse pops what the
+    /// forward pushed before the parking, so parking on the same tape would break its last-in-first-out order.
+    /// </summary>
+    public string ForParking(ElementKind element)
+    {
+        if (!_parking.TryGetValue(element, out string? name))
+        {
+            name = _scope.Temp(Keyword(element) + "Parking");
+            _parking[element] = name;
+        }
+
+        return name;
+    }
+
+    public IEnumerable<(string Name, ElementKind Element)> Used =>
+        _tapes.Concat(_parking).OrderBy(t => t.Value, System.StringComparer.Ordinal).Select(t => (t.Value, t.Key));
 
     private static string Keyword(ElementKind element) => element switch
     {
