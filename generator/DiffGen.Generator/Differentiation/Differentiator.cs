@@ -149,6 +149,8 @@ internal static class Differentiator
             code = ReverseLoopVectorizer.Apply(code);
         }
 
+        code = ForwardRangeChecks.Apply(code);
+
         return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), code.ToEquatableArray());
     }
 
