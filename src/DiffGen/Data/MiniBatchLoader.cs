@@ -79,17 +79,7 @@ public sealed class MiniBatchLoader : IEnumerable<MiniBatch>
         Epoch++;
         if (Shuffle)
         {
-            for (int i = 0; i < _order.Length; i++)
-            {
-                _order[i] = i;
-            }
-
-            // Fisher–Yates, from the loader's seeded generator.
-            for (int i = _order.Length - 1; i > 0; i--)
-            {
-                int j = _random.Next(i + 1);
-                (_order[i], _order[j]) = (_order[j], _order[i]);
-            }
+            EpochOrder.Draw(_order, _random, shuffle: true);
         }
 
         return new Enumerator(this, Epoch);
@@ -116,15 +106,7 @@ public sealed class MiniBatchLoader : IEnumerable<MiniBatch>
                 indices);
         }
 
-        ReadOnlySpan<float> source = Dataset.Features;
-        ReadOnlySpan<int> labels = Dataset.Labels;
-        for (int r = 0; r < count; r++)
-        {
-            int sample = _order[start + r];
-            source.Slice(sample * featureCount, featureCount).CopyTo(_features.AsSpan(r * featureCount, featureCount));
-            _labels[r] = labels[sample];
-        }
-
+        EpochOrder.Gather(Dataset, _order.AsSpan(start, count), _features, _labels);
         return new MiniBatch(batch, featureCount, _features.AsMemory(0, count * featureCount), _labels.AsMemory(0, count), indices);
     }
 
