@@ -210,7 +210,7 @@ public sealed unsafe class GradientAllReducer<T> : IDisposable
             }
 
             string names = string.Join(", ", members.Select(p => p.Name));
-            Description = $"MPI_Allreduce of gradient bucket {index} ({names}: {Length} {typeof(T).Name})";
+            Description = $"MPI_Allreduce of gradient bucket {index} ({names}: {Length} {OpenMpiLibrary.TypeName<T>()})";
         }
 
         public int Index { get; }

@@ -218,7 +218,7 @@ public sealed unsafe class MpiCommunicator : IDisposable
 
     private MpiThread.Operation Operation<T>(MpiThread.Kind kind, T* buffer, int count, nint op, int root)
         where T : unmanaged =>
-        new(kind, buffer, count, _mpi.Datatype<T>(), typeof(T).Name, op, root, Rank == root);
+        new(kind, buffer, count, _mpi.Datatype<T>(), OpenMpiLibrary.TypeName<T>(), op, root, Rank == root);
 
     private nint Op(ReduceOperation operation) => operation switch
     {

@@ -122,6 +122,10 @@ internal sealed unsafe partial class OpenMpiLibrary
         : typeof(T) == typeof(byte) ? Byte
         : throw new NotSupportedException($"No MPI datatype for {typeof(T).Name}: use float, double, int, long or byte.");
 
+    /// <summary>The C# keyword of <typeparamref name="T"/>, for messages.</summary>
+    public static string TypeName<T>() =>
+        typeof(T) == typeof(float) ? "float" : typeof(T) == typeof(double) ? "double" : typeof(T) == typeof(int) ? "int" : typeof(T) == typeof(long) ? "long" : typeof(T).Name.ToLowerInvariant();
+
     /// <summary>The text of an MPI error code.</summary>
     public string Describe(int code)
     {
