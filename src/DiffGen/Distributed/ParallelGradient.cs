@@ -84,6 +84,9 @@ public sealed class ParallelGradient<T> : IDisposable
     /// <summary>The parameter set.</summary>
     public Parameters<T> Parameters { get; }
 
+    /// <summary>Benchmark switch: let the workers' products split onto the GEMM helper thread too (off by default).</summary>
+    internal bool SplitProductsOnWorkers { get; set; }
+
     /// <summary>The number of shards (and threads, the caller's included).</summary>
     public int Workers { get; }
 
@@ -206,7 +209,6 @@ public sealed class ParallelGradient<T> : IDisposable
 
     private void WorkerLoop(int worker)
     {
-        GemmKernel.SerialOnThisThread = true;
         long seen = 0;
         while (true)
         {
@@ -245,7 +247,7 @@ public sealed class ParallelGradient<T> : IDisposable
         {
             if (phase == Phase.Shards)
             {
-                GemmKernel.SerialOnThisThread = Workers > 1 || serialBefore;
+                GemmKernel.SerialOnThisThread = (Workers > 1 && !SplitProductsOnWorkers) || serialBefore;
                 T[][] buffers = _buffers[worker];
                 for (int p = 0; p < buffers.Length; p++)
                 {
