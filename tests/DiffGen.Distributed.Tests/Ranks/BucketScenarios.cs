@@ -24,7 +24,7 @@ internal static class BucketScenarios
             }
         }
 
-        return $"{lengths.Length} parameters, 3 steps, float and double: every gradient is the mean over {p} ranks (rank {r})";
+        return $"{lengths.Length} parameters, 3 steps, float and double, no allocation: every gradient is the mean over {p} ranks (rank {r})";
     }
 
     private static string Steps<T>(MpiCommunicator mpi, int[] lengths)
@@ -72,6 +72,24 @@ internal static class BucketScenarios
                     }
                 }
             }
+        }
+
+        // No allocation per step, on any thread of the process (the MPI thread included), once warm.
+        for (int i = 0; i < 2000; i++)
+        {
+            reducer.AllReduce();
+        }
+
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < 100; i++)
+        {
+            reducer.AllReduce();
+        }
+
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        if (allocated != 0)
+        {
+            throw new InvalidOperationException($"100 bucketed all-reduce steps allocated {allocated} bytes ({typeof(T).Name})");
         }
 
         return string.Empty;
