@@ -237,15 +237,7 @@ public static class DataParallelTrainer
                 ["run"] = _runKey,
                 ["shards"] = $"{_scale.Ranks} ranks × {_options.ScaleOut.Threads} threads",
                 ["lossSum"] = loss[0],
-                ["history"] = new JsonArray(_history.Select(e => (JsonNode)new JsonObject
-                {
-                    ["epoch"] = e.Epoch,
-                    ["trainLoss"] = e.TrainLoss,
-                    ["testAccuracy"] = e.TestAccuracy,
-                    ["seconds"] = e.Seconds,
-                    ["samplesPerSecond"] = e.SamplesPerSecond,
-                    ["learningRate"] = e.LearningRate,
-                }).ToArray()),
+                ["history"] = MainJob.History(_history),
             };
             string? directory = Path.GetDirectoryName(Path.GetFullPath(_checkpointPath));
             if (directory is not null)

@@ -197,7 +197,7 @@ public static class MainJob
         throw new FileNotFoundException($"'{name}' (.gz or raw IDX) not found in '{Path.GetFullPath(directory)}'; pass --data DIR with the Fashion-MNIST IDX files.", Path.Combine(directory, name));
     }
 
-    private static JsonArray History(IEnumerable<EpochResult> epochs) => new(epochs.Select(e => (JsonNode)new JsonObject
+    internal static JsonArray History(IEnumerable<EpochResult> epochs) => new(epochs.Select(e => (JsonNode)new JsonObject
     {
         ["epoch"] = e.Epoch,
         ["trainLoss"] = e.TrainLoss,

@@ -15,7 +15,7 @@ namespace DiffGen.Data;
 /// Without shuffling the batches are views of the dataset (no copy). One enumeration at a time: starting a new epoch
 /// invalidates the previous enumerator.</para>
 /// </remarks>
-public sealed class MiniBatchLoader : IEnumerable<MiniBatch>
+public sealed class MiniBatchLoader : IEnumerable<MiniBatch>, IBatchSource
 {
     private readonly int[] _order;
     private readonly float[] _features;
@@ -89,7 +89,7 @@ public sealed class MiniBatchLoader : IEnumerable<MiniBatch>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private MiniBatch Load(int batch)
+    MiniBatch IBatchSource.Load(int batch)
     {
         int start = batch * BatchSize;
         int count = Math.Min(BatchSize, _order.Length - start);
@@ -113,45 +113,19 @@ public sealed class MiniBatchLoader : IEnumerable<MiniBatch>
     /// <summary>Enumerates the batches of one epoch; a struct, so <c>foreach</c> allocates nothing.</summary>
     public struct Enumerator : IEnumerator<MiniBatch>
     {
-        private readonly MiniBatchLoader _loader;
-        private readonly int _epoch;
-        private int _batch;
-        private MiniBatch _current;
+        private BatchCursor _cursor;
 
-        internal Enumerator(MiniBatchLoader loader, int epoch)
-        {
-            _loader = loader;
-            _epoch = epoch;
-            _batch = -1;
-            _current = default;
-        }
+        internal Enumerator(MiniBatchLoader loader, int epoch) => _cursor = new BatchCursor(loader, epoch, firstBatch: 0);
 
         /// <summary>The current batch.</summary>
-        public readonly MiniBatch Current => _current;
+        public readonly MiniBatch Current => _cursor.Current;
 
-        readonly object IEnumerator.Current => _current;
+        readonly object IEnumerator.Current => _cursor.Current;
 
         /// <summary>Moves to the next batch, filling the loader's buffers.</summary>
         /// <returns>Whether there was a next batch.</returns>
         /// <exception cref="InvalidOperationException">A newer epoch was started on the loader.</exception>
-        public bool MoveNext()
-        {
-            if (_loader.Epoch != _epoch)
-            {
-                throw new InvalidOperationException("The loader started a newer epoch; this enumerator's buffers were reused.");
-            }
-
-            if (_batch + 1 >= _loader.BatchCount)
-            {
-                _batch = _loader.BatchCount;
-                _current = default;
-                return false;
-            }
-
-            _batch++;
-            _current = _loader.Load(_batch);
-            return true;
-        }
+        public bool MoveNext() => _cursor.MoveNext();
 
         /// <summary>Not supported: start a new epoch with <see cref="MiniBatchLoader.GetEnumerator"/>.</summary>
         /// <exception cref="NotSupportedException">Always.</exception>

@@ -16,7 +16,7 @@ namespace DiffGen.Data;
 /// <para><see cref="Resume"/> positions the loader at any epoch and batch (to continue from a checkpoint) by replaying
 /// the earlier epochs' permutations. Enumerating allocates nothing; a batch's spans are valid until the next batch.</para>
 /// </remarks>
-public sealed class ShardedBatchLoader : IEnumerable<MiniBatch>
+public sealed class ShardedBatchLoader : IEnumerable<MiniBatch>, IBatchSource
 {
     private readonly int[] _order;
     private readonly float[] _features;
@@ -128,7 +128,7 @@ public sealed class ShardedBatchLoader : IEnumerable<MiniBatch>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private MiniBatch Load(int batch)
+    MiniBatch IBatchSource.Load(int batch)
     {
         int start = (batch * GlobalBatchSize) + (ShardIndex * ShardBatchSize);
         ReadOnlySpan<int> rows = _order.AsSpan(start, ShardBatchSize);
@@ -139,45 +139,19 @@ public sealed class ShardedBatchLoader : IEnumerable<MiniBatch>
     /// <summary>Enumerates this shard's part of one epoch's batches; a struct, so <c>foreach</c> allocates nothing.</summary>
     public struct Enumerator : IEnumerator<MiniBatch>
     {
-        private readonly ShardedBatchLoader _loader;
-        private readonly int _epoch;
-        private int _batch;
-        private MiniBatch _current;
+        private BatchCursor _cursor;
 
-        internal Enumerator(ShardedBatchLoader loader, int epoch, int firstBatch)
-        {
-            _loader = loader;
-            _epoch = epoch;
-            _batch = firstBatch - 1;
-            _current = default;
-        }
+        internal Enumerator(ShardedBatchLoader loader, int epoch, int firstBatch) => _cursor = new BatchCursor(loader, epoch, firstBatch);
 
         /// <summary>The current batch (<see cref="MiniBatch.Index"/> is the global batch's position in the epoch).</summary>
-        public readonly MiniBatch Current => _current;
+        public readonly MiniBatch Current => _cursor.Current;
 
-        readonly object IEnumerator.Current => _current;
+        readonly object IEnumerator.Current => _cursor.Current;
 
         /// <summary>Moves to the next batch, filling the loader's buffers.</summary>
         /// <returns>Whether there was a next batch.</returns>
         /// <exception cref="InvalidOperationException">A newer epoch was started on the loader.</exception>
-        public bool MoveNext()
-        {
-            if (_loader.Epoch != _epoch)
-            {
-                throw new InvalidOperationException("The loader started a newer epoch; this enumerator's buffers were reused.");
-            }
-
-            if (_batch + 1 >= _loader.BatchCount)
-            {
-                _batch = _loader.BatchCount;
-                _current = default;
-                return false;
-            }
-
-            _batch++;
-            _current = _loader.Load(_batch);
-            return true;
-        }
+        public bool MoveNext() => _cursor.MoveNext();
 
         /// <summary>Not supported: start a new epoch with <see cref="ShardedBatchLoader.GetEnumerator"/>.</summary>
         /// <exception cref="NotSupportedException">Always.</exception>
