@@ -17,8 +17,10 @@ namespace DiffGen.Distributed;
 /// by 1/<see cref="Workers"/>; every element is reduced by one thread in that order, so the same inputs give the same bits
 /// whatever the thread timing. The tree is the one a 2-rank MPI sum continues (see <see cref="GradientAllReducer{T}"/>),
 /// so a run's bits depend on the total number of shards, not on whether they are threads or ranks.</para>
-/// <para><b>No allocation per step.</b> Buffers and threads are created once; worker 0 is the calling thread and the
-/// others are dedicated background threads woken through a monitor.</para>
+/// <para><b>No allocation per step.</b> Buffers and threads are created once. The calling thread and
+/// <see cref="Workers"/> − 1 dedicated threads claim the shards (then the pieces of the reduction) one at a time, so a
+/// worker that is slow to wake on a busy machine costs no waiting: the caller takes its shard. A shard may therefore run on
+/// any of the threads; its scratch must belong to the shard (<see cref="ShardGradients{T}.Shard"/>), not to a thread.</para>
 /// <para><b>GEMM threads.</b> While they run a shard, the workers ask <c>Ops.MatMul</c> not to split a product onto its
 /// helper thread: the shards already occupy the cores, and a shard's product is usually below the split threshold
 /// anyway (docs/distributed.md has the measurements). With one worker nothing changes.</para>
@@ -29,12 +31,16 @@ public sealed class ParallelGradient<T> : IDisposable
     private readonly T[][][] _buffers; // [shard][parameter][element]
     private readonly T[] _losses;
     private readonly Exception?[] _errors;
+    private readonly (int Parameter, int Start, int Length)[] _chunks;
     private readonly Thread[] _threads;
     private readonly object _gate = new();
     private ShardGradient<T>? _work;
+    private Exception? _reduceError;
     private Phase _phase;
+    private int _count;
     private long _generation;
-    private int _pending;
+    private long _claim; // generation << 32 | next item: a thread claims an item only of the phase it was woken for
+    private int _done;
     private bool _disposed;
 
     /// <summary>Creates the workers and one set of gradient buffers per worker.</summary>
@@ -65,11 +71,11 @@ public sealed class ParallelGradient<T> : IDisposable
 
         _losses = new T[workers];
         _errors = new Exception?[workers];
+        _chunks = Chunks(parameters);
         _threads = new Thread[workers - 1];
         for (int w = 1; w < workers; w++)
         {
-            int worker = w;
-            _threads[w - 1] = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = $"DiffGen shard {w}" };
+            _threads[w - 1] = new Thread(WorkerLoop) { IsBackground = true, Name = $"DiffGen data-parallel worker {w}" };
             _threads[w - 1].Start();
         }
     }
@@ -96,7 +102,8 @@ public sealed class ParallelGradient<T> : IDisposable
     /// <see cref="Parameter{T}.Grad"/> (accumulating, as generated gradients do: zero them between steps).
     /// </summary>
     /// <param name="shardGradient">Computes one shard; called on several threads at once, so it must touch only that shard's
-    /// rows, buffers and scratch. Cache the delegate: creating one per step allocates.</param>
+    /// rows, buffers and scratch (indexed by the shard, which may run on any thread). Cache the delegate: creating one per
+    /// step allocates.</param>
     /// <returns>The mean of the shards' losses (their sum in shard order, divided by <see cref="Workers"/>).</returns>
     /// <exception cref="AggregateException">A shard threw; the parameters' gradients are unchanged then.</exception>
     public T Compute(ShardGradient<T> shardGradient)
@@ -104,11 +111,15 @@ public sealed class ParallelGradient<T> : IDisposable
         ArgumentNullException.ThrowIfNull(shardGradient);
         ObjectDisposedException.ThrowIf(_disposed, this);
         _work = shardGradient;
-        RunPhase(Phase.Shards);
+        RunPhase(Phase.Shards, Workers);
         _work = null;
         ThrowIfFailed();
-        RunPhase(Phase.Reduce);
-        ThrowIfFailed();
+        RunPhase(Phase.Reduce, _chunks.Length);
+        if (_reduceError is Exception error)
+        {
+            _reduceError = null;
+            throw new AggregateException("Reducing the shards' gradients failed.", error);
+        }
 
         T loss = T.Zero;
         for (int w = 0; w < Workers; w++)
@@ -170,49 +181,85 @@ public sealed class ParallelGradient<T> : IDisposable
         }
     }
 
-    private void RunPhase(Phase phase)
+    /// <summary>
+    /// Runs items 0 … count − 1 of a phase (shards, or reduction chunks) on the calling thread and the workers. Items are
+    /// claimed one at a time, so when a worker is slow to wake (a busy, shared machine) the caller takes its share instead
+    /// of waiting for it; which buffer an item writes never depends on the thread, so neither do the results.
+    /// </summary>
+    private void RunPhase(Phase phase, int count)
     {
-        if (Workers > 1)
+        if (Workers == 1)
         {
-            lock (_gate)
+            for (int i = 0; i < count; i++)
             {
-                _phase = phase;
-                _pending = Workers - 1;
-                _generation++;
-                Monitor.PulseAll(_gate);
+                Execute(phase, i);
             }
+
+            return;
         }
 
-        Execute(0, phase);
-        if (Workers > 1)
+        long generation;
+        lock (_gate)
         {
-            WaitForWorkers();
+            generation = ++_generation;
+            _phase = phase;
+            _count = count;
+            _done = 0;
+            Volatile.Write(ref _claim, generation << 32);
+            Monitor.PulseAll(_gate);
         }
-    }
 
-    private void WaitForWorkers()
-    {
-        // A shard takes about as long on every core: spin a little before sleeping.
-        for (int spin = 0; spin < 50 && Volatile.Read(ref _pending) > 0; spin++)
+        Drain(generation, phase, count);
+
+        // The last items may still be running on workers: spin a little (they end together), then sleep.
+        for (int spin = 0; spin < 100 && Volatile.Read(ref _done) < count; spin++)
         {
             Thread.SpinWait(20);
         }
 
         lock (_gate)
         {
-            while (_pending > 0)
+            while (_done < count)
             {
                 Monitor.Wait(_gate);
             }
         }
     }
 
-    private void WorkerLoop(int worker)
+    private void Drain(long generation, Phase phase, int count)
+    {
+        while (true)
+        {
+            long claim = Volatile.Read(ref _claim);
+            int item = (int)(claim & uint.MaxValue);
+            if (claim >> 32 != generation || item >= count)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _claim, claim + 1, claim) != claim)
+            {
+                continue;
+            }
+
+            Execute(phase, item);
+            if (Interlocked.Increment(ref _done) == count)
+            {
+                lock (_gate)
+                {
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+    }
+
+    private void WorkerLoop()
     {
         long seen = 0;
         while (true)
         {
             Phase phase;
+            int count;
             lock (_gate)
             {
                 while (_generation == seen)
@@ -222,6 +269,7 @@ public sealed class ParallelGradient<T> : IDisposable
 
                 seen = _generation;
                 phase = _phase;
+                count = _count;
             }
 
             if (phase == Phase.Stop)
@@ -229,18 +277,11 @@ public sealed class ParallelGradient<T> : IDisposable
                 return;
             }
 
-            Execute(worker, phase);
-            lock (_gate)
-            {
-                if (--_pending == 0)
-                {
-                    Monitor.PulseAll(_gate);
-                }
-            }
+            Drain(seen, phase, count);
         }
     }
 
-    private void Execute(int worker, Phase phase)
+    private void Execute(Phase phase, int item)
     {
         bool serialBefore = GemmKernel.SerialOnThisThread;
         try
@@ -248,23 +289,28 @@ public sealed class ParallelGradient<T> : IDisposable
             if (phase == Phase.Shards)
             {
                 GemmKernel.SerialOnThisThread = (Workers > 1 && !SplitProductsOnWorkers) || serialBefore;
-                T[][] buffers = _buffers[worker];
+                T[][] buffers = _buffers[item];
                 for (int p = 0; p < buffers.Length; p++)
                 {
                     Array.Clear(buffers[p]);
                 }
 
-                _errors[worker] = null;
-                _losses[worker] = _work!(new ShardGradients<T>(worker, buffers));
+                _errors[item] = null;
+                _losses[item] = _work!(new ShardGradients<T>(item, buffers));
             }
             else
             {
-                ReduceSlice(worker);
+                (int parameter, int start, int length) = _chunks[item];
+                ReducePairwise(_buffers, parameter, start, length, T.One / T.CreateTruncating(Workers), Parameters[parameter].Grad);
             }
+        }
+        catch (Exception ex) when (phase == Phase.Shards)
+        {
+            _errors[item] = ex;
         }
         catch (Exception ex)
         {
-            _errors[worker] = ex;
+            Interlocked.CompareExchange(ref _reduceError, ex, null);
         }
         finally
         {
@@ -272,21 +318,20 @@ public sealed class ParallelGradient<T> : IDisposable
         }
     }
 
-    /// <summary>Worker <paramref name="worker"/> reduces its contiguous slice of every parameter (slices are vector-aligned).</summary>
-    private void ReduceSlice(int worker)
+    /// <summary>The reduction's work items: each parameter in vector-aligned pieces of at most 16 Ki elements.</summary>
+    private static (int Parameter, int Start, int Length)[] Chunks(Parameters<T> parameters)
     {
-        T scale = T.One / T.CreateTruncating(Workers);
-        for (int p = 0; p < Parameters.Count; p++)
+        const int Piece = 16 * 1024;
+        var chunks = new System.Collections.Generic.List<(int, int, int)>();
+        for (int p = 0; p < parameters.Count; p++)
         {
-            int length = Parameters[p].Length;
-            int chunk = ((length / Workers) + 15) & ~15;
-            int start = Math.Min(length, worker * chunk);
-            int end = worker == Workers - 1 ? length : Math.Min(length, start + chunk);
-            if (end > start)
+            for (int start = 0; start < parameters[p].Length; start += Piece)
             {
-                ReducePairwise(_buffers, p, start, end - start, scale, Parameters[p].Grad);
+                chunks.Add((p, start, Math.Min(Piece, parameters[p].Length - start)));
             }
         }
+
+        return [.. chunks];
     }
 
     private void ThrowIfFailed()

@@ -7,7 +7,8 @@ namespace DiffGen.Distributed;
 /// generated <c>…Gradient</c> method with the shard's rows and these buffers) and returns the loss.
 /// </summary>
 /// <typeparam name="T">The element type, <see cref="float"/> or <see cref="double"/>.</typeparam>
-/// <param name="gradients">The shard's own buffers (zeroed); <see cref="ShardGradients{T}.Shard"/> says which shard.</param>
+/// <param name="gradients">The shard's own buffers (zeroed); <see cref="ShardGradients{T}.Shard"/> says which shard. Any
+/// thread may run any shard: keep scratch per shard.</param>
 /// <returns>The shard's loss.</returns>
 public delegate T ShardGradient<T>(ShardGradients<T> gradients)
     where T : unmanaged, IFloatingPointIeee754<T>;
