@@ -93,6 +93,11 @@ public static class DataParallelTrainer
         {
             MpiCommunicator? mpi = _scale.Communicator;
             (int startEpoch, int startBatch, double lossCarried) = Start(mpi);
+            if (mpi is not null)
+            {
+                mpi.Timeout = TimeSpan.FromSeconds(_options.ScaleOut.CollectiveTimeoutSeconds); // every rank is training now
+            }
+
             for (int e = 1; e < startEpoch; e++)
             {
                 _scheduler.Step();

@@ -12,6 +12,9 @@ public sealed class ScaleOut : IDisposable
 {
     private ScaleOut(MpiCommunicator? communicator) => Communicator = communicator;
 
+    /// <summary>The timeout of the collectives before training starts (MPI start-up, data loading, the first broadcast).</summary>
+    public static readonly TimeSpan StartUp = TimeSpan.FromMinutes(5);
+
     public MpiCommunicator? Communicator { get; }
 
     public int Rank => Communicator?.Rank ?? 0;
@@ -28,7 +31,8 @@ public sealed class ScaleOut : IDisposable
             return new ScaleOut(null);
         }
 
-        var mpi = MpiCommunicator.Initialize(TimeSpan.FromSeconds(options.CollectiveTimeoutSeconds));
+        // Until training starts the ranks may be far apart (start-up, loading the data): allow at least StartUp then.
+        var mpi = MpiCommunicator.Initialize(TimeSpan.FromSeconds(Math.Max(options.CollectiveTimeoutSeconds, StartUp.TotalSeconds)));
         Console.Error.WriteLine($"rank {mpi.Rank} of {mpi.Size}: pid {Environment.ProcessId} on {Environment.MachineName}");
         if (!mpi.IsRoot)
         {

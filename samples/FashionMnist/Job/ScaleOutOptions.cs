@@ -14,7 +14,8 @@ public sealed record ScaleOutOptions
           --checkpoint PATH       checkpoint file (default OUT/checkpoint.dgck), written by rank 0 at every epoch end
           --checkpoint-every N    also every N optimizer steps
           --resume                continue from the checkpoint (start afresh if there is none)
-          --collective-timeout S  abort every rank when an MPI operation waits longer than S seconds (default 60)
+          --collective-timeout S  abort every rank when an MPI operation in training waits longer than S seconds
+                                  (default 60; start-up and data loading may take up to 5 minutes)
           --bucket-kib N          gradient all-reduce bucket size in KiB (default 1024)
         """;
 

@@ -14,8 +14,7 @@ public static class RankProgram
     {
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         string scenario = args.Length > 0 ? args[0] : "(none)";
-        double timeout = args.Length > 1 && scenario == "stall" ? double.Parse(args[1], CultureInfo.InvariantCulture) : 60;
-        using var mpi = MpiCommunicator.Initialize(TimeSpan.FromSeconds(timeout));
+        using var mpi = MpiCommunicator.Initialize(TimeSpan.FromSeconds(60));
         try
         {
             string result = scenario switch
@@ -23,7 +22,7 @@ public static class RankProgram
                 "collectives" => CollectiveScenarios.Run(mpi),
                 "buckets" => BucketScenarios.Run(mpi),
                 "train-small" => TrainSmall(mpi, args[1], int.Parse(args[2], CultureInfo.InvariantCulture)),
-                "stall" => Stall(mpi),
+                "stall" => Stall(mpi, TimeSpan.FromSeconds(double.Parse(args[1], CultureInfo.InvariantCulture))),
                 "die" => Die(mpi),
                 _ => throw new ArgumentException($"unknown scenario '{scenario}'"),
             };
@@ -51,10 +50,11 @@ public static class RankProgram
     }
 
     /// <summary>Rank 1 stops answering (sleeps far past the timeout) before an all-reduce that rank 0 waits for.</summary>
-    private static string Stall(MpiCommunicator mpi)
+    private static string Stall(MpiCommunicator mpi, TimeSpan timeout)
     {
         Span<float> x = [1, 2, 3];
-        mpi.AllReduce(x);
+        mpi.AllReduce(x); // with the start-up timeout: the ranks may start seconds apart on a busy machine
+        mpi.Timeout = timeout;
         Console.Error.WriteLine($"rank {mpi.Rank}: first all-reduce done");
         if (mpi.Rank == 1)
         {
