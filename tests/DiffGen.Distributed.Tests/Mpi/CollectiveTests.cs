@@ -8,7 +8,7 @@ namespace DiffGen.Distributed.Tests.Mpi;
 [Collection(MpiCollection.Name)]
 public class CollectiveTests
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(240); // generous: a busy 2-core machine slows every collective
 
     [Theory]
     [InlineData(2)]
