@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh machine and prints "N passed, M failed" last.
-# Installs what the tests need (Debian's python3-torch + OpenBLAS for the PyTorch reference checks).
+# Installs what the tests need (Debian's python3-torch + OpenBLAS for the PyTorch reference checks, Open MPI for the
+# 2-rank tests, which run on loopback only and each within its own time limit).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +10,13 @@ if ! /usr/bin/python3 -c "import torch" >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   (export DEBIAN_FRONTEND=noninteractive; $SUDO apt-get update -qq && $SUDO apt-get install -y -qq python3-torch libopenblas0-pthread >/dev/null) \
     || echo "warning: could not install python3-torch; PyTorch reference tests will fail"
+fi
+
+if ! command -v mpirun >/dev/null 2>&1 || ! ldconfig -p | grep -q 'libmpi\.so\.40'; then
+  echo "Installing openmpi-bin and libopenmpi-dev (the 2-rank MPI tests in tests/DiffGen.Distributed.Tests)..."
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  (export DEBIAN_FRONTEND=noninteractive; $SUDO apt-get update -qq && $SUDO apt-get install -y -qq openmpi-bin libopenmpi-dev >/dev/null) \
+    || echo "warning: could not install Open MPI; the MPI tests will fail"
 fi
 
 results="$(mktemp -d)"

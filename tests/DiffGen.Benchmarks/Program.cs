@@ -8,8 +8,8 @@ namespace DiffGen.Benchmarks;
 
 /// <summary>
 /// Entry point. <c>--smoke</c> runs every benchmark once without measuring (CI). <c>--paired</c> measures interleaved
-/// ratios to each class's baseline (<see cref="Paired"/>). Otherwise BenchmarkDotNet's switcher
-/// with its usual options (<c>--filter '*MatMul*'</c>, <c>--job short</c>, …); no job is hard-coded on the classes, so
+/// ratios to each class's baseline (<see cref="Paired"/>). <c>--allreduce</c>, under mpirun, times MPI all-reduce
+/// (<see cref="AllReduceTiming"/>). Otherwise BenchmarkDotNet's switcher with its usual options (<c>--filter '*MatMul*'</c>, <c>--job short</c>, …); no job is hard-coded on the classes, so
 /// <c>--job</c> applies as given. <c>--compare-tsv FILE</c> additionally writes the [CompareAs] results for compare.sh.
 /// </summary>
 public static class Program
@@ -19,6 +19,11 @@ public static class Program
         if (Array.IndexOf(args, "--smoke") >= 0)
         {
             return Smoke.Run();
+        }
+
+        if (args.Length > 0 && args[0] == "--allreduce")
+        {
+            return AllReduceTiming.Run(); // under mpirun (docs/distributed.md)
         }
 
         if (args.Length > 0 && args[0] == "--paired")

@@ -41,6 +41,7 @@ public static class MainJob
             return 0;
         }
 
+        using ScaleOut scale = ScaleOut.Start(options.ScaleOut);
         Directory.CreateDirectory(options.OutputDirectory);
         Dataset train, test;
         try
@@ -70,7 +71,14 @@ public static class MainJob
         // 1. Training: θ moves.
         var network = new Network(options.Seed);
         var clock = Stopwatch.StartNew();
-        List<EpochResult> epochs = Trainer.Train(network, train, test, options, options.Epochs, adversary: null, Print);
+        List<EpochResult>? epochs = options.ScaleOut.Enabled
+            ? DataParallelTrainer.Train(scale, network, train, test, options, Print)
+            : Trainer.Train(network, train, test, options, options.Epochs, adversary: null, Print);
+        if (epochs is null || !scale.IsReporter)
+        {
+            return epochs is null ? 1 : 0; // the other ranks' part ends with training; rank 0 evaluates, attacks and writes
+        }
+
         double trainSeconds = clock.Elapsed.TotalSeconds;
         double accuracy = epochs.Count > 0 ? epochs[^1].TestAccuracy : network.Accuracy(test.Features, test.Labels);
         Console.WriteLine($"Test accuracy {accuracy:P2} after {trainSeconds:F1} s of training");
@@ -189,7 +197,7 @@ public static class MainJob
         throw new FileNotFoundException($"'{name}' (.gz or raw IDX) not found in '{Path.GetFullPath(directory)}'; pass --data DIR with the Fashion-MNIST IDX files.", Path.Combine(directory, name));
     }
 
-    private static JsonArray History(IEnumerable<EpochResult> epochs) => new(epochs.Select(e => (JsonNode)new JsonObject
+    internal static JsonArray History(IEnumerable<EpochResult> epochs) => new(epochs.Select(e => (JsonNode)new JsonObject
     {
         ["epoch"] = e.Epoch,
         ["trainLoss"] = e.TrainLoss,

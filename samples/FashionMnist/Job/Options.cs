@@ -35,6 +35,8 @@ public sealed record Options
 
     public bool Help { get; init; }
 
+    public ScaleOutOptions ScaleOut { get; init; } = new();
+
     public const string Usage = """
         FashionMnist: train the lecture's MLP 784→256→128→10 with minibatch SGD, then attack it.
         Options:
@@ -50,7 +52,7 @@ public sealed record Options
           --adversarial-epochs N  epochs for the adversarially trained network (default 6)
           --skip-attacks          train and evaluate only
           --help                  this text
-        """;
+        """ + ScaleOutOptions.Usage;
 
     public static Options Parse(string[] args)
     {
@@ -74,6 +76,7 @@ public sealed record Options
                 "--adversarial-epochs" => options with { AdversarialEpochs = NextInt() },
                 "--skip-attacks" => options with { SkipAttacks = true },
                 "--help" or "-h" => options with { Help = true },
+                string o when ScaleOutOptions.Handles(o) => options with { ScaleOut = options.ScaleOut.With(o, Next) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };
         }

@@ -15,7 +15,7 @@ namespace DiffGen.Data;
 /// Without shuffling the batches are views of the dataset (no copy). One enumeration at a time: starting a new epoch
 /// invalidates the previous enumerator.</para>
 /// </remarks>
-public sealed class MiniBatchLoader : IEnumerable<MiniBatch>
+public sealed class MiniBatchLoader : IEnumerable<MiniBatch>, IBatchSource
 {
     private readonly int[] _order;
     private readonly float[] _features;
@@ -79,17 +79,7 @@ public sealed class MiniBatchLoader : IEnumerable<MiniBatch>
         Epoch++;
         if (Shuffle)
         {
-            for (int i = 0; i < _order.Length; i++)
-            {
-                _order[i] = i;
-            }
-
-            // Fisher–Yates, from the loader's seeded generator.
-            for (int i = _order.Length - 1; i > 0; i--)
-            {
-                int j = _random.Next(i + 1);
-                (_order[i], _order[j]) = (_order[j], _order[i]);
-            }
+            EpochOrder.Draw(_order, _random, shuffle: true);
         }
 
         return new Enumerator(this, Epoch);
@@ -99,7 +89,7 @@ public sealed class MiniBatchLoader : IEnumerable<MiniBatch>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private MiniBatch Load(int batch)
+    MiniBatch IBatchSource.Load(int batch)
     {
         int start = batch * BatchSize;
         int count = Math.Min(BatchSize, _order.Length - start);
@@ -116,60 +106,26 @@ public sealed class MiniBatchLoader : IEnumerable<MiniBatch>
                 indices);
         }
 
-        ReadOnlySpan<float> source = Dataset.Features;
-        ReadOnlySpan<int> labels = Dataset.Labels;
-        for (int r = 0; r < count; r++)
-        {
-            int sample = _order[start + r];
-            source.Slice(sample * featureCount, featureCount).CopyTo(_features.AsSpan(r * featureCount, featureCount));
-            _labels[r] = labels[sample];
-        }
-
+        EpochOrder.Gather(Dataset, _order.AsSpan(start, count), _features, _labels);
         return new MiniBatch(batch, featureCount, _features.AsMemory(0, count * featureCount), _labels.AsMemory(0, count), indices);
     }
 
     /// <summary>Enumerates the batches of one epoch; a struct, so <c>foreach</c> allocates nothing.</summary>
     public struct Enumerator : IEnumerator<MiniBatch>
     {
-        private readonly MiniBatchLoader _loader;
-        private readonly int _epoch;
-        private int _batch;
-        private MiniBatch _current;
+        private BatchCursor _cursor;
 
-        internal Enumerator(MiniBatchLoader loader, int epoch)
-        {
-            _loader = loader;
-            _epoch = epoch;
-            _batch = -1;
-            _current = default;
-        }
+        internal Enumerator(MiniBatchLoader loader, int epoch) => _cursor = new BatchCursor(loader, epoch, firstBatch: 0);
 
         /// <summary>The current batch.</summary>
-        public readonly MiniBatch Current => _current;
+        public readonly MiniBatch Current => _cursor.Current;
 
-        readonly object IEnumerator.Current => _current;
+        readonly object IEnumerator.Current => _cursor.Current;
 
         /// <summary>Moves to the next batch, filling the loader's buffers.</summary>
         /// <returns>Whether there was a next batch.</returns>
         /// <exception cref="InvalidOperationException">A newer epoch was started on the loader.</exception>
-        public bool MoveNext()
-        {
-            if (_loader.Epoch != _epoch)
-            {
-                throw new InvalidOperationException("The loader started a newer epoch; this enumerator's buffers were reused.");
-            }
-
-            if (_batch + 1 >= _loader.BatchCount)
-            {
-                _batch = _loader.BatchCount;
-                _current = default;
-                return false;
-            }
-
-            _batch++;
-            _current = _loader.Load(_batch);
-            return true;
-        }
+        public bool MoveNext() => _cursor.MoveNext();
 
         /// <summary>Not supported: start a new epoch with <see cref="MiniBatchLoader.GetEnumerator"/>.</summary>
         /// <exception cref="NotSupportedException">Always.</exception>
