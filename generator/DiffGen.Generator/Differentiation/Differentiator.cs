@@ -149,8 +149,6 @@ internal static class Differentiator
             code = ReverseLoopVectorizer.Apply(code);
         }
 
-        code = ForwardRangeChecks.Apply(code);
-
         return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), code.ToEquatableArray());
     }
 

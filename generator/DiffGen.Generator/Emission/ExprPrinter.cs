@@ -33,7 +33,6 @@ internal static class ExprPrinter
             StaticValue s => (s.Member, Atom),
             DefaultValue d => (DefaultText(d.Type), Atom),
             TapePop p => (p.Tape + ".Pop()", Atom),
-            UncheckedRead u => (KnownTypeNames.ProvenInRange + ".Read<" + u.Type.ElementKeyword + ">(" + u.Array + ", " + Print(u.Index, 0) + ")", Atom),
             SliceOf s => (SliceText(s), Atom),
             VectorReduce v => (KnownTypeNames.TensorPrimitives + "." + v.Op + "(" + string.Join(", ", v.Operands.Select(o => Print(o, 0))) + ")", Atom),
             _ => throw new System.InvalidOperationException("ExprPrinter does not know " + e.GetType().Name),

@@ -98,9 +98,6 @@ internal static class StmtPrinter
             case LengthGuard g:
                 writer.WriteLine($"if ({g.Gradient}.Length != {g.Primal}.Length) {KnownTypeNames.GradientGuard}.ThrowLengthMismatch(nameof({g.Gradient}), nameof({g.Primal}), {g.Primal}.Length, {g.Gradient}.Length);");
                 break;
-            case RangeGuard g:
-                writer.WriteLine($"{KnownTypeNames.GradientGuard}.ThrowIfOutOfRange({ExprPrinter.Print(g.First)}, {ExprPrinter.Print(g.Last)}, {g.Array}.Length);");
-                break;
             case VectorKernel k:
                 writer.WriteLine(KernelText(k) + ";");
                 break;

@@ -180,12 +180,6 @@ internal sealed class Effects
                 }
 
                 break;
-            case RangeGuard g:
-                Reads.Add(g.Array);
-                ReadAll(g.First);
-                ReadAll(g.Last);
-                Opaque = true;
-                break;
             case DeclareTape or DisposeTape:
                 Opaque = true;
                 break;

@@ -32,7 +32,6 @@ internal abstract class IrRewriter
         TapePop x => x with { },
         SliceOf x => x with { Start = Rewrite(x.Start), Length = Rewrite(x.Length) },
         VectorReduce x => x with { Operands = RewriteAll(x.Operands) },
-        UncheckedRead x => x with { Index = Rewrite(x.Index) },
         _ => throw new InvalidOperationException("IrRewriter does not know " + e.GetType().Name),
     };
 
@@ -61,7 +60,6 @@ internal abstract class IrRewriter
         Push x => x with { Value = Rewrite(x.Value) },
         RentBuffer x => x with { Length = Rewrite(x.Length) },
         VectorKernel x => x with { Destination = (SliceOf)Rewrite(x.Destination), Operands = RewriteAll(x.Operands) },
-        RangeGuard x => x with { First = Rewrite(x.First), Last = Rewrite(x.Last) },
         _ => throw new InvalidOperationException("IrRewriter does not know " + s.GetType().Name),
     };
 

@@ -63,9 +63,6 @@ internal static class IrWalk
                 }
 
                 break;
-            case UncheckedRead u:
-                yield return u.Index;
-                break;
             default:
                 throw new InvalidOperationException("IrWalk does not know " + expr.GetType().Name);
         }
@@ -87,9 +84,6 @@ internal static class IrWalk
                 break;
             case SliceOf s:
                 into.Add(s.Vector);
-                break;
-            case UncheckedRead u:
-                into.Add(u.Array);
                 break;
         }
 
@@ -180,7 +174,6 @@ internal static class IrWalk
         Push p => new[] { p.Value },
         RentBuffer r => new[] { r.Length },
         VectorKernel k => new Expr[] { k.Destination }.Concat(k.Operands),
-        RangeGuard g => new[] { g.First, g.Last },
         Block or Break or Continue or Comment or DeclareTape or DisposeTape or PushRange or PopRange or DeclareBuffer or ReturnBuffer or ClearVector or LengthGuard => Array.Empty<Expr>(),
         _ => throw new InvalidOperationException("IrWalk does not know " + statement.GetType().Name),
     };

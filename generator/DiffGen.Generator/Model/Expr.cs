@@ -115,12 +115,6 @@ internal sealed record TapePop(TypeRef Type, string Tape) : Expr(Type);
 /// </summary>
 internal sealed record SliceOf(TypeRef Type, string Vector, Expr Start, Expr Length) : Expr(Type);
 
-/// <summary>
-/// Generated: an element read without a bounds check, in a forward loop whose whole index range was checked once
-/// before it (<see cref="RangeGuard"/>).
-/// </summary>
-internal sealed record UncheckedRead(TypeRef Type, string Array, Expr Index) : Expr(Type);
-
 /// <summary>Reductions a reassociating lowering may use (<c>TensorPrimitives.Sum</c>, <c>Dot</c>, <c>SumOfSquares</c>).</summary>
 internal enum ReduceOp
 {

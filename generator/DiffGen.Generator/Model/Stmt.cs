@@ -96,12 +96,6 @@ internal sealed record ClearVector(string Vector) : Stmt;
 /// <summary>Generated: throws <c>ArgumentException</c> naming <paramref name="Gradient"/> unless it has the length of <paramref name="Primal"/>.</summary>
 internal sealed record LengthGuard(string Gradient, string Primal) : Stmt;
 
-/// <summary>
-/// Generated: throws <c>IndexOutOfRangeException</c> (what the loop's own first bad access would throw) unless
-/// <c>First ≤ Last</c> both lie in <c>[0, Array.Length)</c>.
-/// </summary>
-internal sealed record RangeGuard(string Array, Expr First, Expr Last) : Stmt;
-
 /// <summary>Elementwise kernels of vectorised reverse loops (each adds into its destination).</summary>
 internal enum KernelOp
 {

@@ -1,7 +1,6 @@
 using System;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 
 namespace DiffGen.CompilerServices;
 
@@ -17,25 +16,4 @@ public static class GradientGuard
     [DoesNotReturn]
     public static void ThrowLengthMismatch(string gradient, string primal, int expected, int actual) =>
         throw new ArgumentException($"{gradient} must have the length of {primal} ({expected}) but has length {actual}.", gradient);
-
-    /// <summary>
-    /// Throws the <see cref="IndexOutOfRangeException"/> a loop's own element access would throw, unless every index from
-    /// <paramref name="first"/> to <paramref name="last"/> lies in [0, <paramref name="length"/>): the generated forward
-    /// copy of a loop checks its range once and then reads without a check per element.
-    /// </summary>
-    /// <param name="first">The loop's first index.</param>
-    /// <param name="last">The loop's last index (not below <paramref name="first"/>).</param>
-    /// <param name="length">The length of the vector it indexes.</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ThrowIfOutOfRange(int first, int last, int length)
-    {
-        if ((uint)first >= (uint)length || (uint)last >= (uint)length)
-        {
-            ThrowIndexOutOfRange();
-        }
-    }
-
-    [DoesNotReturn]
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowIndexOutOfRange() => throw new IndexOutOfRangeException("Index was outside the bounds of the array.");
 }

@@ -26,19 +26,4 @@ public static class ProvenInRange
         Debug.Assert((uint)index < (uint)span.Length, "The generator proved this index in range.");
         return ref Unsafe.Add(ref MemoryMarshal.GetReference(span), (nint)(uint)index);
     }
-
-    /// <summary>
-    /// <paramref name="span"/>[<paramref name="index"/>] without a bounds check, for a forward loop whose whole index range the
-    /// generated code checked before it (<see cref="GradientGuard.ThrowIfOutOfRange"/>).
-    /// </summary>
-    /// <typeparam name="T">The element type.</typeparam>
-    /// <param name="span">The span (an array or span converts implicitly).</param>
-    /// <param name="index">An index already proven in range.</param>
-    /// <returns>The element.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Read<T>(ReadOnlySpan<T> span, int index)
-    {
-        Debug.Assert((uint)index < (uint)span.Length, "The generated code checked this index range.");
-        return Unsafe.Add(ref MemoryMarshal.GetReference(span), (nint)(uint)index);
-    }
 }

@@ -18,14 +18,9 @@ partial class Losses
         if (dw.Length != w.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dw), nameof(w), w.Length, dw.Length);
         // Forward sweep
         float z = b;
-        if (0 < w.Length)
-        {
-            global::DiffGen.CompilerServices.GradientGuard.ThrowIfOutOfRange(0, w.Length - 1, w.Length);
-            global::DiffGen.CompilerServices.GradientGuard.ThrowIfOutOfRange(0, w.Length - 1, x.Length);
-        }
         for (int i = 0; i < w.Length; i++)
         {
-            z += global::DiffGen.CompilerServices.ProvenInRange.Read<float>(w, i) * global::DiffGen.CompilerServices.ProvenInRange.Read<float>(x, i);
+            z += w[i] * x[i];
         }
         float exp = global::System.MathF.Exp(-z);
         float p = 1f / (1f + exp);
@@ -39,7 +34,8 @@ partial class Losses
         float dlog_2 = -(diff * seed);
         dp -= dlog_2 / diff_2;
         // float p = 1 / (1 + MathF.Exp(-z));
-        float dexp = -(dp * (p * p));
+        float sum = 1f + exp;
+        float dexp = -(dp * p / sum);
         float dz = -(dexp * exp);
         // for (int i = 0; i < w.Length; i++)
         global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)x).Slice(0, w.Length), dz, dw.Slice(0, w.Length), dw.Slice(0, w.Length));
@@ -61,14 +57,9 @@ partial class Losses
         if (dx.Length != x.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dx), nameof(x), x.Length, dx.Length);
         // Forward sweep
         float z = b;
-        if (0 < w.Length)
-        {
-            global::DiffGen.CompilerServices.GradientGuard.ThrowIfOutOfRange(0, w.Length - 1, w.Length);
-            global::DiffGen.CompilerServices.GradientGuard.ThrowIfOutOfRange(0, w.Length - 1, x.Length);
-        }
         for (int i = 0; i < w.Length; i++)
         {
-            z += global::DiffGen.CompilerServices.ProvenInRange.Read<float>(w, i) * global::DiffGen.CompilerServices.ProvenInRange.Read<float>(x, i);
+            z += w[i] * x[i];
         }
         float exp = global::System.MathF.Exp(-z);
         float p = 1f / (1f + exp);
@@ -82,7 +73,8 @@ partial class Losses
         float dlog_2 = -(diff * seed);
         dp -= dlog_2 / diff_2;
         // float p = 1 / (1 + MathF.Exp(-z));
-        float dexp = -(dp * (p * p));
+        float sum = 1f + exp;
+        float dexp = -(dp * p / sum);
         float dz = -(dexp * exp);
         // for (int i = 0; i < w.Length; i++)
         global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)w).Slice(0, w.Length), dz, dx.Slice(0, w.Length), dx.Slice(0, w.Length));
