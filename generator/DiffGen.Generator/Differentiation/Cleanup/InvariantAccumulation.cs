@@ -16,7 +16,7 @@ namespace DiffGen.Generator.Differentiation.Cleanup;
 internal static class InvariantAccumulation
 {
     public static (List<Stmt> Adjoint, List<Stmt> Before, List<Stmt> After) Apply(
-        List<Stmt> forward, List<Stmt> adjoint, Loop loop, HashSet<string> written, System.Func<string, bool> isAdjoint, System.Func<string, string> temp)
+        List<Stmt> forward, List<Stmt> adjoint, Loop loop, HashSet<string> written, System.Func<string, bool> isAdjoint, System.Func<string, string> temp, bool guarded)
     {
         var before = new List<Stmt>();
         var after = new List<Stmt>();
@@ -45,9 +45,13 @@ internal static class InvariantAccumulation
                 sum = new Var(target.Type, temp(target.Array + "Sum"));
                 accumulators[(target.Array, target.Index)] = sum;
                 before.Add(new Declare(sum.Name, sum.Type, Simplification.ExprBuilder.Lit(0, sum.Type)));
-                after.Add(new If(
+
+                // The element is touched only when the loop runs (it might not exist otherwise): under the caller's
+                // guard, or when something was added.
+                Stmt add = new Assign(target, sum, AssignKind.Add);
+                after.Add(guarded ? add : new If(
                     new Binary(TypeRef.Bool, BinaryOp.NotEqual, sum, Simplification.ExprBuilder.Lit(0, sum.Type)),
-                    Block.Of(new Stmt[] { new Assign(target, sum, AssignKind.Add) }),
+                    Block.Of(new[] { add }),
                     null));
             }
 

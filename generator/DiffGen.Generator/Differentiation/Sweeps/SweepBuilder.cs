@@ -117,11 +117,12 @@ internal sealed partial class SweepBuilder
                 {
                     (List<Stmt> forward, List<Stmt> reverse) = Region(loop.Body);
                     reverse = Parked(statement, reverse);
-                    (List<Stmt> before, List<Stmt> iteration, List<Stmt> after) = FusedIteration.Arrange(forward, reverse, loop, _scope);
-                    before.Insert(0, new Comment("Forward and reverse sweeps fused: each iteration's adjoints are known when it runs"));
-                    before.Add(loop with { Body = Block.Of(iteration) });
-                    before.AddRange(after);
-                    return before;
+                    (List<Stmt> before, List<Stmt> iteration, List<Stmt> after, Expr? guard) = FusedIteration.Arrange(forward, reverse, loop, _scope);
+                    var fused = new List<Stmt>(before) { loop with { Body = Block.Of(iteration) } };
+                    fused.AddRange(after);
+                    var code = new List<Stmt> { new Comment("Forward and reverse sweeps fused: each iteration's adjoints are known when it runs") };
+                    code.AddRange(guard is null ? fused : new List<Stmt> { new If(guard, Block.Of(fused), null) });
+                    return code;
                 }
 
             case If branch:

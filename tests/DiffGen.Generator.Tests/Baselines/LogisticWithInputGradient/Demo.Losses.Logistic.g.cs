@@ -34,8 +34,7 @@ partial class Losses
         float dlog_2 = -(diff * seed);
         dp -= dlog_2 / diff_2;
         // float p = 1 / (1 + MathF.Exp(-z));
-        float sum = 1f + exp;
-        float dexp = -(dp * p / sum);
+        float dexp = -(dp * (p * p));
         float dz = -(dexp * exp);
         // for (int i = 0; i < w.Length; i++)
         global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)x).Slice(0, w.Length), dz, dw.Slice(0, w.Length), dw.Slice(0, w.Length));
@@ -73,8 +72,7 @@ partial class Losses
         float dlog_2 = -(diff * seed);
         dp -= dlog_2 / diff_2;
         // float p = 1 / (1 + MathF.Exp(-z));
-        float sum = 1f + exp;
-        float dexp = -(dp * p / sum);
+        float dexp = -(dp * (p * p));
         float dz = -(dexp * exp);
         // for (int i = 0; i < w.Length; i++)
         global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)w).Slice(0, w.Length), dz, dx.Slice(0, w.Length), dx.Slice(0, w.Length));
