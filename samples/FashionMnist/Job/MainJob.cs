@@ -53,11 +53,13 @@ public static class MainJob
             return 1;
         }
 
-        Console.WriteLine($"Fashion-MNIST from {options.DataDirectory}: {train.Count} training and {test.Count} test images; MLP 784→256→128→10 (ReLU)");
+        var network = Network.Create(options.Model, options.Seed);
+        Console.WriteLine($"Fashion-MNIST from {options.DataDirectory}: {train.Count} training and {test.Count} test images; {network.Description}");
         Console.WriteLine($"SGD: batch {options.BatchSize}, η = {options.LearningRate} (cosine), momentum {options.Momentum} (Nesterov), {options.Epochs} epochs, seed {options.Seed}");
 
         var summary = new JsonObject
         {
+            ["model"] = network.Name,
             ["seed"] = options.Seed,
             ["epochs"] = options.Epochs,
             ["batchSize"] = options.BatchSize,
@@ -68,7 +70,6 @@ public static class MainJob
         };
 
         // 1. Training: θ moves.
-        var network = new Network(options.Seed);
         var clock = Stopwatch.StartNew();
         List<EpochResult> epochs = Trainer.Train(network, train, test, options, options.Epochs, adversary: null, Print);
         double trainSeconds = clock.Elapsed.TotalSeconds;
@@ -77,7 +78,7 @@ public static class MainJob
         summary["testAccuracy"] = accuracy;
         summary["trainSeconds"] = trainSeconds;
         summary["history"] = History(epochs);
-        network.Parameters.Save(Path.Combine(options.OutputDirectory, "mlp.params"));
+        network.Parameters.Save(Path.Combine(options.OutputDirectory, network.Name + ".params"));
         Charts.LossAndAccuracy(Path.Combine(options.OutputDirectory, "loss.png"), epochs.Select(e => e.TrainLoss).ToList(), epochs.Select(e => e.TestAccuracy).ToList());
 
         // The lecture's first picture: 1-D gradient descent on a cross-entropy curve.
@@ -99,7 +100,7 @@ public static class MainJob
 
         string path = Path.Combine(options.OutputDirectory, "summary.json");
         File.WriteAllText(path, summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        Console.WriteLine($"Wrote {path}, loss.png, descent.png{(options.SkipAttacks ? string.Empty : ", attack.png")} and mlp.params to {Path.GetFullPath(options.OutputDirectory)}");
+        Console.WriteLine($"Wrote {path}, loss.png, descent.png{(options.SkipAttacks ? string.Empty : ", attack.png")} and {network.Name}.params to {Path.GetFullPath(options.OutputDirectory)}");
         return 0;
     }
 
@@ -141,7 +142,7 @@ public static class MainJob
     private static JsonObject AdversarialTraining(Network ordinary, Dataset train, Dataset test, Options options)
     {
         Console.WriteLine($"Adversarial training (PGD-7, ε = 0.1) for {options.AdversarialEpochs} epochs:");
-        var robust = new Network(options.Seed);
+        Network robust = Network.Create(options.Model, options.Seed);
         Pgd adversary = AttackReport.CreatePgd(robust, 0.1f, 7);
         var clock = Stopwatch.StartNew();
         List<EpochResult> epochs = Trainer.Train(robust, train, test, options, options.AdversarialEpochs, adversary, Print);

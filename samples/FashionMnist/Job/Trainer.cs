@@ -24,7 +24,7 @@ public static class Trainer
         var scheduler = new LearningRateScheduler(optimizer, LearningRateSchedule.Cosine(Math.Max(1, epochs)));
         var loader = new MiniBatchLoader(train, options.BatchSize, shuffle: true, seed: options.Seed, dropLast: true);
         var training = adversary is null ? null : new AdversarialTraining(adversary);
-        float[] adversarialBatch = new float[options.BatchSize * Mlp.Inputs];
+        float[] adversarialBatch = new float[options.BatchSize * Network.Inputs];
         var results = new List<EpochResult>();
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
