@@ -79,40 +79,54 @@ public static partial class Ops
         return batch;
     }
 
-    private static void CheckPool2DPullback(in Pool2D layer, int xLength, int yLength, int dxLength, int dyLength)
+    /// <summary>Checks the pullback's lengths and returns the number of planes (batch · channels).</summary>
+    private static int CheckPool2DPullback(in Pool2D layer, int xLength, int yLength, int dxLength, int dyLength)
     {
-        CheckPool2DShapes(layer, xLength, yLength);
+        int batch = CheckPool2DShapes(layer, xLength, yLength);
         CheckSameLength(xLength, "x", dxLength, "dx");
         CheckSameLength(yLength, "y", dyLength, "dy");
+        return batch * layer.Channels;
     }
 
-    private static void MaxPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, in Pool2D layer)
+    private static unsafe void MaxPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, in Pool2D layer)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckPool2DShapes(layer, x.Length, y.Length);
+        int planes = CheckPool2DShapes(layer, x.Length, y.Length) * layer.Channels;
         CheckNoOverlap<T>(y, nameof(y), x, nameof(x));
-        PoolKernel.MaxForward(x, y, layer);
+        fixed (T* px = x, py = y)
+        {
+            PoolKernel.MaxForward(px, py, planes, layer);
+        }
     }
 
-    private static void MaxPool2DPullbackCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2D layer, Span<T> dx, ReadOnlySpan<T> dy)
+    private static unsafe void MaxPool2DPullbackCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2D layer, Span<T> dx, ReadOnlySpan<T> dy)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckPool2DPullback(layer, x.Length, y.Length, dx.Length, dy.Length);
-        PoolKernel.MaxPullback(x, dx, dy, layer);
+        int planes = CheckPool2DPullback(layer, x.Length, y.Length, dx.Length, dy.Length);
+        fixed (T* px = x, pdx = dx, pdy = dy)
+        {
+            PoolKernel.MaxPullback(px, pdx, pdy, planes, layer);
+        }
     }
 
-    private static void AvgPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, in Pool2D layer)
+    private static unsafe void AvgPool2DCore<T>(ReadOnlySpan<T> x, Span<T> y, in Pool2D layer)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckPool2DShapes(layer, x.Length, y.Length);
+        int planes = CheckPool2DShapes(layer, x.Length, y.Length) * layer.Channels;
         CheckNoOverlap<T>(y, nameof(y), x, nameof(x));
-        PoolKernel.AvgForward(x, y, layer);
+        fixed (T* px = x, py = y)
+        {
+            PoolKernel.AvgForward(px, py, planes, layer);
+        }
     }
 
-    private static void AvgPool2DPullbackCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2D layer, Span<T> dx, ReadOnlySpan<T> dy)
+    private static unsafe void AvgPool2DPullbackCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, in Pool2D layer, Span<T> dx, ReadOnlySpan<T> dy)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckPool2DPullback(layer, x.Length, y.Length, dx.Length, dy.Length);
-        PoolKernel.AvgPullback(dx, dy, layer);
+        int planes = CheckPool2DPullback(layer, x.Length, y.Length, dx.Length, dy.Length);
+        fixed (T* pdx = dx, pdy = dy)
+        {
+            PoolKernel.AvgPullback(pdx, pdy, planes, layer);
+        }
     }
 }
