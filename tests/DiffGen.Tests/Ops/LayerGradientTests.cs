@@ -68,8 +68,8 @@ public class LayerGradientTests
     [Fact]
     public void Conv2D_SplitBatch_EqualsOneImageAtATime()
     {
-        var g = new Conv2D(3, 8, 3, 3, 12, 11, stride: 1, padding: 1);
-        const int batch = 16; // 2·16·8·27·132 ≈ 9e5 flops per image pair: above the two-thread threshold in total
+        var g = new Conv2D(3, 24, 3, 3, 12, 11, stride: 1, padding: 1);
+        const int batch = 16; // 2·16·24·27·132 ≈ 2.7e6 flops: above the two-thread threshold (2e6)
         var rng = new Random(3);
         double[] x = Fill(rng, batch * g.InputSize), weight = Fill(rng, g.WeightLength), bias = Fill(rng, g.BiasLength), dy = Fill(rng, batch * g.OutputSize);
         double[] y = new double[dy.Length], dx = new double[x.Length], dw = new double[weight.Length], db = new double[bias.Length];
