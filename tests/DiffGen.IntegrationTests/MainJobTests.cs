@@ -17,7 +17,7 @@ public class MainJobTests
         string second = first + "-again";
         try
         {
-            string[] args = { "--data", data, "--train-limit", "3000", "--test-limit", "600", "--epochs", "2", "--seed", "5" };
+            string[] args = { "--model", "mlp", "--data", data, "--train-limit", "3000", "--test-limit", "600", "--epochs", "2", "--seed", "5" };
             Assert.Equal(0, FashionMnist.Job.MainJob.Run(args.Concat(new[] { "--out", first }).ToArray()));
             Assert.Equal(0, FashionMnist.Job.MainJob.Run(args.Concat(new[] { "--out", second, "--skip-attacks" }).ToArray()));
 
@@ -28,6 +28,7 @@ public class MainJobTests
             Assert.True(root.GetProperty("trainSeconds").GetDouble() > 0);
             Assert.Equal(2, root.GetProperty("epochs").GetInt32());
             Assert.Equal(5, root.GetProperty("seed").GetInt32());
+            Assert.Equal("mlp", root.GetProperty("model").GetString());
 
             // Attacks: six untargeted results, each no better than clean accuracy; PGD at least as strong as FGSM.
             double clean = root.GetProperty("cleanAccuracy").GetDouble();
@@ -55,6 +56,51 @@ public class MainJobTests
             using JsonDocument again = JsonDocument.Parse(File.ReadAllText(Path.Combine(second, "summary.json")));
             Assert.Equal(accuracy, again.RootElement.GetProperty("testAccuracy").GetDouble());
             Assert.Equal(File.ReadAllBytes(Path.Combine(first, "mlp.params")), File.ReadAllBytes(Path.Combine(second, "mlp.params")));
+        }
+        finally
+        {
+            foreach (string dir in new[] { first, second })
+            {
+                if (Directory.Exists(dir))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }
+        }
+    }
+
+    /// <summary>The CNN (the default model) on a smaller slice: it learns, the attacks weaken it, and a rerun is bit-for-bit the same.</summary>
+    [Fact]
+    public void CnnRunsOnASliceWritesOutputsAndIsReproducible()
+    {
+        string data = Path.Combine(EndToEndTrainingTests.RepositoryRoot(), "samples", "data", "fashion-mnist");
+        string first = Path.Combine(Path.GetTempPath(), "diffgen-mainjob-cnn-" + Guid.NewGuid().ToString("N"));
+        string second = first + "-again";
+        try
+        {
+            string[] args = { "--data", data, "--train-limit", "1280", "--test-limit", "300", "--epochs", "1", "--seed", "3" };
+            Assert.Equal(0, FashionMnist.Job.MainJob.Run(args.Concat(new[] { "--out", first }).ToArray()));
+            Assert.Equal(0, FashionMnist.Job.MainJob.Run(args.Concat(new[] { "--out", second, "--skip-attacks" }).ToArray()));
+
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(first, "summary.json")));
+            JsonElement root = summary.RootElement;
+            Assert.Equal("cnn", root.GetProperty("model").GetString());
+            double accuracy = root.GetProperty("testAccuracy").GetDouble();
+            Assert.True(accuracy > 0.6, $"accuracy {accuracy} on a 1280-image slice after 1 epoch");
+
+            double clean = root.GetProperty("cleanAccuracy").GetDouble();
+            JsonElement[] attacks = root.GetProperty("attacks").EnumerateArray().ToArray();
+            Assert.Equal(6, attacks.Length);
+            double pgd = attacks.Single(a => a.GetProperty("attack").GetString() == "PGD-20" && a.GetProperty("epsilon").GetDouble() == 0.1).GetProperty("accuracy").GetDouble();
+            Assert.True(pgd < clean / 2, $"PGD-20 at ε = 0.1 should at least halve the accuracy: clean {clean}, PGD {pgd}");
+
+            foreach (string file in new[] { "loss.png", "attack.png", "cnn.params" })
+            {
+                Assert.True(new FileInfo(Path.Combine(first, file)).Length > 1000, file);
+            }
+
+            // Two threads share each convolution, yet the result is deterministic: the same parameters, bit for bit.
+            Assert.Equal(File.ReadAllBytes(Path.Combine(first, "cnn.params")), File.ReadAllBytes(Path.Combine(second, "cnn.params")));
         }
         finally
         {
