@@ -35,6 +35,9 @@ public sealed record Options
 
     public int AdversarialEpochs { get; init; } = 6;
 
+    /// <summary>ε (L∞) of the PGD examples the second network trains on, and of the attacks that evaluate both.</summary>
+    public double AdversarialEpsilon { get; init; } = 0.1;
+
     public bool SkipAttacks { get; init; }
 
     public bool Help { get; init; }
@@ -53,6 +56,7 @@ public sealed record Options
           --test-limit N          use the first N test images only
           --adversarial-training  also train a second network on PGD examples and compare robustness
           --adversarial-epochs N  epochs for the adversarially trained network (default 6)
+          --adversarial-epsilon X ε of its PGD-7 training examples and of the PGD-20/PGD-100 evaluation (default 0.1)
           --skip-attacks          train and evaluate only
           --help                  this text
         """;
@@ -85,6 +89,7 @@ public sealed record Options
                 "--test-limit" => options with { TestLimit = NextInt() },
                 "--adversarial-training" => options with { AdversarialTraining = true },
                 "--adversarial-epochs" => options with { AdversarialEpochs = NextInt() },
+                "--adversarial-epsilon" => options with { AdversarialEpsilon = NextDouble() },
                 "--skip-attacks" => options with { SkipAttacks = true },
                 "--help" or "-h" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),

@@ -99,6 +99,36 @@ public class LayerGradientTests
         }
     }
 
+    /// <summary>
+    /// Float 2 × 2 max pooling runs eight columns per vector; double runs the scalar loop. On rows with many ties and a
+    /// few NaNs both must pick the same element of every window (first maximum in row-major order, last NaN): the
+    /// outputs and the routed adjoints agree exactly.
+    /// </summary>
+    [Fact]
+    public void MaxPool2D_VectorPath_MatchesScalarPath_WithTiesAndNaN()
+    {
+        var g = new Pool2D(3, 6, 21, 2); // 20 columns used per row: two vectors of 8 and a scalar tail of 4
+        const int batch = 2;
+        var rng = new Random(8);
+        float[] x = new float[batch * g.InputSize];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = rng.Next(50) == 0 ? float.NaN : rng.Next(3);
+        }
+
+        float[] dy = Fill(rng, batch * g.OutputSize).Select(v => (float)v).ToArray();
+        float[] y = new float[dy.Length], dx = new float[x.Length];
+        double[] xd = Array.ConvertAll(x, v => (double)v), dyd = Array.ConvertAll(dy, v => (double)v);
+        double[] yd = new double[dy.Length], dxd = new double[x.Length];
+        DiffGen.Ops.MaxPool2D(x, y, g);
+        DiffGen.Ops.MaxPool2DPullback(x, y, g, dx, dy);
+        DiffGen.Ops.MaxPool2D(xd, yd, g);
+        DiffGen.Ops.MaxPool2DPullback(xd, yd, g, dxd, dyd);
+        Assert.Equal(yd, Array.ConvertAll(y, v => (double)v));
+        Assert.Equal(dxd, Array.ConvertAll(dx, v => (double)v));
+        Assert.Contains(y, float.IsNaN);
+    }
+
     /// <summary>Empty adjoints are skipped, and the others are the same as when every adjoint is requested.</summary>
     [Fact]
     public void Conv2D_EmptyAdjointsAreSkipped()

@@ -127,10 +127,14 @@ internal static unsafe class PoolKernel
             for (int r = 0; r < g.OutputHeight; r++)
             {
                 T* a = x + (nint)2 * r * width, b = a + width;
-                for (int j = 0; j < 2 * g.OutputWidth; j += 2)
+                int columns = 2 * g.OutputWidth;
+                int j = typeof(T) == typeof(float) ? MaxPool2x2Vector.Forward((float*)a, (float*)b, (float*)y, columns) : 0;
+                for (; j < columns; j += 2)
                 {
-                    *y++ = T.Max(T.Max(a[j], a[j + 1]), T.Max(b[j], b[j + 1]));
+                    y[j / 2] = T.Max(T.Max(a[j], a[j + 1]), T.Max(b[j], b[j + 1]));
                 }
+
+                y += g.OutputWidth;
             }
         }
     }
@@ -146,7 +150,11 @@ internal static unsafe class PoolKernel
             {
                 nint top = (nint)2 * r * width;
                 T* a = x + top, b = a + width;
-                for (int j = 0; j < 2 * g.OutputWidth; j += 2)
+                int columns = 2 * g.OutputWidth;
+                int j = typeof(T) == typeof(float)
+                    ? MaxPool2x2Vector.Pullback((float*)a, (float*)b, (float*)(dx + top), (float*)(dx + top + width), (float*)dy, columns)
+                    : 0;
+                for (; j < columns; j += 2)
                 {
                     T max = T.Max(T.Max(a[j], a[j + 1]), T.Max(b[j], b[j + 1]));
                     nint at;
@@ -163,8 +171,10 @@ internal static unsafe class PoolKernel
                         at = Select(a[j] == max, top + j, at);
                     }
 
-                    dx[at] += *dy++;
+                    dx[at] += dy[j / 2];
                 }
+
+                dy += g.OutputWidth;
             }
         }
     }
