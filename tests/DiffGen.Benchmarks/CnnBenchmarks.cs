@@ -1,4 +1,3 @@
-using System.Linq;
 using BenchmarkDotNet.Attributes;
 using DiffGen.Optimization;
 
@@ -49,19 +48,6 @@ public class CnnStepBenchmarks : ISmokeCheck
     public string? Check()
     {
         var net = new CnnFixture(seed: 6);
-        net.Parameters.ZeroGrad();
-        float value = net.GeneratedParameterGradient();
-        float[][] generated = [.. net.Parameters.Select(p => p.Grad.ToArray())];
-        net.Parameters.ZeroGrad();
-        float expected = net.HandWrittenParameterGradient();
-        string? problem = HandWritten.Agree<float>("CNN loss", [value], [expected], 1e-6);
-        for (int i = 0; i < generated.Length && problem is null; i++)
-        {
-            problem = HandWritten.Agree<float>("CNN d" + net.Parameters[i].Name, generated[i], net.Parameters[i].Grad, 1e-5);
-        }
-
-        return problem
-            ?? HandWritten.NoAllocation("CNN generated SGD step", () => GeneratedStep())
-            ?? HandWritten.NoAllocation("CNN hand-written SGD step", () => HandWrittenStep());
+        return HandWritten.SameStep("CNN", net.Parameters, net.GeneratedParameterGradient, net.HandWrittenParameterGradient, () => GeneratedStep(), () => HandWrittenStep());
     }
 }

@@ -130,9 +130,9 @@ def mlp():
         torch.nn.Linear(128, 10, bias=False))
 
 
-def mlp_forward():
-    x, y = batch()
-    model = mlp()
+def forward_case(model, inputs):
+    """The loss alone, no graph (the primal of the network cases)."""
+    x, y = inputs
 
     def step():
         with torch.no_grad():
@@ -141,9 +141,9 @@ def mlp_forward():
     return step
 
 
-def mlp_sgd_step():
-    x, y = batch()
-    model = mlp()
+def sgd_step_case(model, inputs):
+    """One training step as a user writes it: zero_grad, forward, backward, SGD step."""
+    x, y = inputs
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 
     def step():
@@ -181,32 +181,6 @@ def image_batch():
     return torch.rand(BATCH, 1, 28, 28, dtype=torch.float32), torch.randint(0, 10, (BATCH,))
 
 
-def cnn_forward():
-    x, y = image_batch()
-    model = cnn()
-
-    def step():
-        with torch.no_grad():
-            return F.cross_entropy(model(x), y).item()
-
-    return step
-
-
-def cnn_sgd_step():
-    x, y = image_batch()
-    model = cnn()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-
-    def step():
-        optimizer.zero_grad()
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-
-    return step
-
-
 # The CNN's convolutions on a batch of 64, named by their im2col product OC x K x (batch * output pixels) as on the C# side.
 CONVS = {"32x9x50176": (1, 32, 28), "64x288x12544": (32, 64, 14)}
 
@@ -242,11 +216,11 @@ CASES = {
     "ext_rosenbrock1000_grad": lambda: ext_rosenbrock_grad(1000),
     "softmax_regression_loss": lambda: softmax_regression(grad=False),
     "softmax_regression_grad": lambda: softmax_regression(grad=True),
-    "mlp_forward": mlp_forward,
-    "mlp_sgd_step": mlp_sgd_step,
+    "mlp_forward": lambda: forward_case(mlp(), batch()),
+    "mlp_sgd_step": lambda: sgd_step_case(mlp(), batch()),
     "fgsm_step": fgsm_step,
-    "cnn_forward": cnn_forward,
-    "cnn_sgd_step": cnn_sgd_step,
+    "cnn_forward": lambda: forward_case(cnn(), image_batch()),
+    "cnn_sgd_step": lambda: sgd_step_case(cnn(), image_batch()),
     "conv_forward_32x9x50176": lambda: conv_forward("32x9x50176"),
     "conv_forward_64x288x12544": lambda: conv_forward("64x288x12544"),
     "conv_pullback_32x9x50176": lambda: conv_pullback("32x9x50176"),

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Numerics;
 using System.Text.Json;
 using DiffGen.Layers;
 using Xunit;
@@ -93,19 +94,9 @@ public sealed class LayerTorchReferenceTests
         var rng = new Random(label.Length * 7919 + batch);
         double[] x = Values(rng, batch * g.InputSize, isDouble), w = Values(rng, g.WeightLength, isDouble), b = Values(rng, g.BiasLength, isDouble);
         double[] dy = Values(rng, batch * g.OutputSize, isDouble);
-        double[] y = new double[dy.Length], dx = new double[x.Length], dw = new double[w.Length], db = new double[b.Length];
-        if (isDouble)
-        {
-            DiffGen.Ops.Conv2D(x, w, b, y, g);
-            DiffGen.Ops.Conv2DPullback(x, w, b, y, g, dx, dw, db, dy);
-        }
-        else
-        {
-            float[] xf = F(x), wf = F(w), bf = F(b), dyf = F(dy), yf = new float[y.Length], dxf = new float[x.Length], dwf = new float[w.Length], dbf = new float[b.Length];
-            DiffGen.Ops.Conv2D(xf, wf, bf, yf, g);
-            DiffGen.Ops.Conv2DPullback(xf, wf, bf, yf, g, dxf, dwf, dbf, dyf);
-            (y, dx, dw, db) = (D(yf), D(dxf), D(dwf), D(dbf));
-        }
+        (double[] y, double[] dx, double[] dw, double[] db) = isDouble
+            ? WithWeights<double>(x, w, b, dy, (x, w, b, y) => OpsOf<double>.Conv2D(x, w, b, y, g), (x, w, b, y, dx, dw, db, dy) => OpsOf<double>.Conv2DPullback(x, w, b, y, g, dx, dw, db, dy))
+            : WithWeights<float>(x, w, b, dy, (x, w, b, y) => OpsOf<float>.Conv2D(x, w, b, y, g), (x, w, b, y, dx, dw, db, dy) => OpsOf<float>.Conv2DPullback(x, w, b, y, g, dx, dw, db, dy));
 
         var spec = Spec("conv2d", isDouble, batch, x, dy);
         (spec["in_channels"], spec["out_channels"], spec["height"], spec["width"]) = (g.InChannels, g.OutChannels, g.InputHeight, g.InputWidth);
@@ -119,19 +110,7 @@ public sealed class LayerTorchReferenceTests
         string label = $"{op} {(isDouble ? "float64" : "float32")} n={batch} c={g.Channels} {g.InputHeight}×{g.InputWidth} k={g.KernelSize} s={g.Stride} p={g.Padding}";
         var rng = new Random(label.Length * 7919 + batch);
         double[] x = Values(rng, batch * g.InputSize, isDouble), dy = Values(rng, batch * g.OutputSize, isDouble);
-        double[] y = new double[dy.Length], dx = new double[x.Length];
-        if (isDouble)
-        {
-            (max ? (Action)(() => DiffGen.Ops.MaxPool2D(x, y, g)) : () => DiffGen.Ops.AvgPool2D(x, y, g))();
-            (max ? (Action)(() => DiffGen.Ops.MaxPool2DPullback(x, y, g, dx, dy)) : () => DiffGen.Ops.AvgPool2DPullback(x, y, g, dx, dy))();
-        }
-        else
-        {
-            float[] xf = F(x), dyf = F(dy), yf = new float[y.Length], dxf = new float[x.Length];
-            (max ? (Action)(() => DiffGen.Ops.MaxPool2D(xf, yf, g)) : () => DiffGen.Ops.AvgPool2D(xf, yf, g))();
-            (max ? (Action)(() => DiffGen.Ops.MaxPool2DPullback(xf, yf, g, dxf, dyf)) : () => DiffGen.Ops.AvgPool2DPullback(xf, yf, g, dxf, dyf))();
-            (y, dx) = (D(yf), D(dxf));
-        }
+        (double[] y, double[] dx) = isDouble ? Pool<double>(x, dy, g, max) : Pool<float>(x, dy, g, max);
 
         var spec = Spec(op, isDouble, batch, x, dy);
         (spec["channels"], spec["height"], spec["width"], spec["kernel"], spec["stride"], spec["padding"]) = (g.Channels, g.InputHeight, g.InputWidth, g.KernelSize, g.Stride, g.Padding);
@@ -144,23 +123,33 @@ public sealed class LayerTorchReferenceTests
         var rng = new Random(label.Length * 7919 + batch);
         double[] x = Values(rng, batch * g.InFeatures, isDouble), w = Values(rng, g.WeightLength, isDouble), b = Values(rng, g.BiasLength, isDouble);
         double[] dy = Values(rng, batch * g.OutFeatures, isDouble);
-        double[] y = new double[dy.Length], dx = new double[x.Length], dw = new double[w.Length], db = new double[b.Length];
-        if (isDouble)
-        {
-            DiffGen.Ops.Linear(x, w, b, y, g);
-            DiffGen.Ops.LinearPullback(x, w, b, y, g, dx, dw, db, dy);
-        }
-        else
-        {
-            float[] xf = F(x), wf = F(w), bf = F(b), dyf = F(dy), yf = new float[y.Length], dxf = new float[x.Length], dwf = new float[w.Length], dbf = new float[b.Length];
-            DiffGen.Ops.Linear(xf, wf, bf, yf, g);
-            DiffGen.Ops.LinearPullback(xf, wf, bf, yf, g, dxf, dwf, dbf, dyf);
-            (y, dx, dw, db) = (D(yf), D(dxf), D(dwf), D(dbf));
-        }
+        (double[] y, double[] dx, double[] dw, double[] db) = isDouble
+            ? WithWeights<double>(x, w, b, dy, (x, w, b, y) => OpsOf<double>.Linear(x, w, b, y, g), (x, w, b, y, dx, dw, db, dy) => OpsOf<double>.LinearPullback(x, w, b, y, g, dx, dw, db, dy))
+            : WithWeights<float>(x, w, b, dy, (x, w, b, y) => OpsOf<float>.Linear(x, w, b, y, g), (x, w, b, y, dx, dw, db, dy) => OpsOf<float>.LinearPullback(x, w, b, y, g, dx, dw, db, dy));
 
         var spec = Spec("linear", isDouble, batch, x, dy);
         (spec["in_features"], spec["out_features"], spec["weight"], spec["bias"]) = (g.InFeatures, g.OutFeatures, w, b);
         return new Case(label, isDouble, spec, y, dx, dw, db);
+    }
+
+    /// <summary>Runs an op with weights and its pullback in <typeparamref name="T"/> on (rounded) copies; returns y, dx, dweight, dbias.</summary>
+    private static (double[] Y, double[] Dx, double[] Dw, double[] Db) WithWeights<T>(
+        double[] x, double[] w, double[] b, double[] dy, Action<T[], T[], T[], T[]> forward, Action<T[], T[], T[], T[], T[], T[], T[], T[]> pullback)
+        where T : unmanaged, INumberBase<T>
+    {
+        T[] xt = Of<T>(x), wt = Of<T>(w), bt = Of<T>(b), dyt = Of<T>(dy), y = new T[dy.Length], dx = new T[x.Length], dw = new T[w.Length], db = new T[b.Length];
+        forward(xt, wt, bt, y);
+        pullback(xt, wt, bt, y, dx, dw, db, dyt);
+        return (Doubles(y), Doubles(dx), Doubles(dw), Doubles(db));
+    }
+
+    private static (double[] Y, double[] Dx) Pool<T>(double[] x, double[] dy, Pool2D g, bool max)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] xt = Of<T>(x), dyt = Of<T>(dy), y = new T[dy.Length], dx = new T[x.Length];
+        (max ? OpsOf<T>.MaxPool2D : OpsOf<T>.AvgPool2D)(xt, y, g);
+        (max ? OpsOf<T>.MaxPool2DPullback : OpsOf<T>.AvgPool2DPullback)(xt, y, g, dx, dyt);
+        return (Doubles(y), Doubles(dx));
     }
 
     private static Dictionary<string, object> Spec(string op, bool isDouble, int batch, double[] x, double[] dy) => new()
@@ -176,7 +165,9 @@ public sealed class LayerTorchReferenceTests
     private static double[] Values(Random rng, int n, bool isDouble) =>
         Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 2 - 1).Select(v => isDouble ? v : (float)v).ToArray();
 
-    private static float[] F(double[] values) => Array.ConvertAll(values, v => (float)v);
+    private static T[] Of<T>(double[] values)
+        where T : INumberBase<T> => Array.ConvertAll(values, T.CreateTruncating);
 
-    private static double[] D(float[] values) => Array.ConvertAll(values, v => (double)v);
+    private static double[] Doubles<T>(T[] values)
+        where T : INumberBase<T> => Array.ConvertAll(values, double.CreateTruncating);
 }
