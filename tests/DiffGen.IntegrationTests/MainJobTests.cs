@@ -114,6 +114,46 @@ public class MainJobTests
         }
     }
 
+    /// <summary>--adversarial-training at a chosen ε: both networks get clean, PGD-20 and PGD-100 accuracy, and training on PGD examples helps against PGD.</summary>
+    [Fact]
+    public void AdversarialTrainingReportsCleanAndRobustAccuracyOfBothNetworks()
+    {
+        string data = Path.Combine(EndToEndTrainingTests.RepositoryRoot(), "samples", "data", "fashion-mnist");
+        string output = Path.Combine(Path.GetTempPath(), "diffgen-mainjob-at-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string[] args =
+            {
+                "--model", "mlp", "--data", data, "--out", output, "--train-limit", "2000", "--test-limit", "200", "--epochs", "2",
+                "--skip-attacks", "--adversarial-training", "--adversarial-epochs", "2", "--adversarial-epsilon", "0.2",
+            };
+            Assert.Equal(0, FashionMnist.Job.MainJob.Run(args));
+
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+            JsonElement result = summary.RootElement.GetProperty("adversarialTraining");
+            Assert.Equal(0.2, result.GetProperty("epsilon").GetDouble(), 6);
+            Assert.Equal(2, result.GetProperty("epochs").GetInt32());
+            JsonElement ordinary = result.GetProperty("ordinary"), robust = result.GetProperty("adversariallyTrained");
+            foreach (JsonElement network in new[] { ordinary, robust })
+            {
+                double clean = network.GetProperty("cleanAccuracy").GetDouble();
+                double pgd20 = network.GetProperty("pgd20Accuracy").GetDouble(), pgd100 = network.GetProperty("pgd100Accuracy").GetDouble();
+                Assert.Equal(200, network.GetProperty("pgd100Images").GetInt32());
+                Assert.True(pgd20 <= clean && pgd100 <= pgd20 + 0.02, $"clean {clean}, PGD-20 {pgd20}, PGD-100 {pgd100}");
+            }
+
+            double before = ordinary.GetProperty("pgd20Accuracy").GetDouble(), after = robust.GetProperty("pgd20Accuracy").GetDouble();
+            Assert.True(after > before + 0.1, $"PGD-20 accuracy at ε = 0.2: ordinary {before}, adversarially trained {after}");
+        }
+        finally
+        {
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output, recursive: true);
+            }
+        }
+    }
+
     [Fact]
     public void MissingDataIsAClearErrorNotACrash()
     {

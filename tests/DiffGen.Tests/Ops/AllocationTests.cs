@@ -120,7 +120,7 @@ public class AllocationTests
         float[] c = new float[batch * conv.OutputSize], p = new float[batch * pool.OutputSize];
         float[] fw = Random(rng, fc.WeightLength), fb = Random(rng, fc.BiasLength), logits = new float[batch * fc.OutFeatures];
         float[] dx = new float[x.Length], dw = new float[w.Length], db = new float[b.Length], dc = new float[c.Length], dp = new float[p.Length];
-        float[] dfw = new float[fw.Length], dfb = new float[fb.Length], dlogits = Random(rng, logits.Length);
+        float[] dfw = new float[fw.Length], dfb = new float[fb.Length], dlogits = Random(rng, logits.Length), gc = new float[c.Length];
         double[] sx = new double[batch * strided.InputSize], sw = new double[strided.WeightLength], sb = new double[strided.BiasLength];
         double[] sy = new double[batch * strided.OutputSize], sdx = new double[sx.Length], sdw = new double[sw.Length], sdb = new double[sb.Length];
         AssertNoAllocation(() =>
@@ -135,6 +135,10 @@ public class AllocationTests
             O.Conv2DPullback(x, w, b, c, conv, dx, dw, db, dc);
             O.Conv2D(sx, sw, sb, sy, strided);
             O.Conv2DPullback(sx, sw, sb, sy, strided, sdx, sdw, sdb, sy);
+            O.Gelu(c, dc);
+            O.GeluPullback(c, dc, gc, dc);
+            O.Dropout(c, dc, new DiffGen.Layers.Dropout(0.25, seed: 3));
+            O.DropoutPullback(c, dc, new DiffGen.Layers.Dropout(0.25, seed: 3), gc, dc);
         });
     }
 

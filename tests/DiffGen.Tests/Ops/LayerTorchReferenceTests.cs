@@ -12,7 +12,7 @@ namespace DiffGen.Tests.Ops;
 /// <summary>
 /// The layer ops against PyTorch 1.13 (<c>torch_layers.py</c>, run with Debian's <c>/usr/bin/python3</c>): values and
 /// gradients (autograd, <c>y.backward(dy)</c>) of <c>F.conv2d</c>, <c>F.max_pool2d</c>, <c>F.avg_pool2d</c> and
-/// <c>F.linear</c> on the same inputs and PyTorch's own weight layouts, in float32 and float64, on the shapes of
+/// <c>F.linear</c>, and <c>F.gelu(approximate='tanh')</c> on the same inputs and PyTorch's own weight layouts, in float32 and float64, on the shapes of
 /// <see cref="LayerGradientTests"/> plus the main job's CNN layers. Agreement: every element within 1e-5 (float) or
 /// 1e-12 (double) of the largest magnitude in that output or gradient; summation order differs between the two
 /// libraries, so bitwise equality is not expected.
@@ -78,6 +78,11 @@ public sealed class LayerTorchReferenceTests
                 cases.Add(PoolCase(isDouble, v[0], g, max: false));
             }
 
+            foreach (int n in new[] { 1, 17, 1023 })
+            {
+                cases.Add(GeluCase(isDouble, n));
+            }
+
             foreach (object?[] row in LayerGradientTests.LinearShapes.Concat([[2, 3136, 128]]))
             {
                 int[] v = row.Cast<int>().ToArray();
@@ -130,6 +135,24 @@ public sealed class LayerTorchReferenceTests
         var spec = Spec("linear", isDouble, batch, x, dy);
         (spec["in_features"], spec["out_features"], spec["weight"], spec["bias"]) = (g.InFeatures, g.OutFeatures, w, b);
         return new Case(label, isDouble, spec, y, dx, dw, db);
+    }
+
+    private static Case GeluCase(bool isDouble, int n)
+    {
+        string label = $"gelu(tanh) {(isDouble ? "float64" : "float32")} n={n}";
+        var rng = new Random(label.Length * 7919 + n);
+        double[] x = Values(rng, n, isDouble).Select(v => 4 * v).ToArray(), dy = Values(rng, n, isDouble);
+        (double[] y, double[] dx) = isDouble ? Unary<double>(x, dy, OpsOf<double>.Gelu, OpsOf<double>.GeluPullback) : Unary<float>(x, dy, OpsOf<float>.Gelu, OpsOf<float>.GeluPullback);
+        return new Case(label, isDouble, Spec("gelu", isDouble, 1, x, dy), y, dx, null, null);
+    }
+
+    private static (double[] Y, double[] Dx) Unary<T>(double[] x, double[] dy, Action<ReadOnlySpan<T>, Span<T>> forward, Action<ReadOnlySpan<T>, Span<T>, Span<T>, ReadOnlySpan<T>> pullback)
+        where T : unmanaged, INumberBase<T>
+    {
+        T[] xt = Of<T>(x), dyt = Of<T>(dy), y = new T[dy.Length], dx = new T[x.Length];
+        forward(xt, y);
+        pullback(xt, y, dx, dyt);
+        return (Doubles(y), Doubles(dx));
     }
 
     /// <summary>Runs an op with weights and its pullback in <typeparamref name="T"/> on (rounded) copies; returns y, dx, dweight, dbias.</summary>

@@ -127,6 +127,17 @@ internal static class OpsOf<T>
         new Action<ReadOnlySpan<float>, Span<float>, Pool2D, Span<float>, ReadOnlySpan<float>>(DiffGen.Ops.AvgPool2DPullback),
         new Action<ReadOnlySpan<double>, Span<double>, Pool2D, Span<double>, ReadOnlySpan<double>>(DiffGen.Ops.AvgPool2DPullback));
 
+    public static readonly Action<ReadOnlySpan<T>, Span<T>> Gelu = Unary(DiffGen.Ops.Gelu, DiffGen.Ops.Gelu);
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Span<T>, ReadOnlySpan<T>> GeluPullback = UnaryPullback(DiffGen.Ops.GeluPullback, DiffGen.Ops.GeluPullback);
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Dropout> Dropout = Pick<Action<ReadOnlySpan<T>, Span<T>, Dropout>>(
+        new Action<ReadOnlySpan<float>, Span<float>, Dropout>(DiffGen.Ops.Dropout), new Action<ReadOnlySpan<double>, Span<double>, Dropout>(DiffGen.Ops.Dropout));
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Dropout, Span<T>, ReadOnlySpan<T>> DropoutPullback = Pick<Action<ReadOnlySpan<T>, Span<T>, Dropout, Span<T>, ReadOnlySpan<T>>>(
+        new Action<ReadOnlySpan<float>, Span<float>, Dropout, Span<float>, ReadOnlySpan<float>>(DiffGen.Ops.DropoutPullback),
+        new Action<ReadOnlySpan<double>, Span<double>, Dropout, Span<double>, ReadOnlySpan<double>>(DiffGen.Ops.DropoutPullback));
+
     /// <summary>Conv2DPullback's shape: (x, weight, bias, y, layer, dx, dweight, dbias, dy).</summary>
     public delegate void Conv2DPullbackOf(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, Conv2D layer, Span<T> dx, Span<T> dweight, Span<T> dbias, ReadOnlySpan<T> dy);
 

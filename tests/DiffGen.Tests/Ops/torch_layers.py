@@ -2,7 +2,7 @@
 
 Usage: /usr/bin/python3 torch_layers.py INPUT.json OUTPUT.json
 
-INPUT holds a list of cases, each with an op ("conv2d", "max_pool2d", "avg_pool2d", "linear"), its geometry, a dtype
+INPUT holds a list of cases, each with an op ("conv2d", "max_pool2d", "avg_pool2d", "linear", "gelu" in its tanh form), its geometry, a dtype
 ("float32" or "float64") and flat row-major inputs: x (NCHW, or rows for linear), weight and bias where the op has
 them (conv weight [out, in, kH, kW], linear weight [out, in], PyTorch's own layouts) and dy, the adjoint of the output.
 For each case the script writes y = op(x) and, from autograd with y.backward(dy), the gradients of x, weight and bias,
@@ -39,6 +39,10 @@ def run(case):
         x = leaf(case["x"], dtype, (n, case["channels"], case["height"], case["width"]))
         pool = F.max_pool2d if op == "max_pool2d" else F.avg_pool2d
         y = pool(x, case["kernel"], stride=case["stride"], padding=case["padding"])
+        leaves = {"x": x}
+    elif op == "gelu":
+        x = leaf(case["x"], dtype, (n, -1))
+        y = F.gelu(x, approximate="tanh")
         leaves = {"x": x}
     elif op == "linear":
         x = leaf(case["x"], dtype, (n, case["in_features"]))
