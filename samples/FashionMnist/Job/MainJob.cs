@@ -145,13 +145,14 @@ public static class MainJob
     private static JsonObject AdversarialTraining(Network ordinary, Dataset train, Dataset test, Options options)
     {
         float epsilon = (float)options.AdversarialEpsilon;
-        Console.WriteLine($"Adversarial training (PGD-7, ε = {epsilon}) for {options.AdversarialEpochs} epochs:");
+        int warmup = options.AdversarialWarmup;
+        Console.WriteLine($"Adversarial training (PGD-7, ε = {epsilon}{(warmup > 0 ? $", reached after {warmup} epochs" : string.Empty)}) for {options.AdversarialEpochs} epochs:");
         Network robust = Network.Create(options.Model, options.Seed);
-        Pgd adversary = AttackReport.CreatePgd(robust, epsilon, 7);
         var clock = Stopwatch.StartNew();
-        List<EpochResult> epochs = Trainer.Train(robust, train, test, options, options.AdversarialEpochs, adversary, Print);
+        List<EpochResult> epochs = Trainer.Train(robust, train, test, options, options.AdversarialEpochs,
+            epoch => AttackReport.CreatePgd(robust, epsilon * Math.Min(1f, warmup > 0 ? (float)epoch / warmup : 1f), 7), Print);
         double seconds = clock.Elapsed.TotalSeconds;
-        var result = new JsonObject { ["epochs"] = options.AdversarialEpochs, ["trainSeconds"] = seconds, ["attack"] = $"PGD-7 Linf epsilon {epsilon}", ["epsilon"] = epsilon };
+        var result = new JsonObject { ["epochs"] = options.AdversarialEpochs, ["trainSeconds"] = seconds, ["attack"] = $"PGD-7 Linf epsilon {epsilon}", ["epsilon"] = epsilon, ["warmupEpochs"] = warmup };
         Dataset subset = test.Take(Math.Min(Pgd100Images, test.Count));
         foreach ((string name, Network network) in new[] { ("ordinary", ordinary), ("adversariallyTrained", robust) })
         {

@@ -38,6 +38,9 @@ public sealed record Options
     /// <summary>ε (L∞) of the PGD examples the second network trains on, and of the attacks that evaluate both.</summary>
     public double AdversarialEpsilon { get; init; } = 0.1;
 
+    /// <summary>Epochs over which the training ε grows linearly to <see cref="AdversarialEpsilon"/> (0: full ε from the start).</summary>
+    public int AdversarialWarmup { get; init; }
+
     public bool SkipAttacks { get; init; }
 
     public bool Help { get; init; }
@@ -57,6 +60,7 @@ public sealed record Options
           --adversarial-training  also train a second network on PGD examples and compare robustness
           --adversarial-epochs N  epochs for the adversarially trained network (default 6)
           --adversarial-epsilon X ε of its PGD-7 training examples and of the PGD-20/PGD-100 evaluation (default 0.1)
+          --adversarial-warmup N  grow the training ε linearly over the first N epochs (default 0: full ε from the start)
           --skip-attacks          train and evaluate only
           --help                  this text
         """;
@@ -90,6 +94,7 @@ public sealed record Options
                 "--adversarial-training" => options with { AdversarialTraining = true },
                 "--adversarial-epochs" => options with { AdversarialEpochs = NextInt() },
                 "--adversarial-epsilon" => options with { AdversarialEpsilon = NextDouble() },
+                "--adversarial-warmup" => options with { AdversarialWarmup = NextInt() },
                 "--skip-attacks" => options with { SkipAttacks = true },
                 "--help" or "-h" => options with { Help = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
