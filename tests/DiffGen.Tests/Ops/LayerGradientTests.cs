@@ -24,6 +24,8 @@ public class LayerGradientTests
         { 3, 2, 2, 7, 5, 2, 3, 2, 1 },   // non-square kernel, stride 2, padding 1
         { 1, 1, 2, 6, 4, 3, 2, 3, 0 },   // stride 3, kernel wider than the stride in one direction
         { 3, 2, 3, 9, 8, 3, 1, 2, 2 },   // padding larger than the kernel's half
+        { 3, 2, 3, 6, 5, 5, 5, 1, 2 },   // 5×5 "same": the shifted-block lowering with shifts of ±2
+        { 1, 2, 2, 4, 6, 1, 3, 1, 1 },   // 1×3 with padding 1: same width, two more rows than the input
     };
 
     /// <summary>batch, C, H, W, kernel, stride, padding.</summary>
