@@ -26,6 +26,7 @@ public class LayerGradientTests
         { 3, 2, 3, 9, 8, 3, 1, 2, 2 },   // padding larger than the kernel's half
         { 3, 2, 3, 6, 5, 5, 5, 1, 2 },   // 5×5 "same": the shifted-block lowering with shifts of ±2
         { 1, 2, 2, 4, 6, 1, 3, 1, 1 },   // 1×3 with padding 1: same width, two more rows than the input
+        { 3, 1, 2, 1, 5, 5, 5, 1, 2 },   // a 5×5 kernel over a one-row image: most taps see only padding
     };
 
     /// <summary>batch, C, H, W, kernel, stride, padding.</summary>
@@ -129,6 +130,41 @@ public class LayerGradientTests
         Assert.Equal(yd, Array.ConvertAll(y, v => (double)v));
         Assert.Equal(dxd, Array.ConvertAll(dx, v => (double)v));
         Assert.Contains(y, float.IsNaN);
+    }
+
+    /// <summary>
+    /// Two threads running split pullbacks of different sizes at once share the one helper thread: each caller must get
+    /// exactly its own gradients every time (the second half's partial dW and db belong to the caller's work item, not to
+    /// whichever thread computed it, so the helper's next job cannot clear or reallocate them).
+    /// </summary>
+    [Fact]
+    public void Conv2D_ConcurrentCallers_GetTheirOwnGradients()
+    {
+        var small = new Conv2D(3, 24, 3, 3, 12, 11, stride: 1, padding: 1);
+        var large = new Conv2D(4, 32, 3, 3, 16, 15, stride: 1, padding: 1);
+        (Conv2D Layer, double[] X, double[] W, double[] B, double[] Dy, double[] Dw, double[] Db)[] cases = new[] { small, large }.Select((g, i) =>
+        {
+            var rng = new Random(20 + i);
+            const int batch = 16;
+            double[] x = Fill(rng, batch * g.InputSize), w = Fill(rng, g.WeightLength), b = Fill(rng, g.BiasLength), dy = Fill(rng, batch * g.OutputSize);
+            double[] y = new double[dy.Length], dw = new double[w.Length], db = new double[b.Length];
+            DiffGen.Ops.Conv2DPullback(x, w, b, y, g, default, dw, db, dy);
+            return (g, x, w, b, dy, dw, db);
+        }).ToArray();
+
+        System.Threading.Tasks.Parallel.For(0, 2, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
+        {
+            var c = cases[i];
+            double[] y = new double[c.Dy.Length], dw = new double[c.W.Length], db = new double[c.B.Length];
+            for (int round = 0; round < 150; round++)
+            {
+                Array.Clear(dw);
+                Array.Clear(db);
+                DiffGen.Ops.Conv2DPullback(c.X, c.W, c.B, y, c.Layer, default, dw, db, c.Dy);
+                Assert.Equal(c.Dw, dw);
+                Assert.Equal(c.Db, db);
+            }
+        });
     }
 
     /// <summary>Empty adjoints are skipped, and the others are the same as when every adjoint is requested.</summary>

@@ -5,14 +5,14 @@ using System.Runtime.InteropServices;
 namespace DiffGen.Convolution;
 
 /// <summary>
-/// Per-thread scratch for the convolution kernels (the lowered K × P matrix, its adjoint, and a thread's partial weight
-/// and bias gradients). Each slot grows to the largest size requested on its thread and is then reused: zero
-/// allocation per call after warm-up, and the helper thread never shares a buffer with the caller.
+/// Per-thread scratch for the convolution kernels (the lowered K × P matrix and its adjoint), used only while one half
+/// of a batch runs on that thread. Each slot grows to the largest size requested on its thread and is then reused:
+/// zero allocation per call after warm-up, and the helper thread never shares a buffer with the caller.
 /// </summary>
 internal static unsafe class ConvBuffers<T>
     where T : unmanaged
 {
-    public const int Columns = 0, ColumnsAdjoint = 1, WeightGradient = 2, BiasGradient = 3;
+    public const int Columns = 0, ColumnsAdjoint = 1;
 
     [ThreadStatic]
     private static T[][]? s_slots;
@@ -23,7 +23,7 @@ internal static unsafe class ConvBuffers<T>
     /// </summary>
     public static T* Get(int slot, int length)
     {
-        T[][] slots = s_slots ??= [[], [], [], []];
+        T[][] slots = s_slots ??= [[], []];
         if (slots[slot].Length < length)
         {
             slots[slot] = GC.AllocateUninitializedArray<T>(Math.Max(length, slots[slot].Length * 2), pinned: true);

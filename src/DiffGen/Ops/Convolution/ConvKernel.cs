@@ -11,7 +11,8 @@ namespace DiffGen.Convolution;
 /// Convolution as one matrix product per image (im2col): <c>Y_n (OC × P) = W (OC × K) · cols(X_n) (K × P) + b</c>, and
 /// for the pullback <c>dW += dY_n · cols(X_n)ᵀ</c>, <c>dX_n += col2im(Wᵀ · dY_n)</c>, <c>db += Σ_p dY_n</c>. All three
 /// products run on the blocked GEMM. A batch is split over two threads (images are independent; each thread has its
-/// own lowering buffers and, in the pullback, its own partial dW and db, added together at the end).
+/// own lowering buffers; in the pullback the second half adds into partial dW and db owned by the caller's work item,
+/// not by the thread that happens to run it, and the caller adds them in after both halves are done).
 /// </summary>
 internal static unsafe class ConvKernel
 {
@@ -40,7 +41,7 @@ internal static unsafe class ConvKernel
         double flops = 2.0 * batch * g.OutChannels * g.FanIn * g.OutputHeight * g.OutputWidth;
         if (batch < 2 || Environment.ProcessorCount < 2 || flops < ParallelFlopThreshold)
         {
-            Run(job, 0, batch, forward, partial: false);
+            Run(job, 0, batch, forward, null, null);
             return;
         }
 
@@ -51,7 +52,7 @@ internal static unsafe class ConvKernel
         Exception? mine = null;
         try
         {
-            Run(job, 0, half, forward, partial: false);
+            Run(job, 0, half, forward, null, null);
         }
         catch (Exception ex)
         {
@@ -71,10 +72,10 @@ internal static unsafe class ConvKernel
     }
 
     /// <summary>
-    /// Images [start, start + count). With <paramref name="partial"/> (the helper's half of a pullback) dW and db go into
-    /// this thread's partial buffers, zeroed first, instead of the caller's.
+    /// Images [start, start + count). With <paramref name="partialW"/> and <paramref name="partialB"/> (the second half
+    /// of a pullback) dW and db go into those buffers, zeroed first, instead of the caller's.
     /// </summary>
-    private static void Run<T>(in Job<T> job, int start, int count, bool forward, bool partial)
+    private static void Run<T>(in Job<T> job, int start, int count, bool forward, T* partialW, T* partialB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Conv2D g = job.Geometry;
@@ -104,10 +105,10 @@ internal static unsafe class ConvKernel
         }
 
         T* dw = job.DW, db = job.DB;
-        if (partial)
+        if (partialW is not null)
         {
-            dw = dw is null ? null : Zeroed<T>(ConvBuffers<T>.WeightGradient, oc * k);
-            db = db is null ? null : Zeroed<T>(ConvBuffers<T>.BiasGradient, oc);
+            dw = dw is null ? null : Zeroed(partialW, oc * k);
+            db = db is null ? null : Zeroed(partialB, oc);
         }
 
         T* dcols = job.DX is null ? null : ConvBuffers<T>.Get(ConvBuffers<T>.ColumnsAdjoint, k * p);
@@ -148,10 +149,9 @@ internal static unsafe class ConvKernel
         }
     }
 
-    private static T* Zeroed<T>(int slot, int length)
+    private static T* Zeroed<T>(T* buffer, int length)
         where T : unmanaged
     {
-        T* buffer = ConvBuffers<T>.Get(slot, length);
         new Span<T>(buffer, length).Clear();
         return buffer;
     }
@@ -179,7 +179,11 @@ internal static unsafe class ConvKernel
         public Conv2D Geometry { get; } = geometry;
     }
 
-    /// <summary>The second half of a batch; reused across calls from the same thread.</summary>
+    /// <summary>
+    /// The second half of a batch; reused across calls from the same thread. It owns the partial dW and db its half
+    /// accumulates into (pinned, grown on the owner's thread), so they stay valid until the owner has added them in,
+    /// whichever thread computed the half and whatever that thread runs next.
+    /// </summary>
     private sealed class HalfBatch<T> : HelperWork
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -189,14 +193,24 @@ internal static unsafe class ConvKernel
         private Job<T> _job;
         private int _start, _count;
         private bool _forward;
-        private T* _dw, _db;
+        private T[] _partialW = [], _partialB = [];
 
         public static HalfBatch<T> ForCurrentThread() => s_cached ??= new HalfBatch<T>();
 
         public void Set(in Job<T> job, int start, int count, bool forward)
         {
             (_job, _start, _count, _forward) = (job, start, count, forward);
-            _dw = _db = null;
+            Conv2D g = job.Geometry;
+            if (!forward && _partialW.Length < g.WeightLength)
+            {
+                _partialW = GC.AllocateUninitializedArray<T>(g.WeightLength, pinned: true);
+            }
+
+            if (!forward && _partialB.Length < g.BiasLength)
+            {
+                _partialB = GC.AllocateUninitializedArray<T>(g.BiasLength, pinned: true);
+            }
+
             Reset();
         }
 
@@ -207,24 +221,21 @@ internal static unsafe class ConvKernel
             if (job.DW is not null)
             {
                 var target = new Span<T>(job.DW, g.WeightLength);
-                TensorPrimitives.Add(target, new ReadOnlySpan<T>(_dw, g.WeightLength), target);
+                TensorPrimitives.Add(target, _partialW.AsSpan(0, g.WeightLength), target);
             }
 
             if (job.DB is not null)
             {
                 var target = new Span<T>(job.DB, g.OutChannels);
-                TensorPrimitives.Add(target, new ReadOnlySpan<T>(_db, g.OutChannels), target);
+                TensorPrimitives.Add(target, _partialB.AsSpan(0, g.OutChannels), target);
             }
         }
 
         protected override void Compute()
         {
-            Run(_job, _start, _count, _forward, partial: !_forward);
-            if (!_forward)
+            fixed (T* partialW = _partialW, partialB = _partialB)
             {
-                // Whichever thread ran this half holds the partial sums in its own buffers.
-                _dw = ConvBuffers<T>.Get(ConvBuffers<T>.WeightGradient, 0);
-                _db = ConvBuffers<T>.Get(ConvBuffers<T>.BiasGradient, 0);
+                Run(_job, _start, _count, _forward, _forward ? null : partialW, _forward ? null : partialB);
             }
         }
     }

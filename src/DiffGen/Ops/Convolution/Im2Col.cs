@@ -76,7 +76,8 @@ internal static unsafe class Im2Col
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = g.InputWidth, p = g.Padding, shift = j - p;
-        int r0 = Math.Max(0, p - i), r1 = Math.Max(r0, Math.Min(g.OutputHeight, g.InputHeight + p - i));
+        // Output rows [r0, r1) read input rows inside the image (a tall kernel over a short, padded image can leave none).
+        int r0 = Math.Min(g.OutputHeight, Math.Max(0, p - i)), r1 = Math.Max(r0, Math.Min(g.OutputHeight, g.InputHeight + p - i));
         new Span<T>(row, r0 * w).Clear();
         new Span<T>(row + (nint)r1 * w, (g.OutputHeight - r1) * w).Clear();
         nint start = (nint)(r0 + i - p) * w + shift, count = (nint)(r1 - r0) * w;
