@@ -1,6 +1,4 @@
 using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace DiffGen.Convolution;
 
@@ -9,7 +7,7 @@ namespace DiffGen.Convolution;
 /// of a batch runs on that thread. Each slot grows to the largest size requested on its thread and is then reused:
 /// zero allocation per call after warm-up, and the helper thread never shares a buffer with the caller.
 /// </summary>
-internal static unsafe class ConvBuffers<T>
+internal static class ConvBuffers<T>
     where T : unmanaged
 {
     public const int Columns = 0, ColumnsAdjoint = 1;
@@ -17,18 +15,15 @@ internal static unsafe class ConvBuffers<T>
     [ThreadStatic]
     private static T[][]? s_slots;
 
-    /// <summary>
-    /// Slot <paramref name="slot"/> of this thread, at least <paramref name="length"/> long, contents unspecified. The
-    /// arrays live on the pinned object heap, so the pointer stays valid until the slot grows.
-    /// </summary>
-    public static T* Get(int slot, int length)
+    /// <summary>Slot <paramref name="slot"/> of this thread, at least <paramref name="length"/> long, contents unspecified (pin it to use it).</summary>
+    public static T[] Get(int slot, int length)
     {
         T[][] slots = s_slots ??= [[], []];
         if (slots[slot].Length < length)
         {
-            slots[slot] = GC.AllocateUninitializedArray<T>(Math.Max(length, slots[slot].Length * 2), pinned: true);
+            slots[slot] = GC.AllocateUninitializedArray<T>(Math.Max(length, slots[slot].Length * 2));
         }
 
-        return (T*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(slots[slot]));
+        return slots[slot];
     }
 }

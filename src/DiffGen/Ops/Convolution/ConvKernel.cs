@@ -79,9 +79,22 @@ internal static unsafe class ConvKernel
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Conv2D g = job.Geometry;
-        int oc = g.OutChannels, k = g.FanIn, p = g.OutputHeight * g.OutputWidth;
+        int kp = g.FanIn * g.OutputHeight * g.OutputWidth;
         bool direct = g.KernelHeight == 1 && g.KernelWidth == 1 && g.Stride == 1 && g.Padding == 0; // cols(X) = X
-        T* cols = direct ? null : ConvBuffers<T>.Get(ConvBuffers<T>.Columns, k * p);
+        T[] lowered = direct ? [] : ConvBuffers<T>.Get(ConvBuffers<T>.Columns, kp);
+        T[] loweredAdjoint = forward || job.DX is null || direct ? [] : ConvBuffers<T>.Get(ConvBuffers<T>.ColumnsAdjoint, kp);
+        fixed (T* cols = lowered, dcols = loweredAdjoint)
+        {
+            Run(job, start, count, forward, partialW, partialB, direct, cols, dcols);
+        }
+    }
+
+    /// <summary><see cref="Run{T}(in Job{T}, int, int, bool, T*, T*)"/> with this thread's lowering buffers pinned.</summary>
+    private static void Run<T>(in Job<T> job, int start, int count, bool forward, T* partialW, T* partialB, bool direct, T* cols, T* dcols)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Conv2D g = job.Geometry;
+        int oc = g.OutChannels, k = g.FanIn, p = g.OutputHeight * g.OutputWidth;
         if (forward)
         {
             for (int n = start; n < start + count; n++)
@@ -111,7 +124,6 @@ internal static unsafe class ConvKernel
             db = db is null ? null : Zeroed(partialB, oc);
         }
 
-        T* dcols = job.DX is null ? null : ConvBuffers<T>.Get(ConvBuffers<T>.ColumnsAdjoint, k * p);
         for (int n = start; n < start + count; n++)
         {
             T* xn = job.X + (nint)n * g.InputSize, dyn = job.DY + (nint)n * g.OutputSize;

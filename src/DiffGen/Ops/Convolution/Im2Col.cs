@@ -89,7 +89,7 @@ internal static unsafe class Im2Col
 
         // Columns q with q + shift outside [0, w): the first −shift or the last shift of each row (and whatever the
         // clipping above left unwritten lies among them).
-        int zeroFrom = shift < 0 ? 0 : w - shift, zeroCount = Math.Abs(shift);
+        int zeroCount = Math.Min(Math.Abs(shift), w), zeroFrom = shift < 0 ? 0 : w - zeroCount;
         for (int r = r0; r < r1 && zeroCount > 0; r++)
         {
             new Span<T>(row + (nint)r * w + zeroFrom, zeroCount).Clear();
