@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.Reflection;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
 namespace DiffGen.Benchmarks;
 
-/// <summary>GFLOP/s = 2·m·k·n / mean time, for benchmarks with an "m x k x n" <c>Shape</c> parameter.</summary>
+/// <summary>GFLOP/s = 2·m·k·n (times <see cref="ProductsAttribute"/>) / mean time, for benchmarks with an "m x k x n" <c>Shape</c> parameter.</summary>
 public sealed class GflopsColumn : IColumn
 {
     public string Id => nameof(GflopsColumn);
@@ -34,7 +35,8 @@ public sealed class GflopsColumn : IColumn
         }
 
         (int m, int k, int n) = MatMulBenchmarks.ParseShape(shape);
-        double flops = 2.0 * m * k * n;
+        int products = benchmarkCase.Descriptor.WorkloadMethod.GetCustomAttribute<ProductsAttribute>()?.Count ?? 1;
+        double flops = 2.0 * m * k * n * products;
         return (flops / statistics.Mean).ToString("F1", CultureInfo.InvariantCulture); // flops per ns = GFLOP/s
     }
 

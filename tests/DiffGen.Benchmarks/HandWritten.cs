@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
@@ -176,6 +177,28 @@ public static class HandWritten
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"{what} allocated {bytes / 3.0:F0} B per call in each of five rounds");
+    }
+
+    /// <summary>
+    /// <see langword="null"/> when a network's generated parameter gradient agrees with its hand-written one (loss within
+    /// 1e-6, every gradient within 1e-5, from zeroed gradients) and both training steps allocate nothing, else a message.
+    /// </summary>
+    public static string? SameStep(string model, Optimization.Parameters<float> parameters, Func<float> generated, Func<float> handWritten, Action generatedStep, Action handWrittenStep)
+    {
+        parameters.ZeroGrad();
+        float value = generated();
+        float[][] gradients = [.. parameters.Select(p => p.Grad.ToArray())];
+        parameters.ZeroGrad();
+        float expected = handWritten();
+        string? problem = Agree<float>(model + " loss", [value], [expected], 1e-6);
+        for (int i = 0; i < gradients.Length && problem is null; i++)
+        {
+            problem = Agree<float>(model + " d" + parameters[i].Name, gradients[i], parameters[i].Grad, 1e-5);
+        }
+
+        return problem
+            ?? NoAllocation(model + " generated SGD step", generatedStep)
+            ?? NoAllocation(model + " hand-written SGD step", handWrittenStep);
     }
 
     /// <summary>Uniform values in [low, high).</summary>

@@ -7,7 +7,8 @@ using DiffGen.Gemm;
 namespace DiffGen.Benchmarks;
 
 /// <summary>
-/// float MatMul on the three shapes of DESIGN.md §5 and softmax regression's 64×784×10 (C = A·B, A m×k, B k×n). <see cref="DiffGenSingleThread"/> is the
+/// float MatMul on the three shapes of DESIGN.md §5, softmax regression's 64×784×10 and the CNN's per-image convolution
+/// products 32×9×784 and 64×288×196 (C = A·B, A m×k, B k×n). <see cref="DiffGenSingleThread"/> is the
 /// blocked kernel on one thread (what compare.sh sets against single-thread OpenBLAS sgemm); <see cref="DiffGenMatMul"/>
 /// is the public <c>Ops.MatMul</c>, which uses both cores above 2·10⁷ flops. The GFLOP/s column is 2·m·n·k / mean.
 /// </summary>
@@ -18,7 +19,7 @@ public class MatMulBenchmarks
     private int _m, _k, _n;
 
     /// <summary>m×k×n.</summary>
-    [Params("64x784x256", "256x784x64", "512x512x512", "64x784x10")]
+    [Params("64x784x256", "256x784x64", "512x512x512", "64x784x10", "32x9x784", "64x288x196")]
     public string Shape { get; set; } = "64x784x256";
 
     /// <summary>Parses "m x k x n".</summary>

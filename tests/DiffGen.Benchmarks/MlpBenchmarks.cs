@@ -51,20 +51,7 @@ public class MlpStepBenchmarks : ISmokeCheck
     public string? Check()
     {
         var net = new MlpFixture(seed: 6);
-        net.Parameters.ZeroGrad();
-        float value = net.GeneratedParameterGradient();
-        float[][] generated = [.. net.Parameters.Select(p => p.Grad.ToArray())];
-        net.Parameters.ZeroGrad();
-        float expected = net.HandWrittenParameterGradient();
-        string? problem = HandWritten.Agree<float>("MLP loss", [value], [expected], 1e-6);
-        for (int i = 0; i < generated.Length && problem is null; i++)
-        {
-            problem = HandWritten.Agree<float>("MLP d" + net.Parameters[i].Name, generated[i], net.Parameters[i].Grad, 1e-5);
-        }
-
-        return problem
-            ?? HandWritten.NoAllocation("MLP generated SGD step", () => GeneratedStep())
-            ?? HandWritten.NoAllocation("MLP hand-written SGD step", () => HandWrittenStep());
+        return HandWritten.SameStep("MLP", net.Parameters, net.GeneratedParameterGradient, net.HandWrittenParameterGradient, () => GeneratedStep(), () => HandWrittenStep());
     }
 }
 

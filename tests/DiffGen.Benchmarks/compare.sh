@@ -56,6 +56,7 @@ PRIMAL = {
     "softmax_regression_grad": "softmax_regression_loss",
     "mlp_sgd_step": "mlp_forward",
     "fgsm_step": "mlp_forward",
+    "cnn_sgd_step": "cnn_forward",
 }
 
 torch_us = {}
@@ -81,8 +82,9 @@ for name in list(torch_us) + [n for n in ours if n not in torch_us]:
     base = name.split("@")[0]
     t, d, h = torch_us.get(name), ours.get(base), hand.get(base)
     p = ours.get(PRIMAL.get(base, ""))
-    shape = re.fullmatch(r"sgemm_(?:tn_)?(\d+)x(\d+)x(\d+)", base)
-    flops = 2 * int(shape[1]) * int(shape[2]) * int(shape[3]) if shape else None
+    shape = re.fullmatch(r"(sgemm_(?:tn_)?|conv_forward_|conv_pullback_)(\d+)x(\d+)x(\d+)", base)
+    products = 2 if shape and shape[1] == "conv_pullback_" else 1  # the pullback computes dweight and dx
+    flops = products * 2 * int(shape[2]) * int(shape[3]) * int(shape[4]) if shape else None
     b = allocated.get(base)
     rows.append((
         name, fmt(t), fmt(d), fmt(h),

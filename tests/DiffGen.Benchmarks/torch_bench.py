@@ -130,9 +130,9 @@ def mlp():
         torch.nn.Linear(128, 10, bias=False))
 
 
-def mlp_forward():
-    x, y = batch()
-    model = mlp()
+def forward_case(model, inputs):
+    """The loss alone, no graph (the primal of the network cases)."""
+    x, y = inputs
 
     def step():
         with torch.no_grad():
@@ -141,9 +141,9 @@ def mlp_forward():
     return step
 
 
-def mlp_sgd_step():
-    x, y = batch()
-    model = mlp()
+def sgd_step_case(model, inputs):
+    """One training step as a user writes it: zero_grad, forward, backward, SGD step."""
+    x, y = inputs
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
 
     def step():
@@ -169,6 +169,36 @@ def fgsm_step(epsilon=0.1):
     return step
 
 
+def cnn():
+    """The main job's CNN: conv 3x3 (32) -> ReLU -> max-pool 2 -> conv 3x3 (64) -> ReLU -> max-pool 2 -> 3136 -> 128 -> 10."""
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(1, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(3136, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+
+
+def image_batch():
+    return torch.rand(BATCH, 1, 28, 28, dtype=torch.float32), torch.randint(0, 10, (BATCH,))
+
+
+# The CNN's convolutions on a batch of 64, named by their im2col product OC x K x (batch * output pixels) as on the C# side.
+CONVS = {"32x9x50176": (1, 32, 28), "64x288x12544": (32, 64, 14)}
+
+
+def conv_forward(shape):
+    c, o, size = CONVS[shape]
+    x, w, b = torch.rand(BATCH, c, size, size), torch.randn(o, c, 3, 3), torch.randn(o)
+    return lambda: F.conv2d(x, w, b, padding=1)
+
+
+def conv_pullback(shape):
+    """The convolution's backward alone (dx, dweight, dbias), as autograd calls it."""
+    c, o, size = CONVS[shape]
+    x, w, dy = torch.rand(BATCH, c, size, size), torch.randn(o, c, 3, 3), torch.randn(BATCH, o, size, size)
+    return lambda: torch.ops.aten.convolution_backward(
+        dy, x, w, [o], [1, 1], [1, 1], [1, 1], False, [0, 0], 1, [True, True, True])
+
+
 # name -> zero-argument factory returning the callable to time.
 CASES = {
     "sgemm_64x784x256": lambda: sgemm(64, 784, 256),
@@ -178,15 +208,23 @@ CASES = {
     "sgemm_tn_784x64x10": lambda: sgemm_tn(784, 64, 10),
     "sgemm_tn_784x64x256": lambda: sgemm_tn(784, 64, 256),
     "sgemm_tn_128x64x10": lambda: sgemm_tn(128, 64, 10),
+    "sgemm_32x9x784": lambda: sgemm(32, 9, 784),
+    "sgemm_64x288x196": lambda: sgemm(64, 288, 196),
     "rosenbrock2d_value": rosenbrock2d_value,
     "rosenbrock2d_grad": rosenbrock2d_grad,
     "ext_rosenbrock1000_value": lambda: ext_rosenbrock_value(1000),
     "ext_rosenbrock1000_grad": lambda: ext_rosenbrock_grad(1000),
     "softmax_regression_loss": lambda: softmax_regression(grad=False),
     "softmax_regression_grad": lambda: softmax_regression(grad=True),
-    "mlp_forward": mlp_forward,
-    "mlp_sgd_step": mlp_sgd_step,
+    "mlp_forward": lambda: forward_case(mlp(), batch()),
+    "mlp_sgd_step": lambda: sgd_step_case(mlp(), batch()),
     "fgsm_step": fgsm_step,
+    "cnn_forward": lambda: forward_case(cnn(), image_batch()),
+    "cnn_sgd_step": lambda: sgd_step_case(cnn(), image_batch()),
+    "conv_forward_32x9x50176": lambda: conv_forward("32x9x50176"),
+    "conv_forward_64x288x12544": lambda: conv_forward("64x288x12544"),
+    "conv_pullback_32x9x50176": lambda: conv_pullback("32x9x50176"),
+    "conv_pullback_64x288x12544": lambda: conv_pullback("64x288x12544"),
 }
 
 

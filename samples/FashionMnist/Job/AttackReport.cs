@@ -24,14 +24,14 @@ public static class AttackReport
     public const int PgdSteps = 20;
 
     public static Pgd CreatePgd(Network network, float epsilon, int steps, bool targeted = false) =>
-        new(network.InputGradient, Mlp.Inputs, new PgdOptions { Epsilon = epsilon, StepSize = 2.5f * epsilon / steps, Steps = steps, Norm = Norm.Linf, Targeted = targeted });
+        new(network.InputGradient, Network.Inputs, new PgdOptions { Epsilon = epsilon, StepSize = 2.5f * epsilon / steps, Steps = steps, Norm = Norm.Linf, Targeted = targeted });
 
     public static List<AttackResult> Untargeted(Network network, Dataset test, IReadOnlyList<double> epsilons, Action<AttackResult> report)
     {
         var results = new List<AttackResult>();
         foreach (double epsilon in epsilons)
         {
-            var fgsm = new Fgsm(network.InputGradient, Mlp.Inputs, new FgsmOptions { Epsilon = (float)epsilon });
+            var fgsm = new Fgsm(network.InputGradient, Network.Inputs, new FgsmOptions { Epsilon = (float)epsilon });
             AttackResult f = new("FGSM", "Linf", epsilon, RobustAccuracy.Evaluate(network.Classifier, fgsm, test.Features, test.Labels, 500).AdversarialAccuracy);
             results.Add(f);
             report(f);
@@ -48,11 +48,11 @@ public static class AttackReport
     public static TargetedResult Targeted(Network network, Dataset test, double epsilon)
     {
         int[] rows = Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == Sneaker).ToArray();
-        float[] x = new float[rows.Length * Mlp.Inputs];
+        float[] x = new float[rows.Length * Network.Inputs];
         int[] labels = new int[rows.Length];
         for (int k = 0; k < rows.Length; k++)
         {
-            test.GetFeatures(rows[k]).CopyTo(x.AsSpan(k * Mlp.Inputs, Mlp.Inputs));
+            test.GetFeatures(rows[k]).CopyTo(x.AsSpan(k * Network.Inputs, Network.Inputs));
             labels[k] = Sneaker;
         }
 
@@ -78,7 +78,7 @@ public static class AttackReport
                 continue; // one correctly classified example per class, for variety
             }
 
-            float[] adversarial = new float[Mlp.Inputs];
+            float[] adversarial = new float[Network.Inputs];
             attack.Perturb(original, new[] { label }, adversarial);
             examples.Add((original, adversarial, network.Probabilities(original), network.Probabilities(adversarial), label));
         }

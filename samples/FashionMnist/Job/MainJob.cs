@@ -54,11 +54,13 @@ public static class MainJob
             return 1;
         }
 
-        Console.WriteLine($"Fashion-MNIST from {options.DataDirectory}: {train.Count} training and {test.Count} test images; MLP 784→256→128→10 (ReLU)");
+        var network = Network.Create(options.Model, options.Seed);
+        Console.WriteLine($"Fashion-MNIST from {options.DataDirectory}: {train.Count} training and {test.Count} test images; {network.Description}");
         Console.WriteLine($"SGD: batch {options.BatchSize}, η = {options.LearningRate} (cosine), momentum {options.Momentum} (Nesterov), {options.Epochs} epochs, seed {options.Seed}");
 
         var summary = new JsonObject
         {
+            ["model"] = network.Name,
             ["seed"] = options.Seed,
             ["epochs"] = options.Epochs,
             ["batchSize"] = options.BatchSize,
@@ -69,7 +71,6 @@ public static class MainJob
         };
 
         // 1. Training: θ moves.
-        var network = new Network(options.Seed);
         var clock = Stopwatch.StartNew();
         List<EpochResult>? epochs = options.ScaleOut.Enabled
             ? DataParallelTrainer.Train(scale, network, train, test, options, Print)
@@ -85,7 +86,7 @@ public static class MainJob
         summary["testAccuracy"] = accuracy;
         summary["trainSeconds"] = trainSeconds;
         summary["history"] = History(epochs);
-        network.Parameters.Save(Path.Combine(options.OutputDirectory, "mlp.params"));
+        network.Parameters.Save(Path.Combine(options.OutputDirectory, network.Name + ".params"));
         Charts.LossAndAccuracy(Path.Combine(options.OutputDirectory, "loss.png"), epochs.Select(e => e.TrainLoss).ToList(), epochs.Select(e => e.TestAccuracy).ToList());
 
         // The lecture's first picture: 1-D gradient descent on a cross-entropy curve.
@@ -107,7 +108,7 @@ public static class MainJob
 
         string path = Path.Combine(options.OutputDirectory, "summary.json");
         File.WriteAllText(path, summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        Console.WriteLine($"Wrote {path}, loss.png, descent.png{(options.SkipAttacks ? string.Empty : ", attack.png")} and mlp.params to {Path.GetFullPath(options.OutputDirectory)}");
+        Console.WriteLine($"Wrote {path}, loss.png, descent.png{(options.SkipAttacks ? string.Empty : ", attack.png")} and {network.Name}.params to {Path.GetFullPath(options.OutputDirectory)}");
         return 0;
     }
 
@@ -146,21 +147,28 @@ public static class MainJob
         }
     }
 
+    /// <summary>PGD-100, the published comparison's attack, runs on this many test images (it costs 100 gradients per image).</summary>
+    private const int Pgd100Images = 1000;
+
     private static JsonObject AdversarialTraining(Network ordinary, Dataset train, Dataset test, Options options)
     {
-        Console.WriteLine($"Adversarial training (PGD-7, ε = 0.1) for {options.AdversarialEpochs} epochs:");
-        var robust = new Network(options.Seed);
-        Pgd adversary = AttackReport.CreatePgd(robust, 0.1f, 7);
+        float epsilon = (float)options.AdversarialEpsilon;
+        int warmup = options.AdversarialWarmup;
+        Console.WriteLine($"Adversarial training (PGD-7, ε = {epsilon}{(warmup > 0 ? $", reached after {warmup} epochs" : string.Empty)}) for {options.AdversarialEpochs} epochs:");
+        Network robust = Network.Create(options.Model, options.Seed);
         var clock = Stopwatch.StartNew();
-        List<EpochResult> epochs = Trainer.Train(robust, train, test, options, options.AdversarialEpochs, adversary, Print);
+        List<EpochResult> epochs = Trainer.Train(robust, train, test, options, options.AdversarialEpochs,
+            epoch => AttackReport.CreatePgd(robust, epsilon * Math.Min(1f, warmup > 0 ? (float)epoch / warmup : 1f), 7), Print);
         double seconds = clock.Elapsed.TotalSeconds;
-        var result = new JsonObject { ["epochs"] = options.AdversarialEpochs, ["trainSeconds"] = seconds, ["attack"] = "PGD-7 Linf epsilon 0.1" };
+        var result = new JsonObject { ["epochs"] = options.AdversarialEpochs, ["trainSeconds"] = seconds, ["attack"] = $"PGD-7 Linf epsilon {epsilon}", ["epsilon"] = epsilon, ["warmupEpochs"] = warmup };
+        Dataset subset = test.Take(Math.Min(Pgd100Images, test.Count));
         foreach ((string name, Network network) in new[] { ("ordinary", ordinary), ("adversariallyTrained", robust) })
         {
             double clean = network.Accuracy(test.Features, test.Labels);
-            double pgd = RobustAccuracy.Evaluate(network.Classifier, AttackReport.CreatePgd(network, 0.1f, AttackReport.PgdSteps), test.Features, test.Labels, 500).AdversarialAccuracy;
-            Console.WriteLine($"  {name,-22} clean {clean:P2}   PGD-{AttackReport.PgdSteps} ε = 0.1: {pgd:P2}");
-            result[name] = new JsonObject { ["cleanAccuracy"] = clean, ["pgd20Accuracy"] = pgd };
+            double pgd = RobustAccuracy.Evaluate(network.Classifier, AttackReport.CreatePgd(network, epsilon, AttackReport.PgdSteps), test.Features, test.Labels, 500).AdversarialAccuracy;
+            double pgd100 = RobustAccuracy.Evaluate(network.Classifier, AttackReport.CreatePgd(network, epsilon, 100), subset.Features, subset.Labels, 500).AdversarialAccuracy;
+            Console.WriteLine($"  {name,-22} clean {clean:P2}   PGD-{AttackReport.PgdSteps} ε = {epsilon}: {pgd:P2}   PGD-100 ({subset.Count} images): {pgd100:P2}");
+            result[name] = new JsonObject { ["cleanAccuracy"] = clean, ["pgd20Accuracy"] = pgd, ["pgd100Accuracy"] = pgd100, ["pgd100Images"] = subset.Count };
         }
 
         return result;

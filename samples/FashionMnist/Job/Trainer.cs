@@ -18,17 +18,18 @@ public sealed record EpochResult(int Epoch, double TrainLoss, double TestAccurac
 /// </summary>
 public static class Trainer
 {
-    public static List<EpochResult> Train(Network network, Dataset train, Dataset test, Options options, int epochs, AdversarialAttack? adversary, Action<EpochResult> report)
+    /// <param name="adversary">For adversarial training: the attack that makes epoch e's training examples (e from 1); null trains on clean data.</param>
+    public static List<EpochResult> Train(Network network, Dataset train, Dataset test, Options options, int epochs, Func<int, AdversarialAttack>? adversary, Action<EpochResult> report)
     {
         var optimizer = new Sgd<float>(network.Parameters, options.LearningRate, momentum: options.Momentum, nesterov: true);
         var scheduler = new LearningRateScheduler(optimizer, LearningRateSchedule.Cosine(Math.Max(1, epochs)));
         var loader = new MiniBatchLoader(train, options.BatchSize, shuffle: true, seed: options.Seed, dropLast: true);
-        var training = adversary is null ? null : new AdversarialTraining(adversary);
-        float[] adversarialBatch = new float[options.BatchSize * Mlp.Inputs];
+        float[] adversarialBatch = new float[options.BatchSize * Network.Inputs];
         var results = new List<EpochResult>();
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
+            AdversarialTraining? training = adversary is null ? null : new AdversarialTraining(adversary(epoch));
             double lossSum = 0;
             int batches = 0;
             foreach (MiniBatch batch in loader)

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -26,8 +25,6 @@ public sealed class TorchReferenceTests(ITestOutputHelper output)
     private const int Rows = 32;
     private const float Lo = 0f, Hi = 1f;
     private const double Tolerance = 1e-5;
-    private const string Python = "/usr/bin/python3";
-    private const string InstallHint = "Install PyTorch for Debian's interpreter: sudo apt-get update && sudo apt-get install -y python3-torch libopenblas0-pthread (test.sh does this on fresh machines).";
 
     private static readonly Lazy<Fixture> Data = new(Fixture.Create);
 
@@ -82,65 +79,25 @@ public sealed class TorchReferenceTests(ITestOutputHelper output)
     private static JsonDocument RunTorch()
     {
         Fixture data = Data.Value;
-        string script = Path.Combine(AppContext.BaseDirectory, "Adversarial", "torch_reference.py");
-        Assert.True(File.Exists(script), $"{script} is missing (the test project copies it to the output directory).");
-        Assert.True(File.Exists(Python), $"{Python} (Debian's system interpreter) is missing. {InstallHint}");
-
-        string directory = Path.Combine(Path.GetTempPath(), "diffgen-torch-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        try
+        var spec = new Dictionary<string, object>
         {
-            string input = Path.Combine(directory, "input.json"), output = Path.Combine(directory, "output.json");
-            var spec = new Dictionary<string, object>
+            ["features"] = Features,
+            ["classes"] = Classes,
+            // Floats go out as the exact double of each float32 value, so torch reads the very same numbers.
+            ["weights"] = data.Model.Weights.Select(v => (double)v).ToArray(),
+            ["bias"] = data.Model.Bias.Select(v => (double)v).ToArray(),
+            ["x"] = data.X.Select(v => (double)v).ToArray(),
+            ["labels"] = data.Labels,
+            ["targets"] = data.Targets,
+            ["lo"] = (double)Lo,
+            ["hi"] = (double)Hi,
+            ["attacks"] = Attacks.Select(a => new Dictionary<string, object>
             {
-                ["features"] = Features,
-                ["classes"] = Classes,
-                // Floats go out as the exact double of each float32 value, so torch reads the very same numbers.
-                ["weights"] = data.Model.Weights.Select(v => (double)v).ToArray(),
-                ["bias"] = data.Model.Bias.Select(v => (double)v).ToArray(),
-                ["x"] = data.X.Select(v => (double)v).ToArray(),
-                ["labels"] = data.Labels,
-                ["targets"] = data.Targets,
-                ["lo"] = (double)Lo,
-                ["hi"] = (double)Hi,
-                ["attacks"] = Attacks.Select(a => new Dictionary<string, object>
-                {
-                    ["name"] = a.Key, ["kind"] = a.Value.Kind, ["targeted"] = a.Value.Targeted,
-                    ["eps"] = (double)a.Value.Eps, ["alpha"] = (double)a.Value.Alpha, ["steps"] = a.Value.Steps, ["decay"] = (double)a.Value.Decay,
-                }).ToArray(),
-            };
-            File.WriteAllText(input, JsonSerializer.Serialize(spec));
-
-            var start = new ProcessStartInfo(Python)
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(script);
-            start.ArgumentList.Add(input);
-            start.ArgumentList.Add(output);
-            start.Environment.Remove("PYTHONPATH");
-            start.Environment.Remove("PYTHONHOME");
-            start.Environment["OMP_NUM_THREADS"] = "1";
-            using Process process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {Python}");
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"{Python} {script} did not finish within 3 minutes.");
-            }
-
-            string errors = stderr.Result + stdout.Result;
-            Assert.True(process.ExitCode != 3, $"PyTorch is not importable by {Python}: {errors.Trim()}\n{InstallHint}");
-            Assert.True(process.ExitCode == 0, $"torch_reference.py failed with exit code {process.ExitCode}:\n{errors}");
-            return JsonDocument.Parse(File.ReadAllText(output));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+                ["name"] = a.Key, ["kind"] = a.Value.Kind, ["targeted"] = a.Value.Targeted,
+                ["eps"] = (double)a.Value.Eps, ["alpha"] = (double)a.Value.Alpha, ["steps"] = a.Value.Steps, ["decay"] = (double)a.Value.Decay,
+            }).ToArray(),
+        };
+        return TorchScript.Run(Path.Combine("Adversarial", "torch_reference.py"), spec);
     }
 
     private static AdversarialAttack CreateAttack(SoftmaxRegression model, string name)

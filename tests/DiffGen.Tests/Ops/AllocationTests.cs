@@ -106,6 +106,42 @@ public class AllocationTests
         });
     }
 
+    /// <summary>The layer ops and pullbacks, including a Conv2D batch split over two threads, allocate nothing on the calling thread.</summary>
+    [Fact]
+    public void LayerOps_AndPullbacks_AllocateNothing()
+    {
+        var conv = new DiffGen.Layers.Conv2D(3, 16, 3, 3, 14, 13, stride: 1, padding: 1); // 2.5e6 flops: split over two threads
+        var strided = new DiffGen.Layers.Conv2D(2, 4, 2, 3, 9, 8, stride: 2, padding: 1);
+        var pool = new DiffGen.Layers.Pool2D(16, 14, 13, 2);
+        var fc = new DiffGen.Layers.Linear(pool.OutputSize, 10);
+        const int batch = 16;
+        var rng = new Random(13);
+        float[] x = Random(rng, batch * conv.InputSize), w = Random(rng, conv.WeightLength), b = Random(rng, conv.BiasLength);
+        float[] c = new float[batch * conv.OutputSize], p = new float[batch * pool.OutputSize];
+        float[] fw = Random(rng, fc.WeightLength), fb = Random(rng, fc.BiasLength), logits = new float[batch * fc.OutFeatures];
+        float[] dx = new float[x.Length], dw = new float[w.Length], db = new float[b.Length], dc = new float[c.Length], dp = new float[p.Length];
+        float[] dfw = new float[fw.Length], dfb = new float[fb.Length], dlogits = Random(rng, logits.Length), gc = new float[c.Length];
+        double[] sx = new double[batch * strided.InputSize], sw = new double[strided.WeightLength], sb = new double[strided.BiasLength];
+        double[] sy = new double[batch * strided.OutputSize], sdx = new double[sx.Length], sdw = new double[sw.Length], sdb = new double[sb.Length];
+        AssertNoAllocation(() =>
+        {
+            O.Conv2D(x, w, b, c, conv);
+            O.MaxPool2D(c, p, pool);
+            O.AvgPool2D(c, p, pool);
+            O.Linear(p, fw, fb, logits, fc);
+            O.LinearPullback(p, fw, fb, logits, fc, dp, dfw, dfb, dlogits);
+            O.MaxPool2DPullback(c, p, pool, dc, dp);
+            O.AvgPool2DPullback(c, p, pool, dc, dp);
+            O.Conv2DPullback(x, w, b, c, conv, dx, dw, db, dc);
+            O.Conv2D(sx, sw, sb, sy, strided);
+            O.Conv2DPullback(sx, sw, sb, sy, strided, sdx, sdw, sdb, sy);
+            O.Gelu(c, dc);
+            O.GeluPullback(c, dc, gc, dc);
+            O.Dropout(c, dc, new DiffGen.Layers.Dropout(0.25, seed: 3));
+            O.DropoutPullback(c, dc, new DiffGen.Layers.Dropout(0.25, seed: 3), gc, dc);
+        });
+    }
+
     private static void AssertNoAllocation(Action run)
     {
         for (int i = 0; i < 50; i++)

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using DiffGen.Layers;
 
 namespace DiffGen.Tests.Ops;
 
@@ -97,6 +98,51 @@ internal static class OpsOf<T>
     public static readonly Action<ReadOnlySpan<T>, Span<int>, int> ArgMaxRows = Pick<Action<ReadOnlySpan<T>, Span<int>, int>>(
         new Action<ReadOnlySpan<float>, Span<int>, int>(DiffGen.Ops.ArgMaxRows),
         new Action<ReadOnlySpan<double>, Span<int>, int>(DiffGen.Ops.ArgMaxRows));
+
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, Conv2D> Conv2D = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, Conv2D>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<float>, ReadOnlySpan<float>, Span<float>, Conv2D>(DiffGen.Ops.Conv2D),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<double>, ReadOnlySpan<double>, Span<double>, Conv2D>(DiffGen.Ops.Conv2D));
+
+    public static readonly Conv2DPullbackOf Conv2DPullback = Pick<Conv2DPullbackOf>(
+        new OpsOf<float>.Conv2DPullbackOf(DiffGen.Ops.Conv2DPullback), new OpsOf<double>.Conv2DPullbackOf(DiffGen.Ops.Conv2DPullback));
+
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, Linear> Linear = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, Linear>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<float>, ReadOnlySpan<float>, Span<float>, Linear>(DiffGen.Ops.Linear),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<double>, ReadOnlySpan<double>, Span<double>, Linear>(DiffGen.Ops.Linear));
+
+    public static readonly LinearPullbackOf LinearPullback = Pick<LinearPullbackOf>(
+        new OpsOf<float>.LinearPullbackOf(DiffGen.Ops.LinearPullback), new OpsOf<double>.LinearPullbackOf(DiffGen.Ops.LinearPullback));
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Pool2D> MaxPool2D = Pick<Action<ReadOnlySpan<T>, Span<T>, Pool2D>>(
+        new Action<ReadOnlySpan<float>, Span<float>, Pool2D>(DiffGen.Ops.MaxPool2D), new Action<ReadOnlySpan<double>, Span<double>, Pool2D>(DiffGen.Ops.MaxPool2D));
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Pool2D, Span<T>, ReadOnlySpan<T>> MaxPool2DPullback = Pick<Action<ReadOnlySpan<T>, Span<T>, Pool2D, Span<T>, ReadOnlySpan<T>>>(
+        new Action<ReadOnlySpan<float>, Span<float>, Pool2D, Span<float>, ReadOnlySpan<float>>(DiffGen.Ops.MaxPool2DPullback),
+        new Action<ReadOnlySpan<double>, Span<double>, Pool2D, Span<double>, ReadOnlySpan<double>>(DiffGen.Ops.MaxPool2DPullback));
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Pool2D> AvgPool2D = Pick<Action<ReadOnlySpan<T>, Span<T>, Pool2D>>(
+        new Action<ReadOnlySpan<float>, Span<float>, Pool2D>(DiffGen.Ops.AvgPool2D), new Action<ReadOnlySpan<double>, Span<double>, Pool2D>(DiffGen.Ops.AvgPool2D));
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Pool2D, Span<T>, ReadOnlySpan<T>> AvgPool2DPullback = Pick<Action<ReadOnlySpan<T>, Span<T>, Pool2D, Span<T>, ReadOnlySpan<T>>>(
+        new Action<ReadOnlySpan<float>, Span<float>, Pool2D, Span<float>, ReadOnlySpan<float>>(DiffGen.Ops.AvgPool2DPullback),
+        new Action<ReadOnlySpan<double>, Span<double>, Pool2D, Span<double>, ReadOnlySpan<double>>(DiffGen.Ops.AvgPool2DPullback));
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>> Gelu = Unary(DiffGen.Ops.Gelu, DiffGen.Ops.Gelu);
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Span<T>, ReadOnlySpan<T>> GeluPullback = UnaryPullback(DiffGen.Ops.GeluPullback, DiffGen.Ops.GeluPullback);
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Dropout> Dropout = Pick<Action<ReadOnlySpan<T>, Span<T>, Dropout>>(
+        new Action<ReadOnlySpan<float>, Span<float>, Dropout>(DiffGen.Ops.Dropout), new Action<ReadOnlySpan<double>, Span<double>, Dropout>(DiffGen.Ops.Dropout));
+
+    public static readonly Action<ReadOnlySpan<T>, Span<T>, Dropout, Span<T>, ReadOnlySpan<T>> DropoutPullback = Pick<Action<ReadOnlySpan<T>, Span<T>, Dropout, Span<T>, ReadOnlySpan<T>>>(
+        new Action<ReadOnlySpan<float>, Span<float>, Dropout, Span<float>, ReadOnlySpan<float>>(DiffGen.Ops.DropoutPullback),
+        new Action<ReadOnlySpan<double>, Span<double>, Dropout, Span<double>, ReadOnlySpan<double>>(DiffGen.Ops.DropoutPullback));
+
+    /// <summary>Conv2DPullback's shape: (x, weight, bias, y, layer, dx, dweight, dbias, dy).</summary>
+    public delegate void Conv2DPullbackOf(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, Conv2D layer, Span<T> dx, Span<T> dweight, Span<T> dbias, ReadOnlySpan<T> dy);
+
+    /// <summary>LinearPullback's shape.</summary>
+    public delegate void LinearPullbackOf(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, Linear layer, Span<T> dx, Span<T> dweight, Span<T> dbias, ReadOnlySpan<T> dy);
 
     private static Action<ReadOnlySpan<T>, Span<T>> Unary(
         Action<ReadOnlySpan<float>, Span<float>> f, Action<ReadOnlySpan<double>, Span<double>> d) =>

@@ -22,6 +22,8 @@ public class PullbackGradientTests
 
     private const double Seed = 0.75;
 
+    private static readonly DiffGen.Layers.Dropout DropoutLayer = new(0.3, seed: 11);
+
     [Theory, MemberData(nameof(Lengths))] public void Dot_Float(int n) => Dot<float>(n);
 
     [Theory, MemberData(nameof(Lengths))] public void Dot_Double(int n) => Dot<double>(n);
@@ -41,6 +43,14 @@ public class PullbackGradientTests
     [Theory, MemberData(nameof(Lengths))] public void Tanh_Float(int n) => Unary<float>(n, "Tanh", OpsOf<float>.Tanh, OpsOf<float>.TanhPullback);
 
     [Theory, MemberData(nameof(Lengths))] public void Tanh_Double(int n) => Unary<double>(n, "Tanh", OpsOf<double>.Tanh, OpsOf<double>.TanhPullback);
+
+    [Theory, MemberData(nameof(Lengths))] public void Gelu_Float(int n) => Unary<float>(n, "Gelu", OpsOf<float>.Gelu, OpsOf<float>.GeluPullback);
+
+    [Theory, MemberData(nameof(Lengths))] public void Gelu_Double(int n) => Unary<double>(n, "Gelu", OpsOf<double>.Gelu, OpsOf<double>.GeluPullback);
+
+    [Theory, MemberData(nameof(Lengths))] public void Dropout_Float(int n) => Unary<float>(n, "Dropout", (x, y) => OpsOf<float>.Dropout(x, y, DropoutLayer), (x, y, dx, dy) => OpsOf<float>.DropoutPullback(x, y, DropoutLayer, dx, dy));
+
+    [Theory, MemberData(nameof(Lengths))] public void Dropout_Double(int n) => Unary<double>(n, "Dropout", (x, y) => OpsOf<double>.Dropout(x, y, DropoutLayer), (x, y, dx, dy) => OpsOf<double>.DropoutPullback(x, y, DropoutLayer, dx, dy));
 
     [Theory, MemberData(nameof(Lengths))] public void LogSumExp_Float(int n) => LogSumExp<float>(n);
 

@@ -1,5 +1,5 @@
 using System;
-using System.Threading;
+using DiffGen.Threading;
 
 namespace DiffGen.Gemm;
 
@@ -66,91 +66,13 @@ internal static unsafe partial class GemmKernel
         }
     }
 
-    /// <summary>
-    /// One long-lived background thread that computes the second half of split products. A dedicated thread rather than
-    /// the thread pool: handing work to it allocates nothing (the pool's queue can grow segments under load), and it
-    /// never competes with pool work items for a start.
-    /// </summary>
-    private sealed class HelperThread
-    {
-        private static HelperThread? s_instance;
-
-        private readonly object _gate = new();
-        private IThreadPoolWorkItem? _pending;
-        private int _reserved;
-
-        public static HelperThread Instance => Volatile.Read(ref s_instance) ?? Create();
-
-        /// <summary>Hands <paramref name="work"/> to the helper if no other caller is using it; false otherwise.</summary>
-        public bool TryPost(IThreadPoolWorkItem work)
-        {
-            if (Interlocked.CompareExchange(ref _reserved, 1, 0) != 0)
-            {
-                return false;
-            }
-
-            lock (_gate)
-            {
-                _pending = work;
-                Monitor.Pulse(_gate);
-            }
-
-            return true;
-        }
-
-        private static HelperThread Create()
-        {
-            var helper = new HelperThread();
-            if (Interlocked.CompareExchange(ref s_instance, helper, null) is { } existing)
-            {
-                return existing;
-            }
-
-            new Thread(helper.Loop) { IsBackground = true, Name = "DiffGen GEMM helper" }.Start();
-            return helper;
-        }
-
-        private void Loop()
-        {
-            while (true)
-            {
-                IThreadPoolWorkItem work;
-                lock (_gate)
-                {
-                    while (_pending is null)
-                    {
-                        Monitor.Wait(_gate);
-                    }
-
-                    work = _pending;
-                    _pending = null;
-                }
-
-                try
-                {
-                    work.Execute(); // HalfProduct catches and records its own exceptions
-                }
-                finally
-                {
-                    Volatile.Write(ref _reserved, 0);
-                }
-            }
-        }
-    }
-
     /// <summary>One half of a split product; reused across calls from the same thread.</summary>
-    private sealed class HalfProduct<T> : IThreadPoolWorkItem
+    private sealed class HalfProduct<T> : HelperWork
         where T : unmanaged
     {
         [ThreadStatic]
         private static HalfProduct<T>? s_cached;
 
-        // Completion is signalled with Monitor rather than ManualResetEventSlim: a blocking MRES wait allocates
-        // (measured ≈ 9 B per wait on .NET 10), Monitor.Wait does not.
-        private readonly object _doneGate = new();
-        private bool _done;
-        private int _claimed;
-        private Exception? _error;
         private bool _transposeA, _transposeB, _accumulate;
         private int _m, _n, _k;
         private T* _a, _b, _c;
@@ -165,74 +87,10 @@ internal static unsafe partial class GemmKernel
             _b = b;
             _c = c;
             (_lda, _ldb, _ldc, _accumulate) = (lda, ldb, ldc, accumulate);
-            _error = null;
-            Volatile.Write(ref _done, false);
-            Volatile.Write(ref _claimed, 0);
+            Reset();
         }
 
-        /// <summary>Helper-thread entry point: computes the half unless the owner already took it back.</summary>
-        public void Execute()
-        {
-            if (Interlocked.Exchange(ref _claimed, 1) == 0)
-            {
-                Compute();
-            }
-        }
-
-        /// <summary>Called by the owner after its own half: runs this half if nobody started it, else waits for it.</summary>
-        public void RunOrWait()
-        {
-            if (Interlocked.Exchange(ref _claimed, 1) == 0)
-            {
-                Compute();
-            }
-            else
-            {
-                WaitDone();
-            }
-
-            if (_error is { } error)
-            {
-                _error = null;
-                throw new AggregateException("A parallel GEMM block failed.", error);
-            }
-        }
-
-        private void Compute()
-        {
-            try
-            {
-                MultiplySerial(_transposeA, _transposeB, _m, _n, _k, _a, _lda, _b, _ldb, _c, _ldc, _accumulate);
-            }
-            catch (Exception ex)
-            {
-                _error = ex;
-            }
-            finally
-            {
-                lock (_doneGate)
-                {
-                    _done = true;
-                    Monitor.PulseAll(_doneGate);
-                }
-            }
-        }
-
-        /// <summary>Spins briefly (the other half usually ends within microseconds of ours), then blocks.</summary>
-        private void WaitDone()
-        {
-            for (int spin = 0; spin < 200 && !Volatile.Read(ref _done); spin++)
-            {
-                Thread.SpinWait(50);
-            }
-
-            lock (_doneGate)
-            {
-                while (!_done)
-                {
-                    Monitor.Wait(_doneGate);
-                }
-            }
-        }
+        protected override void Compute() =>
+            MultiplySerial(_transposeA, _transposeB, _m, _n, _k, _a, _lda, _b, _ldb, _c, _ldc, _accumulate);
     }
 }

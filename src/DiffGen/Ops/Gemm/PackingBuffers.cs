@@ -31,6 +31,7 @@ internal sealed unsafe class PackingBuffers<T>
         Tile = Align(_tile);
         ALength = aLength;
         BLength = bLength;
+        TileLength = tileLength;
     }
 
     /// <summary>64-byte aligned buffer for one packed block of A (MC × KC).</summary>
@@ -46,16 +47,20 @@ internal sealed unsafe class PackingBuffers<T>
 
     public int BLength { get; }
 
+    /// <summary>Usable elements at <see cref="Tile"/> (the array is longer by the alignment padding, not all of it usable).</summary>
+    public int TileLength { get; }
+
     /// <summary>Returns this thread's buffers, (re)allocating them only when they are missing or too small.</summary>
     public static PackingBuffers<T> Get(int aLength, int bLength, int tileLength)
     {
         PackingBuffers<T>? current = s_current;
-        if (current is null || current.ALength < aLength || current.BLength < bLength || current._tile.Length < tileLength)
+        // Compare with the usable lengths: the arrays carry alignment padding, and the aligned start may use up to all of it.
+        if (current is null || current.ALength < aLength || current.BLength < bLength || current.TileLength < tileLength)
         {
             current = new PackingBuffers<T>(
                 Math.Max(aLength, current?.ALength ?? 0),
                 Math.Max(bLength, current?.BLength ?? 0),
-                Math.Max(tileLength, current?._tile.Length ?? 0));
+                Math.Max(tileLength, current?.TileLength ?? 0));
             s_current = current;
         }
 
