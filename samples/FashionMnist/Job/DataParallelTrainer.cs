@@ -63,7 +63,7 @@ public static class DataParallelTrainer
         private readonly Sgd<float> _optimizer;
         private readonly LearningRateScheduler _scheduler;
         private readonly ShardedBatchLoader _loader;
-        private readonly ShardedMlp[] _workers;
+        private readonly NetworkShard[] _workers;
         private readonly ShardGradient<float> _shardGradient;
         private readonly string _checkpointPath;
         private readonly string _runKey;
@@ -81,7 +81,7 @@ public static class DataParallelTrainer
             _scheduler = new LearningRateScheduler(_optimizer, LearningRateSchedule.Cosine(Math.Max(1, options.Epochs)));
             _loader = new ShardedBatchLoader(train, options.BatchSize, scale.Ranks, scale.Rank, options.Seed);
             int threads = options.ScaleOut.Threads;
-            _workers = Enumerable.Range(0, threads).Select(_ => new ShardedMlp(network, _loader.ShardBatchSize / threads)).ToArray();
+            _workers = Enumerable.Range(0, threads).Select(_ => network.CreateShard(_loader.ShardBatchSize / threads)).ToArray();
             _shardGradient = ShardGradient;
             _checkpointPath = options.ScaleOut.CheckpointPath ?? Path.Combine(options.OutputDirectory, "checkpoint.dgck");
             _runKey = string.Create(
@@ -151,7 +151,7 @@ public static class DataParallelTrainer
 
         private float ShardGradient(ShardGradients<float> gradients)
         {
-            ShardedMlp worker = _workers[gradients.Shard];
+            NetworkShard worker = _workers[gradients.Shard];
             int rows = worker.Rows, start = gradients.Shard * rows;
             return worker.Gradient(
                 _batch.Features.Slice(start * _batch.FeatureCount, rows * _batch.FeatureCount), _batch.Labels.Slice(start, rows), gradients);

@@ -1,4 +1,5 @@
 using System;
+using DiffGen.Distributed;
 using DiffGen.Optimization;
 
 namespace FashionMnist.Model;
@@ -59,6 +60,8 @@ public sealed class CnnNetwork : Network
             Conv1W.Grad, Conv1B.Grad, Conv2W.Grad, Conv2B.Grad, Fc1W.Grad, Fc1B.Grad, Fc2W.Grad, Fc2B.Grad);
     }
 
+    public override NetworkShard CreateShard(int rows) => new Shard(this, rows);
+
     public override float AccumulateInputGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, Span<float> gradient)
     {
         int n = labels.Length;
@@ -82,5 +85,31 @@ public sealed class CnnNetwork : Network
     {
         _scratch.Ensure(rows);
         return _scratch[Out, rows];
+    }
+
+    private sealed class Shard : NetworkShard
+    {
+        private readonly CnnNetwork _network;
+        private readonly Activations _scratch = new(
+            Cnn.Conv1.OutputSize, Cnn.Conv1.OutputSize, Cnn.Pool1.OutputSize, Cnn.Conv2.OutputSize, Cnn.Conv2.OutputSize, Cnn.Pool2.OutputSize,
+            Cnn.Fc1.OutFeatures, Cnn.Fc1.OutFeatures, Cnn.Fc2.OutFeatures);
+
+        public Shard(CnnNetwork network, int rows)
+            : base(rows)
+        {
+            _network = network;
+            _scratch.Ensure(rows);
+        }
+
+        public override float Gradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, ShardGradients<float> g)
+        {
+            CnnNetwork m = _network;
+            int n = labels.Length;
+            return Cnn.LossGradient(
+                x, labels, m.Conv1W.Value, m.Conv1B.Value, m.Conv2W.Value, m.Conv2B.Value, m.Fc1W.Value, m.Fc1B.Value, m.Fc2W.Value, m.Fc2B.Value,
+                Cnn.Conv1, Cnn.Pool1, Cnn.Conv2, Cnn.Pool2, Cnn.Fc1, Cnn.Fc2,
+                _scratch[C1, n], _scratch[R1, n], _scratch[P1, n], _scratch[C2, n], _scratch[R2, n], _scratch[P2, n], _scratch[F1, n], _scratch[H1, n], _scratch[Out, n],
+                g[m.Conv1W], g[m.Conv1B], g[m.Conv2W], g[m.Conv2B], g[m.Fc1W], g[m.Fc1B], g[m.Fc2W], g[m.Fc2B]);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using DiffGen.Distributed;
 using DiffGen.Optimization;
 
 namespace FashionMnist.Model;
@@ -46,6 +47,8 @@ public sealed class MlpNetwork : Network
             W1.Grad, C.Grad, W2.Grad, D.Grad, W3.Grad);
     }
 
+    public override NetworkShard CreateShard(int rows) => new Shard(this, rows);
+
     public override float AccumulateInputGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, Span<float> gradient)
     {
         int n = labels.Length;
@@ -68,5 +71,28 @@ public sealed class MlpNetwork : Network
     {
         _scratch.Ensure(rows);
         return _scratch[Out, rows];
+    }
+
+    private sealed class Shard : NetworkShard
+    {
+        private readonly MlpNetwork _network;
+        private readonly Activations _scratch = new(Mlp.Hidden1, Mlp.Hidden1, Mlp.Hidden1, Mlp.Hidden2, Mlp.Hidden2, Mlp.Hidden2, Mlp.Classes);
+
+        public Shard(MlpNetwork network, int rows)
+            : base(rows)
+        {
+            _network = network;
+            _scratch.Ensure(rows);
+        }
+
+        public override float Gradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, ShardGradients<float> g)
+        {
+            MlpNetwork n = _network;
+            int rows = labels.Length;
+            return Mlp.LossGradient(
+                x, labels, n.W1.Value, n.C.Value, n.W2.Value, n.D.Value, n.W3.Value,
+                _scratch[A1, rows], _scratch[Z1, rows], _scratch[H1, rows], _scratch[A2, rows], _scratch[Z2, rows], _scratch[H2, rows], _scratch[Out, rows],
+                g[n.W1], g[n.C], g[n.W2], g[n.D], g[n.W3]);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using DiffGen;
 using DiffGen.Adversarial;
+using DiffGen.Distributed;
 using DiffGen.Optimization;
 
 namespace FashionMnist.Model;
@@ -37,6 +38,9 @@ public abstract class Network
 
     /// <summary>Adds ∇θ of the batch loss into the parameters' gradient buffers; returns the loss.</summary>
     public abstract float AccumulateParameterGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels);
+
+    /// <summary>A data-parallel worker's share of a step on <paramref name="rows"/> rows, with activations of its own.</summary>
+    public abstract NetworkShard CreateShard(int rows);
 
     /// <summary>Adds ∇ₓ of the batch loss into <paramref name="gradient"/>; returns the loss. This is what attacks use.</summary>
     public abstract float AccumulateInputGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, Span<float> gradient);
@@ -88,4 +92,18 @@ public abstract class Network
 
     /// <summary>A logits buffer for <paramref name="rows"/> rows that <see cref="Logits"/> may write while using its own scratch.</summary>
     protected abstract Span<float> LogitsBuffer(int rows);
+}
+
+/// <summary>
+/// One worker's share of a data-parallel step: ∇θ of the mean loss of its rows added into the shard's gradient buffers
+/// (<see cref="ShardGradients{T}"/>), with activations of its own so shards can run on any thread at once.
+/// </summary>
+public abstract class NetworkShard
+{
+    protected NetworkShard(int rows) => Rows = rows;
+
+    public int Rows { get; }
+
+    /// <summary>Adds ∇θ of the mean loss of <paramref name="x"/>'s rows into <paramref name="gradients"/>; returns the loss.</summary>
+    public abstract float Gradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, ShardGradients<float> gradients);
 }
