@@ -181,7 +181,7 @@ public sealed class MainJobDistributedTests : IDisposable
     [
         "--data", Path.Combine(MpiRun.RepositoryRoot, "samples", "data", "fashion-mnist"), "--out", Path.Combine(root, name),
         "--train-limit", "3200", "--test-limit", "1000", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skip-attacks",
+        "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--skip-attacks", "--model", "mlp",
     ];
 
     private string[] Args(string name, int epochs, int seed = 7) => JobArgs(_root, name, epochs, seed);

@@ -251,7 +251,61 @@ internal sealed partial class Planner
             return;
         }
 
+        // A value the block also stored into a vector that keeps it (t[i] = tanh): read it back instead of recording it.
+        if (declaration is not null && StoredCopy(name, declaration) is { } copy)
+        {
+            foreach (string read in ValueReadsOf(copy.Index))
+            {
+                Have(read, declaration);
+            }
+
+            list.Add(new Provision(name, _scope.Activity.TypeOf(name), copy));
+            return;
+        }
+
         list.Add(new Provision(name, _scope.Activity.TypeOf(name), null));
+    }
+
+    /// <summary>
+    /// <c>A[k] = u</c> right in <paramref name="name"/>'s block, with u assigned only where declared, A never written after the
+    /// store until the reverse, and k's inputs at hand: the element holds u's value for the reverse to read.
+    /// </summary>
+    private Elem? StoredCopy(string name, Declare declaration)
+    {
+        if (!_index.IsSingleAssignment(name))
+        {
+            return null;
+        }
+
+        Block block = _index.BlockOf(declaration);
+        for (int k = _index.IndexOf(declaration) + 1; k < block.Statements.Count; k++)
+        {
+            if (block.Statements[k] is Assign { Kind: AssignKind.Set, Target: Elem element, Value: Var { } stored } store && stored.Name == name
+                && IrWalk.IsPure(element.Index) && ValueReadsOf(element.Index).All(r => CanHave(r, store, includeSelf: false))
+                && WritersIn(element.Array, After(store)).All(w => ReferenceEquals(w, store) && WritesNewElementEachIteration(store, element)))
+            {
+                return element;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The store sits directly in the body of the only two-sweep loop around it (in its region), a counted loop, and
+    /// its index is ±counter plus something the loop never changes: each iteration writes an element no other does.
+    /// </summary>
+    private bool WritesNewElementEachIteration(Assign store, Elem element)
+    {
+        Block block = _index.BlockOf(store);
+        if (_index.OwnerOf(block) is not Loop { Counter: { } counter } loop || _plan.Joint.Contains(loop) || !ReferenceEquals(loop.Body, block)
+            || IsTaped(_index.BlockOf(loop)) || LinearForm.Of(element.Index) is not { } index || System.Math.Abs(index.Coefficient(counter)) != 1)
+        {
+            return false;
+        }
+
+        Effects written = _index.DeepEffects(loop);
+        return index.Terms.Keys.Where(n => n != counter && index.Coefficient(n) != 0).All(n => !written.Writes.Contains(n));
     }
 
     /// <summary>Assigned once from a cheap expression whose inputs can be had as they were (pure check).</summary>

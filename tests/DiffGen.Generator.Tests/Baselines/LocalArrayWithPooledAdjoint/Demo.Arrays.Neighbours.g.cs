@@ -16,7 +16,6 @@ partial class Arrays
     public static double NeighboursPullback(global::System.ReadOnlySpan<double> v, double seed, global::System.Span<double> dv)
     {
         if (dv.Length != v.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dv), nameof(v), v.Length, dv.Length);
-        global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
         // Forward sweep
         double[] t = new double[v.Length];
         double[] dtBuffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(t.Length);
@@ -26,7 +25,6 @@ partial class Arrays
         {
             double tanh = global::System.Math.Tanh(v[i]);
             t[i] = tanh;
-            doubleTape.Push(tanh);
         }
         double s = 0.0;
         // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
@@ -43,13 +41,12 @@ partial class Arrays
         // for (int i = 0; i < v.Length; i++)
         for (int i = v.Length - 1; i >= 0; i--)
         {
-            double tanh = doubleTape.Pop();
+            double tanh = t[i];
             // t[i] = Math.Tanh(v[i]);
             double dtanh = dt[i];
             dt[i] = 0.0;
             dv[i] += dtanh * (1.0 - tanh * tanh);
         }
-        doubleTape.Dispose();
         global::System.Buffers.ArrayPool<double>.Shared.Return(dtBuffer);
         return result;
     }
