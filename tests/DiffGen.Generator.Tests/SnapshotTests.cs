@@ -173,7 +173,7 @@ public class SnapshotTests
         """);
 
     [Fact]
-    public void IfElseRecordsDecision() => Verify(nameof(IfElseRecordsDecision), """
+    public void BranchRunsItsAdjointInPlace() => Verify(nameof(BranchRunsItsAdjointInPlace), """
         public static partial class Pieces
         {
             [Differentiable]
@@ -313,6 +313,191 @@ public class SnapshotTests
         {
             [Differentiable]
             public static float Mix(float x, float y) => x > y ? MathF.Tanh(x) * y : MathF.Sqrt(1 + y * y) + Math.Abs(x) + Math.Max(x, 0.5f);
+        }
+        """);
+
+    // Loop nests fused level by level: the pair loop's iterations run their adjoints in place, atom i's gradient is
+    // summed in locals and its coordinates loaded once per i; no tape.
+    [Fact]
+    public void FusedLoopNestPairPotential() => Verify(nameof(FusedLoopNestPairPotential), """
+        public static partial class Molecules
+        {
+            [Differentiable]
+            public static double LennardJones(ReadOnlySpan<double> x)
+            {
+                int n = x.Length / 3;
+                double e = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    for (int j = i + 1; j < n; j++)
+                    {
+                        double dx = x[3 * i] - x[3 * j];
+                        double dy = x[3 * i + 1] - x[3 * j + 1];
+                        double dz = x[3 * i + 2] - x[3 * j + 2];
+                        double inv2 = 1 / (dx * dx + dy * dy + dz * dz);
+                        double inv6 = inv2 * inv2 * inv2;
+                        e += 4 * (inv6 * inv6 - inv6);
+                    }
+                }
+
+                return e;
+            }
+        }
+        """);
+
+    // The outer loop is fused; the inner dot product (z is needed by tanh, after it) is reversed in place, and its
+    // reverse, dW[o * n + i] += dz * x[i], is one TensorPrimitives call on the row.
+    [Fact]
+    public void DenseLayerInnerReverseVectorised() => Verify(nameof(DenseLayerInnerReverseVectorised), """
+        public static partial class Layers
+        {
+            [Differentiable(nameof(w), nameof(b))]
+            public static float Dense(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+            {
+                float loss = 0;
+                for (int o = 0; o < b.Length; o++)
+                {
+                    float z = b[o];
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        z += w[o * x.Length + i] * x[i];
+                    }
+
+                    float d = MathF.Tanh(z) - y[o];
+                    loss += d * d;
+                }
+
+                return loss;
+            }
+        }
+        """);
+
+    // Two sweeps (the loss needs every logit): the to-be-recorded analysis keeps one decision and one exponential per
+    // class and nothing per inner iteration; the reverse of the dot product is a strided-row axpy.
+    [Fact]
+    public void SoftmaxNestedLoopsRecordOncePerIteration() => Verify(nameof(SoftmaxNestedLoopsRecordOncePerIteration), """
+        public static partial class Classifier
+        {
+            [Differentiable(nameof(w), nameof(b))]
+            public static float Loss(ReadOnlySpan<float> w, ReadOnlySpan<float> b, ReadOnlySpan<float> x, int label)
+            {
+                Span<float> logits = stackalloc float[b.Length];
+                float max = float.NegativeInfinity;
+                for (int k = 0; k < b.Length; k++)
+                {
+                    float a = b[k];
+                    for (int j = 0; j < x.Length; j++)
+                    {
+                        a += w[k * x.Length + j] * x[j];
+                    }
+
+                    logits[k] = a;
+                    if (a > max)
+                    {
+                        max = a;
+                    }
+                }
+
+                float sum = 0;
+                for (int k = 0; k < b.Length; k++)
+                {
+                    sum += MathF.Exp(logits[k] - max);
+                }
+
+                return MathF.Log(sum) + max - logits[label];
+            }
+        }
+        """);
+
+    // AllowReassociation: the dot product becomes TensorPrimitives.Dot (the value within rounding) and its adjoint an axpy.
+    [Fact]
+    public void ReassociatedDotProducts() => Verify(nameof(ReassociatedDotProducts), """
+        public static partial class Layers
+        {
+            [Differentiable(nameof(w), AllowReassociation = true)]
+            public static double Score(ReadOnlySpan<double> w, ReadOnlySpan<double> x, int rows)
+            {
+                double loss = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    double z = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        z += w[r * x.Length + i] * x[i];
+                    }
+
+                    loss += Math.Log(1 + Math.Exp(z));
+                }
+
+                return loss;
+            }
+        }
+        """);
+
+    // A scratch vector overwritten whole in each iteration of a two-sweep loop is recorded once per iteration (PushRange
+    // at the iteration's end), not at each element write; the loop-local integer stepping through the weights is
+    // undone in the reverse sweep (k = k - 1), not recorded.
+    [Fact]
+    public void ScratchVectorRecordedOncePerIteration() => Verify(nameof(ScratchVectorRecordedOncePerIteration), """
+        public static partial class Mixture
+        {
+            [Differentiable(nameof(mu), nameof(l))]
+            public static double Terms(ReadOnlySpan<double> mu, ReadOnlySpan<double> l, ReadOnlySpan<double> x, int d)
+            {
+                int components = mu.Length / d;
+                Span<double> xc = stackalloc double[d];
+                Span<double> terms = stackalloc double[components];
+                for (int c = 0; c < components; c++)
+                {
+                    for (int i = 0; i < d; i++)
+                    {
+                        xc[i] = x[i] - mu[c * d + i];
+                    }
+
+                    int k = c * d;
+                    double q = 0;
+                    for (int i = 0; i < d; i++)
+                    {
+                        q += l[k] * xc[i] * xc[i];
+                        k++;
+                    }
+
+                    terms[c] = q;
+                }
+
+                double best = terms[0];
+                for (int c = 1; c < components; c++)
+                {
+                    best = Math.Min(best, terms[c]);
+                }
+
+                return best;
+            }
+        }
+        """);
+
+    // Locals of a two-sweep loop body are re-created at the start of each reverse iteration: a cheap one recomputed, a
+    // value also stored in a vector read back from it, a costly one popped (one push per iteration).
+    [Fact]
+    public void LoopLocalsRecomputedReadBackOrRecorded() => Verify(nameof(LoopLocalsRecomputedReadBackOrRecorded), """
+        public static partial class Chain
+        {
+            [Differentiable]
+            public static double Run(ReadOnlySpan<double> x, double a)
+            {
+                double[] h = new double[x.Length];
+                double s = a;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    double u = x[i] * a;
+                    double t = Math.Tanh(u + s);
+                    h[i] = t;
+                    double e = Math.Exp(-u);
+                    s = s * e + t;
+                }
+
+                return s + h[0];
+            }
         }
         """);
 
