@@ -242,8 +242,10 @@ internal sealed partial class BodyLowering
         {
             ReportExpression(target, "assignment target " + Describe(target), string.Empty);
         }
-        else if (_wrtNames.Contains(written) && _method.Parameters.Any(p => p.Name == written))
+        else if (lowered is Elem && _wrtNames.Contains(written) && _method.Parameters.Any(p => p.Name == written))
         {
+            // A scalar parameter is a local like any other (its adjoint ends as the gradient of its incoming value);
+            // the elements of a differentiated vector belong to the caller.
             Report(DiagnosticDescriptors.WriteToDifferentiatedInput, target.Syntax.GetLocation(), written, _method.Name);
         }
 

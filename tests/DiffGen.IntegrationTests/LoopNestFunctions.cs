@@ -1,0 +1,352 @@
+using System;
+using DiffGen;
+
+namespace DiffGen.IntegrationTests;
+
+/// <summary>
+/// Loops as people write them (issue #12): nests, pair loops, loop-local accumulators, scratch vectors overwritten per
+/// iteration, data-dependent trip counts; and shapes that must not be fused. Checked in LoopNestTests.
+/// </summary>
+public static partial class Functions
+{
+    /// <summary>A softened pair potential over atoms (x[3i + c]): for i, for j &gt; i, temporaries, e += ….</summary>
+    [Differentiable]
+    public static double PairPotential(ReadOnlySpan<double> x)
+    {
+        int n = x.Length / 3;
+        double e = 0;
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++)
+            {
+                double dx = x[3 * i] - x[3 * j];
+                double dy = x[3 * i + 1] - x[3 * j + 1];
+                double dz = x[3 * i + 2] - x[3 * j + 2];
+                double inv2 = 1 / (1 + dx * dx + dy * dy + dz * dz);
+                double inv6 = inv2 * inv2 * inv2;
+                e += 4 * (inv6 * inv6 - inv6);
+            }
+        }
+
+        return e;
+    }
+
+    /// <summary>Pairs the other way round (j &lt; i), with the fixed atom's gradient summed across the inner loop.</summary>
+    [Differentiable]
+    public static double PairsBelow(ReadOnlySpan<double> x)
+    {
+        double e = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                double d = x[i] - x[j];
+                e += Math.Exp(-d * d) * x[i];
+            }
+        }
+
+        return e;
+    }
+
+    /// <summary>A dense tanh layer and its squared error, two nested loops.</summary>
+    [Differentiable(nameof(w), nameof(b))]
+    public static double DenseTanh(ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        double loss = 0;
+        for (int o = 0; o < b.Length; o++)
+        {
+            double z = b[o];
+            for (int i = 0; i < x.Length; i++)
+            {
+                z += w[o * x.Length + i] * x[i];
+            }
+
+            double d = Math.Tanh(z) - y[o];
+            loss += d * d;
+        }
+
+        return loss;
+    }
+
+    /// <summary>The same layer with its dot products reassociated (checked with a value tolerance).</summary>
+    [Differentiable(nameof(w), nameof(b), AllowReassociation = true)]
+    public static double DenseTanhReassociated(ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        double loss = 0;
+        for (int o = 0; o < b.Length; o++)
+        {
+            double z = b[o];
+            for (int i = 0; i < x.Length; i++)
+            {
+                z += w[o * x.Length + i] * x[i];
+            }
+
+            double d = Math.Tanh(z) - y[o];
+            loss += d * d;
+        }
+
+        return loss;
+    }
+
+    /// <summary>Softmax regression: the dot loop nested in the class loop, logits in stackalloc, the maximum subtracted.</summary>
+    [Differentiable(nameof(w), nameof(b))]
+    public static double SoftmaxNested(ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> x, int label)
+    {
+        Span<double> logits = stackalloc double[b.Length];
+        double max = double.NegativeInfinity;
+        for (int k = 0; k < b.Length; k++)
+        {
+            double a = b[k];
+            for (int j = 0; j < x.Length; j++)
+            {
+                a += w[k * x.Length + j] * x[j];
+            }
+
+            logits[k] = a;
+            if (a > max)
+            {
+                max = a;
+            }
+        }
+
+        double sum = 0;
+        for (int k = 0; k < b.Length; k++)
+        {
+            sum += Math.Exp(logits[k] - max);
+        }
+
+        return Math.Log(sum) + max - logits[label];
+    }
+
+    /// <summary>A two-layer network with loops: tanh hidden layer in stackalloc, squared error.</summary>
+    [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(x))]
+    public static double TwoLayer(ReadOnlySpan<double> w1, ReadOnlySpan<double> b1, ReadOnlySpan<double> w2, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        int hidden = b1.Length;
+        Span<double> h = stackalloc double[hidden];
+        for (int j = 0; j < hidden; j++)
+        {
+            double z = b1[j];
+            for (int i = 0; i < x.Length; i++)
+            {
+                z += w1[j * x.Length + i] * x[i];
+            }
+
+            h[j] = Math.Tanh(z);
+        }
+
+        double loss = 0;
+        for (int o = 0; o < y.Length; o++)
+        {
+            double s = 0;
+            for (int j = 0; j < hidden; j++)
+            {
+                s += w2[o * hidden + j] * h[j];
+            }
+
+            double d = s - y[o];
+            loss += d * d;
+        }
+
+        return loss;
+    }
+
+    /// <summary>
+    /// A small Gaussian-mixture objective as ADBench writes it: scratch vectors overwritten per point and component, a
+    /// loop-local index stepping through the packed lower triangle, log-sum-exp with the maximum subtracted.
+    /// </summary>
+    [Differentiable(nameof(alphas), nameof(means), nameof(icf))]
+    public static double Mixture(ReadOnlySpan<double> alphas, ReadOnlySpan<double> means, ReadOnlySpan<double> icf, ReadOnlySpan<double> x)
+    {
+        int k = alphas.Length;
+        int d = means.Length / k;
+        int n = x.Length / d;
+        int icfSize = d * (d + 1) / 2;
+        Span<double> xcentered = stackalloc double[d];
+        Span<double> qx = stackalloc double[d];
+        Span<double> mainTerm = stackalloc double[k];
+        double slse = 0;
+        for (int ix = 0; ix < n; ix++)
+        {
+            for (int ik = 0; ik < k; ik++)
+            {
+                double sumQ = 0;
+                for (int id = 0; id < d; id++)
+                {
+                    xcentered[id] = x[ix * d + id] - means[ik * d + id];
+                }
+
+                for (int id = 0; id < d; id++)
+                {
+                    double q = icf[ik * icfSize + id];
+                    sumQ += q;
+                    qx[id] = Math.Exp(q) * xcentered[id];
+                }
+
+                int l = ik * icfSize + d;
+                for (int i = 0; i < d; i++)
+                {
+                    for (int j = i + 1; j < d; j++)
+                    {
+                        qx[j] += icf[l] * xcentered[i];
+                        l++;
+                    }
+                }
+
+                double sqnorm = 0;
+                for (int id = 0; id < d; id++)
+                {
+                    sqnorm += qx[id] * qx[id];
+                }
+
+                mainTerm[ik] = alphas[ik] + sumQ - 0.5 * sqnorm;
+            }
+
+            double mx = mainTerm[0];
+            for (int ik = 1; ik < k; ik++)
+            {
+                if (mainTerm[ik] > mx)
+                {
+                    mx = mainTerm[ik];
+                }
+            }
+
+            double semx = 0;
+            for (int ik = 0; ik < k; ik++)
+            {
+                semx += Math.Exp(mainTerm[ik] - mx);
+            }
+
+            slse += Math.Log(semx) + mx;
+        }
+
+        return slse;
+    }
+
+    /// <summary>One LSTM step with matrix-vector loops; loss = Σ (h' − target)².</summary>
+    [Differentiable(nameof(w), nameof(u), nameof(b), nameof(x))]
+    public static double LstmStep(ReadOnlySpan<double> w, ReadOnlySpan<double> u, ReadOnlySpan<double> b, ReadOnlySpan<double> x, ReadOnlySpan<double> h, ReadOnlySpan<double> c, ReadOnlySpan<double> target)
+    {
+        int hidden = h.Length;
+        Span<double> gates = stackalloc double[4 * hidden];
+        for (int r = 0; r < 4 * hidden; r++)
+        {
+            double z = b[r];
+            for (int k = 0; k < x.Length; k++)
+            {
+                z += w[r * x.Length + k] * x[k];
+            }
+
+            for (int k = 0; k < hidden; k++)
+            {
+                z += u[r * hidden + k] * h[k];
+            }
+
+            gates[r] = z;
+        }
+
+        double loss = 0;
+        for (int j = 0; j < hidden; j++)
+        {
+            double input = 1 / (1 + Math.Exp(-gates[j]));
+            double forget = 1 / (1 + Math.Exp(-gates[hidden + j]));
+            double candidate = Math.Tanh(gates[2 * hidden + j]);
+            double output = 1 / (1 + Math.Exp(-gates[3 * hidden + j]));
+            double cell = forget * c[j] + input * candidate;
+            double e = output * Math.Tanh(cell) - target[j];
+            loss += e * e;
+        }
+
+        return loss;
+    }
+
+    /// <summary>A valid 1-D convolution, then tanh and a squared error.</summary>
+    [Differentiable(nameof(kernel), nameof(signal))]
+    public static double Convolution(ReadOnlySpan<double> kernel, ReadOnlySpan<double> signal, ReadOnlySpan<double> target)
+    {
+        double loss = 0;
+        for (int t = 0; t + kernel.Length <= signal.Length; t++)
+        {
+            double y = 0;
+            for (int k = 0; k < kernel.Length; k++)
+            {
+                y += kernel[k] * signal[t + k];
+            }
+
+            double e = Math.Tanh(y) - target[t];
+            loss += e * e;
+        }
+
+        return loss;
+    }
+
+    /// <summary>Kepler's equation solved per element by Newton's method: a trip count that depends on the data.</summary>
+    [Differentiable(nameof(mean), nameof(eccentricity))]
+    public static double Kepler(ReadOnlySpan<double> mean, double eccentricity)
+    {
+        double loss = 0;
+        for (int i = 0; i < mean.Length; i++)
+        {
+            double anomaly = mean[i];
+            double delta = 1;
+            int iterations = 0;
+            while (Math.Abs(delta) > 1e-13 && iterations < 50)
+            {
+                delta = (anomaly - eccentricity * Math.Sin(anomaly) - mean[i]) / (1 - eccentricity * Math.Cos(anomaly));
+                anomaly -= delta;
+                iterations++;
+            }
+
+            loss += Math.Cos(anomaly) * (1 + i);
+        }
+
+        return loss;
+    }
+
+    /// <summary>Not fusable: after the loop a is overwritten, so the loop's share of da must wait for the reverse sweep.</summary>
+    [Differentiable]
+    public static double InputOverwrittenAfterLoop(ReadOnlySpan<double> x, double a)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += x[i] * a;
+        }
+
+        a = a * a + 1;
+        return s + a * x[0];
+    }
+
+    /// <summary>Two branches that may both assign r: the later one's overwrite consumes r's adjoint.</summary>
+    [Differentiable]
+    public static double LaterBranchOverwrites(double x, double y)
+    {
+        double r = x;
+        if (x > -0.5)
+        {
+            r = x * x;
+        }
+
+        if (y > 0)
+        {
+            r = y * 3 + Math.Sin(x);
+        }
+
+        return r + y;
+    }
+
+    /// <summary>A loop-local integer stepping by two through pairs (undone in the reverse sweep, not recorded).</summary>
+    [Differentiable]
+    public static double SteppedPairs(ReadOnlySpan<double> x)
+    {
+        double p = 1;
+        int k = 0;
+        while (k + 1 < x.Length)
+        {
+            p = p * Math.Sin(x[k]) + x[k + 1];
+            k += 2;
+        }
+
+        return p;
+    }
+}

@@ -1,0 +1,131 @@
+using System;
+using Xunit;
+using static DiffGen.IntegrationTests.GradientCheck;
+using F = DiffGen.IntegrationTests.Functions;
+
+namespace DiffGen.IntegrationTests;
+
+/// <summary>Loops as people write them, against central finite differences (tolerance in <see cref="GradientCheck"/>).</summary>
+public class LoopNestTests
+{
+    [Theory]
+    [InlineData(6)]
+    [InlineData(15)]
+    public void PairPotential(int n) => Check(x => F.PairPotential(x), (x, g) => F.PairPotentialGradient(x, g), n);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public void PairsBelow(int n) => Check(x => F.PairsBelow(x), (x, g) => F.PairsBelowGradient(x, g), n);
+
+    [Fact]
+    public void DenseTanh() =>
+        Check(
+            x => F.DenseTanh(x.AsSpan(0, 12), x.AsSpan(12, 3), x.AsSpan(15, 4), x.AsSpan(19, 3)),
+            (x, g) => F.DenseTanhGradient(x.AsSpan(0, 12), x.AsSpan(12, 3), x.AsSpan(15, 4), x.AsSpan(19, 3), g.AsSpan(0, 12), g.AsSpan(12, 3)),
+            22,
+            Mask(22, 15, 16, 17, 18, 19, 20, 21));
+
+    [Fact]
+    public void SoftmaxNested()
+    {
+        foreach (int label in new[] { 0, 2 })
+        {
+            Check(
+                x => F.SoftmaxNested(x.AsSpan(0, 15), x.AsSpan(15, 3), x.AsSpan(18, 5), label),
+                (x, g) => F.SoftmaxNestedGradient(x.AsSpan(0, 15), x.AsSpan(15, 3), x.AsSpan(18, 5), label, g.AsSpan(0, 15), g.AsSpan(15, 3)),
+                23,
+                Mask(23, 18, 19, 20, 21, 22));
+        }
+    }
+
+    [Fact]
+    public void TwoLayer() =>
+        Check(
+            x => F.TwoLayer(x.AsSpan(0, 12), x.AsSpan(12, 4), x.AsSpan(16, 8), x.AsSpan(24, 3), x.AsSpan(27, 2)),
+            (x, g) => F.TwoLayerGradient(x.AsSpan(0, 12), x.AsSpan(12, 4), x.AsSpan(16, 8), x.AsSpan(24, 3), x.AsSpan(27, 2), g.AsSpan(0, 12), g.AsSpan(12, 4), g.AsSpan(16, 8), g.AsSpan(24, 3)),
+            29,
+            Mask(29, 27, 28));
+
+    [Fact]
+    public void Mixture() =>
+        Check(
+            x => F.Mixture(x.AsSpan(0, 3), x.AsSpan(3, 6), x.AsSpan(9, 9), x.AsSpan(18, 8)),
+            (x, g) => F.MixtureGradient(x.AsSpan(0, 3), x.AsSpan(3, 6), x.AsSpan(9, 9), x.AsSpan(18, 8), g.AsSpan(0, 3), g.AsSpan(3, 6), g.AsSpan(9, 9)),
+            26,
+            Mask(26, 18, 19, 20, 21, 22, 23, 24, 25));
+
+    [Fact]
+    public void LstmStep() =>
+        Check(
+            x => F.LstmStep(x.AsSpan(0, 24), x.AsSpan(24, 32), x.AsSpan(56, 8), x.AsSpan(64, 3), x.AsSpan(67, 2), x.AsSpan(69, 2), x.AsSpan(71, 2)),
+            (x, g) => F.LstmStepGradient(
+                x.AsSpan(0, 24), x.AsSpan(24, 32), x.AsSpan(56, 8), x.AsSpan(64, 3), x.AsSpan(67, 2), x.AsSpan(69, 2), x.AsSpan(71, 2),
+                g.AsSpan(0, 24), g.AsSpan(24, 32), g.AsSpan(56, 8), g.AsSpan(64, 3)),
+            73,
+            Mask(73, 67, 68, 69, 70, 71, 72));
+
+    [Fact]
+    public void Convolution() =>
+        Check(
+            x => F.Convolution(x.AsSpan(0, 3), x.AsSpan(3, 8), x.AsSpan(11, 6)),
+            (x, g) => F.ConvolutionGradient(x.AsSpan(0, 3), x.AsSpan(3, 8), x.AsSpan(11, 6), g.AsSpan(0, 3), g.AsSpan(3, 8)),
+            17,
+            Mask(17, 11, 12, 13, 14, 15, 16));
+
+    [Fact]
+    public void Kepler() =>
+        Check(
+            x => F.Kepler(x.AsSpan(0, 5), x[5]),
+            (x, g) => F.KeplerGradient(x.AsSpan(0, 5), x[5], g.AsSpan(0, 5), ref g[5]),
+            6,
+            sample: (r, i) => i == 5 ? 0.1 + 0.6 * r.NextDouble() : 3 * r.NextDouble());
+
+    [Fact]
+    public void InputOverwrittenAfterLoop() =>
+        Check(x => F.InputOverwrittenAfterLoop(x.AsSpan(0, 4), x[4]), (x, g) => F.InputOverwrittenAfterLoopGradient(x.AsSpan(0, 4), x[4], g.AsSpan(0, 4), ref g[4]), 5);
+
+    [Fact]
+    public void LaterBranchOverwrites() =>
+        Check(x => F.LaterBranchOverwrites(x[0], x[1]), (x, g) => F.LaterBranchOverwritesGradient(x[0], x[1], ref g[0], ref g[1]), 2, points: 20);
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(7)]
+    public void SteppedPairs(int n) => Check(x => F.SteppedPairs(x), (x, g) => F.SteppedPairsGradient(x, g), n);
+
+    /// <summary>
+    /// AllowReassociation: the value equals the function's within 1e-12 relative (not bit for bit), the gradient matches
+    /// finite differences of the function within the usual 1e-5.
+    /// </summary>
+    [Fact]
+    public void ReassociatedDenseLayer()
+    {
+        var random = new Random(7);
+        for (int point = 0; point < 6; point++)
+        {
+            double[] x = new double[22];
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = (random.NextDouble() * 3) - 1.5;
+            }
+
+            double[] g = new double[22];
+            double value = F.DenseTanhReassociatedGradient(x.AsSpan(0, 12), x.AsSpan(12, 3), x.AsSpan(15, 4), x.AsSpan(19, 3), g.AsSpan(0, 12), g.AsSpan(12, 3));
+            double expected = F.DenseTanhReassociated(x.AsSpan(0, 12), x.AsSpan(12, 3), x.AsSpan(15, 4), x.AsSpan(19, 3));
+            Assert.True(Math.Abs(value - expected) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"value {value:R} vs {expected:R}");
+            for (int i = 0; i < 15; i++)
+            {
+                double h = 1e-6 * Math.Max(1, Math.Abs(x[i]));
+                double saved = x[i];
+                x[i] = saved + h;
+                double up = F.DenseTanhReassociated(x.AsSpan(0, 12), x.AsSpan(12, 3), x.AsSpan(15, 4), x.AsSpan(19, 3));
+                x[i] = saved - h;
+                double down = F.DenseTanhReassociated(x.AsSpan(0, 12), x.AsSpan(12, 3), x.AsSpan(15, 4), x.AsSpan(19, 3));
+                x[i] = saved;
+                double fd = (up - down) / (2 * h);
+                Assert.True(Math.Abs(g[i] - fd) <= 1e-5 * Math.Max(1, Math.Abs(fd)), $"d/dx[{i}]: {g[i]:R} vs finite difference {fd:R}");
+            }
+        }
+    }
+}
