@@ -181,7 +181,7 @@ internal static class Parser
             parameters.ToEquatableArray(),
             gradients.ToEquatableArray(),
             body,
-            reserved.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),
+            names.All.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),
             typeof(Parser).Assembly.GetName().Version?.ToString(3) ?? "1.0.0");
 
         // What only differentiation would otherwise find, a call whose callee has no pullback for an argument that
