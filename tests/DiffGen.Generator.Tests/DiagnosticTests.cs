@@ -154,13 +154,38 @@ public class DiagnosticTests
         """.Replace("done:\n        return r;", "done: return r;"), allowExtra: new[] { "DG0007" });
 
     [Fact]
-    public void UnsupportedExpressionInstanceCall() => Verify("""
+    public void ValueThroughAnObjectIsLocatedWhereItIsReadBack() => Verify("""
+        public sealed class Box
+        {
+            public Box(double v) => V = v;
+            public double V { get; }
+        }
+
         public static partial class Losses
         {
             [Differentiable]
-            public static double F(double x) => x * {|DG0008:x.ToString()|}.Length;
+            public static double F(double x)
+            {
+                var box = new Box(x);
+                return x * {|DG0008:box.V|};
+            }
         }
         """);
+
+    [Fact]
+    public void CodeWithoutDerivativeIsFineWhereNoDerivativeIsLost() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double x)
+            {
+                if (double.IsNaN(x)) throw new ArgumentException("x is NaN: " + x.ToString());
+                Console.WriteLine($"F at {x}");
+                var random = new Random(1);
+                return x * x.ToString().Length * random.NextDouble();
+            }
+        }
+        """, expectGeneratedFor: "F");
 
     [Fact]
     public void UnsupportedExpressionLambda() => Verify("""
@@ -169,23 +194,18 @@ public class DiagnosticTests
             [Differentiable]
             public static double F(double x)
             {
-                Func<double, double> f = {|DG0023:y => y * y|};
-                return x;
+                Func<double, double> f = y => y * x;
+                return {|DG0023:f(x)|};
             }
         }
         """);
 
     [Fact]
     public void CallWithoutDerivative() => Verify("""
-        public static class Helpers
-        {
-            public static double Scale(double v) => 2 * v;
-        }
-
         public static partial class Losses
         {
             [Differentiable]
-            public static double F(double x) => x * {|DG0009:Helpers.Scale(x)|} + Helpers.Scale(3.0);
+            public static double F(double x) => x * {|DG0009:Math.ScaleB(x, 1)|} + Math.ScaleB(3.0, 1);
         }
         """);
 
