@@ -40,13 +40,31 @@ public class DiagnosticTests
         """);
 
     [Fact]
-    public void MethodNotStatic() => Verify("""
+    public void VirtualMethod() => Verify("""
         public partial class Losses
         {
             [Differentiable]
-            public double {|DG0002:F|}(double x) => x * x;
+            public virtual double {|DG0002:F|}(double x) => x * x;
+        }
+
+        public partial class Derived : Losses
+        {
+            [Differentiable]
+            public override double {|DG0002:F|}(double x) => x * x * x;
         }
         """);
+
+    [Fact]
+    public void InstanceMethodReadsItsFields() => Verify("""
+        public partial class Losses
+        {
+            private readonly double _scale = 2;
+            public double[] Weights { get; } = { 1, 2 };
+
+            [Differentiable]
+            public double F(double x) => _scale * x * x + Weights[0] * x;
+        }
+        """, expectGeneratedFor: "F");
 
     [Fact]
     public void ReturnTypeNotFloatOrDouble() => Verify("""
@@ -125,14 +143,14 @@ public class DiagnosticTests
         """);
 
     [Fact]
-    public void UnsupportedStatementDoWhile() => Verify("""
+    public void UnsupportedStatementTryCatch() => Verify("""
         public static partial class Losses
         {
             [Differentiable]
             public static double F(double x)
             {
                 double r = x;
-                {|DG0007:do { r = r * 2; } while (r < 10);|}
+                {|DG0007:try { r = r * 2; } catch (ArithmeticException) { r = 0; }|}
                 return r;
             }
         }

@@ -132,3 +132,139 @@ public static partial class RealCode
         return s * label.Length;
     }
 }
+
+/// <summary>An instance method on a class with state: fields, a property, an array field, a private helper.</summary>
+public sealed partial class RidgeRegression
+{
+    private readonly double[] _features;
+    private readonly double[] _targets;
+
+    public RidgeRegression(double[] features, double[] targets, double lambda)
+    {
+        _features = features;
+        _targets = targets;
+        Lambda = lambda;
+    }
+
+    public double Lambda { get; }
+
+    private int Dimension => _features.Length / _targets.Length;
+
+    [Differentiable]
+    public double Loss(ReadOnlySpan<double> weights)
+    {
+        double total = 0;
+        for (int i = 0; i < _targets.Length; i++)
+        {
+            double residual = Predict(weights, i) - _targets[i];
+            total += residual * residual;
+        }
+
+        return total / _targets.Length + Lambda * Penalty(weights);
+    }
+
+    private double Predict(ReadOnlySpan<double> weights, int row)
+    {
+        double s = 0;
+        for (int j = 0; j < Dimension; j++)
+        {
+            s += weights[j] * _features[row * Dimension + j];
+        }
+
+        return s;
+    }
+
+    private static double Penalty(ReadOnlySpan<double> weights)
+    {
+        double s = 0;
+        foreach (double w in weights)
+        {
+            s += w * w;
+        }
+
+        return s;
+    }
+}
+
+/// <summary>An instance method of a struct reading its own fields.</summary>
+public partial struct Spring
+{
+    public double Stiffness;
+    public double RestLength;
+
+    [Differentiable]
+    public readonly double Energy(double x, double y)
+    {
+        double stretch = Math.Sqrt(x * x + y * y) - RestLength;
+        return 0.5 * Stiffness * stretch * stretch;
+    }
+}
+
+public enum Activation
+{
+    Tanh,
+    Relu,
+    Softplus,
+}
+
+public static partial class RealCode
+{
+    /// <summary>A switch statement over an enum with returns in its sections.</summary>
+    [Differentiable]
+    public static double Activate(double x, Activation activation)
+    {
+        switch (activation)
+        {
+            case Activation.Tanh:
+                return Math.Tanh(x);
+            case Activation.Relu:
+                return x > 0 ? x : 0.01 * x;
+            default:
+                return Activations.Softplus(x);
+        }
+    }
+
+    /// <summary>A switch expression with or, relational and discard patterns, and a guard.</summary>
+    [Differentiable]
+    public static double Piecewise(double x, int k) => k switch
+    {
+        0 => x * x,
+        1 or 2 => Math.Sin(x) * k,
+        < 0 => -x,
+        _ when x > 1 => Math.Log(x),
+        _ => 3 * x,
+    };
+
+    /// <summary>do/while with a continue that must re-test the condition; sections sharing a body; checked arithmetic.</summary>
+    [Differentiable]
+    public static double Iterated(double x, int mode)
+    {
+        double r = x;
+        int n = 0;
+        do
+        {
+            r = 0.5 * r + 0.1 * Math.Sin(r);
+            n++;
+            if (n == 2)
+            {
+                continue;
+            }
+
+            r += 0.01 * r * r;
+        }
+        while (n < 5);
+
+        switch (mode)
+        {
+            case 1:
+            case 2:
+                r *= r;
+                break;
+            case > 5:
+                r = Math.Exp(r);
+                break;
+        }
+
+        return checked(r * 2);
+    }
+}

@@ -37,6 +37,54 @@ public class RealCodeTests
     }
 
     [Fact]
+    public void InstanceMethodOfAClass()
+    {
+        var random = new Random(5);
+        double[] features = new double[8 * 3], targets = new double[8];
+        for (int i = 0; i < features.Length; i++)
+        {
+            features[i] = random.NextDouble() - 0.5;
+        }
+
+        for (int i = 0; i < targets.Length; i++)
+        {
+            targets[i] = random.NextDouble();
+        }
+
+        var model = new RidgeRegression(features, targets, 0.1);
+        Check(x => model.Loss(x), (x, g) => model.LossGradient(x, g), 3);
+    }
+
+    [Fact]
+    public void InstanceMethodOfAStruct()
+    {
+        var spring = new Spring { Stiffness = 3, RestLength = 0.7 };
+        Check(x => spring.Energy(x[0], x[1]), (x, g) => spring.EnergyGradient(x[0], x[1], ref g[0], ref g[1]), 2);
+    }
+
+    [Theory]
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.Softplus)]
+    public void SwitchStatementOverAnEnum(Activation activation) =>
+        Check(x => RealCode.Activate(x[0], activation), (x, g) => RealCode.ActivateGradient(x[0], activation, ref g[0]), 1);
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(7)]
+    public void SwitchExpressionWithPatterns(int k) =>
+        Check(x => RealCode.Piecewise(x[0], k), (x, g) => RealCode.PiecewiseGradient(x[0], k, ref g[0]), 1, sample: (r, _) => 0.2 + (r.NextDouble() * 2));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(9)]
+    public void DoWhileAndSwitchSections(int mode) =>
+        Check(x => RealCode.Iterated(x[0], mode), (x, g) => RealCode.IteratedGradient(x[0], mode, ref g[0]), 1);
+
+    [Fact]
     public void ValidationStillThrows()
     {
         double[] gradient = Array.Empty<double>();

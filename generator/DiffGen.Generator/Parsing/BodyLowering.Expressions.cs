@@ -43,6 +43,8 @@ internal sealed partial class BodyLowering
 
             case IConversionOperation conversion:
                 return LowerConversion(conversion, type);
+            case ISwitchExpressionOperation switchExpression when Scalar(type):
+                return LowerSwitchExpression(switchExpression, type);
             case IConditionalOperation { WhenFalse: not null } conditional when Scalar(type):
                 {
                     Expr condition = LowerExpr(conditional.Condition);
@@ -97,6 +99,11 @@ internal sealed partial class BodyLowering
 
         if (type.IsVector)
         {
+            if (MemberVector(operation, type) is { } member)
+            {
+                return member;
+            }
+
             ReportUnsupported(operation, DiagnosticDescriptors.UnsupportedExpression);
             return Dummy(type);
         }

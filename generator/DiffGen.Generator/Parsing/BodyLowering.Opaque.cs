@@ -22,6 +22,10 @@ internal sealed partial class BodyLowering
 {
     private readonly Dictionary<Opaque, OpaqueSite> _opaqueSites = new(ReferenceComparer<Opaque>.Instance);
 
+    /// <summary>Arrays and spans of the object's own or static members, read once at the top of the method.</summary>
+    private readonly Dictionary<ISymbol, Var> _memberVectors = new(SymbolEqualityComparer.Default);
+    private readonly List<Stmt> _prologue = new();
+
     /// <summary>Where an opaque piece of code came from: what to call it and whether it is a call (DG0009) or not (DG0008).</summary>
     private sealed record OpaqueSite(Location Location, string What, bool IsCall, string? Receiver, string? LambdaKind);
 
@@ -270,6 +274,57 @@ internal sealed partial class BodyLowering
 
         var code = new Opaque(type, parts.ToEquatableArray(), args.ToEquatableArray(), EquatableArray<string>.Empty);
         return Site(code, operation, "'" + member.Name + "'", isCall: false, receiver);
+    }
+
+    /// <summary>
+    /// An array or span held by a field or property (<c>_weights</c>, <c>this.Targets</c>, <c>Model.Table</c>): a constant,
+    /// read into a local once. The object's own and static members are read at the top of the method (the IR names a
+    /// vector by a variable declared at the top level); another object's where the method reads them, at the top level.
+    /// </summary>
+    private Var? MemberVector(IOperation operation, TypeRef type)
+    {
+        (ISymbol? member, IOperation? instance) = operation switch
+        {
+            IFieldReferenceOperation field => ((ISymbol)field.Field, field.Instance),
+            IPropertyReferenceOperation { Property.IsIndexer: false } property => (property.Property, property.Instance),
+            _ => (null, null),
+        };
+        if (member is null || HasErrors(operation))
+        {
+            return null;
+        }
+
+        bool ownOrStatic = instance is null || instance is IInstanceReferenceOperation && _receiver is null;
+        if (ownOrStatic && _memberVectors.TryGetValue(member, out Var? known))
+        {
+            return known;
+        }
+
+        if (!ownOrStatic && (_nestingDepth > 0 || _inlining.Count > 0))
+        {
+            return null;
+        }
+
+        if (LowerOpaque(operation, new TypeRef(ElementKind.Other, Shape.Scalar, VerbatimText.Qualified(operation.Type!))) is not Opaque code)
+        {
+            return null;
+        }
+
+        var variable = new Var(type, _names.Unique(Camel(member.Name.TrimStart('_'))));
+        _claimed.Add(variable.Name);
+        var declaration = new Declare(variable.Name, type, code with { Type = type });
+        _opaqueSites.Remove(code);
+        if (ownOrStatic)
+        {
+            _memberVectors[member] = variable;
+            _prologue.Add(declaration);
+        }
+        else
+        {
+            _current.Add(declaration);
+        }
+
+        return variable;
     }
 
     /// <summary>A statement run for its effect: a call whose result is dropped, a <c>throw</c>, a write to an object's member.</summary>

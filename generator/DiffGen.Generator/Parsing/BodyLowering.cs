@@ -79,6 +79,11 @@ internal sealed partial class BodyLowering
         }
 
         Block lowered = LowerBlock(block.Operations);
+        if (_prologue.Count > 0)
+        {
+            lowered = new Block(_prologue.Concat(lowered.Statements).ToEquatableArray());
+        }
+
         if (_diagnostics.Count == 0)
         {
             CheckOpaqueFlows(lowered);
@@ -169,6 +174,12 @@ internal sealed partial class BodyLowering
                     break;
                 }
 
+            case IWhileLoopOperation { ConditionIsTop: false, Condition: not null } doWhile:
+                LowerDoWhile(doWhile);
+                break;
+            case ISwitchOperation switchOperation:
+                LowerSwitch(switchOperation);
+                break;
             case IForEachLoopOperation forEach:
                 LowerForEach(forEach);
                 break;

@@ -33,13 +33,13 @@ public class AnalyzerTests
     }
 
     [Fact]
-    public Task NotPartialAndNotStatic() => new AnalyzerTest("""
+    public Task NotPartialAndVirtual() => new AnalyzerTest("""
         public class {|DG0001:Outer|}
         {
             public class {|DG0001:Losses|}
             {
                 [Differentiable]
-                public double {|DG0002:F|}(double x) => x * x;
+                public virtual double {|DG0002:F|}(double x) => x * x;
             }
         }
         """).RunAsync();
@@ -64,9 +64,9 @@ public class AnalyzerTests
             {
                 double r = x;
                 {|DG0007:lock (Gate) { r = r * x; }|}
-                {|DG0007:switch ((int)x) { case 1: r = r + 1; break; }|}
+                switch ((int)x) { case 1: r = r + 1; break; }
                 {|DG0007:using (var d = new System.IO.MemoryStream()) { r = r * 2; }|}
-                {|DG0007:do { r = r * 0.5; } while (r > 1);|}
+                do { r = r * 0.5; } while (r > 1);
                 return r;
             }
         }

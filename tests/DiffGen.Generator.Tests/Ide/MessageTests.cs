@@ -9,8 +9,8 @@ public class MessageTests
 {
     [Theory]
     [InlineData("try { r = r * x; } finally { }", "DG0007", "try statement", "move the try/catch to the caller")]
-    [InlineData("switch ((int)x) { case 1: r = 2; break; }", "DG0007", "switch statement", "if/else if")]
-    [InlineData("do { r = r * 0.5; } while (r > 1);", "DG0007", "do-while loop", "while (true)")]
+    [InlineData("switch ((int)x) { case 1: if (r > 2) break; r = 2; break; }", "DG0007", "break before the end of a switch section", "if/else")]
+    [InlineData("r = r switch { double v when v > 1 => v, _ => 0 };", "DG0008", "pattern of this kind", "relational patterns")]
     [InlineData("lock (Gate) { r = r * x; }", "DG0007", "lock statement", "caller")]
     [InlineData("using (var m = new System.IO.MemoryStream()) { r = r * x; }", "DG0007", "using statement", "caller")]
     [InlineData("ref double a = ref r;", "DG0007", "ref local", "plain local")]
