@@ -41,6 +41,10 @@ internal sealed partial class BodyLowering
                     };
                 }
 
+            case IConversionOperation { Operand: IThrowOperation { Exception: { } thrown } } throwExpression:
+                return ThrowOf(throwExpression, thrown, type);
+            case IThrowOperation { Exception: { } thrown } throwExpression:
+                return ThrowOf(throwExpression, thrown, type);
             case IConversionOperation conversion:
                 return LowerConversion(conversion, type);
             case ISwitchExpressionOperation switchExpression when Scalar(type):

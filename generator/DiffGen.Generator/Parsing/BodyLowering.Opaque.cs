@@ -348,7 +348,8 @@ internal sealed partial class BodyLowering
         }
     }
 
-    private Expr ThrowOf(IOperation operation, IOperation exception)
+    /// <summary><c>throw e</c> as a statement, or as an expression of <paramref name="type"/> (<c>c ? x : throw e</c>, a switch arm).</summary>
+    private Expr ThrowOf(IOperation operation, IOperation exception, TypeRef? type = null)
     {
         Expr value = LowerOperand(exception);
         if (IsDummy(value))
@@ -356,7 +357,7 @@ internal sealed partial class BodyLowering
             return value;
         }
 
-        var code = new Opaque(TypeRef.Void, new[] { "throw ", string.Empty }.ToEquatableArray(), new[] { value }.ToEquatableArray(), EquatableArray<string>.Empty);
+        var code = new Opaque(type ?? TypeRef.Void, new[] { "throw ", string.Empty }.ToEquatableArray(), new[] { value }.ToEquatableArray(), EquatableArray<string>.Empty);
         return Site(code, operation, "throw", isCall: false);
     }
 
