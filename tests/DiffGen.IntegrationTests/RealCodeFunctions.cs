@@ -294,3 +294,43 @@ public static partial class LinqCode
     [Differentiable]
     public static float MeanSquare(float[] xs) => xs.Average(v => v * v) + xs.Sum();
 }
+
+/// <summary>A model whose parameters are its own fields and properties: the gradient names them.</summary>
+public sealed partial class LogisticModel
+{
+    public LogisticModel(int features) => Weights = new double[features];
+
+    public double[] Weights { get; }
+
+    public double Bias;
+
+    public static double L2 = 1e-2;
+
+    [Differentiable(nameof(Weights), nameof(Bias))]
+    public double Loss(double[] x, int label)
+    {
+        double z = Bias + Dot(x);
+        double p = 1 / (1 + Math.Exp(-z));
+        double penalty = 0;
+        foreach (double w in Weights)
+        {
+            penalty += w * w;
+        }
+
+        return -(label == 1 ? Math.Log(p) : Math.Log(1 - p)) + L2 * penalty;
+    }
+
+    [Differentiable(nameof(x), Name = "InputGradient")]
+    public double LossOfInput(double[] x, int label) => Loss(x, label);
+
+    private double Dot(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < Weights.Length; i++)
+        {
+            s += Weights[i] * x[i];
+        }
+
+        return s;
+    }
+}

@@ -134,6 +134,38 @@ public class RealCodeTests
         Assert.Throws<InvalidOperationException>(() => LinqCode.SpreadGradient(Array.Empty<double>(), gradient));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void GradientWithRespectToFieldsAndProperties(int label)
+    {
+        var model = new LogisticModel(4);
+        double[] x = { 0.5, -1.2, 0.3, 2.0 };
+        Check(
+            p =>
+            {
+                p.AsSpan(0, 4).CopyTo(model.Weights);
+                model.Bias = p[4];
+                return model.Loss(x, label);
+            },
+            (p, g) =>
+            {
+                p.AsSpan(0, 4).CopyTo(model.Weights);
+                model.Bias = p[4];
+                return model.LossGradient(x, label, g.AsSpan(0, 4), ref g[4]);
+            },
+            5);
+    }
+
+    [Fact]
+    public void AnotherGradientOfTheSameModelTakesTheInput()
+    {
+        var model = new LogisticModel(3);
+        new double[] { 0.4, -0.9, 1.3 }.CopyTo(model.Weights);
+        model.Bias = 0.2;
+        Check(x => model.LossOfInput(x, 1), (x, g) => model.InputGradient(x, 1, g), 3);
+    }
+
     [Fact]
     public void ValidationStillThrows()
     {

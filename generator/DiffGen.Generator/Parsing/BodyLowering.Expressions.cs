@@ -91,6 +91,8 @@ internal sealed partial class BodyLowering
                 return new StaticValue(type, field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             case IParenthesizedOperation parenthesized:
                 return LowerExpr(parenthesized.Operand);
+            case IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(operation) is { } member:
+                return member;
             case IInstanceReferenceOperation when _receiver is not null:
                 return _receiver;
         }
@@ -126,8 +128,22 @@ internal sealed partial class BodyLowering
             _ => false,
         });
 
+    /// <summary>The variable of a field or property a gradient names, read on the method's own object or type.</summary>
+    private Var? MemberParameter(IOperation operation)
+    {
+        (ISymbol? member, IOperation? instance) = operation switch
+        {
+            IFieldReferenceOperation field => ((ISymbol)field.Field, field.Instance),
+            IPropertyReferenceOperation { Property.IsIndexer: false } property => (property.Property, property.Instance),
+            _ => (null, null),
+        };
+        bool own = instance is null || instance is IInstanceReferenceOperation && _receiver is null;
+        return member is not null && own && _members.ContainsKey(member) && _variables.TryGetValue(member, out Var? variable) ? variable : null;
+    }
+
     private bool Tracks(IOperation target) => target switch
     {
+        IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(target) is not null => true,
         ILocalReferenceOperation l => _variables.ContainsKey(l.Local),
         IParameterReferenceOperation p => _variables.ContainsKey(p.Parameter),
         IArrayElementReferenceOperation e => Tracks(e.ArrayReference),
@@ -292,7 +308,7 @@ internal sealed partial class BodyLowering
         {
             ReportExpression(target, "assignment target " + Describe(target), string.Empty);
         }
-        else if (lowered is Elem && _wrtNames.Contains(written) && _method.Parameters.Any(p => p.Name == written))
+        else if (_members.Values.Any(m => m.Name == written) || lowered is Elem && _wrtNames.Contains(written) && _method.Parameters.Any(p => p.Name == written))
         {
             // A scalar parameter is a local like any other (its adjoint ends as the gradient of its incoming value);
             // the elements of a differentiated vector belong to the caller.

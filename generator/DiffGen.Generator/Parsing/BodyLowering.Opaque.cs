@@ -368,7 +368,7 @@ internal sealed partial class BodyLowering
     /// </summary>
     private void CheckOpaqueFlows(Block body)
     {
-        var wrt = _method.Parameters.Where(p => _wrtNames.Contains(p.Name)).Select(p => p.Name).ToList();
+        var wrt = _wrtNames.ToList();
         HashSet<string> varied = ActivityAnalysis.Varied(body, wrt);
         HashSet<string> useful = ActivityAnalysis.Useful(body, string.Empty);
         var objects = new HashSet<string>();
