@@ -131,7 +131,9 @@ public class JacobianEvalTests
         double[] points = Inputs.Uniform(random, n * d);
         double[] centroids = points.AsSpan((n - k) * d).ToArray();
         double[] direction = new double[centroids.Length], hessian = new double[centroids.Length];
+        double[] generated = new double[centroids.Length];
         KmeansHandWritten.Direction(points, centroids, d, direction, hessian);
+        Kmeans.Direction(points, centroids, d, generated, hessian);
 
         // J by central differences of the cost; H's diagonal by central differences of the generated gradient.
         double[] j = Gradient(centroids, () => Kmeans.Cost(points, centroids, d));
@@ -155,6 +157,16 @@ public class JacobianEvalTests
         }
 
         AssertAgrees("kmeans dir", expected, direction, 1e-6);
+        AssertAgrees("kmeans dir generated", expected, generated, 1e-6);
+
+        // The hand-written first derivative the generator differentiates for H: 1ᵀ∇f, checked against J.
+        double sum = 0;
+        foreach (double e in j)
+        {
+            sum += e;
+        }
+
+        Assert.Equal(sum, Kmeans.GradientSum(points, centroids, d), 6);
     }
 
     [Theory]
@@ -176,21 +188,80 @@ public class JacobianEvalTests
         Assert.True(value >= 0);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    [InlineData(-0.3)]
+    public void ParticleGeneratedDerivativeAlongTheTrajectory(double w)
+    {
+        double value = Particle.Objective(w, out double dw);
+        double[] theta = [w];
+        AssertAgrees("particle generated d/dw", Gradient(theta, () => Particle.Objective(theta[0], out _)), [dw], 1e-5);
+        Assert.Equal(NestedHandWritten.ParticleObjective(w, out double handWritten), value, 12);
+        AssertClose("particle d/dw generated vs hand-written", [handWritten], [dw], 1e-9);
+    }
+
+    [Theory]
+    [InlineData(0.0, 8.0, 0.0, 0.3, -0.2, 1.0)]
+    [InlineData(2.5, 4.0, 0.2, -1.0, 0.5, 1.0)]
+    [InlineData(9.0, 1.0, -0.3, 0.0, 0.0, 1.0)]
+    public void ParticleForceTangentIsTheHessianAlongTheDirection(double x0, double x1, double w, double v0, double v1, double vw)
+    {
+        // (H_xx·v + H_xw·vw) against central differences of the generated gradient ∇ₓp along (v, vw).
+        double h0 = 0, h1 = 0;
+        Particle.PotentialDirectionalGradient(x0, x1, w, v0, v1, vw, ref h0, ref h1);
+        double[] t = [0];
+        double[] expected = new double[2];
+        for (int c = 0; c < 2; c++)
+        {
+            int component = c;
+            expected[c] = Gradient(t, () =>
+            {
+                double g0 = 0, g1 = 0;
+                Particle.PotentialGradient(x0 + t[0] * v0, x1 + t[0] * v1, w + t[0] * vw, ref g0, ref g1);
+                return component == 0 ? g0 : g1;
+            })[0];
+        }
+
+        AssertAgrees("∇ₓp tangent", expected, [h0, h1], 1e-6);
+    }
+
     [Fact]
-    public void ParticleFindsTheEvalsControl() =>
+    public void ParticleFindsTheEvalsControl()
+    {
         // gradbench's particle eval expects 0.2071918746486116 from w = 0 (its tolerance: 1e-4 relative to max(1, |·|)).
         Assert.Equal(0.2071918746486116, NestedHandWritten.Particle(0), 6);
+        Assert.Equal(0.2071918746486116, Particle.Control(0), 6);
+    }
 
     [Fact]
     public void SaddleFindsTheEvalsPoint()
     {
         // gradbench's saddle eval expects 8.246324826140356e-06 in all four coordinates from (1, 1).
-        double[] result = new double[4];
+        double[] result = new double[4], generated = new double[4];
         NestedHandWritten.Saddle([1.0, 1.0], result);
+        Saddle.Solve([1.0, 1.0], generated);
         foreach (double v in result)
         {
             Assert.Equal(8.246324826140356e-06, v, 9);
         }
+
+        foreach (double v in generated)
+        {
+            Assert.Equal(8.246324826140356e-06, v, 9);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.4, -0.7)]
+    [InlineData(1.0, 1.0)]
+    public void SaddleGeneratedOuterGradient(double x1, double x2)
+    {
+        double[] x = [x1, x2];
+        double[] gradient = new double[2];
+        double value = Saddle.Max(x[0], x[1], 1, 1, gradient);
+        Assert.Equal(NestedHandWritten.SaddleMax(x1, x2, 1, 1, new double[2]), value);
+        AssertAgrees("saddle max generated", Gradient(x, () => Saddle.Max(x[0], x[1], 1, 1, new double[2])), gradient, 1e-6);
     }
 
     [Fact]

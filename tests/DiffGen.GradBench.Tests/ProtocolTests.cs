@@ -196,6 +196,9 @@ public class ProtocolTests
             $$"""{"module":"gmm","function":"jacobian","input":{{gmm}}}""",
             $$"""{"module":"lstm","function":"jacobian","input":{{lstm}}}""",
             $$"""{"module":"ba","function":"jacobian","input":{{ba}}}""",
+            """{"module":"kmeans","function":"dir","input":{"points":[[0,0],[0.1,0.2],[1,1],[0.9,1.2],[0.2,0.1]],"centroids":[[0.1,0.1],[1,1]],"min_runs":1,"min_seconds":0}}""",
+            """{"module":"particle","function":"rr","input":{"w":0,"min_runs":1,"min_seconds":0}}""",
+            """{"module":"saddle","function":"fr","input":{"start":[1,1],"min_runs":1,"min_seconds":0}}""",
         ];
         string[] lines = [.. requests.Select((q, i) => $$"""{"id":{{i}},"kind":"evaluate",{{q[1..]}}""")];
         List<JsonElement> generated = Session(Variant.Generated, lines);

@@ -141,13 +141,18 @@ public sealed class KmeansModule : Module
             double[] points = Json.Rows(input.GetProperty("points"), out int d);
             double[] centroids = Json.Rows(input.GetProperty("centroids"), out _);
             double[] direction = new double[centroids.Length], hessian = new double[centroids.Length];
-            if (Variant == Variant.Generated)
-            {
-                throw new UnsupportedFunctionException(GeneratedUnavailable.SecondOrder);
-            }
-
             return new Evaluation(
-                () => KmeansHandWritten.Direction(points, centroids, d, direction, hessian),
+                () =>
+                {
+                    if (Variant == Variant.Generated)
+                    {
+                        Kmeans.Direction(points, centroids, d, direction, hessian);
+                    }
+                    else
+                    {
+                        KmeansHandWritten.Direction(points, centroids, d, direction, hessian);
+                    }
+                },
                 w => Json.WriteRows(w, direction, centroids.Length / d));
         });
     }
@@ -164,12 +169,9 @@ public sealed class ParticleModule : Module
             Add(function, input =>
             {
                 double w0 = input.GetProperty("w").GetDouble(), result = 0;
-                if (Variant == Variant.Generated)
-                {
-                    throw new UnsupportedFunctionException(GeneratedUnavailable.Nested);
-                }
-
-                return new Evaluation(() => result = NestedHandWritten.Particle(w0), w => w.WriteNumberValue(result));
+                return new Evaluation(
+                    () => result = Variant == Variant.Generated ? Particle.Control(w0) : NestedHandWritten.Particle(w0),
+                    w => w.WriteNumberValue(result));
             });
         }
     }
@@ -192,12 +194,19 @@ public sealed class SaddleModule : Module
                     throw new FormatException("saddle input: start has 2 numbers");
                 }
 
-                if (Variant == Variant.Generated)
-                {
-                    throw new UnsupportedFunctionException(GeneratedUnavailable.Nested);
-                }
-
-                return new Evaluation(() => NestedHandWritten.Saddle(start, result), w => Json.WriteVector(w, result));
+                return new Evaluation(
+                    () =>
+                    {
+                        if (Variant == Variant.Generated)
+                        {
+                            Saddle.Solve(start, result);
+                        }
+                        else
+                        {
+                            NestedHandWritten.Saddle(start, result);
+                        }
+                    },
+                    w => Json.WriteVector(w, result));
             });
         }
     }
