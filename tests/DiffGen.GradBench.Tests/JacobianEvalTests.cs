@@ -73,13 +73,12 @@ public class JacobianEvalTests
         double[] us = complicated ? Inputs.Uniform(random, 2 * points, 0, 0.5) : [];
         double[] data = Inputs.Uniform(random, 3 * points, -1, 1);
         int rows = 3 * points;
-        var scratch = new double[3 * (hand.Bones + 3) + 3 * 16 * hand.Bones + 3 * hand.Vertices];
+        int bones = hand.Bones, posedLength = 12 * bones + 9;
+        double[] pose = new double[3 * (bones + 3)], relatives = new double[16 * bones], absolutes = new double[16 * bones];
+        double[] transforms = new double[16 * bones], posed = new double[posedLength], positions = new double[3 * hand.Vertices];
         void Objective(double[] err) => Ht.Objective(
             theta, us, hand.Parents, hand.BaseRelatives, hand.InverseBaseAbsolutes, hand.BasePositions, hand.Weights, hand.Triangles,
-            hand.IsMirrored, correspondences, data,
-            scratch.AsSpan(0, 3 * (hand.Bones + 3)), scratch.AsSpan(3 * (hand.Bones + 3), 16 * hand.Bones),
-            scratch.AsSpan(3 * (hand.Bones + 3) + 16 * hand.Bones, 16 * hand.Bones), scratch.AsSpan(3 * (hand.Bones + 3) + 32 * hand.Bones, 16 * hand.Bones),
-            scratch.AsSpan(3 * (hand.Bones + 3) + 48 * hand.Bones, 3 * hand.Vertices), err);
+            hand.IsMirrored, correspondences, data, pose, relatives, absolutes, transforms, posed, positions, err);
 
         double[] byTheta = Jacobian(theta, rows, Objective);
         double[] byUs = complicated ? Jacobian(us, rows, Objective) : [];
@@ -108,6 +107,16 @@ public class JacobianEvalTests
         }
 
         AssertAgrees("ht jacobian", expected, jacobian, 1e-6);
+
+        // The generated two-stage Jacobian: the same residuals bit for bit, the same derivatives.
+        double[] generated = new double[rows * columns], generatedErr = new double[rows];
+        Ht.Jacobian(
+            theta, us, hand.Parents, hand.BaseRelatives, hand.InverseBaseAbsolutes, hand.BasePositions, hand.Weights, hand.Triangles,
+            hand.IsMirrored, correspondences, data, pose, relatives, absolutes, transforms, posed,
+            new double[posedLength * 26], new double[posedLength], new double[26], new double[us.Length], generatedErr, generated);
+        Assert.Equal(value, generatedErr);
+        AssertAgrees("ht jacobian generated", expected, generated, 1e-6);
+        AssertClose("ht jacobian generated vs hand-written", jacobian, generated, 1e-9);
 
         // Nothing else in a row moves its residual: the other points' barycentric coordinates give zero columns.
         for (int r = 0; r < rows && complicated; r++)

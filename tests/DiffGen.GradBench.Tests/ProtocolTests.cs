@@ -187,6 +187,9 @@ public class ProtocolTests
         string gmm = """{"d":2,"k":3,"n":4,"m":1,"gamma":1.2,"alpha":[0.1,-0.2,0.3],"mu":[[0.1,0.2],[0.3,0.4],[0.5,0.6]],"q":[[0.1,-0.1],[0.2,0.0],[-0.3,0.1]],"l":[[0.5],[-0.4],[0.3]],"x":[[0.9,-0.3],[0.2,0.8],[-0.5,0.1],[0.0,0.4]],"min_runs":1,"min_seconds":0}""";
         string lstm = """{"main_params":[[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8],[0.8,0.7,0.6,0.5,0.4,0.3,0.2,0.1]],"extra_params":[[0.3,0.1],[0.2,0.5],[0.9,0.4]],"state":[[0.1,0.3],[0.2,0.6]],"sequence":[[1,0],[0,1],[1,1],[0,0]],"min_runs":1,"min_seconds":0}""";
         string ba = """{"n":2,"m":3,"p":7,"cam":[0.01,-0.02,0.03,0.1,0.2,-3,400,0.1,0.2,-1e-3,1e-6],"x":[0.3,-0.1,2.5],"w":0.9,"feat":[10,-4],"min_runs":1,"min_seconds":0}""";
+        Inputs.HandModel hand = Inputs.Hand(random, 8, mirrored: false);
+        double[] theta = Inputs.Uniform(random, 26, -0.5, 0.5), us = Inputs.Uniform(random, 8, 0, 0.5), points = Inputs.Uniform(random, 12, -1, 1);
+        string ht = $$"""{"theta":{{Inputs.Json(theta)}},"us":{{Inputs.Rows(us, 2)}},"data":{"model":{{hand.ToJson().ReplaceLineEndings("")}},"correspondences":[0,3,5,7],"points":{{Inputs.Rows(points, 3)}}},"min_runs":1,"min_seconds":0}""";
         string[] requests =
         [
             $$$"""{"module":"llsq","function":"gradient","input":{"x":{{{Inputs.Json(x)}}},"n":9,"min_runs":1,"min_seconds":0}}""",
@@ -196,6 +199,7 @@ public class ProtocolTests
             $$"""{"module":"gmm","function":"jacobian","input":{{gmm}}}""",
             $$"""{"module":"lstm","function":"jacobian","input":{{lstm}}}""",
             $$"""{"module":"ba","function":"jacobian","input":{{ba}}}""",
+            $$"""{"module":"ht","function":"jacobian","input":{{ht}}}""",
             """{"module":"kmeans","function":"dir","input":{"points":[[0,0],[0.1,0.2],[1,1],[0.9,1.2],[0.2,0.1]],"centroids":[[0.1,0.1],[1,1]],"min_runs":1,"min_seconds":0}}""",
             """{"module":"particle","function":"rr","input":{"w":0,"min_runs":1,"min_seconds":0}}""",
             """{"module":"saddle","function":"fr","input":{"start":[1,1],"min_runs":1,"min_seconds":0}}""",

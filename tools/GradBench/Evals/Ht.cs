@@ -18,19 +18,95 @@ public static partial class Ht
     /// Matrices are row-major 4 × 4 per bone; <paramref name="basePositions"/> is homogeneous (4 per vertex),
     /// <paramref name="weights"/> vertices × bones, <paramref name="triangles"/> 3 vertex indices each, points 3 each.
     /// <paramref name="us"/> is empty for the simple variant, else 2 barycentric coordinates per correspondence.
-    /// The other spans are the caller's scratch: pose 3(bones + 3), relatives/absolutes/transforms 16·bones, positions
-    /// 3·vertices.
+    /// The other spans are the caller's scratch: pose 3(bones + 3), relatives/absolutes/transforms 16·bones, posed
+    /// 12·bones + 9, positions 3·vertices.
     /// </summary>
     public static void Objective(
         ReadOnlySpan<double> theta, ReadOnlySpan<double> us,
         ReadOnlySpan<int> parents, ReadOnlySpan<double> baseRelatives, ReadOnlySpan<double> inverseBaseAbsolutes,
         ReadOnlySpan<double> basePositions, ReadOnlySpan<double> weights, ReadOnlySpan<int> triangles, bool isMirrored,
         ReadOnlySpan<int> correspondences, ReadOnlySpan<double> points,
-        Span<double> pose, Span<double> relatives, Span<double> absolutes, Span<double> transforms, Span<double> positions,
+        Span<double> pose, Span<double> relatives, Span<double> absolutes, Span<double> transforms, Span<double> posed, Span<double> positions,
         Span<double> err)
     {
         int bones = parents.Length;
         int vertices = basePositions.Length / 4;
+        Posed(theta, parents, baseRelatives, inverseBaseAbsolutes, 0, pose, relatives, absolutes, transforms, posed);
+        int g = 12 * bones;
+        double g00 = posed[g], g01 = posed[g + 1], g02 = posed[g + 2];
+        double g10 = posed[g + 3], g11 = posed[g + 4], g12 = posed[g + 5];
+        double g20 = posed[g + 6], g21 = posed[g + 7], g22 = posed[g + 8];
+        // Skinning: each vertex is the weighted sum of its homogeneous base position under every bone's transform.
+        for (int v = 0; v < vertices; v++)
+        {
+            double p0 = 0;
+            double p1 = 0;
+            double p2 = 0;
+            for (int bone = 0; bone < bones; bone++)
+            {
+                double weight = weights[v * bones + bone];
+                int o = 12 * bone;
+                double q0 = 0;
+                double q1 = 0;
+                double q2 = 0;
+                for (int k = 0; k < 4; k++)
+                {
+                    q0 += posed[o + k] * basePositions[4 * v + k];
+                    q1 += posed[o + 4 + k] * basePositions[4 * v + k];
+                    q2 += posed[o + 8 + k] * basePositions[4 * v + k];
+                }
+
+                p0 += q0 * weight;
+                p1 += q1 * weight;
+                p2 += q2 * weight;
+            }
+
+            if (isMirrored)
+            {
+                p0 = -p0;
+            }
+
+            positions[3 * v] = g00 * p0 + g01 * p1 + g02 * p2 + theta[3];
+            positions[3 * v + 1] = g10 * p0 + g11 * p1 + g12 * p2 + theta[4];
+            positions[3 * v + 2] = g20 * p0 + g21 * p1 + g22 * p2 + theta[5];
+        }
+
+        for (int i = 0; i < correspondences.Length; i++)
+        {
+            for (int j = 0; j < 3; j++)
+            {
+                double model;
+                if (us.Length == 0)
+                {
+                    model = positions[3 * correspondences[i] + j];
+                }
+                else
+                {
+                    int t = 3 * correspondences[i];
+                    double u0 = us[2 * i];
+                    double u1 = us[2 * i + 1];
+                    model = u0 * positions[3 * triangles[t] + j] + u1 * positions[3 * triangles[t + 1] + j]
+                        + (1 - u0 - u1) * positions[3 * triangles[t + 2] + j];
+                }
+
+                err[3 * i + j] = points[3 * i + j] - model;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The posed model as the skinning reads it, into <paramref name="posed"/> (12·bones + 9): rows 0–2 of each bone's
+    /// skinning transform (absolute × inverse base absolute), then the global rotation with its columns scaled. Returns
+    /// <c>posed[entry]</c>, so that the generated gradient of one entry is a row of ∂posed/∂θ (<see cref="Jacobian"/>).
+    /// <paramref name="pose"/> (3(bones + 3)) and <paramref name="relatives"/>, <paramref name="absolutes"/>,
+    /// <paramref name="transforms"/> (16·bones each) are the caller's scratch.
+    /// </summary>
+    [Differentiable(nameof(theta))]
+    public static double Posed(
+        ReadOnlySpan<double> theta, ReadOnlySpan<int> parents, ReadOnlySpan<double> baseRelatives, ReadOnlySpan<double> inverseBaseAbsolutes,
+        int entry, Span<double> pose, Span<double> relatives, Span<double> absolutes, Span<double> transforms, Span<double> posed)
+    {
+        int bones = parents.Length;
 
         // Pose parameters, column c at 3c: global rotation, scale 1, translation, then per finger three joints and a
         // skipped fourth; the wrist's two columns stay 0.
@@ -174,61 +250,24 @@ public static partial class Ht
         g12 *= pose[5];
         g22 *= pose[5];
 
-        // Skinning: each vertex is the weighted sum of its homogeneous base position under every bone's transform.
-        for (int v = 0; v < vertices; v++)
+        for (int bone = 0; bone < bones; bone++)
         {
-            double p0 = 0;
-            double p1 = 0;
-            double p2 = 0;
-            for (int bone = 0; bone < bones; bone++)
+            for (int e = 0; e < 12; e++)
             {
-                double weight = weights[v * bones + bone];
-                int o = 16 * bone;
-                double q0 = 0;
-                double q1 = 0;
-                double q2 = 0;
-                for (int k = 0; k < 4; k++)
-                {
-                    q0 += transforms[o + k] * basePositions[4 * v + k];
-                    q1 += transforms[o + 4 + k] * basePositions[4 * v + k];
-                    q2 += transforms[o + 8 + k] * basePositions[4 * v + k];
-                }
-
-                p0 += q0 * weight;
-                p1 += q1 * weight;
-                p2 += q2 * weight;
+                posed[12 * bone + e] = transforms[16 * bone + e];
             }
-
-            if (isMirrored)
-            {
-                p0 = -p0;
-            }
-
-            positions[3 * v] = g00 * p0 + g01 * p1 + g02 * p2 + pose[6];
-            positions[3 * v + 1] = g10 * p0 + g11 * p1 + g12 * p2 + pose[7];
-            positions[3 * v + 2] = g20 * p0 + g21 * p1 + g22 * p2 + pose[8];
         }
 
-        for (int i = 0; i < correspondences.Length; i++)
-        {
-            for (int j = 0; j < 3; j++)
-            {
-                double model;
-                if (us.Length == 0)
-                {
-                    model = positions[3 * correspondences[i] + j];
-                }
-                else
-                {
-                    int t = 3 * correspondences[i];
-                    double u0 = us[2 * i];
-                    double u1 = us[2 * i + 1];
-                    model = u0 * positions[3 * triangles[t] + j] + u1 * positions[3 * triangles[t + 1] + j]
-                        + (1 - u0 - u1) * positions[3 * triangles[t + 2] + j];
-                }
-
-                err[3 * i + j] = points[3 * i + j] - model;
-            }
-        }
+        int g = 12 * bones;
+        posed[g] = g00;
+        posed[g + 1] = g01;
+        posed[g + 2] = g02;
+        posed[g + 3] = g10;
+        posed[g + 4] = g11;
+        posed[g + 5] = g12;
+        posed[g + 6] = g20;
+        posed[g + 7] = g21;
+        posed[g + 8] = g22;
+        return posed[entry];
     }
 }

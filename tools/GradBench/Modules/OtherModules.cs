@@ -24,15 +24,20 @@ public sealed class HtModule : Module
             int rows = 3 * p.Correspondences.Length;
             double[] err = new double[rows];
             double[] jacobian = new double[rows * p.Columns];
-            if (Variant == Variant.Generated)
-            {
-                throw new UnsupportedFunctionException(GeneratedUnavailable.Jacobian);
-            }
-
             return new Evaluation(
-                () => HtHandWritten.Jacobian(
-                    p.Theta, p.Us, p.Parents, p.BaseRelatives, p.InverseBaseAbsolutes, p.BasePositions, p.Weights, p.Triangles, p.IsMirrored,
-                    p.Correspondences, p.Points, err, jacobian),
+                () =>
+                {
+                    if (Variant == Variant.Generated)
+                    {
+                        p.Jacobian(err, jacobian);
+                    }
+                    else
+                    {
+                        HtHandWritten.Jacobian(
+                            p.Theta, p.Us, p.Parents, p.BaseRelatives, p.InverseBaseAbsolutes, p.BasePositions, p.Weights, p.Triangles, p.IsMirrored,
+                            p.Correspondences, p.Points, err, jacobian);
+                    }
+                },
                 w => Json.WriteRows(w, jacobian, rows));
         });
     }
@@ -78,7 +83,12 @@ public sealed class HtModule : Module
             Relatives = new double[16 * bones];
             Absolutes = new double[16 * bones];
             Transforms = new double[16 * bones];
+            Posed = new double[12 * bones + 9];
             Positions = new double[3 * vertices];
+            D = new double[Posed.Length * Theta.Length];
+            DPosed = new double[Posed.Length];
+            DTheta = new double[Theta.Length];
+            DUs = new double[Us.Length];
         }
 
         public double[] Theta { get; }
@@ -111,7 +121,18 @@ public sealed class HtModule : Module
 
         public double[] Transforms { get; }
 
+        public double[] Posed { get; }
+
         public double[] Positions { get; }
+
+        /// <summary>Scratch of the generated Jacobian: ∂posed/∂θ, and one row's gradients.</summary>
+        public double[] D { get; }
+
+        public double[] DPosed { get; }
+
+        public double[] DTheta { get; }
+
+        public double[] DUs { get; }
 
         /// <summary>Jacobian columns: the two barycentric coordinates (complicated variant), then θ.</summary>
         public int Columns => (Us.Length == 0 ? 0 : 2) + Theta.Length;
@@ -119,7 +140,12 @@ public sealed class HtModule : Module
         /// <summary>The residuals (<see cref="Ht.Objective"/>).</summary>
         public void Objective(Span<double> err) => Ht.Objective(
             Theta, Us, Parents, BaseRelatives, InverseBaseAbsolutes, BasePositions, Weights, Triangles, IsMirrored, Correspondences, Points,
-            Pose, Relatives, Absolutes, Transforms, Positions, err);
+            Pose, Relatives, Absolutes, Transforms, Posed, Positions, err);
+
+        /// <summary>The residuals and their Jacobian from generated gradients (<see cref="Ht.Jacobian"/>).</summary>
+        public void Jacobian(Span<double> err, Span<double> jacobian) => Ht.Jacobian(
+            Theta, Us, Parents, BaseRelatives, InverseBaseAbsolutes, BasePositions, Weights, Triangles, IsMirrored, Correspondences, Points,
+            Pose, Relatives, Absolutes, Transforms, Posed, D, DPosed, DTheta, DUs, err, jacobian);
     }
 }
 
@@ -210,14 +236,4 @@ public sealed class SaddleModule : Module
             });
         }
     }
-}
-
-/// <summary>Why a function has no generated implementation in this build (the error of its evaluate response).</summary>
-public static class GeneratedUnavailable
-{
-    public const string Jacobian = "not available with generated derivatives in this build: needs the generator's forward mode or vector-valued Jacobians (issue #14 items 1-2)";
-
-    public const string SecondOrder = "not available with generated derivatives in this build: needs the generator's second-order derivatives (issue #14 item 3)";
-
-    public const string Nested = "not available with generated derivatives in this build: needs the generator's nested differentiation (issue #14 item 4)";
 }
