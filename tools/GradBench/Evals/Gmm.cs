@@ -97,7 +97,10 @@ public static partial class Gmm
         return -n * (0.5 * d * Math.Log(2 * Math.PI) + LogSumExp(alpha, k)) + likelihood + priorConstant + logPrior;
     }
 
-    /// <summary>log Σᵢ exp(vᵢ) over the first <paramref name="count"/> values, shifted by their maximum.</summary>
+    /// <summary>
+    /// log Σᵢ exp(vᵢ) over the first <paramref name="count"/> values, shifted by their maximum; the shift is a constant
+    /// to the derivative (the result does not depend on it), as in <see cref="Lse.Primal"/>.
+    /// </summary>
     [Differentiable(nameof(v))]
     public static double LogSumExp(ReadOnlySpan<double> v, int count)
     {
@@ -107,13 +110,14 @@ public static partial class Gmm
             max = Math.Max(max, v[i]);
         }
 
+        double shift = Gradient.StopGradient(max);
         double sum = 0;
         for (int i = 0; i < count; i++)
         {
-            sum += Math.Exp(v[i] - max);
+            sum += Math.Exp(v[i] - shift);
         }
 
-        return Math.Log(sum) + max;
+        return Math.Log(sum) + shift;
     }
 
     /// <summary>log Γ_p(twiceA / 2): the multivariate gamma function at a half-integer (a constant of the prior).</summary>

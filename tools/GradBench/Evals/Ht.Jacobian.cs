@@ -96,12 +96,21 @@ public static partial class Ht
         Span<double> err, Span<double> jacobian)
     {
         int n = theta.Length;
+        int bones = parents.Length;
         int entries = posed.Length;
         d.Clear();
         for (int e = 0; e < entries; e++)
         {
-            PosedGradient(theta, parents, baseRelatives, inverseBaseAbsolutes, e, pose, relatives, absolutes, transforms, posed, d.Slice(e * n, n));
+            // Parents come before their children, so bone b's transform needs bones 0…b only: each sweep poses just
+            // those (the global rotation's entries need none, so they come from a one-bone pose at 12…20).
+            int used = e < 12 * bones ? e / 12 + 1 : 1;
+            int entry = e < 12 * bones ? e : 12 + e - 12 * bones;
+            PosedGradient(
+                theta, parents[..used], baseRelatives[..(16 * used)], inverseBaseAbsolutes[..(16 * used)], entry,
+                pose, relatives, absolutes, transforms, posed, d.Slice(e * n, n));
         }
+
+        Posed(theta, parents, baseRelatives, inverseBaseAbsolutes, 0, pose, relatives, absolutes, transforms, posed);
 
         int offset = us.Length == 0 ? 0 : 2;
         int columns = offset + n;

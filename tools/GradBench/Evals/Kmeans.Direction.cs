@@ -19,28 +19,10 @@ public static partial class Kmeans
     public static double GradientSum(ReadOnlySpan<double> points, ReadOnlySpan<double> centroids, int d)
     {
         int n = points.Length / d;
-        int k = centroids.Length / d;
         double sum = 0;
         for (int i = 0; i < n; i++)
         {
-            double closest = double.PositiveInfinity;
-            int nearest = 0;
-            for (int j = 0; j < k; j++)
-            {
-                double distance = 0;
-                for (int l = 0; l < d; l++)
-                {
-                    double difference = points[i * d + l] - centroids[j * d + l];
-                    distance += difference * difference;
-                }
-
-                if (distance < closest)
-                {
-                    closest = distance;
-                    nearest = j;
-                }
-            }
-
+            int nearest = Nearest(points, centroids, d, i);
             for (int l = 0; l < d; l++)
             {
                 sum += 2 * (centroids[nearest * d + l] - points[i * d + l]);
