@@ -113,7 +113,8 @@ public class JacobianEvalTests
         Ht.Jacobian(
             theta, us, hand.Parents, hand.BaseRelatives, hand.InverseBaseAbsolutes, hand.BasePositions, hand.Weights, hand.Triangles,
             hand.IsMirrored, correspondences, data, pose, relatives, absolutes, transforms, posed,
-            new double[posedLength * 26], new double[posedLength], new double[26], new double[us.Length], generatedErr, generated);
+            new double[posedLength * 26], new double[posedLength], new double[26], new double[us.Length], new int[2 * posedLength],
+            generatedErr, generated);
         Assert.Equal(value, generatedErr);
         AssertAgrees("ht jacobian generated", expected, generated, 1e-6);
         AssertClose("ht jacobian generated vs hand-written", jacobian, generated, 1e-9);

@@ -84,7 +84,8 @@ public static partial class Ht
     /// The residuals into <paramref name="err"/> and their Jacobian into <paramref name="jacobian"/> (rows × columns,
     /// row-major; columns ∂/∂(u_i0, u_i1) of the row's own point when <paramref name="us"/> is given, then θ).
     /// <paramref name="d"/> (posed × θ) and the spans after it are scratch: <paramref name="posed"/> and
-    /// <paramref name="dposed"/> 12·bones + 9, <paramref name="dtheta"/> θ's length, <paramref name="dus"/> us' length.
+    /// <paramref name="dposed"/> 12·bones + 9, <paramref name="dtheta"/> θ's length, <paramref name="dus"/> us' length,
+    /// <paramref name="span"/> 2(12·bones + 9).
     /// </summary>
     public static void Jacobian(
         ReadOnlySpan<double> theta, ReadOnlySpan<double> us,
@@ -92,7 +93,7 @@ public static partial class Ht
         ReadOnlySpan<double> basePositions, ReadOnlySpan<double> weights, ReadOnlySpan<int> triangles, bool isMirrored,
         ReadOnlySpan<int> correspondences, ReadOnlySpan<double> points,
         Span<double> pose, Span<double> relatives, Span<double> absolutes, Span<double> transforms, Span<double> posed,
-        Span<double> d, Span<double> dposed, Span<double> dtheta, Span<double> dus,
+        Span<double> d, Span<double> dposed, Span<double> dtheta, Span<double> dus, Span<int> span,
         Span<double> err, Span<double> jacobian)
     {
         int n = theta.Length;
@@ -111,6 +112,27 @@ public static partial class Ht
         }
 
         Posed(theta, parents, baseRelatives, inverseBaseAbsolutes, 0, pose, relatives, absolutes, transforms, posed);
+
+        // A bone's transform moves with its finger's few angles only: each row of D is nonzero on a short column range
+        // (θ it never reads gets exact zeros), and the chain rule below runs over that range alone.
+        for (int e = 0; e < entries; e++)
+        {
+            ReadOnlySpan<double> dRow = d.Slice(e * n, n);
+            int first = 0;
+            int last = n - 1;
+            while (first < n && dRow[first] == 0)
+            {
+                first++;
+            }
+
+            while (last > first && dRow[last] == 0)
+            {
+                last--;
+            }
+
+            span[2 * e] = first;
+            span[2 * e + 1] = first < n ? last + 1 : first;
+        }
 
         int offset = us.Length == 0 ? 0 : 2;
         int columns = offset + n;
@@ -137,7 +159,7 @@ public static partial class Ht
                 if (a != 0)
                 {
                     ReadOnlySpan<double> dRow = d.Slice(e * n, n);
-                    for (int c = 0; c < n; c++)
+                    for (int c = span[2 * e]; c < span[2 * e + 1]; c++)
                     {
                         byTheta[c] += a * dRow[c];
                     }

@@ -89,6 +89,7 @@ public sealed class HtModule : Module
             DPosed = new double[Posed.Length];
             DTheta = new double[Theta.Length];
             DUs = new double[Us.Length];
+            Span = new int[2 * Posed.Length];
         }
 
         public double[] Theta { get; }
@@ -134,6 +135,8 @@ public sealed class HtModule : Module
 
         public double[] DUs { get; }
 
+        public int[] Span { get; }
+
         /// <summary>Jacobian columns: the two barycentric coordinates (complicated variant), then θ.</summary>
         public int Columns => (Us.Length == 0 ? 0 : 2) + Theta.Length;
 
@@ -145,7 +148,7 @@ public sealed class HtModule : Module
         /// <summary>The residuals and their Jacobian from generated gradients (<see cref="Ht.Jacobian"/>).</summary>
         public void Jacobian(Span<double> err, Span<double> jacobian) => Ht.Jacobian(
             Theta, Us, Parents, BaseRelatives, InverseBaseAbsolutes, BasePositions, Weights, Triangles, IsMirrored, Correspondences, Points,
-            Pose, Relatives, Absolutes, Transforms, Posed, D, DPosed, DTheta, DUs, err, jacobian);
+            Pose, Relatives, Absolutes, Transforms, Posed, D, DPosed, DTheta, DUs, Span, err, jacobian);
     }
 }
 
