@@ -97,21 +97,10 @@ public static partial class Ht
         Span<double> err, Span<double> jacobian)
     {
         int n = theta.Length;
-        int bones = parents.Length;
         int entries = posed.Length;
         d.Clear();
-        for (int e = 0; e < entries; e++)
-        {
-            // Parents come before their children, so bone b's transform needs bones 0…b only: each sweep poses just
-            // those (the global rotation's entries need none, so they come from a one-bone pose at 12…20).
-            int used = e < 12 * bones ? e / 12 + 1 : 1;
-            int entry = e < 12 * bones ? e : 12 + e - 12 * bones;
-            PosedGradient(
-                theta, parents[..used], baseRelatives[..(16 * used)], inverseBaseAbsolutes[..(16 * used)], entry,
-                pose, relatives, absolutes, transforms, posed, d.Slice(e * n, n));
-        }
-
-        Posed(theta, parents, baseRelatives, inverseBaseAbsolutes, 0, pose, relatives, absolutes, transforms, posed);
+        PosedJacobian(theta, parents, baseRelatives, inverseBaseAbsolutes, pose, relatives, absolutes, transforms, posed, d, dposed, dtheta);
+        Posed(theta, parents, baseRelatives, inverseBaseAbsolutes, [], pose, relatives, absolutes, transforms, posed);
 
         // A bone's transform moves with its finger's few angles only: each row of D is nonzero on a short column range
         // (θ it never reads gets exact zeros), and the chain rule below runs over that range alone.
@@ -162,6 +151,114 @@ public static partial class Ht
                     for (int c = span[2 * e]; c < span[2 * e + 1]; c++)
                     {
                         byTheta[c] += a * dRow[c];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// D = ∂posed/∂θ into <paramref name="d"/> (zeroed by the caller) by compressed reverse sweeps: a bone's transform
+    /// moves only with the angles of its own chain (<see cref="BoneOfTheta"/> of it and its ancestors), the global
+    /// rotation only with θ[0…2]. Units (bones, and the rotation) whose angle sets are disjoint share a colour; one
+    /// generated gradient of <see cref="Posed"/> seeded with entry r of every unit in a colour gives each unit's row r on
+    /// its own angles. The fingers' bones at the same depth share a sweep: 12 sweeps per depth instead of one per entry.
+    /// Each sweep poses only the bones up to the colour's last (parents precede children). <paramref name="seed"/>
+    /// (posed's length) and <paramref name="g"/> (θ's length) are scratch.
+    /// </summary>
+    private static void PosedJacobian(
+        ReadOnlySpan<double> theta, ReadOnlySpan<int> parents, ReadOnlySpan<double> baseRelatives, ReadOnlySpan<double> inverseBaseAbsolutes,
+        Span<double> pose, Span<double> relatives, Span<double> absolutes, Span<double> transforms, Span<double> posed,
+        Span<double> d, Span<double> seed, Span<double> g)
+    {
+        int n = theta.Length;
+        int bones = parents.Length;
+        int units = bones + 1;
+
+        // Each unit's angles as a bit set (θ has 26 entries); unit `bones` is the global rotation.
+        Span<long> angles = stackalloc long[units];
+        angles.Clear();
+        for (int t = 0; t < n; t++)
+        {
+            int owner = BoneOfTheta(t);
+            for (int bone = 0; bone < bones && owner >= 0; bone++)
+            {
+                for (int a = bone; a >= 0; a = parents[a])
+                {
+                    if (a == owner)
+                    {
+                        angles[bone] |= 1L << t;
+                    }
+                }
+            }
+        }
+
+        angles[bones] = 0b111;
+
+        // Greedy colouring; a unit that moves with no angle has zero rows and no colour.
+        Span<int> colour = stackalloc int[units];
+        Span<long> taken = stackalloc long[units];
+        taken.Clear();
+        int colours = 0;
+        for (int u = 0; u < units; u++)
+        {
+            colour[u] = -1;
+            for (int c = 0; c < units && angles[u] != 0; c++)
+            {
+                if ((taken[c] & angles[u]) == 0)
+                {
+                    colour[u] = c;
+                    taken[c] |= angles[u];
+                    colours = Math.Max(colours, c + 1);
+                    break;
+                }
+            }
+        }
+
+        for (int c = 0; c < colours; c++)
+        {
+            int used = 1;
+            for (int u = 0; u < bones; u++)
+            {
+                if (colour[u] == c)
+                {
+                    used = u + 1;
+                }
+            }
+
+            for (int r = 0; r < 12; r++)
+            {
+                Span<double> s = seed[..(12 * used + 9)];
+                s.Clear();
+                bool any = false;
+                for (int u = 0; u < units; u++)
+                {
+                    if (colour[u] == c && (u < bones || r < 9))
+                    {
+                        s[u < bones ? 12 * u + r : 12 * used + r] = 1;
+                        any = true;
+                    }
+                }
+
+                if (!any)
+                {
+                    continue;
+                }
+
+                g.Clear();
+                PosedGradient(theta, parents[..used], baseRelatives[..(16 * used)], inverseBaseAbsolutes[..(16 * used)], s, pose, relatives, absolutes, transforms, posed, g);
+                for (int u = 0; u < units; u++)
+                {
+                    if (colour[u] == c && (u < bones || r < 9))
+                    {
+                        Span<double> row = d.Slice((12 * u + r) * n, n);
+                        for (int t = 0; t < n; t++)
+                        {
+                            if ((angles[u] & (1L << t)) != 0)
+                            {
+                                row[t] = g[t];
+                            }
+                        }
                     }
                 }
             }

@@ -31,7 +31,7 @@ public static partial class Ht
     {
         int bones = parents.Length;
         int vertices = basePositions.Length / 4;
-        Posed(theta, parents, baseRelatives, inverseBaseAbsolutes, 0, pose, relatives, absolutes, transforms, posed);
+        Posed(theta, parents, baseRelatives, inverseBaseAbsolutes, [], pose, relatives, absolutes, transforms, posed);
         int g = 12 * bones;
         double g00 = posed[g], g01 = posed[g + 1], g02 = posed[g + 2];
         double g10 = posed[g + 3], g11 = posed[g + 4], g12 = posed[g + 5];
@@ -97,14 +97,15 @@ public static partial class Ht
     /// <summary>
     /// The posed model as the skinning reads it, into <paramref name="posed"/> (12·bones + 9): rows 0–2 of each bone's
     /// skinning transform (absolute × inverse base absolute), then the global rotation with its columns scaled. Returns
-    /// <c>posed[entry]</c>, so that the generated gradient of one entry is a row of ∂posed/∂θ (<see cref="Jacobian"/>).
-    /// <paramref name="pose"/> (3(bones + 3)) and <paramref name="relatives"/>, <paramref name="absolutes"/>,
-    /// <paramref name="transforms"/> (16·bones each) are the caller's scratch.
+    /// seed·posed over the seed's length, so that its generated gradient is seedᵀ·∂posed/∂θ (<see cref="Jacobian"/>);
+    /// <see cref="Objective"/> passes an empty seed. <paramref name="pose"/> (3(bones + 3)) and
+    /// <paramref name="relatives"/>, <paramref name="absolutes"/>, <paramref name="transforms"/> (16·bones each) are the
+    /// caller's scratch.
     /// </summary>
     [Differentiable(nameof(theta))]
     public static double Posed(
         ReadOnlySpan<double> theta, ReadOnlySpan<int> parents, ReadOnlySpan<double> baseRelatives, ReadOnlySpan<double> inverseBaseAbsolutes,
-        int entry, Span<double> pose, Span<double> relatives, Span<double> absolutes, Span<double> transforms, Span<double> posed)
+        ReadOnlySpan<double> seed, Span<double> pose, Span<double> relatives, Span<double> absolutes, Span<double> transforms, Span<double> posed)
     {
         int bones = parents.Length;
 
@@ -268,6 +269,27 @@ public static partial class Ht
         posed[g + 6] = g20;
         posed[g + 7] = g21;
         posed[g + 8] = g22;
-        return posed[entry];
+        double weighted = 0;
+        for (int e = 0; e < seed.Length; e++)
+        {
+            weighted += seed[e] * posed[e];
+        }
+
+        return weighted;
+    }
+
+    /// <summary>
+    /// The bone whose pose column θ[t] sets, as <see cref="Posed"/> fills the columns (finger f's joints at columns
+    /// 5 + 4f + joint, bone = column − 3; the base joint takes two angles); −1 for the global parameters θ[0…5].
+    /// </summary>
+    public static int BoneOfTheta(int t)
+    {
+        if (t < 6)
+        {
+            return -1;
+        }
+
+        int k = (t - 6) % 4;
+        return 2 + 4 * ((t - 6) / 4) + (k < 2 ? 0 : k - 1);
     }
 }
