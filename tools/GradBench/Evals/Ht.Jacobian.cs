@@ -5,10 +5,11 @@ namespace DiffGen.GradBench.Evals;
 /// <summary>
 /// ht's Jacobian from generated gradients, in two stages so that the expensive part does not repeat per residual:
 /// the posed model (<see cref="Posed"/>, 12·bones + 9 numbers, all of θ's work) has its Jacobian D = ∂posed/∂θ built
-/// once per call, one generated gradient per entry; each residual row is then the generated gradient of
+/// once per call from seeded generated gradients, several entries per sweep where their angles do not overlap
+/// (<see cref="PosedJacobian"/>); each residual row is then the generated gradient of
 /// <see cref="Residual"/> (cheap: one to three vertices) with respect to θ, us and posed, and its θ part is
-/// ∂r/∂θ + (∂r/∂posed)·D. The chain rule between the stages is the one hand-written step; a vector-valued Jacobian
-/// (issue #14 item 2) would replace both stages.
+/// ∂r/∂θ + (∂r/∂posed)·D. The chain rule between the stages and the sparsity (which angles move which bone) are the
+/// hand-written parts; a sparse vector-valued Jacobian (issue #14 item 2) would replace both stages.
 /// </summary>
 public static partial class Ht
 {
