@@ -143,7 +143,8 @@ public class JacobianEvalTests
         double[] direction = new double[centroids.Length], hessian = new double[centroids.Length];
         double[] generated = new double[centroids.Length];
         KmeansHandWritten.Direction(points, centroids, d, direction, hessian);
-        Kmeans.Direction(points, centroids, d, generated, hessian);
+        int[] assignment = new int[n];
+        Kmeans.Direction(points, centroids, d, assignment, generated, hessian);
 
         // J by central differences of the cost; H's diagonal by central differences of the generated gradient.
         double[] j = Gradient(centroids, () => Kmeans.Cost(points, centroids, d));
@@ -176,7 +177,8 @@ public class JacobianEvalTests
             sum += e;
         }
 
-        Assert.Equal(sum, Kmeans.GradientSum(points, centroids, d), 6);
+        Assert.Equal(sum, Kmeans.GradientSum(points, centroids, d, assignment), 6);
+        Assert.Equal(Kmeans.Cost(points, centroids, d), Kmeans.AssignedCost(points, centroids, d, assignment));
     }
 
     [Theory]

@@ -170,12 +170,13 @@ public sealed class KmeansModule : Module
             double[] points = Json.Rows(input.GetProperty("points"), out int d);
             double[] centroids = Json.Rows(input.GetProperty("centroids"), out _);
             double[] direction = new double[centroids.Length], hessian = new double[centroids.Length];
+            int[] assignment = new int[points.Length / d];
             return new Evaluation(
                 () =>
                 {
                     if (Variant == Variant.Generated)
                     {
-                        Kmeans.Direction(points, centroids, d, direction, hessian);
+                        Kmeans.Direction(points, centroids, d, assignment, direction, hessian);
                     }
                     else
                     {
