@@ -25,4 +25,5 @@ internal sealed record DifferentiableMethodSpec(
     EquatableArray<GradientSpec> Gradients,
     Block Body,
     EquatableArray<string> ReservedNames,
-    string GeneratorVersion);
+    string GeneratorVersion,
+    bool IsStatic = true);

@@ -78,7 +78,7 @@ internal static class CalleeResolver
     /// Looks for <c>[DerivativeOf(typeof(T), nameof(T.M))]</c> next to the callee (also in referenced assemblies), next
     /// to the caller, then anywhere in the caller's own assembly.
     /// </summary>
-    private static IMethodSymbol? FindRegisteredPullback(IMethodSymbol callee, IMethodSymbol caller)
+    private static IMethodSymbol? FindRegisteredPullback(IMethodSymbol callee, IMethodSymbol caller, bool anySignature = false)
     {
         var searched = new List<INamedTypeSymbol> { callee.ContainingType };
         if (!SymbolEqualityComparer.Default.Equals(caller.ContainingType, callee.ContainingType))
@@ -88,7 +88,7 @@ internal static class CalleeResolver
 
         foreach (INamedTypeSymbol type in searched)
         {
-            if (FindIn(type, callee) is { } found)
+            if (FindIn(type, callee, anySignature) is { } found)
             {
                 return found;
             }
@@ -96,7 +96,7 @@ internal static class CalleeResolver
 
         foreach (INamedTypeSymbol type in AllTypes(caller.ContainingAssembly.GlobalNamespace))
         {
-            if (!searched.Contains(type, SymbolEqualityComparer.Default) && FindIn(type, callee) is { } found)
+            if (!searched.Contains(type, SymbolEqualityComparer.Default) && FindIn(type, callee, anySignature) is { } found)
             {
                 return found;
             }
@@ -105,14 +105,18 @@ internal static class CalleeResolver
         return null;
     }
 
-    private static IMethodSymbol? FindIn(INamedTypeSymbol type, IMethodSymbol callee)
+    /// <summary>True when some [DerivativeOf] names the callee, even with a signature that does not match (DG0018).</summary>
+    public static bool HasRegistration(IMethodSymbol callee, IMethodSymbol caller) =>
+        FindRegisteredPullback(callee, caller, anySignature: true) is not null;
+
+    private static IMethodSymbol? FindIn(INamedTypeSymbol type, IMethodSymbol callee, bool anySignature)
     {
         foreach (IMethodSymbol candidate in type.GetMembers().OfType<IMethodSymbol>())
         {
             if (TargetOf(candidate) is { } target
                 && SymbolEqualityComparer.Default.Equals(target.Type, callee.ContainingType)
                 && target.Name == callee.Name
-                && MatchesConvention(candidate, callee))
+                && (anySignature || MatchesConvention(candidate, callee)))
             {
                 return candidate;
             }
