@@ -215,6 +215,28 @@ public class ProtocolTests
         }
     }
 
+    [Fact]
+    public void HtSimpleVariantWithEmptyOrAbsentUs()
+    {
+        var random = new Random(3);
+        Inputs.HandModel hand = Inputs.Hand(random, 6, mirrored: true);
+        double[] theta = Inputs.Uniform(random, 26, -0.5, 0.5), points = Inputs.Uniform(random, 9, -1, 1);
+        string data = $$"""{"model":{{hand.ToJson().ReplaceLineEndings("")}},"correspondences":[1,2,4],"points":{{Inputs.Rows(points, 3)}}}""";
+        List<JsonElement> r = Session(
+            Variant.Generated,
+            $$$"""{"id":0,"kind":"evaluate","module":"ht","function":"jacobian","input":{"theta":{{{Inputs.Json(theta)}}},"us":[],"data":{{{data}}}}}""",
+            $$$"""{"id":1,"kind":"evaluate","module":"ht","function":"jacobian","input":{"theta":{{{Inputs.Json(theta)}}},"data":{{{data}}}}}""");
+        foreach (JsonElement response in r)
+        {
+            Assert.True(response.GetProperty("success").GetBoolean(), response.ToString());
+            JsonElement rows = response.GetProperty("output");
+            Assert.Equal(9, rows.GetArrayLength());
+            Assert.All(rows.EnumerateArray(), row => Assert.Equal(26, row.GetArrayLength()));
+        }
+
+        Assert.Equal(Numbers(r[0].GetProperty("output")), Numbers(r[1].GetProperty("output")));
+    }
+
     /// <summary>Every number in a JSON value, depth first, object properties by name.</summary>
     private static double[] Numbers(JsonElement e)
     {

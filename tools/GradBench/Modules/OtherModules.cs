@@ -48,7 +48,8 @@ public sealed class HtModule : Module
         public Problem(JsonElement input)
         {
             Theta = Json.Vector(input.GetProperty("theta"));
-            Us = Json.Flatten(input.GetProperty("us"));
+            // The simple variant sends an empty us; an input without the field is read the same way.
+            Us = input.TryGetProperty("us", out JsonElement us) ? Json.Flatten(us) : [];
             JsonElement data = input.GetProperty("data");
             JsonElement model = data.GetProperty("model");
             Parents = Json.Integers(model.GetProperty("parents"));
