@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace DiffGen.IntegrationTests;
 
@@ -267,4 +268,29 @@ public static partial class RealCode
 
         return checked(r * 2);
     }
+}
+
+/// <summary>LINQ over arrays as people write it: lowered to loops, same value bit for bit.</summary>
+public static partial class LinqCode
+{
+    [Differentiable]
+    public static double Moments(double[] xs) => xs.Sum(v => v * v) + xs.Select((v, i) => v * i).Sum() + xs.Average();
+
+    [Differentiable]
+    public static double CosineSimilarity(double[] a, double[] b) =>
+        a.Zip(b, (p, q) => p * q).Sum() / Math.Sqrt(a.Sum(v => v * v) * b.Sum(v => v * v));
+
+    [Differentiable]
+    public static double Spread(double[] xs) => xs.Max() - xs.Min(v => v * 0.5) + xs.Count();
+
+    [Differentiable]
+    public static double Compounded(double[] rates) =>
+        rates.Aggregate(1.0, (wealth, r) => wealth * (1 + r)) + rates.Aggregate((a, b) => 0.5 * a + b);
+
+    [Differentiable]
+    public static double TotalVariation(double[] xs) =>
+        System.Linq.Enumerable.Range(1, xs.Length - 1).Sum(i => Math.Abs(xs[i] - xs[i - 1]));
+
+    [Differentiable]
+    public static float MeanSquare(float[] xs) => xs.Average(v => v * v) + xs.Sum();
 }

@@ -85,6 +85,56 @@ public class RealCodeTests
         Check(x => RealCode.Iterated(x[0], mode), (x, g) => RealCode.IteratedGradient(x[0], mode, ref g[0]), 1);
 
     [Fact]
+    public void LinqSumsSelectsAndAverages() => Check(x => LinqCode.Moments(x), (x, g) => LinqCode.MomentsGradient(x, g), 6);
+
+    [Fact]
+    public void LinqZip() =>
+        Check(
+            x => LinqCode.CosineSimilarity(x[..4], x[4..]),
+            (x, g) =>
+            {
+                double[] da = new double[4], db = new double[4];
+                double value = LinqCode.CosineSimilarityGradient(x[..4], x[4..], da, db);
+                for (int i = 0; i < 4; i++)
+                {
+                    g[i] += da[i];
+                    g[4 + i] += db[i];
+                }
+
+                return value;
+            },
+            8);
+
+    [Fact]
+    public void LinqMaxMinCount() => Check(x => LinqCode.Spread(x), (x, g) => LinqCode.SpreadGradient(x, g), 5);
+
+    [Fact]
+    public void LinqAggregate() => Check(x => LinqCode.Compounded(x), (x, g) => LinqCode.CompoundedGradient(x, g), 5);
+
+    [Fact]
+    public void LinqRange() => Check(x => LinqCode.TotalVariation(x), (x, g) => LinqCode.TotalVariationGradient(x, g), 6);
+
+    [Fact]
+    public void LinqOverFloatsAccumulatesInDouble()
+    {
+        float[] xs = { 1.5f, 0.25f, 3.1f, -0.7f };
+        float[] gradient = new float[4];
+        float value = LinqCode.MeanSquareGradient(xs, gradient);
+        Assert.Equal(LinqCode.MeanSquare(xs), value); // the same bits as Enumerable's double accumulation
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal((2 * xs[i] / 4) + 1, gradient[i], 5);
+        }
+    }
+
+    [Fact]
+    public void LinqOfNothingThrowsAsEnumerableDoes()
+    {
+        double[] gradient = Array.Empty<double>();
+        Assert.Throws<InvalidOperationException>(() => LinqCode.SpreadGradient(Array.Empty<double>(), gradient));
+    }
+
+    [Fact]
     public void ValidationStillThrows()
     {
         double[] gradient = Array.Empty<double>();

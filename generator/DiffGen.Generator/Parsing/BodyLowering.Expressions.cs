@@ -358,6 +358,11 @@ internal sealed partial class BodyLowering
             return Dummy(type);
         }
 
+        if (LowerLinq(invocation, type) is { } linq)
+        {
+            return linq;
+        }
+
         if (UnsupportedConstructs.IsLambdaOrQuery(invocation) || !target.IsStatic || invocation.Instance is not null)
         {
             return InlinedBody(target) is { } instanceBody

@@ -97,7 +97,7 @@ public class AnalyzerTests
             public static double F(double[] xs)
             {
                 Func<double, double> square = v => v * v;
-                return {|DG0023:xs.Sum(v => v * v)|} + {|DG0023:square(xs[0])|};
+                return xs.Sum(v => v * v) + {|DG0023:xs.OrderBy(v => v).First()|} + {|DG0023:square(xs[0])|};
             }
         }
         """).RunAsync();

@@ -17,7 +17,7 @@ public class MessageTests
     [InlineData("r = r * double.Parse(x.ToString());", "DG0009", "'double.Parse(string)'", "[DerivativeOf]")]
     [InlineData("r = Tuple.Create(x).Item1;", "DG0008", "'Item1'", "flows through it")]
     [InlineData("Func<double, double> f = a => a * x; r = f(r);", "DG0023", "a call through a delegate", "local function")]
-    [InlineData("r = r * xs.Select(a => a * x).Sum();", "DG0023", "the LINQ call 'Sum'", "write a loop")]
+    [InlineData("r = r * xs.Select(a => a * x).OrderBy(a => a).First();", "DG0023", "the LINQ call 'First'", "write a loop")]
     [InlineData("r = new double[] { x }.Sum();", "DG0023", "the LINQ call 'Sum'", "write a loop")]
     public void NamesTheConstructAndTheFix(string statement, string id, string what, string fix)
     {
