@@ -167,6 +167,17 @@ public class RealCodeTests
     }
 
     [Fact]
+    public void StructWithOperatorsAndMethods() => Check(x => StructCode.PairEnergy(x), (x, g) => StructCode.PairEnergyGradient(x, g), 9);
+
+    [Fact]
+    public void RecordStructComplex() =>
+        Check(x => StructCode.Iterated(x[0], x[1]), (x, g) => StructCode.IteratedGradient(x[0], x[1], ref g[0], ref g[1]), 2, sample: (r, _) => (r.NextDouble() - 0.5) * 0.8);
+
+    [Fact]
+    public void MutableStructCopiedByValue() =>
+        Check(x => StructCode.Oscillator(x[0], x[1], x[2]), (x, g) => StructCode.OscillatorGradient(x[0], x[1], x[2], ref g[0], ref g[1], ref g[2]), 3);
+
+    [Fact]
     public void ValidationStillThrows()
     {
         double[] gradient = Array.Empty<double>();

@@ -71,7 +71,7 @@ internal sealed partial class BodyLowering
                 return LowerElement(element, element.ArrayReference, element.Indices[0], type);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: not null, Arguments.Length: 1 } indexer:
                 return LowerElement(indexer, indexer.Instance, indexer.Arguments[0].Value, type);
-            case IPropertyReferenceOperation { Property.Name: "Length", Instance: not null } length:
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: not null } length when !IsFlat(length.Instance.Type):
                 {
                     Expr instance = LowerExpr(length.Instance);
                     if (instance is Var { Type.IsVector: true } vector)
@@ -91,6 +91,8 @@ internal sealed partial class BodyLowering
                 return new StaticValue(type, field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             case IParenthesizedOperation parenthesized:
                 return LowerExpr(parenthesized.Operand);
+            case IFieldReferenceOperation or IPropertyReferenceOperation when StructField(operation) is { } field:
+                return field;
             case IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(operation) is { } member:
                 return member;
             case IInstanceReferenceOperation when _receiver is not null:
@@ -144,8 +146,10 @@ internal sealed partial class BodyLowering
     private bool Tracks(IOperation target) => target switch
     {
         IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(target) is not null => true,
-        ILocalReferenceOperation l => _variables.ContainsKey(l.Local),
-        IParameterReferenceOperation p => _variables.ContainsKey(p.Parameter),
+        IMemberReferenceOperation { Instance: { } instance } when IsFlat(instance.Type) => Tracks(instance),
+        IInstanceReferenceOperation => _structReceiver is not null,
+        ILocalReferenceOperation l => _variables.ContainsKey(l.Local) || _structs.ContainsKey(l.Local),
+        IParameterReferenceOperation p => _variables.ContainsKey(p.Parameter) || _structs.ContainsKey(p.Parameter),
         IArrayElementReferenceOperation e => Tracks(e.ArrayReference),
         IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } => Tracks(instance),
         ITupleOperation tuple => tuple.Elements.Any(Tracks),
@@ -173,6 +177,11 @@ internal sealed partial class BodyLowering
 
     private Expr LowerBinary(IBinaryOperation binary, TypeRef type)
     {
+        if (StructOperator(binary, binary.OperatorMethod, binary.LeftOperand, binary.RightOperand) is { } inlined)
+        {
+            return inlined;
+        }
+
         if (binary.OperatorMethod is not null || !Scalar(type) || !TryMapBinary(binary.OperatorKind, out BinaryOp op)
             || !Scalar(TypeClassifier.Classify(binary.LeftOperand.Type)) || !Scalar(TypeClassifier.Classify(binary.RightOperand.Type)))
         {

@@ -233,6 +233,12 @@ internal sealed partial class BodyLowering
             return;
         }
 
+        if (IsFlat(local.Type))
+        {
+            LowerStructDeclarator(local, initializer);
+            return;
+        }
+
         if (type.Element is ElementKind.Other or ElementKind.Void)
         {
             if (!CanName(local.Type))
@@ -305,6 +311,9 @@ internal sealed partial class BodyLowering
     {
         switch (operation)
         {
+            case ISimpleAssignmentOperation assignment when IsFlat(assignment.Target.Type):
+                LowerStructAssignment(assignment);
+                break;
             case IAssignmentOperation assignment when !Tracks(assignment.Target) && WritesTrackedVariable(assignment.Value) is null:
                 LowerOpaqueStatement(assignment); // a field or property of an object
                 break;

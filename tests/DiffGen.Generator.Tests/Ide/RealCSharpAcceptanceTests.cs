@@ -25,6 +25,7 @@ public class RealCSharpAcceptanceTests
     [InlineData("foreach over a list", "public static double F(double[] w) { var picks = new System.Collections.Generic.List<int> { 0, 1 }; double s = 0; foreach (int p in picks) s += w[p]; return s; }")]
     [InlineData("throw expression and checked", "public static double F(double x, int k) => checked(k >= 0 ? x * k : throw new ArgumentOutOfRangeException(nameof(k)));")]
     [InlineData("Math constants of other classes", "public static double F(double x) => Math.PI * x * x + Math.E;")]
+    [InlineData("struct values", "public static double F(double x, double y) { var a = new P(x, y); P b = a; b.X *= 2; return (a + b).Norm2 + new P { Y = x }.Y; }")]
     public void StaticConstructCompilesCleanly(string construct, string method) => AssertClean(construct, """
         public static partial class Losses
         {
@@ -90,6 +91,15 @@ public class RealCSharpAcceptanceTests
                 }
 
                 public static void AddSquare(ref double total, double v) => total += v * v;
+            }
+
+            public struct P
+            {
+                public P(double x, double y) { X = x; Y = y; }
+                public double X;
+                public double Y;
+                public double Norm2 => X * X + Y * Y;
+                public static P operator +(P a, P b) => new P(a.X + b.X, a.Y + b.Y);
             }
 
             public sealed class Scaler
