@@ -433,3 +433,51 @@ public static partial class StructCode
         return copy.Px * s.Px + s.Vx;
     }
 }
+
+public static partial class TupleCode
+{
+    private static (double Mean, double Sd) Moments(double[] v)
+    {
+        double m = 0;
+        foreach (double x in v)
+        {
+            m += x;
+        }
+
+        m /= v.Length;
+        double s = 0;
+        foreach (double x in v)
+        {
+            s += (x - m) * (x - m);
+        }
+
+        return (m, Math.Sqrt(s / v.Length));
+    }
+
+    /// <summary>A helper returning a named tuple, deconstruction into new and existing locals, a swap.</summary>
+    [Differentiable]
+    public static double ZScoreOfLast(double[] v)
+    {
+        var (mean, sd) = Moments(v);
+        var moments = Moments(v);
+        double a = v[0], b = v[1];
+        (a, b) = (b, a);
+        (double scaled, int repeats) = (a * 2, 3);
+        return ((v[v.Length - 1] - mean) / sd) + (moments.Sd * moments.Item1) + a - b + (scaled * repeats);
+    }
+}
+
+public static partial class TupleCode
+{
+    /// <summary>A differentiated value swapped into a parameter that is not differentiated (it carries an adjoint all the same).</summary>
+    [Differentiable(nameof(x))]
+    public static double SwapIntoConstant(double x, double y)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            (x, y) = (y * Math.Sin(x), x);
+        }
+
+        return x * y;
+    }
+}

@@ -178,6 +178,13 @@ public class RealCodeTests
         Check(x => StructCode.Oscillator(x[0], x[1], x[2]), (x, g) => StructCode.OscillatorGradient(x[0], x[1], x[2], ref g[0], ref g[1], ref g[2]), 3);
 
     [Fact]
+    public void TuplesAndDeconstruction() => Check(x => TupleCode.ZScoreOfLast(x), (x, g) => TupleCode.ZScoreOfLastGradient(x, g), 5);
+
+    [Fact]
+    public void DifferentiatedValueSwappedIntoAConstantParameter() =>
+        Check(x => TupleCode.SwapIntoConstant(x[0], x[1]), (x, g) => TupleCode.SwapIntoConstantGradient(x[0], x[1], ref g[0]), 2, Mask(2, 1));
+
+    [Fact]
     public void ValidationStillThrows()
     {
         double[] gradient = Array.Empty<double>();

@@ -72,6 +72,19 @@ internal static class Differentiator
             }
         }
 
+        // A scalar parameter that is not differentiated but receives a differentiated value ((x, y) = (y, x)) carries an
+        // adjoint like a local: declared zero at the top, since no declaration statement of it exists.
+        var parameterAdjoints = new List<(string Local, TypeRef Type)>();
+        foreach (ParameterSpec p in spec.Parameters)
+        {
+            if (p.Type.IsRealScalar && !preset.ContainsKey(p.Name) && activity.IsActive(p.Name))
+            {
+                string local = names.Unique("d" + p.Name);
+                preset[p.Name] = local;
+                parameterAdjoints.Add((local, p.Type));
+            }
+        }
+
         var scope = new AdjointScope(activity, names, preset, MultiWrittenVectors(body, index))
         {
             LengthChecked = LengthCheckedGradients(body, wrt, gradientNames),
@@ -122,6 +135,11 @@ internal static class Differentiator
         foreach ((ParameterSpec parameter, string _, string local) in scalarGradients)
         {
             code.Add(new Declare(local, parameter.Type, Lit(0, parameter.Type)));
+        }
+
+        foreach ((string local, TypeRef type) in parameterAdjoints)
+        {
+            code.Add(new Declare(local, type, Lit(0, type)));
         }
 
         code.AddRange(builder.MethodDeclarations);

@@ -31,8 +31,9 @@ internal sealed partial class BodyLowering
 
         public List<(IFieldSymbol Field, Expr Value)> Fields { get; }
 
+        // By name: a field's name is unique in its type, and a tuple's elements are Item1… whatever they are called.
         public Expr? this[IFieldSymbol field] =>
-            Fields.FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Field, field)).Value;
+            Fields.FirstOrDefault(f => f.Field.Name == (field.CorrespondingTupleField ?? field).Name).Value;
     }
 
     /// <summary>Struct locals and bound struct parameters, each held in one variable per field.</summary>
@@ -44,12 +45,20 @@ internal sealed partial class BodyLowering
     /// <summary>The instance fields of a struct that can be flattened, or null.</summary>
     private static List<IFieldSymbol>? FlatFields(ITypeSymbol? type)
     {
-        if (type is not INamedTypeSymbol { TypeKind: TypeKind.Struct, IsGenericType: false } named || named.DeclaringSyntaxReferences.Length == 0)
+        List<IFieldSymbol> fields;
+        if (type is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Length <= 7)
+        {
+            fields = tuple.TupleElements.Select(e => e.CorrespondingTupleField ?? e).ToList();
+        }
+        else if (type is INamedTypeSymbol { TypeKind: TypeKind.Struct, IsGenericType: false } named && named.DeclaringSyntaxReferences.Length > 0)
+        {
+            fields = named.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst).ToList();
+        }
+        else
         {
             return null;
         }
 
-        var fields = named.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst).ToList();
         return fields.Count > 0 && fields.All(f => TypeClassifier.Classify(f.Type) is { IsScalar: true, Element: ElementKind.Float or ElementKind.Double or ElementKind.Int or ElementKind.Bool })
             ? fields
             : null;
@@ -60,7 +69,7 @@ internal sealed partial class BodyLowering
     /// <summary>The field behind <paramref name="member"/> (itself, or an auto-property's backing field).</summary>
     private static IFieldSymbol? FieldOf(ISymbol member, ITypeSymbol type) => member switch
     {
-        IFieldSymbol field => field,
+        IFieldSymbol field => field.CorrespondingTupleField ?? field,
         IPropertySymbol property => type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property)),
         _ => null,
     };
@@ -72,7 +81,9 @@ internal sealed partial class BodyLowering
         foreach (IFieldSymbol field in FlatFields(type)!)
         {
             TypeRef fieldType = TypeClassifier.Classify(field.Type);
-            string fieldName = field.AssociatedSymbol?.Name ?? field.Name.TrimStart('_');
+            string fieldName = type.IsTupleType
+                ? type.TupleElements.First(e => (e.CorrespondingTupleField ?? e).Name == field.Name).Name
+                : field.AssociatedSymbol?.Name ?? field.Name.TrimStart('_');
             string variable = _names.Unique(name + char.ToUpperInvariant(fieldName[0]) + fieldName.Substring(1));
             _claimed.Add(variable);
             Expr init = value?[field] is { } given ? ConvertTo(given, fieldType) : DefaultOf(fieldType)!;
@@ -140,6 +151,10 @@ internal sealed partial class BodyLowering
                 return LowerStruct(conversion.Operand);
             case IDefaultValueOperation:
                 return ZeroStruct((INamedTypeSymbol)operation.Type!);
+            case ITupleOperation tuple:
+                return TupleValue((INamedTypeSymbol)tuple.Type!, tuple);
+            case IConversionOperation { Operand: ITupleOperation tuple } conversion when IsFlat(conversion.Type):
+                return TupleValue((INamedTypeSymbol)conversion.Type!, tuple);
             case IObjectCreationOperation creation:
                 return LowerStructCreation(creation);
             case IInvocationOperation invocation when InlinedBody(invocation.TargetMethod) is { } body:
@@ -163,6 +178,89 @@ internal sealed partial class BodyLowering
             default:
                 ReportExpression(operation, "struct value of this kind", "; build it with new, a local, or a method written in source");
                 return null;
+        }
+    }
+
+    /// <summary>A tuple literal <c>(a, b)</c>, its elements converted to <paramref name="type"/>'s.</summary>
+    private StructValue? TupleValue(INamedTypeSymbol type, ITupleOperation tuple)
+    {
+        List<IFieldSymbol> fields = FlatFields(type)!;
+        var values = new List<(IFieldSymbol, Expr)>();
+        for (int i = 0; i < fields.Count; i++)
+        {
+            Expr value = ConvertTo(LowerExpr(tuple.Elements[i]), TypeClassifier.Classify(fields[i].Type));
+            if (IsDummy(value))
+            {
+                return null;
+            }
+
+            values.Add((fields[i], value));
+        }
+
+        return new StructValue(type, values);
+    }
+
+    /// <summary>
+    /// <c>var (a, b) = e;</c>, <c>(x, y) = (y, x);</c>: the value's fields into new locals or tracked variables, held in
+    /// temporaries first so a swap reads the old values.
+    /// </summary>
+    private void LowerDeconstruction(IDeconstructionAssignmentOperation deconstruction)
+    {
+        IOperation targets = deconstruction.Target is IDeclarationExpressionOperation { Expression: { } declared } ? declared : deconstruction.Target;
+        if (targets is not ITupleOperation tuple || !IsFlat(deconstruction.Value.Type) && !IsFlat(tuple.Type))
+        {
+            ReportStatement(deconstruction, "deconstruction of this kind", "; assign the parts one by one");
+            return;
+        }
+
+        StructValue? value = LowerStruct(deconstruction.Value);
+        if (value is null)
+        {
+            return;
+        }
+
+        var parts = new List<Expr>();
+        foreach ((IFieldSymbol field, Expr part) in value.Fields)
+        {
+            if (part is Literal)
+            {
+                parts.Add(part);
+                continue;
+            }
+
+            string held = _names.Unique("part");
+            _claimed.Add(held);
+            _current.Add(new Declare(held, part.Type, part));
+            parts.Add(new Var(part.Type, held));
+        }
+
+        for (int i = 0; i < tuple.Elements.Length && i < parts.Count; i++)
+        {
+            IOperation element = tuple.Elements[i] is IDeclarationExpressionOperation { Expression: { } inner } ? inner : tuple.Elements[i];
+            switch (element)
+            {
+                case IDiscardOperation:
+                    break;
+                case ILocalReferenceOperation { IsDeclaration: true } local:
+                    {
+                        TypeRef type = TypeClassifier.Classify(local.Local.Type);
+                        Var variable = Claim(local.Local, local.Local.Name, type);
+                        _current.Add(new Declare(variable.Name, type, ConvertTo(parts[i], type)));
+                        break;
+                    }
+
+                default:
+                    {
+                        Expr target = LowerTarget(element);
+                        if (IsDummy(target))
+                        {
+                            return;
+                        }
+
+                        _current.Add(new Assign(target, ConvertTo(parts[i], target.Type)));
+                        break;
+                    }
+            }
         }
     }
 

@@ -314,6 +314,9 @@ internal sealed partial class BodyLowering
             case ISimpleAssignmentOperation assignment when IsFlat(assignment.Target.Type):
                 LowerStructAssignment(assignment);
                 break;
+            case IDeconstructionAssignmentOperation deconstruction:
+                LowerDeconstruction(deconstruction);
+                break;
             case IAssignmentOperation assignment when !Tracks(assignment.Target) && WritesTrackedVariable(assignment.Value) is null:
                 LowerOpaqueStatement(assignment); // a field or property of an object
                 break;

@@ -25,6 +25,7 @@ public class RealCSharpAcceptanceTests
     [InlineData("foreach over a list", "public static double F(double[] w) { var picks = new System.Collections.Generic.List<int> { 0, 1 }; double s = 0; foreach (int p in picks) s += w[p]; return s; }")]
     [InlineData("throw expression and checked", "public static double F(double x, int k) => checked(k >= 0 ? x * k : throw new ArgumentOutOfRangeException(nameof(k)));")]
     [InlineData("Math constants of other classes", "public static double F(double x) => Math.PI * x * x + Math.E;")]
+    [InlineData("tuples and deconstruction", "public static double F(double x, double y) { var (a, b) = (x * y, x - y); (a, b) = (b, a); var t = (Sum: a + b, Count: 2); return t.Sum / t.Count; }")]
     [InlineData("struct values", "public static double F(double x, double y) { var a = new P(x, y); P b = a; b.X *= 2; return (a + b).Norm2 + new P { Y = x }.Y; }")]
     public void StaticConstructCompilesCleanly(string construct, string method) => AssertClean(construct, """
         public static partial class Losses
