@@ -26,7 +26,7 @@ internal abstract class IrRewriter
         Model.Convert x => x with { Operand = Rewrite(x.Operand) },
         OpaqueCall x => x with { Args = RewriteAll(x.Args) },
         NewVector x => x with { Length = Rewrite(x.Length) },
-        RefArg x => new RefArg(Rewrite(x.Target)),
+        RefArg x => new RefArg(Rewrite(x.Target), x.Out),
         StaticValue x => x with { },
         DefaultValue x => x with { },
         TapePop x => x with { },

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
@@ -12,7 +13,7 @@ namespace DiffGen.CompilerServices;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class DerivativeDrivers
 {
-    /// <summary>Throws unless <paramref name="buffer"/> has <paramref name="expected"/> elements.</summary>
+    /// <summary>Throws unless a buffer of <paramref name="length"/> elements has <paramref name="expected"/>.</summary>
     /// <param name="length">The buffer's length.</param>
     /// <param name="expected">The length it must have.</param>
     /// <param name="name">The argument's name.</param>
@@ -120,6 +121,42 @@ public static class DerivativeDrivers
     /// <summary>Stores <paramref name="values"/> at <c>matrix[row · columns + offset …]</c> (part of one row).</summary>
     public static void StoreRow<T>(ReadOnlySpan<T> values, Span<T> matrix, int row, int columns, int offset) =>
         values.CopyTo(matrix.Slice((row * columns) + offset, values.Length));
+
+    /// <summary>
+    /// An input tangent is the primal's length, or empty for a zero tangent: then <paramref name="tangent"/> is pointed
+    /// at a pooled zeroed buffer, which is returned (give it to <see cref="ReturnZeroTangent{T}"/>). Otherwise returns an
+    /// empty array. Any other length throws.
+    /// </summary>
+    /// <param name="tangent">The caller's tangent.</param>
+    /// <param name="length">The primal's length.</param>
+    /// <param name="name">The tangent argument's name.</param>
+    public static T[] ZeroTangentIfEmpty<T>(ref ReadOnlySpan<T> tangent, int length, string name)
+    {
+        if (tangent.Length == length)
+        {
+            return Array.Empty<T>();
+        }
+
+        if (!tangent.IsEmpty)
+        {
+            ThrowLength(tangent.Length, length, name, "the primal's length, or empty for a zero tangent");
+        }
+
+        T[] buffer = ArrayPool<T>.Shared.Rent(length);
+        Array.Clear(buffer, 0, length);
+        tangent = new ReadOnlySpan<T>(buffer, 0, length);
+        return buffer;
+    }
+
+    /// <summary>Returns a buffer <see cref="ZeroTangentIfEmpty{T}"/> rented (nothing for an empty array).</summary>
+    /// <param name="buffer">What it returned.</param>
+    public static void ReturnZeroTangent<T>(T[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<T>.Shared.Return(buffer);
+        }
+    }
 
     [DoesNotReturn]
     private static void ThrowLength(int length, int expected, string name, string shape) =>

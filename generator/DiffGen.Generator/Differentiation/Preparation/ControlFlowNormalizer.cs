@@ -47,13 +47,22 @@ internal sealed class ControlFlowNormalizer
             return new Block(Transform(statements, null, null).ToEquatableArray());
         }
 
+        bool returns = statements.Any(s => s is Return || IrWalk.ChildBlocks(s).Any(b => IrWalk.Descendants(b).Any(d => d is Return)));
+        if (_returnType.Element == ElementKind.Void && !returns)
+        {
+            // A vector result's method (void, writing its [Output]) that never returns early.
+            return new Block(Transform(statements, null, null).ToEquatableArray());
+        }
+
         _returnFlag = _names.Unique("returned");
         _flags.Add(_returnFlag);
-        var output = new List<Stmt>
+        var output = new List<Stmt>();
+        if (_returnType.Element != ElementKind.Void)
         {
-            new Declare(_result, _returnType, LiteralFormatter.Real(0, _returnType)),
-            new Declare(_returnFlag, TypeRef.Bool, new Literal(TypeRef.Bool, "false")),
-        };
+            output.Add(new Declare(_result, _returnType, LiteralFormatter.Real(0, _returnType)));
+        }
+
+        output.Add(new Declare(_returnFlag, TypeRef.Bool, new Literal(TypeRef.Bool, "false")));
         output.AddRange(Transform(statements, null, null));
         return new Block(output.ToEquatableArray());
     }
@@ -86,7 +95,11 @@ internal sealed class ControlFlowNormalizer
         switch (statement)
         {
             case Return ret:
-                yield return new Assign(new Var(_returnType, _result), ret.Value ?? LiteralFormatter.Real(0, _returnType)) { Source = ret.Source };
+                if (_returnType.Element != ElementKind.Void)
+                {
+                    yield return new Assign(new Var(_returnType, _result), ret.Value ?? LiteralFormatter.Real(0, _returnType)) { Source = ret.Source };
+                }
+
                 if (_returnFlag is not null)
                 {
                     yield return new Assign(new Var(TypeRef.Bool, _returnFlag), new Literal(TypeRef.Bool, "true"));
