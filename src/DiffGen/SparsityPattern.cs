@@ -152,8 +152,12 @@ public sealed class SparsityPattern
     public ReadOnlySpan<int> EntriesOfColor(int color) =>
         _entriesByColor.AsSpan(_colorEntryStarts[color], _colorEntryStarts[color + 1] - _colorEntryStarts[color]);
 
-    /// <summary>True when every diagonal entry (i, i) of a square pattern is present.</summary>
-    internal bool HasFullDiagonal()
+    private bool? _hasFullDiagonal;
+
+    /// <summary>True when every diagonal entry (i, i) of a square pattern is present (computed once: drivers check it per call).</summary>
+    internal bool HasFullDiagonal() => _hasFullDiagonal ??= ComputeHasFullDiagonal();
+
+    private bool ComputeHasFullDiagonal()
     {
         if (RowCount != ColumnCount)
         {
