@@ -123,18 +123,22 @@ public static class DerivativeDrivers
         values.CopyTo(matrix.Slice((row * columns) + offset, values.Length));
 
     /// <summary>
-    /// An input tangent is the primal's length, or empty for a zero tangent: then <paramref name="tangent"/> is pointed
-    /// at a pooled zeroed buffer, which is returned (give it to <see cref="ReturnZeroTangent{T}"/>). Otherwise returns an
-    /// empty array. Any other length throws.
+    /// An input tangent is the primal's length, or empty for a zero tangent: returns the tangent to use, which for an
+    /// empty one is a pooled zeroed buffer (<paramref name="zero"/>, to give to <see cref="ReturnZeroTangent{T}"/>;
+    /// otherwise an empty array). Any other length throws. (A returned span, not a <c>ref</c> to the caller's: the
+    /// generated loops keep it in registers.)
     /// </summary>
     /// <param name="tangent">The caller's tangent.</param>
     /// <param name="length">The primal's length.</param>
     /// <param name="name">The tangent argument's name.</param>
-    public static T[] ZeroTangentIfEmpty<T>(ref ReadOnlySpan<T> tangent, int length, string name)
+    /// <param name="zero">The pooled buffer, or an empty array.</param>
+    /// <returns>The tangent, never empty unless the primal is.</returns>
+    public static ReadOnlySpan<T> TangentOrZero<T>(ReadOnlySpan<T> tangent, int length, string name, out T[] zero)
     {
+        zero = Array.Empty<T>();
         if (tangent.Length == length)
         {
-            return Array.Empty<T>();
+            return tangent;
         }
 
         if (!tangent.IsEmpty)
@@ -142,13 +146,12 @@ public static class DerivativeDrivers
             ThrowLength(tangent.Length, length, name, "the primal's length, or empty for a zero tangent");
         }
 
-        T[] buffer = ArrayPool<T>.Shared.Rent(length);
-        Array.Clear(buffer, 0, length);
-        tangent = new ReadOnlySpan<T>(buffer, 0, length);
-        return buffer;
+        zero = ArrayPool<T>.Shared.Rent(length);
+        Array.Clear(zero, 0, length);
+        return new ReadOnlySpan<T>(zero, 0, length);
     }
 
-    /// <summary>Returns a buffer <see cref="ZeroTangentIfEmpty{T}"/> rented (nothing for an empty array).</summary>
+    /// <summary>Returns a buffer <see cref="TangentOrZero{T}"/> rented (nothing for an empty array).</summary>
     /// <param name="buffer">What it returned.</param>
     public static void ReturnZeroTangent<T>(T[] buffer)
     {

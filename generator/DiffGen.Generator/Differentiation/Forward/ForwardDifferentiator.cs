@@ -37,10 +37,24 @@ internal static class ForwardDifferentiator
         string resultTangent = names.Unique("tangent");
 
         (Block body, string result) = ControlFlowNormalizer.Normalize(spec.Body, spec.ReturnType, names);
+        var code = new List<Stmt>();
+        var epilogue = new List<Stmt>();
         var preset = new Dictionary<string, string>();
         for (int k = 0; k < wrt.Count; k++)
         {
             preset[wrt[k].Name] = tangentNames[k];
+            if (wrt[k].Type.IsVector)
+            {
+                // An empty tangent is zero: a self-call with a zeroed one.
+                int replaced = k;
+                code.Add(EmptyTangentGuard(wrt[k], tangentNames[k], names, zero => SelfCall(
+                    GeneratedNames.Pushforward(gradient.Stem),
+                    spec.IsVectorValued ? TypeRef.Void : spec.ReturnType,
+                    spec.Parameters.Select(p => (Expr)new Var(p.Type, p.Name))
+                        .Concat(tangentNames.Select((t, m) => m == replaced ? zero : new Var(wrt[m].Type.IsScalar ? wrt[m].Type : new TypeRef(wrt[m].Type.Element, Shape.ReadOnlySpan), t)))
+                        .Append(spec.IsVectorValued ? new Var(new TypeRef(spec.Parameters[spec.Output].Type.Element, Shape.Span), outputTangent!) : new RefArg(new Var(spec.ReturnType, resultTangent), Out: true)),
+                    names)));
+            }
         }
 
         if (outputTangent is not null)
@@ -50,16 +64,6 @@ internal static class ForwardDifferentiator
 
         var scope = new TangentScope(body, spec.Parameters, preset, names, "d", string.Empty);
         var pass = new ForwardPass(scope, new ForwardCalls());
-
-        var code = new List<Stmt>();
-        var epilogue = new List<Stmt>();
-        for (int k = 0; k < wrt.Count; k++)
-        {
-            if (wrt[k].Type.IsVector)
-            {
-                code.Add(ZeroIfEmpty(wrt[k].Type, tangentNames[k], wrt[k].Name, names, epilogue));
-            }
-        }
 
         if (outputTangent is not null)
         {
@@ -95,19 +99,52 @@ internal static class ForwardDifferentiator
     }
 
     /// <summary>
-    /// An input tangent (<c>ReadOnlySpan</c>) that is empty means zero: a pooled zeroed one stands in for it, returned
-    /// in <paramref name="epilogue"/>.
+    /// An input tangent (<c>ReadOnlySpan</c>) whose length is not the primal's must be empty, meaning zero: then the
+    /// method calls itself with a pooled zeroed tangent in its place (<paramref name="self"/> builds that call from the
+    /// replaced argument list). The rest of the method reads the caller's span directly, so its loops keep it in
+    /// registers and check no emptiness.
     /// </summary>
-    public static Stmt ZeroIfEmpty(TypeRef primal, string tangent, string primalName, NameTable names, List<Stmt> epilogue)
+    /// <param name="primal">The primal parameter.</param>
+    /// <param name="tangent">The tangent parameter's name.</param>
+    /// <param name="names">The method's names.</param>
+    /// <param name="self">The statements that call the method again with the given tangent in place of <paramref name="tangent"/> and return.</param>
+    public static Stmt EmptyTangentGuard(ParameterSpec primal, string tangent, NameTable names, System.Func<Expr, IEnumerable<Stmt>> self)
     {
         string buffer = names.Unique(tangent + "Zero");
-        TypeRef array = new(primal.Element, Shape.Array);
-        epilogue.Add(new PullbackCall(KnownTypeNames.DerivativeDrivers + ".ReturnZeroTangent", new Expr[] { new Var(array, buffer) }.ToEquatableArray()));
-        return new Declare(buffer, array, new OpaqueCall(array, KnownTypeNames.DerivativeDrivers + ".ZeroTangentIfEmpty", new Expr[]
+        string zero = names.Unique(tangent + "OrZero");
+        TypeRef array = new(primal.Type.Element, Shape.Array);
+        TypeRef span = new(primal.Type.Element, Shape.ReadOnlySpan);
+        var body = new List<Stmt>
         {
-            new RefArg(new Var(new TypeRef(primal.Element, Shape.ReadOnlySpan), tangent)),
-            new LengthOf(primalName),
-            new Literal(new TypeRef(ElementKind.Other, Shape.Scalar, "string"), "\"" + tangent + "\""),
-        }.ToEquatableArray()));
+            new Declare(buffer, array, null),
+            new Declare(zero, span, new OpaqueCall(span, KnownTypeNames.DerivativeDrivers + ".TangentOrZero", new Expr[]
+            {
+                new Var(span, tangent),
+                new LengthOf(primal.Name),
+                new Literal(new TypeRef(ElementKind.Other, Shape.Scalar, "string"), "\"" + tangent + "\""),
+                new RefArg(new Var(array, buffer), Out: true),
+            }.ToEquatableArray())),
+        };
+        List<Stmt> call = self(new Var(span, zero)).ToList();
+        body.AddRange(call.Take(call.Count - 1));
+        body.Add(new PullbackCall(KnownTypeNames.DerivativeDrivers + ".ReturnZeroTangent", new Expr[] { new Var(array, buffer) }.ToEquatableArray()));
+        body.Add(call[call.Count - 1]);
+        return new If(new Binary(TypeRef.Bool, BinaryOp.NotEqual, new LengthOf(tangent), new LengthOf(primal.Name)), Block.Of(body), null);
+    }
+
+    /// <summary>
+    /// The statements of a self-call that returns what the call returns: <c>T value = M(args); return value;</c>, or
+    /// <c>M(args); return;</c> for a void method.
+    /// </summary>
+    public static IEnumerable<Stmt> SelfCall(string method, TypeRef returnType, IEnumerable<Expr> args, NameTable names)
+    {
+        EquatableArray<Expr> arguments = args.ToEquatableArray();
+        if (returnType.Element == ElementKind.Void)
+        {
+            return new Stmt[] { new PullbackCall(method, arguments), new Return(null) };
+        }
+
+        string value = names.Unique("value");
+        return new Stmt[] { new Declare(value, returnType, new OpaqueCall(returnType, method, arguments)), new Return(new Var(returnType, value)) };
     }
 }

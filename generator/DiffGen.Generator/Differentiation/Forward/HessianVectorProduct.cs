@@ -53,6 +53,8 @@ internal static class HessianVectorProduct
         var directions = wrt.Select(p => names.Unique("v" + p.Name)).ToList();
         var products = wrt.Select(p => names.Unique("hv" + p.Name)).ToList();
 
+        var code = new List<Stmt>();
+        var epilogue = new List<Stmt>();
         var preset = new Dictionary<string, string>();
         var parameters = new List<ParameterSpec>(spec.Parameters) { new(pullback.SeedName, spec.ReturnType) };
         for (int k = 0; k < wrt.Count; k++)
@@ -65,8 +67,6 @@ internal static class HessianVectorProduct
         var scope = new TangentScope(body, parameters, preset, names, string.Empty, "Dot");
         var pass = new ForwardPass(scope, new ForwardCalls());
 
-        var code = new List<Stmt>();
-        var epilogue = new List<Stmt>();
         code.Add(new Declare(pullback.SeedName, spec.ReturnType, Lit(1, spec.ReturnType)));
         for (int k = 0; k < wrt.Count; k++)
         {
@@ -78,7 +78,14 @@ internal static class HessianVectorProduct
                 continue;
             }
 
-            code.Add(ForwardDifferentiator.ZeroIfEmpty(type, directions[k], wrt[k].Name, names, epilogue));
+            int replaced = k;
+            code.Add(ForwardDifferentiator.EmptyTangentGuard(wrt[k], directions[k], names, zero => ForwardDifferentiator.SelfCall(
+                GeneratedNames.HessianVectorProduct(pullback.Gradient.Stem),
+                spec.ReturnType,
+                spec.Parameters.Select(p => (Expr)new Var(p.Type, p.Name))
+                    .Concat(directions.Select((d, m) => m == replaced ? zero : new Var(wrt[m].Type.IsScalar ? wrt[m].Type : new TypeRef(wrt[m].Type.Element, Shape.ReadOnlySpan), d)))
+                    .Concat(products.Select((h, m) => wrt[m].Type.IsScalar ? new RefArg(new Var(wrt[m].Type, h)) : (Expr)new Var(new TypeRef(wrt[m].Type.Element, Shape.Span), h))),
+                names)));
             code.Add(new LengthGuard(products[k], wrt[k].Name));
 
             // The gradient itself is scratch: a pooled buffer.

@@ -93,6 +93,12 @@ internal sealed class TangentRules
                 return da is null ? db : db is null ? da : Add(da, db);
             case BinaryOp.Subtract:
                 return da is null ? (db is null ? null : Neg(db)) : db is null ? da : Sub(da, db);
+            case BinaryOp.Multiply when da is not null && b.Left == b.Right:
+                // a·a: 2a·ȧ (the same value as ȧ·a + a·ȧ: doubling is exact).
+                return Mul(Mul(Lit(2, b.Type), b.Left), da);
+            case BinaryOp.Multiply when db is not null && b.Left is Binary { Op: BinaryOp.Multiply, Left: Literal c } scaled && scaled.Right == b.Right:
+                // c·a·a: 2c·a·ȧ.
+                return Mul(Mul(Mul(Lit(2, b.Type), c), b.Right), db);
             case BinaryOp.Multiply:
                 {
                     Expr? left = da is null ? null : Mul(da, b.Right);

@@ -10,7 +10,14 @@ partial class Losses
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double HornerHessianVectorProduct(global::System.ReadOnlySpan<double> c, double x, global::System.ReadOnlySpan<double> vc, double vx, global::System.Span<double> hvc, ref double hvx)
     {
-        double[] vcZero = global::DiffGen.CompilerServices.DerivativeDrivers.ZeroTangentIfEmpty(ref vc, c.Length, "vc");
+        if (vc.Length != c.Length)
+        {
+            double[] vcZero;
+            global::System.ReadOnlySpan<double> vcOrZero = global::DiffGen.CompilerServices.DerivativeDrivers.TangentOrZero(vc, c.Length, "vc", out vcZero);
+            double value = HornerHessianVectorProduct(c, x, vcOrZero, vx, hvc, ref hvx);
+            global::DiffGen.CompilerServices.DerivativeDrivers.ReturnZeroTangent(vcZero);
+            return value;
+        }
         if (hvc.Length != c.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(hvc), nameof(c), c.Length, hvc.Length);
         global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
         global::DiffGen.CompilerServices.Tape<double> doubleTapeDot = default;
@@ -48,7 +55,6 @@ partial class Losses
         hvx += dxLocalDot;
         doubleTape.Dispose();
         doubleTapeDot.Dispose();
-        global::DiffGen.CompilerServices.DerivativeDrivers.ReturnZeroTangent(vcZero);
         return result;
     }
 

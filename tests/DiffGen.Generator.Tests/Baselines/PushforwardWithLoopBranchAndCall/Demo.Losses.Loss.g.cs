@@ -10,7 +10,14 @@ partial class Losses
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double LossPushforward(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> dw, out double tangent)
     {
-        double[] dwZero = global::DiffGen.CompilerServices.DerivativeDrivers.ZeroTangentIfEmpty(ref dw, w.Length, "dw");
+        if (dw.Length != w.Length)
+        {
+            double[] dwZero;
+            global::System.ReadOnlySpan<double> dwOrZero = global::DiffGen.CompilerServices.DerivativeDrivers.TangentOrZero(dw, w.Length, "dw", out dwZero);
+            double value = LossPushforward(w, x, dwOrZero, out tangent);
+            global::DiffGen.CompilerServices.DerivativeDrivers.ReturnZeroTangent(dwZero);
+            return value;
+        }
         double s = 0.0;
         double ds = 0.0;
         for (int i = 0; i < w.Length; i++)
@@ -30,9 +37,8 @@ partial class Losses
             s += softplus;
         }
         double result = s * s;
-        double dresult = ds * s + s * ds;
+        double dresult = 2.0 * s * ds;
         tangent = dresult;
-        global::DiffGen.CompilerServices.DerivativeDrivers.ReturnZeroTangent(dwZero);
         return result;
     }
 }
