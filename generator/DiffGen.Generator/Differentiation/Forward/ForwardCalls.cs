@@ -62,7 +62,7 @@ internal sealed class ForwardCalls
             switch (variant.Slots[i])
             {
                 case TangentSlot.Scalar:
-                    args.Add(pass.Tangent(arg) ?? Lit(0, type));
+                    args.Add(pass.Tangent(arg, output) ?? Lit(0, type));
                     break;
                 case TangentSlot.InputVector:
                     // An empty span is a zero tangent.

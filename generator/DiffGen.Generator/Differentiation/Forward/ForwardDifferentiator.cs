@@ -84,7 +84,9 @@ internal static class ForwardDifferentiator
             }
         }
 
-        code.AddRange(pass.Transform(body.Statements));
+        List<Stmt> transformed = pass.Transform(body.Statements);
+        code.AddRange(pass.Prologue);
+        code.AddRange(transformed);
         if (!spec.IsVectorValued)
         {
             Expr tangentOfResult = scope.IsVaried(result) ? scope.TangentVar(result) : Lit(0, spec.ReturnType);

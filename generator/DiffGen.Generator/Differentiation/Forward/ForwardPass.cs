@@ -34,6 +34,9 @@ internal sealed class ForwardPass
     /// <summary>Tangent buffers rented by the pass (for <c>new T[n]</c> locals), returned before the method returns.</summary>
     public List<Stmt> Epilogue { get; } = new();
 
+    /// <summary>Declarations of those buffers, at the start of the method.</summary>
+    public List<Stmt> Prologue { get; } = new();
+
     public TangentScope Scope => _scope;
 
     public List<Stmt> Transform(IEnumerable<Stmt> statements)
@@ -69,10 +72,17 @@ internal sealed class ForwardPass
                 return _calls.OfCall(c, this);
             case PullbackCall p:
                 return _calls.OfPullbackCall(p, this);
+            case Push p when _scope.IsVaried(p.Tape):
+                {
+                    var output = new List<Stmt>();
+                    Expr tangent = Tangent(p.Value, output) ?? Lit(0, _scope.TypeOf(p.Tape));
+                    output.Add(new Push(_scope.TangentOf(p.Tape), tangent));
+                    output.Add(p);
+                    return output;
+                }
+
             case Push p:
-                return _scope.IsVaried(p.Tape)
-                    ? new Stmt[] { new Push(_scope.TangentOf(p.Tape), Tangent(p.Value) ?? Lit(0, _scope.TypeOf(p.Tape))), p }
-                    : new Stmt[] { p };
+                return new Stmt[] { p };
             case PushRange p:
                 return _scope.IsVaried(p.Tape) ? new Stmt[] { p, new PushRange(_scope.TangentOf(p.Tape), _scope.TangentOf(p.Vector)) } : new Stmt[] { p };
             case PopRange p:
@@ -104,10 +114,13 @@ internal sealed class ForwardPass
         }
     }
 
-    /// <summary>The tangent of an expression in the current state (null: zero).</summary>
-    public Expr? Tangent(Expr e) => new TangentRules(_scope, BindUnsupported, null, null).Of(e);
+    /// <summary>The tangent of an expression in the current state (null: zero); temporaries it needs go into <paramref name="before"/>.</summary>
+    public Expr? Tangent(Expr e, List<Stmt> before) => new TangentRules(_scope, Binder(before), null, null).Of(e);
 
-    private static Expr BindUnsupported(Expr e) => throw new DifferentiationException(FailureKind.Unsupported, "a tangent needs a temporary where none can be declared");
+    /// <summary>The tangent of a variable or slice (a vector alias: no temporaries).</summary>
+    private Expr? Tangent(Expr e) => new TangentRules(_scope, BindUnsupported, null, null).Of(e);
+
+    private static Expr BindUnsupported(Expr e) => throw Unsupported("a vector alias whose tangent needs a temporary");
 
     private IEnumerable<Stmt> OfDeclare(Declare d)
     {
@@ -148,10 +161,12 @@ internal sealed class ForwardPass
                 return new Stmt[] { d, new Declare(tangent, n.Type, n, d.Scoped) };
             case NewVector n:
                 {
-                    // A heap vector's tangent comes from the pool (zeroed) and goes back before the method returns.
+                    // A heap vector's tangent comes from the pool (zeroed) and goes back before the method returns; the
+                    // vector may be declared in a block (a region after an early return), so the buffer is declared first.
                     string buffer = _scope.Temp(tangent + "Buffer");
-                    Epilogue.Add(new ReturnBuffer(buffer, n.Type.Element, MayBeNull: false));
-                    return new Stmt[] { d, new RentBuffer(buffer, tangent, n.Type.Element, n.Length) };
+                    Prologue.Add(new DeclareBuffer(buffer, tangent, n.Type.Element));
+                    Epilogue.Add(new ReturnBuffer(buffer, n.Type.Element, MayBeNull: true));
+                    return new Stmt[] { d, new RentBuffer(buffer, tangent, n.Type.Element, n.Length, Declared: false) };
                 }
 
             case null or DefaultValue:
@@ -246,9 +261,11 @@ internal sealed class ForwardPass
             return new[] { k };
         }
 
+        var before = new List<Stmt>();
         var output = new List<Stmt> { k };
-        var destination = (SliceOf)Tangent(k.Destination)!;
-        Expr? T(int i) => Tangent(k.Operands[i]);
+        var destination = (SliceOf)Tangent(k.Destination, before)!;
+        Expr?[] tangents = k.Operands.Select(o => Tangent(o, before)).ToArray();
+        Expr? T(int i) => tangents[i];
         switch (k.Op)
         {
             case KernelOp.AddScalar or KernelOp.SubtractScalar or KernelOp.AddVector or KernelOp.SubtractVector:
@@ -284,7 +301,8 @@ internal sealed class ForwardPass
                 break;
         }
 
-        return output;
+        before.AddRange(output);
+        return before;
     }
 
     /// <summary>A binder that declares a temporary in <paramref name="output"/> (before the statement) and returns it.</summary>

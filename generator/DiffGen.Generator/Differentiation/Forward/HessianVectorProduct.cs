@@ -94,7 +94,9 @@ internal static class HessianVectorProduct
             epilogue.Add(new ReturnBuffer(buffer, type.Element, MayBeNull: false));
         }
 
-        code.AddRange(pass.Transform(body.Statements));
+        List<Stmt> transformed = pass.Transform(body.Statements);
+        code.AddRange(pass.Prologue);
+        code.AddRange(transformed);
         code.AddRange(pass.Epilogue);
         code.AddRange(epilogue);
         code.Add(new Return(resultValue));
