@@ -40,13 +40,31 @@ public class DiagnosticTests
         """);
 
     [Fact]
-    public void MethodNotStatic() => Verify("""
+    public void VirtualMethod() => Verify("""
         public partial class Losses
         {
             [Differentiable]
-            public double {|DG0002:F|}(double x) => x * x;
+            public virtual double {|DG0002:F|}(double x) => x * x;
+        }
+
+        public partial class Derived : Losses
+        {
+            [Differentiable]
+            public override double {|DG0002:F|}(double x) => x * x * x;
         }
         """);
+
+    [Fact]
+    public void InstanceMethodReadsItsFields() => Verify("""
+        public partial class Losses
+        {
+            private readonly double _scale = 2;
+            public double[] Weights { get; } = { 1, 2 };
+
+            [Differentiable]
+            public double F(double x) => _scale * x * x + Weights[0] * x;
+        }
+        """, expectGeneratedFor: "F");
 
     [Fact]
     public void ReturnTypeNotFloatOrDouble() => Verify("""
@@ -125,14 +143,14 @@ public class DiagnosticTests
         """);
 
     [Fact]
-    public void UnsupportedStatementDoWhile() => Verify("""
+    public void UnsupportedStatementTryCatch() => Verify("""
         public static partial class Losses
         {
             [Differentiable]
             public static double F(double x)
             {
                 double r = x;
-                {|DG0007:do { r = r * 2; } while (r < 10);|}
+                {|DG0007:try { r = r * 2; } catch (ArithmeticException) { r = 0; }|}
                 return r;
             }
         }
@@ -154,13 +172,38 @@ public class DiagnosticTests
         """.Replace("done:\n        return r;", "done: return r;"), allowExtra: new[] { "DG0007" });
 
     [Fact]
-    public void UnsupportedExpressionInstanceCall() => Verify("""
+    public void ValueThroughAnObjectIsLocatedWhereItIsReadBack() => Verify("""
+        public sealed class Box
+        {
+            public Box(double v) => V = v;
+            public double V { get; }
+        }
+
         public static partial class Losses
         {
             [Differentiable]
-            public static double F(double x) => x * {|DG0008:x.ToString()|}.Length;
+            public static double F(double x)
+            {
+                var box = new Box(x);
+                return x * {|DG0008:box.V|};
+            }
         }
         """);
+
+    [Fact]
+    public void CodeWithoutDerivativeIsFineWhereNoDerivativeIsLost() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double x)
+            {
+                if (double.IsNaN(x)) throw new ArgumentException("x is NaN: " + x.ToString());
+                Console.WriteLine($"F at {x}");
+                var random = new Random(1);
+                return x * x.ToString().Length * random.NextDouble();
+            }
+        }
+        """, expectGeneratedFor: "F");
 
     [Fact]
     public void UnsupportedExpressionLambda() => Verify("""
@@ -169,23 +212,18 @@ public class DiagnosticTests
             [Differentiable]
             public static double F(double x)
             {
-                Func<double, double> f = {|DG0023:y => y * y|};
-                return x;
+                Func<double, double> f = y => y * x;
+                return {|DG0023:f(x)|};
             }
         }
         """);
 
     [Fact]
     public void CallWithoutDerivative() => Verify("""
-        public static class Helpers
-        {
-            public static double Scale(double v) => 2 * v;
-        }
-
         public static partial class Losses
         {
             [Differentiable]
-            public static double F(double x) => x * {|DG0009:Helpers.Scale(x)|} + Helpers.Scale(3.0);
+            public static double F(double x) => x * {|DG0009:Math.ScaleB(x, 1)|} + Math.ScaleB(3.0, 1);
         }
         """);
 

@@ -20,7 +20,7 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
 {
     private static readonly ImmutableArray<DiagnosticDescriptor> Supported = ImmutableArray.Create(
         DiagnosticDescriptors.ContainingTypeMustBePartial,
-        DiagnosticDescriptors.MethodMustBeStatic,
+        DiagnosticDescriptors.MethodMustNotBeVirtual,
         DiagnosticDescriptors.UnsupportedReturnType,
         DiagnosticDescriptors.UnknownWrtParameter,
         DiagnosticDescriptors.WrtParameterNotDifferentiable,

@@ -15,10 +15,10 @@ public static class DiagnosticDescriptors
         "Type containing a [Differentiable] method must be partial",
         "Type '{0}' must be declared partial so DiffGen can add the gradient of '{1}' to it");
 
-    public static readonly DiagnosticDescriptor MethodMustBeStatic = Error(
-        DiagnosticIds.MethodMustBeStatic, Usage,
-        "[Differentiable] method must be static",
-        "Method '{0}' must be static to be differentiated");
+    public static readonly DiagnosticDescriptor MethodMustNotBeVirtual = Error(
+        DiagnosticIds.MethodMustNotBeVirtual, Usage,
+        "[Differentiable] method must not be virtual",
+        "Method '{0}' is virtual, abstract or a non-sealed override: calls may run another body than the one differentiated; make it non-virtual or seal it");
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error(
         DiagnosticIds.UnsupportedReturnType, Usage,

@@ -4,7 +4,7 @@ namespace DiffGen.Generator.Diagnostics;
 public static class DiagnosticIds
 {
     public const string ContainingTypeMustBePartial = "DG0001";
-    public const string MethodMustBeStatic = "DG0002";
+    public const string MethodMustNotBeVirtual = "DG0002";
     public const string UnsupportedReturnType = "DG0003";
     public const string UnknownWrtParameter = "DG0004";
     public const string WrtParameterNotDifferentiable = "DG0005";

@@ -96,9 +96,12 @@ internal static class Emitter
         string args = string.Join(", ", spec.Parameters.Select(p => p.Name)
             .Append(spec.ReturnType.Element == ElementKind.Float ? "1f" : "1.0")
             .Concat(pullback.Gradient.Wrt.Select((index, k) => (spec.Parameters[index].Type.IsScalar ? "ref " : string.Empty) + pullback.GradientParameterNames[k])));
-        writer.WriteLine($"{spec.Accessibility} static {spec.ReturnType.CSharp} {pullback.Gradient.GradientName}({parameters})");
+        writer.WriteLine($"{spec.Accessibility} {Static(spec)}{spec.ReturnType.CSharp} {pullback.Gradient.GradientName}({parameters})");
         writer.WriteLine($"    => {pullback.Gradient.PullbackName}({args});");
     }
+
+    /// <summary>An instance method's gradient is an instance method of the same object (it reads the same fields).</summary>
+    internal static string Static(DifferentiableMethodSpec spec) => spec.IsStatic ? "static " : string.Empty;
 
     private static void WritePullback(SourceWriter writer, DifferentiableMethodSpec spec, GeneratedPullback pullback)
     {
@@ -119,7 +122,7 @@ internal static class Emitter
         string parameters = string.Join(", ", spec.Parameters.Select(p => p.Type.CSharp + " " + p.Name)
             .Append(seedType + " " + pullback.SeedName)
             .Concat(GradientParameters(spec, pullback)));
-        writer.OpenBlock($"{spec.Accessibility} static {(spec.IsVectorValued ? "void" : spec.ReturnType.CSharp)} {pullback.Gradient.PullbackName}({parameters})");
+        writer.OpenBlock($"{spec.Accessibility} {Static(spec)}{(spec.IsVectorValued ? "void" : spec.ReturnType.CSharp)} {pullback.Gradient.PullbackName}({parameters})");
         foreach (Stmt statement in pullback.Body)
         {
             StmtPrinter.Write(writer, statement);

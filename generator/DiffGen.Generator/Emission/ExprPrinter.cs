@@ -27,6 +27,7 @@ internal static class ExprPrinter
             Conditional c => (Print(c.Condition, 31) + " ? " + Print(c.WhenTrue, 30) + " : " + Print(c.WhenFalse, 30), 30),
             MathCall m => (MathFunctions.Spell(m.Fn, m.Args[0].Type.Element) + "(" + string.Join(", ", m.Args.Select(a => Print(a, 0))) + ")", Atom),
             OpaqueCall o => (o.Method + "(" + string.Join(", ", o.Args.Select(a => Print(a, 0))) + ")", Atom),
+            Opaque o => (OpaqueText(o), Atom),
             Convert c => ("(" + c.Type.ElementKeyword + ")" + Print(c.Operand, UnaryLevel + 1), UnaryLevel),
             NewVector n => ((n.Stack ? "stackalloc " : "new ") + n.Type.ElementKeyword + "[" + Print(n.Length, 0) + "]", Atom),
             RefArg r => ((r.Out ? "out " : "ref ") + Print(r.Target, 0), Atom),
@@ -38,6 +39,18 @@ internal static class ExprPrinter
             _ => throw new System.InvalidOperationException("ExprPrinter does not know " + e.GetType().Name),
         };
         return level < context ? "(" + text + ")" : text;
+    }
+
+    /// <summary>The user's text with each hole filled (a hole stood for an identifier: anything else is parenthesised).</summary>
+    private static string OpaqueText(Opaque o)
+    {
+        var text = new System.Text.StringBuilder(o.Parts[0]);
+        for (int i = 0; i < o.Args.Count; i++)
+        {
+            text.Append(Print(o.Args[i], Atom)).Append(o.Parts[i + 1]);
+        }
+
+        return text.ToString();
     }
 
     /// <summary>The zero of a scalar, an empty span, an empty array.</summary>

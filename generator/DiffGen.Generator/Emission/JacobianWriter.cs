@@ -27,7 +27,7 @@ internal static class JacobianWriter
         string row = locals.Names.Unique("row");
         writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> into {locals.Output} and writes its Jacobian with respect to {locals.WrtList} into {jacobian} (row-major, {locals.Output}.Length × n, n the differentiated elements): n pushforwards when n ≤ m, else m pullbacks.</summary>");
         Emitter.WriteAttributes(writer, spec);
-        writer.OpenBlock($"{spec.Accessibility} static void {GeneratedNames.Jacobian(gradient.Stem)}({locals.Parameters}, global::System.Span<{locals.Keyword}> {jacobian})");
+        writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}void {GeneratedNames.Jacobian(gradient.Stem)}({locals.Parameters}, global::System.Span<{locals.Keyword}> {jacobian})");
         locals.WriteCounts(writer);
         writer.WriteLine($"{KnownTypeNames.DerivativeDrivers}.CheckLength({jacobian}.Length, {locals.Rows} * {locals.Count}, \"{jacobian}\", \"outputs × differentiated elements\");");
         locals.WriteBuffers(writer);
@@ -80,7 +80,7 @@ internal static class JacobianWriter
         string color = locals.Names.Unique("color");
         writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> into {locals.Output} and writes the Jacobian entries {pattern} lists into {values} (entry k is values[k]), one pushforward per colour of the pattern (a superset of the Jacobian's nonzeros).</summary>");
         Emitter.WriteAttributes(writer, spec);
-        writer.OpenBlock($"{spec.Accessibility} static void {GeneratedNames.Jacobian(gradient.Stem)}({locals.Parameters}, global::DiffGen.SparsityPattern {pattern}, global::System.Span<{locals.Keyword}> {values})");
+        writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}void {GeneratedNames.Jacobian(gradient.Stem)}({locals.Parameters}, global::DiffGen.SparsityPattern {pattern}, global::System.Span<{locals.Keyword}> {values})");
         locals.WriteCounts(writer);
         writer.WriteLine($"{KnownTypeNames.DerivativeDrivers}.CheckPattern({pattern}, {locals.Rows}, {locals.Count}, {values}.Length, \"{values}\");");
         locals.WriteBuffers(writer);

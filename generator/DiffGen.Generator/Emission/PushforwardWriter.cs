@@ -27,7 +27,7 @@ internal static class PushforwardWriter
 
         Emitter.WriteAttributes(writer, spec);
         string returnType = spec.IsVectorValued ? "void" : spec.ReturnType.CSharp;
-        writer.OpenBlock($"{spec.Accessibility} static {returnType} {GeneratedNames.Pushforward(gradient.Stem)}({string.Join(", ", Parameters(spec, pushforward))})");
+        writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}{returnType} {GeneratedNames.Pushforward(gradient.Stem)}({string.Join(", ", Parameters(spec, pushforward))})");
         foreach (Stmt statement in pushforward.Body)
         {
             StmtPrinter.Write(writer, statement);

@@ -33,7 +33,7 @@ internal static class SecondOrderWriter
             parameters.Add((type.IsScalar ? "ref " + type.CSharp : "global::System.Span<" + type.ElementKeyword + ">") + " " + product.ProductNames[k]);
         }
 
-        writer.OpenBlock($"{spec.Accessibility} static {spec.ReturnType.CSharp} {GeneratedNames.HessianVectorProduct(gradient.Stem)}({string.Join(", ", parameters)})");
+        writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}{spec.ReturnType.CSharp} {GeneratedNames.HessianVectorProduct(gradient.Stem)}({string.Join(", ", parameters)})");
         foreach (Stmt statement in product.Body)
         {
             StmtPrinter.Write(writer, statement);
@@ -50,7 +50,7 @@ internal static class SecondOrderWriter
         writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> and writes its Hessian with respect to {drive.WrtList} into {hessian} (row-major, n × n, n the number of differentiated elements).</summary>");
         writer.WriteLine("/// <returns>The value of <see cref=\"" + spec.MethodName + "\"/> at the given arguments.</returns>");
         Emitter.WriteAttributes(writer, spec);
-        writer.OpenBlock($"{spec.Accessibility} static {spec.ReturnType.CSharp} {GeneratedNames.Hessian(gradient.Stem)}({drive.Parameters}, global::System.Span<{drive.Keyword}> {hessian})");
+        writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}{spec.ReturnType.CSharp} {GeneratedNames.Hessian(gradient.Stem)}({drive.Parameters}, global::System.Span<{drive.Keyword}> {hessian})");
         drive.WriteSetup(writer);
         writer.WriteLine($"{KnownTypeNames.DerivativeDrivers}.CheckLength({hessian}.Length, {drive.Count} * {drive.Count}, \"{hessian}\", \"n × n, n the differentiated elements\");");
         drive.WriteUnitSweeps(writer, (w, k) =>
@@ -74,7 +74,7 @@ internal static class SecondOrderWriter
         writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> and writes the diagonal of its Hessian with respect to {drive.WrtList} into {diagonal} (n Hessian-vector products).</summary>");
         writer.WriteLine("/// <returns>The value of <see cref=\"" + spec.MethodName + "\"/> at the given arguments.</returns>");
         Emitter.WriteAttributes(writer, spec);
-        writer.OpenBlock($"{spec.Accessibility} static {spec.ReturnType.CSharp} {GeneratedNames.HessianDiagonal(gradient.Stem)}({drive.Parameters}, global::System.Span<{drive.Keyword}> {diagonal})");
+        writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}{spec.ReturnType.CSharp} {GeneratedNames.HessianDiagonal(gradient.Stem)}({drive.Parameters}, global::System.Span<{drive.Keyword}> {diagonal})");
         drive.WriteSetup(writer);
         writer.WriteLine($"{KnownTypeNames.DerivativeDrivers}.CheckLength({diagonal}.Length, {drive.Count}, \"{diagonal}\", \"n, the differentiated elements\");");
         drive.WriteUnitSweeps(writer, (m, j) =>
@@ -90,7 +90,7 @@ internal static class SecondOrderWriter
         writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> and writes the diagonal of its Hessian with respect to {drive.WrtList} into {diagonal}, one Hessian-vector product per colour of {pattern} (a superset of the Hessian's nonzeros, including the diagonal).</summary>");
         writer.WriteLine("/// <returns>The value of <see cref=\"" + spec.MethodName + "\"/> at the given arguments.</returns>");
         Emitter.WriteAttributes(writer, spec);
-        writer.OpenBlock($"{spec.Accessibility} static {spec.ReturnType.CSharp} {GeneratedNames.HessianDiagonal(gradient.Stem)}({drive.Parameters}, global::DiffGen.SparsityPattern {pattern}, global::System.Span<{drive.Keyword}> {diagonal})");
+        writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}{spec.ReturnType.CSharp} {GeneratedNames.HessianDiagonal(gradient.Stem)}({drive.Parameters}, global::DiffGen.SparsityPattern {pattern}, global::System.Span<{drive.Keyword}> {diagonal})");
         drive.WriteSetup(writer);
         writer.WriteLine($"{KnownTypeNames.DerivativeDrivers}.CheckDiagonalPattern({pattern}, {drive.Count});");
         writer.WriteLine($"{KnownTypeNames.DerivativeDrivers}.CheckLength({diagonal}.Length, {drive.Count}, \"{diagonal}\", \"n, the differentiated elements\");");

@@ -52,6 +52,9 @@ internal static class StmtPrinter
                     break;
                 }
 
+            case Evaluate e:
+                writer.WriteLine(ExprPrinter.Print(e.Code) + ";");
+                break;
             case PullbackCall p:
                 writer.WriteLine(p.Method + "(" + string.Join(", ", p.Args.Select(ExprPrinter.Print)) + ");");
                 break;

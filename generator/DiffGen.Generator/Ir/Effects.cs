@@ -137,6 +137,9 @@ internal sealed class Effects
                 ReadAll(p.Value);
                 Opaque = true;
                 break;
+            case Evaluate e:
+                ReadAll(e.Code);
+                break;
             case PushRange p:
                 Reads.Add(p.Vector);
                 Opaque = true;
@@ -206,6 +209,10 @@ internal sealed class Effects
         if (!IrWalk.IsPure(expr))
         {
             Opaque = true;
+            foreach (Model.Opaque code in IrWalk.SelfAndDescendants(expr).OfType<Model.Opaque>())
+            {
+                VectorWrites.UnionWith(code.WrittenVectors);
+            }
         }
     }
 }

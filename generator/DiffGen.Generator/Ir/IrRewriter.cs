@@ -25,6 +25,7 @@ internal abstract class IrRewriter
         MathCall x => x with { Args = RewriteAll(x.Args) },
         Model.Convert x => x with { Operand = Rewrite(x.Operand) },
         OpaqueCall x => x with { Args = RewriteAll(x.Args) },
+        Opaque x => x with { Args = RewriteAll(x.Args), WrittenVectors = RenameVectors(x.WrittenVectors) },
         NewVector x => x with { Length = Rewrite(x.Length) },
         RefArg x => new RefArg(Rewrite(x.Target), x.Out),
         StaticValue x => x with { },
@@ -40,6 +41,10 @@ internal abstract class IrRewriter
     protected virtual Expr VisitVar(Var variable) => variable with { };
 
     protected virtual Expr VisitElem(Elem element) => element with { Index = Rewrite(element.Index) };
+
+    /// <summary>The vectors an <see cref="Opaque"/> writes, renamed as the element accesses are (see <see cref="VisitElem"/>).</summary>
+    private EquatableArray<string> RenameVectors(EquatableArray<string> vectors) =>
+        vectors.Select(v => VisitElem(new Elem(TypeRef.Double, v, new Literal(TypeRef.Int, "0"))) is Elem e ? e.Array : v).ToEquatableArray();
 
     protected virtual Expr VisitBinary(Binary binary) => binary with { Left = Rewrite(binary.Left), Right = Rewrite(binary.Right) };
 
@@ -58,6 +63,7 @@ internal abstract class IrRewriter
         CallStmt x => x with { Call = x.Call with { Args = RewriteAll(x.Call.Args) } },
         PullbackCall x => x with { Args = RewriteAll(x.Args) },
         Push x => x with { Value = Rewrite(x.Value) },
+        Evaluate x => x with { Code = (Opaque)Rewrite(x.Code) },
         RentBuffer x => x with { Length = Rewrite(x.Length) },
         VectorKernel x => x with { Destination = (SliceOf)Rewrite(x.Destination), Operands = RewriteAll(x.Operands) },
         _ => throw new InvalidOperationException("IrRewriter does not know " + s.GetType().Name),

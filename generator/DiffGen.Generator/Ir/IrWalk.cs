@@ -43,6 +43,13 @@ internal static class IrWalk
                 }
 
                 break;
+            case Opaque o:
+                foreach (Expr a in o.Args)
+                {
+                    yield return a;
+                }
+
+                break;
             case Model.Convert c:
                 yield return c.Operand;
                 break;
@@ -85,6 +92,9 @@ internal static class IrWalk
             case SliceOf s:
                 into.Add(s.Vector);
                 break;
+            case Opaque o:
+                into.UnionWith(o.WrittenVectors);
+                break;
         }
 
         foreach (Expr child in Children(expr))
@@ -119,7 +129,7 @@ internal static class IrWalk
     /// Pure: evaluating it twice, or moving it, changes nothing but time (no calls the IR cannot see into, no tape pops).
     /// Element reads count as pure (the same index reads the same element between writes).
     /// </summary>
-    public static bool IsPure(Expr expr) => SelfAndDescendants(expr).All(e => e is not (OpaqueCall or TapePop or NewVector));
+    public static bool IsPure(Expr expr) => SelfAndDescendants(expr).All(e => e is not (OpaqueCall or Opaque or TapePop or NewVector));
 
     public static IEnumerable<Block> ChildBlocks(Stmt statement)
     {
@@ -172,6 +182,7 @@ internal static class IrWalk
         CallStmt c => c.Call.Args,
         PullbackCall p => p.Args,
         Push p => new[] { p.Value },
+        Evaluate e => new Expr[] { e.Code },
         RentBuffer r => new[] { r.Length },
         VectorKernel k => new Expr[] { k.Destination }.Concat(k.Operands),
         Block or Break or Continue or Comment or DeclareTape or DisposeTape or PushRange or PopRange or DeclareBuffer or ReturnBuffer or ClearVector or LengthGuard => Array.Empty<Expr>(),

@@ -94,6 +94,19 @@ internal sealed record Convert(TypeRef Type, Expr Operand) : Expr(Type);
 /// <summary>A call whose result is a constant for differentiation (<c>[NoDerivative]</c> or with constant arguments only).</summary>
 internal sealed record OpaqueCall(TypeRef Type, string Method, EquatableArray<Expr> Args) : Expr(Type);
 
+/// <summary>
+/// C# the IR does not look into and evaluates as the user wrote it (a call without a derivative, a property, an object
+/// creation, a string): <see cref="Parts"/> is the text between the holes and <see cref="Args"/> fill the holes (the
+/// variables it reads, so renaming and def/use see them; <c>Parts.Count == Args.Count + 1</c>). A constant for
+/// differentiation: the parser reports one whose real value depends on a differentiated input. Never pure.
+/// <see cref="WrittenVectors"/>: tracked vectors the code may write (passed as <c>Span&lt;T&gt;</c> or an array).
+/// </summary>
+internal sealed record Opaque(TypeRef Type, EquatableArray<string> Parts, EquatableArray<Expr> Args, EquatableArray<string> WrittenVectors) : Expr(Type)
+{
+    public static Opaque Text(TypeRef type, string text) =>
+        new(type, new[] { text }.ToEquatableArray(), EquatableArray<Expr>.Empty, EquatableArray<string>.Empty);
+}
+
 /// <summary><c>new T[Length]</c> or <c>stackalloc T[Length]</c>.</summary>
 internal sealed record NewVector(TypeRef Type, Expr Length, bool Stack) : Expr(Type);
 

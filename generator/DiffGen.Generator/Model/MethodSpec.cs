@@ -36,6 +36,7 @@ internal sealed record DifferentiableMethodSpec(
     Block Body,
     EquatableArray<string> ReservedNames,
     string GeneratorVersion,
+    bool IsStatic = true,
     int Output = -1)
 {
     /// <summary>True for a vector-valued method: <c>void</c>, with an [Output] span parameter (<see cref="Output"/>).</summary>

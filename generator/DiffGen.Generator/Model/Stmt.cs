@@ -56,6 +56,9 @@ internal sealed record Return(Expr? Value) : Stmt;
 /// </summary>
 internal sealed record CallStmt(string? ResultVar, CallSpec Call, bool DeclaresResult = true) : Stmt;
 
+/// <summary>The user's <see cref="Opaque"/> code run for its effect: a call whose result is not used, a <c>throw</c>.</summary>
+internal sealed record Evaluate(Opaque Code) : Stmt;
+
 /// <summary>Generated: a comment line; a section comment heads a sweep, the others say what follows.</summary>
 internal sealed record Comment(string Text, bool Section = false) : Stmt;
 

@@ -41,8 +41,14 @@ internal sealed partial class BodyLowering
                     };
                 }
 
+            case IConversionOperation { Operand: IThrowOperation { Exception: { } thrown } } throwExpression:
+                return ThrowOf(throwExpression, thrown, type);
+            case IThrowOperation { Exception: { } thrown } throwExpression:
+                return ThrowOf(throwExpression, thrown, type);
             case IConversionOperation conversion:
                 return LowerConversion(conversion, type);
+            case ISwitchExpressionOperation switchExpression when Scalar(type):
+                return LowerSwitchExpression(switchExpression, type);
             case IConditionalOperation { WhenFalse: not null } conditional when Scalar(type):
                 {
                     Expr condition = LowerExpr(conditional.Condition);
@@ -85,11 +91,51 @@ internal sealed partial class BodyLowering
                 return new StaticValue(type, field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             case IParenthesizedOperation parenthesized:
                 return LowerExpr(parenthesized.Operand);
+            case IInstanceReferenceOperation when _receiver is not null:
+                return _receiver;
         }
 
-        ReportUnsupported(operation, DiagnosticDescriptors.UnsupportedExpression);
-        return Dummy(type);
+        if (WritesTrackedVariable(operation) is { } write)
+        {
+            ReportExpression(write, "assignment inside an expression", "; assign in a statement of its own");
+            return Dummy(type);
+        }
+
+        if (type.IsVector)
+        {
+            if (MemberVector(operation, type) is { } member)
+            {
+                return member;
+            }
+
+            ReportUnsupported(operation, DiagnosticDescriptors.UnsupportedExpression);
+            return Dummy(type);
+        }
+
+        return LowerOpaque(operation, type);
     }
+
+    /// <summary>An assignment, increment or out-variable inside an expression that writes a variable the IR tracks.</summary>
+    private IOperation? WritesTrackedVariable(IOperation operation) =>
+        operation.DescendantsAndSelf().FirstOrDefault(o => o switch
+        {
+            IDeclarationExpressionOperation => true,
+            IAssignmentOperation a => Tracks(a.Target),
+            IIncrementOrDecrementOperation i => Tracks(i.Target),
+            IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } arg => Tracks(arg.Value),
+            _ => false,
+        });
+
+    private bool Tracks(IOperation target) => target switch
+    {
+        ILocalReferenceOperation l => _variables.ContainsKey(l.Local),
+        IParameterReferenceOperation p => _variables.ContainsKey(p.Parameter),
+        IArrayElementReferenceOperation e => Tracks(e.ArrayReference),
+        IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } => Tracks(instance),
+        ITupleOperation tuple => tuple.Elements.Any(Tracks),
+        IDeclarationExpressionOperation => true,
+        _ => false,
+    };
 
     private static bool Scalar(TypeRef type) => type.IsScalar && type.Element is ElementKind.Int or ElementKind.Float or ElementKind.Double or ElementKind.Bool;
 
@@ -111,10 +157,10 @@ internal sealed partial class BodyLowering
 
     private Expr LowerBinary(IBinaryOperation binary, TypeRef type)
     {
-        if (binary.OperatorMethod is not null || !Scalar(type) || !TryMapBinary(binary.OperatorKind, out BinaryOp op))
+        if (binary.OperatorMethod is not null || !Scalar(type) || !TryMapBinary(binary.OperatorKind, out BinaryOp op)
+            || !Scalar(TypeClassifier.Classify(binary.LeftOperand.Type)) || !Scalar(TypeClassifier.Classify(binary.RightOperand.Type)))
         {
-            ReportUnsupported(binary, DiagnosticDescriptors.UnsupportedExpression);
-            return Dummy(type);
+            return LowerOpaque(binary, type);
         }
 
         Expr left = LowerExpr(binary.LeftOperand);
@@ -184,10 +230,9 @@ internal sealed partial class BodyLowering
             return Dummy(type);
         }
 
-        if (conversion.OperatorMethod is not null)
+        if (conversion.OperatorMethod is not null || operand.Type.Element is ElementKind.Other || type.Element is ElementKind.Other)
         {
-            ReportExpression(conversion, "user-defined conversion", string.Empty);
-            return Dummy(type);
+            return conversion.IsImplicit && type.Element is ElementKind.Other ? operand : LowerOpaque(conversion, type);
         }
 
         if (operand.Type == type)
@@ -217,6 +262,11 @@ internal sealed partial class BodyLowering
 
         if (array is not Var { Type.IsVector: true } vector || index.Type != TypeRef.Int)
         {
+            if (array is Opaque or Var { Type.Element: ElementKind.Other } && !type.IsVector)
+            {
+                return LowerOpaque(operation, type); // an element of an object's array: a constant
+            }
+
             ReportExpression(operation, "element access on " + array.Type, "; index arrays and spans held in a local or parameter with an int");
             return Dummy(type);
         }
@@ -299,22 +349,11 @@ internal sealed partial class BodyLowering
     {
         IMethodSymbol target = invocation.TargetMethod;
         TypeRef type = TypeClassifier.Classify(target.ReturnType);
-        if (target.MethodKind == MethodKind.LocalFunction)
-        {
-            return InlineLocalFunction(invocation, type);
-        }
-
         if (MathFunctions.TryGet(target, out MathFn fn))
         {
             var math = new MathCall(type, fn, LowerArguments(invocation).ToEquatableArray());
             MathCallSites.Add((math, invocation.Syntax.GetLocation()));
             return math;
-        }
-
-        if (UnsupportedConstructs.IsLambdaOrQuery(invocation))
-        {
-            ReportUnsupported(invocation, DiagnosticDescriptors.UnsupportedExpression);
-            return Dummy(type);
         }
 
         if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition))
@@ -323,10 +362,16 @@ internal sealed partial class BodyLowering
             return Dummy(type);
         }
 
-        if (!target.IsStatic || invocation.Instance is not null)
+        if (LowerLinq(invocation, type) is { } linq)
         {
-            ReportExpression(invocation, "instance method call " + Describe(invocation), "; call static methods");
-            return Dummy(type);
+            return linq;
+        }
+
+        if (UnsupportedConstructs.IsLambdaOrQuery(invocation) || !target.IsStatic || invocation.Instance is not null)
+        {
+            return InlinedBody(target) is { } instanceBody
+                ? InlineCall(invocation, target, instanceBody, type, asStatement)
+                : OpaqueInvocation(invocation, type, asStatement);
         }
 
         string qualifiedName = target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + target.Name;
@@ -349,19 +394,10 @@ internal sealed partial class BodyLowering
 
         if (spec is null)
         {
-            if (asStatement || !Scalar(type))
-            {
-                Report(DiagnosticDescriptors.CallWithoutDerivative, invocation.Syntax.GetLocation(), target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat));
-                return Dummy(type);
-            }
-
-            var opaque = new OpaqueCall(type, qualifiedName, LowerArguments(invocation).ToEquatableArray());
-            if (_insideNoDerivative == 0)
-            {
-                _opaqueCalls.Add((opaque, invocation.Syntax.GetLocation(), target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
-            }
-
-            return opaque;
+            // A registered derivative with the wrong signature (DG0018) is not silently replaced by the body.
+            return !CalleeResolver.HasRegistration(target, _method) && InlinedBody(target) is { } body
+                ? InlineCall(invocation, target, body, type, asStatement)
+                : OpaqueInvocation(invocation, type, asStatement);
         }
 
         List<Expr> args = LowerArguments(invocation);
@@ -403,120 +439,29 @@ internal sealed partial class BodyLowering
         return new Var(type, result);
     }
 
-    private Expr? InlineLocalFunction(IInvocationOperation invocation, TypeRef type)
+    /// <summary>A call without a derivative: evaluated as written (as a statement when its result is dropped).</summary>
+    private Expr? OpaqueInvocation(IInvocationOperation invocation, TypeRef type, bool asStatement)
     {
-        IMethodSymbol function = invocation.TargetMethod.OriginalDefinition;
-        if (!_localFunctions.TryGetValue(function, out ILocalFunctionOperation? declaration) || declaration.Body is null)
+        if (WritesTrackedVariable(invocation) is { } write)
         {
-            ReportExpression(invocation, "local function without a body", string.Empty);
+            ReportExpression(write, "ref, out or assignment inside a call without a derivative", "; assign its result in a statement of its own");
             return Dummy(type);
         }
 
-        if (_inlining.Contains(function, SymbolEqualityComparer.Default))
+        Expr code = LowerOpaque(invocation, type);
+        if (!asStatement)
         {
-            Report(DiagnosticDescriptors.RecursionNotSupported, invocation.Syntax.GetLocation(), function.Name);
-            return Dummy(type);
+            return code;
         }
 
-        if (_noExtraction is not null)
+        if (code is Opaque opaque)
         {
-            Report(DiagnosticDescriptors.CallMustBeHoisted, invocation.Syntax.GetLocation(), function.Name, _method.Name, _noExtraction);
-            return Dummy(type);
+            _current.Add(new Evaluate(opaque));
         }
 
-        if (function.IsGenericMethod)
-        {
-            ReportExpression(invocation, "generic local function", string.Empty);
-            return Dummy(type);
-        }
-
-        // Inline: parameters become fresh locals (vectors alias the argument), the final return becomes the result.
-        List<Expr> args = LowerArguments(invocation);
-        for (int i = 0; i < function.Parameters.Length && i < args.Count; i++)
-        {
-            IParameterSymbol parameter = function.Parameters[i];
-            TypeRef parameterType = TypeClassifier.Classify(parameter.Type);
-            if (parameterType.IsVector)
-            {
-                if (args[i] is Var vector)
-                {
-                    _variables[parameter] = vector;
-                    continue;
-                }
-
-                ReportExpression(invocation, "vector argument that is not a variable", string.Empty);
-                return Dummy(type);
-            }
-
-            // A parameter the body never mentions needs no local (declared from a constant, it would be CS0219).
-            // Calls in the argument were already pulled out into statements, so nothing is lost.
-            if (!declaration.Body.Descendants().OfType<IParameterReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Parameter, parameter)))
-            {
-                continue;
-            }
-
-            Var local = Claim(parameter, parameter.Name, parameterType);
-            _current.Add(new Declare(local.Name, parameterType, args[i]));
-        }
-
-        ImmutableOperations body = new(declaration.Body.Operations);
-        IReturnOperation? finalReturn = body.Last as IReturnOperation;
-        foreach (IReturnOperation ret in declaration.Body.Descendants().OfType<IReturnOperation>())
-        {
-            if (!ReferenceEquals(ret, finalReturn) && IsInside(ret, declaration))
-            {
-                ReportStatement(ret, "early return in a local function", "; use a single return at the end of the local function");
-                return Dummy(type);
-            }
-        }
-
-        _inlining.Add(function);
-        _nestingDepth++;
-        foreach (IOperation statement in body.Items)
-        {
-            if (!ReferenceEquals(statement, finalReturn))
-            {
-                LowerStatement(statement);
-            }
-        }
-
-        Expr? value = finalReturn?.ReturnedValue is { } returned ? LowerExpr(returned) : null;
-        _nestingDepth--;
-        _inlining.RemoveAt(_inlining.Count - 1);
-        if (value is null)
-        {
-            return null;
-        }
-
-        string result = _names.Unique(function.Name + "Result");
-        _claimed.Add(result);
-        _current.Add(new Declare(result, type, ConvertTo(value, type)));
-        return new Var(type, result);
-    }
-
-    /// <summary>True when <paramref name="operation"/> belongs to <paramref name="function"/> and not to a nested local function.</summary>
-    private static bool IsInside(IOperation operation, ILocalFunctionOperation function)
-    {
-        for (IOperation? parent = operation.Parent; parent is not null; parent = parent.Parent)
-        {
-            if (parent is ILocalFunctionOperation owner)
-            {
-                return ReferenceEquals(owner, function);
-            }
-        }
-
-        return false;
+        return null;
     }
 
     internal static bool HasAttribute(ISymbol symbol, string metadataName) =>
         symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == metadataName);
-
-    private readonly struct ImmutableOperations
-    {
-        public ImmutableOperations(IEnumerable<IOperation> items) => Items = items.ToList();
-
-        public List<IOperation> Items { get; }
-
-        public IOperation? Last => Items.Count > 0 ? Items[Items.Count - 1] : null;
-    }
 }

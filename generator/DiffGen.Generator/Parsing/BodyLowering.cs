@@ -30,7 +30,6 @@ internal sealed partial class BodyLowering
     private readonly HashSet<string> _claimed = new();
     private readonly Dictionary<IMethodSymbol, ILocalFunctionOperation> _localFunctions = new(SymbolEqualityComparer.Default);
     private readonly List<IMethodSymbol> _inlining = new();
-    private readonly List<(OpaqueCall Call, Location Location, string Method)> _opaqueCalls = new();
     private List<Stmt> _current = new();
 
     /// <summary>Where each differentiable callee is first called (to locate problems found after lowering).</summary>
@@ -80,25 +79,17 @@ internal sealed partial class BodyLowering
         }
 
         Block lowered = LowerBlock(block.Operations);
+        if (_prologue.Count > 0)
+        {
+            lowered = new Block(_prologue.Concat(lowered.Statements).ToEquatableArray());
+        }
+
         if (_diagnostics.Count == 0)
         {
-            CheckCallsWithoutDerivative(lowered);
+            CheckOpaqueFlows(lowered);
         }
 
         return lowered;
-    }
-
-    /// <summary>A call with no derivative is an error only when a differentiated input flows into it.</summary>
-    private void CheckCallsWithoutDerivative(Block body)
-    {
-        HashSet<string> varied = ActivityAnalysis.Varied(body, _method.Parameters.Where(p => _wrtNames.Contains(p.Name)).Select(p => p.Name));
-        foreach (var (call, location, method) in _opaqueCalls)
-        {
-            if (call.Args.Any(a => ActivityAnalysis.DependsOn(a, varied)))
-            {
-                Report(DiagnosticDescriptors.CallWithoutDerivative, location, method);
-            }
-        }
     }
 
     private Block LowerBlock(IEnumerable<IOperation> operations)
@@ -183,6 +174,12 @@ internal sealed partial class BodyLowering
                     break;
                 }
 
+            case IWhileLoopOperation { ConditionIsTop: false, Condition: not null } doWhile:
+                LowerDoWhile(doWhile);
+                break;
+            case ISwitchOperation switchOperation:
+                LowerSwitch(switchOperation);
+                break;
             case IForEachLoopOperation forEach:
                 LowerForEach(forEach);
                 break;
@@ -194,6 +191,9 @@ internal sealed partial class BodyLowering
                 break;
             case IEmptyOperation:
             case ILocalFunctionOperation:
+                break;
+            case IThrowOperation:
+                LowerOpaqueStatement(operation);
                 break;
             default:
                 ReportUnsupported(operation, DiagnosticDescriptors.UnsupportedStatement);
@@ -218,13 +218,16 @@ internal sealed partial class BodyLowering
 
         if (type.Element is ElementKind.Other or ElementKind.Void)
         {
-            if (initializer is not null && UnsupportedConstructs.IsLambdaOrQuery(SkipConversions(initializer.Value)))
+            if (!CanName(local.Type))
             {
-                ReportUnsupported(SkipConversions(initializer.Value), DiagnosticDescriptors.UnsupportedExpression);
+                ReportStatement(declarator, "local of type " + local.Type.ToDisplayString(), "; give it a named type");
                 return;
             }
 
-            ReportStatement(declarator, "local of type " + local.Type.ToDisplayString(), "; locals must be float, double, int, bool or vectors of them");
+            // Any other type holds no derivative: an object, a string, a Random (issue #13 item 2).
+            Expr? value = initializer is null ? null : LowerOperand(initializer.Value);
+            Var holder = Claim(local, local.Name, type);
+            _current.Add(new Declare(holder.Name, type, value) { Source = SourceText.OfDeclarator(declarator.Syntax) });
             return;
         }
 
@@ -285,6 +288,12 @@ internal sealed partial class BodyLowering
     {
         switch (operation)
         {
+            case IAssignmentOperation assignment when !Tracks(assignment.Target) && WritesTrackedVariable(assignment.Value) is null:
+                LowerOpaqueStatement(assignment); // a field or property of an object
+                break;
+            case IIncrementOrDecrementOperation increment when !Tracks(increment.Target):
+                LowerOpaqueStatement(increment);
+                break;
             case ISimpleAssignmentOperation assignment:
                 {
                     Expr target = LowerTarget(assignment.Target);
@@ -347,6 +356,13 @@ internal sealed partial class BodyLowering
         }
 
         Expr source = LowerExpr(collection);
+        if (source.Type.Element is ElementKind.Other && IsIndexedList(collection.Type)
+            && forEach.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { } listElement })
+        {
+            LowerForEachOverList(forEach, source, listElement);
+            return;
+        }
+
         if (source is not Var { Type.IsVector: true } vector
             || forEach.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: { } element })
         {
@@ -371,6 +387,60 @@ internal sealed partial class BodyLowering
         _current.Add(new Loop(_nextLoopId++, init, condition, update, body, index));
     }
 
+    /// <summary>
+    /// foreach over a list (List&lt;T&gt;, IList&lt;T&gt;, IReadOnlyList&lt;T&gt;) runs as an index loop over <c>Count</c> and the
+    /// indexer, both code without a derivative: the same elements in the same order (the list is not modified here).
+    /// </summary>
+    private void LowerForEachOverList(IForEachLoopOperation forEach, Expr source, ILocalSymbol element)
+    {
+        if (IsDummy(source))
+        {
+            return;
+        }
+
+        if (source is not Var list)
+        {
+            list = new Var(source.Type, _names.Unique("list"));
+            _claimed.Add(list.Name);
+            _current.Add(new Declare(list.Name, source.Type, source));
+        }
+
+        string index = _names.Unique("index");
+        var at = new Var(TypeRef.Int, index);
+        TypeRef elementType = TypeClassifier.Classify(element.Type);
+        Opaque count = Site(new Opaque(TypeRef.Int, new[] { string.Empty, ".Count" }.ToEquatableArray(), new Expr[] { list }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "'Count'", isCall: false);
+        Opaque item = Site(new Opaque(elementType, new[] { string.Empty, "[", "]" }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "an element of the list", isCall: false);
+
+        _nestingDepth++;
+        Var variable = Claim(element, element.Name, elementType);
+        List<Stmt> saved = _current;
+        _current = new List<Stmt> { new Declare(variable.Name, elementType, item) };
+        LowerStatement(forEach.Body);
+        var body = new Block(_current.ToEquatableArray());
+        _current = saved;
+        _nestingDepth--;
+
+        var init = new Block(new Stmt[] { new Declare(index, TypeRef.Int, LiteralFormatter.Int(0)) }.ToEquatableArray());
+        var condition = new Binary(TypeRef.Bool, BinaryOp.Less, at, count);
+        var update = new Block(new Stmt[] { new Assign(at, new Binary(TypeRef.Int, BinaryOp.Add, at, LiteralFormatter.Int(1))) }.ToEquatableArray());
+        _current.Add(new Loop(_nextLoopId++, init, condition, update, body, null));
+    }
+
+    /// <summary>A type with an <c>int Count</c> and an <c>int</c> indexer (itself or through an interface).</summary>
+    private static bool IsIndexedList(ITypeSymbol? type)
+    {
+        if (type is null || !CanName(type))
+        {
+            return false;
+        }
+
+        var types = new List<ITypeSymbol> { type };
+        types.AddRange(type.AllInterfaces);
+        bool count = types.Any(t => t.GetMembers("Count").OfType<IPropertySymbol>().Any(p => p.Type.SpecialType == SpecialType.System_Int32 && !p.IsStatic));
+        bool indexer = types.Any(t => t.GetMembers("this[]").OfType<IPropertySymbol>().Any(p => p.Parameters.Length == 1 && p.Parameters[0].Type.SpecialType == SpecialType.System_Int32));
+        return count && indexer;
+    }
+
     /// <summary>A loop condition is evaluated many times: calls must not be pulled out of it.</summary>
     private Expr LowerCondition(IOperation condition)
     {
@@ -383,8 +453,14 @@ internal sealed partial class BodyLowering
 
     private Var Claim(ISymbol symbol, string preferred, TypeRef type)
     {
-        string name = _claimed.Add(preferred) ? preferred : _names.Unique(preferred);
-        _claimed.Add(name);
+        // An inlined helper's locals are not in the method's reserved names: reserve each one claimed.
+        string name = preferred;
+        while (!_claimed.Add(name))
+        {
+            name = _names.Unique(preferred);
+        }
+
+        _names.Reserve(name);
         var variable = new Var(type, name);
         _variables[symbol] = variable;
         return variable;

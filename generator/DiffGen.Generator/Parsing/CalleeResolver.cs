@@ -140,7 +140,7 @@ internal static class CalleeResolver
     /// Looks for <c>[DerivativeOf(typeof(T), nameof(T.M))]</c> next to the callee (also in referenced assemblies), next
     /// to the caller, then anywhere in the caller's own assembly.
     /// </summary>
-    private static IMethodSymbol? FindRegistered(IMethodSymbol callee, IMethodSymbol caller, DerivativeFormKind form)
+    private static IMethodSymbol? FindRegistered(IMethodSymbol callee, IMethodSymbol caller, DerivativeFormKind form, bool anySignature = false)
     {
         var searched = new List<INamedTypeSymbol> { callee.ContainingType };
         if (!SymbolEqualityComparer.Default.Equals(caller.ContainingType, callee.ContainingType))
@@ -150,7 +150,7 @@ internal static class CalleeResolver
 
         foreach (INamedTypeSymbol type in searched)
         {
-            if (FindIn(type, callee, form) is { } found)
+            if (FindIn(type, callee, form, anySignature) is { } found)
             {
                 return found;
             }
@@ -158,7 +158,7 @@ internal static class CalleeResolver
 
         foreach (INamedTypeSymbol type in AllTypes(caller.ContainingAssembly.GlobalNamespace))
         {
-            if (!searched.Contains(type, SymbolEqualityComparer.Default) && FindIn(type, callee, form) is { } found)
+            if (!searched.Contains(type, SymbolEqualityComparer.Default) && FindIn(type, callee, form, anySignature) is { } found)
             {
                 return found;
             }
@@ -167,7 +167,12 @@ internal static class CalleeResolver
         return null;
     }
 
-    private static IMethodSymbol? FindIn(INamedTypeSymbol type, IMethodSymbol callee, DerivativeFormKind form)
+    /// <summary>True when some [DerivativeOf] names the callee, even with a signature that does not match (DG0018).</summary>
+    public static bool HasRegistration(IMethodSymbol callee, IMethodSymbol caller) =>
+        FindRegistered(callee, caller, DerivativeFormKind.Pullback, anySignature: true) is not null
+        || FindRegistered(callee, caller, DerivativeFormKind.Pushforward, anySignature: true) is not null;
+
+    private static IMethodSymbol? FindIn(INamedTypeSymbol type, IMethodSymbol callee, DerivativeFormKind form, bool anySignature)
     {
         foreach (IMethodSymbol candidate in type.GetMembers().OfType<IMethodSymbol>())
         {
@@ -175,7 +180,7 @@ internal static class CalleeResolver
                 && SymbolEqualityComparer.Default.Equals(target.Type, callee.ContainingType)
                 && target.Name == callee.Name
                 && FormOf(candidate) == form
-                && Matches(candidate, callee, form))
+                && (anySignature || Matches(candidate, callee, form)))
             {
                 return candidate;
             }

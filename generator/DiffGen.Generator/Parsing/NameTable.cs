@@ -16,6 +16,9 @@ internal sealed class NameTable
 
     public bool IsUsed(string name) => _used.Contains(name);
 
+    /// <summary>Every name reserved or handed out so far.</summary>
+    public IEnumerable<string> All => _used;
+
     public string Unique(string preferred)
     {
         if (_used.Add(preferred))

@@ -81,9 +81,16 @@ internal static class Parser
         CancellationToken cancellationToken)
     {
         string methodName = method.Name;
-        if (!method.IsStatic)
+        // An instance method is fine (its gradient is an instance method too); one whose calls may dispatch elsewhere is not.
+        if (method.IsVirtual || method.IsAbstract || method.IsOverride && !method.IsSealed)
         {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MethodMustBeStatic, syntax.Identifier.GetLocation(), methodName));
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.MethodMustNotBeVirtual, syntax.Identifier.GetLocation(), methodName));
+        }
+
+        // An instance method in a static class is the compiler's error (CS0708); a gradient beside it would be another.
+        if (!method.IsStatic && method.ContainingType.IsStatic)
+        {
+            return null;
         }
 
         if (method.IsGenericMethod)
@@ -202,8 +209,9 @@ internal static class Parser
             parameters.ToEquatableArray(),
             gradients.ToEquatableArray(),
             body,
-            reserved.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),
+            names.All.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),
             typeof(Parser).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
+            method.IsStatic,
             output);
 
         // What only differentiation would otherwise find, a call whose callee has no pullback for an argument that

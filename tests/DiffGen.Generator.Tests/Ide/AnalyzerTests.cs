@@ -33,13 +33,13 @@ public class AnalyzerTests
     }
 
     [Fact]
-    public Task NotPartialAndNotStatic() => new AnalyzerTest("""
+    public Task NotPartialAndVirtual() => new AnalyzerTest("""
         public class {|DG0001:Outer|}
         {
             public class {|DG0001:Losses|}
             {
                 [Differentiable]
-                public double {|DG0002:F|}(double x) => x * x;
+                public virtual double {|DG0002:F|}(double x) => x * x;
             }
         }
         """).RunAsync();
@@ -64,9 +64,9 @@ public class AnalyzerTests
             {
                 double r = x;
                 {|DG0007:lock (Gate) { r = r * x; }|}
-                {|DG0007:switch ((int)x) { case 1: r = r + 1; break; }|}
+                switch ((int)x) { case 1: r = r + 1; break; }
                 {|DG0007:using (var d = new System.IO.MemoryStream()) { r = r * 2; }|}
-                {|DG0007:do { r = r * 0.5; } while (r > 1);|}
+                do { r = r * 0.5; } while (r > 1);
                 return r;
             }
         }
@@ -79,9 +79,10 @@ public class AnalyzerTests
             [Differentiable]
             public static double F(double x)
             {
-                double r = x * {|DG0008:new Random(1).NextDouble()|};
-                r = r * ({|DG0008:"v" + x|}).Length;
-                return r;
+                double r = x * new Random(1).NextDouble();
+                r = r * ("v" + x).Length;
+                var pair = Tuple.Create(r, 2.0);
+                return {|DG0008:pair.Item1|};
             }
         }
         """).RunAsync();
@@ -95,8 +96,8 @@ public class AnalyzerTests
             [Differentiable]
             public static double F(double[] xs)
             {
-                Func<double, double> square = {|DG0023:v => v * v|};
-                return {|DG0023:xs.Sum(v => v * v)|};
+                Func<double, double> square = v => v * v;
+                return xs.Sum(v => v * v) + {|DG0023:xs.OrderBy(v => v).First()|} + {|DG0023:square(xs[0])|};
             }
         }
         """).RunAsync();
@@ -105,7 +106,8 @@ public class AnalyzerTests
     public Task CallWithoutDerivative() => new AnalyzerTest("""
         public static class Helpers
         {
-            public static double Scale(double v) => 2 * v;
+            [System.Runtime.InteropServices.DllImport("native")]
+            public static extern double Scale(double v);
         }
 
         public static partial class Losses

@@ -49,23 +49,33 @@ public class CodeFixTests
         """).RunAsync();
 
     [Fact]
-    public Task MakeMethodStatic() => new CodeFixTest<MakeMethodStaticCodeFixProvider>("""
-        public partial class Losses
+    public Task MakeMethodNonVirtual() => new CodeFixTest<MakeMethodNonVirtualCodeFixProvider>("""
+        public abstract class Shape
+        {
+            public abstract double F(double x);
+        }
+
+        public partial class Losses : Shape
         {
             [Differentiable]
-            public double {|DG0002:F|}(double x) => x * x;
+            public override double {|DG0002:F|}(double x) => x * x;
 
             [Differentiable]
-            double {|DG0002:G|}(double x) => x * x;
+            protected virtual double {|DG0002:G|}(double x) => x * x;
         }
         """, """
-        public partial class Losses
+        public abstract class Shape
+        {
+            public abstract double F(double x);
+        }
+
+        public partial class Losses : Shape
         {
             [Differentiable]
-            public static double F(double x) => x * x;
+            public sealed override double F(double x) => x * x;
 
             [Differentiable]
-            static double G(double x) => x * x;
+            protected double G(double x) => x * x;
         }
         """).RunAsync();
 
@@ -131,9 +141,12 @@ public class CodeFixTests
     private const string Helpers = """
         public static class Helpers
         {
-            public static double Scale(double v) => 2 * v;
+            // Native code: no body to inline, so no derivative.
+            [System.Runtime.InteropServices.DllImport("native")]
+            public static extern double Scale(double v);
 
-            public static double Weighted(double v, double[] w, int n) => v * w[0] * n;
+            [System.Runtime.InteropServices.DllImport("native")]
+            public static extern double Weighted(double v, double[] w, int n);
         }
 
 

@@ -9,15 +9,15 @@ public class MessageTests
 {
     [Theory]
     [InlineData("try { r = r * x; } finally { }", "DG0007", "try statement", "move the try/catch to the caller")]
-    [InlineData("switch ((int)x) { case 1: r = 2; break; }", "DG0007", "switch statement", "if/else if")]
-    [InlineData("do { r = r * 0.5; } while (r > 1);", "DG0007", "do-while loop", "while (true)")]
+    [InlineData("switch ((int)x) { case 1: if (r > 2) break; r = 2; break; }", "DG0007", "break before the end of a switch section", "if/else")]
+    [InlineData("r = r switch { double v when v > 1 => v, _ => 0 };", "DG0008", "pattern of this kind", "relational patterns")]
     [InlineData("lock (Gate) { r = r * x; }", "DG0007", "lock statement", "caller")]
     [InlineData("using (var m = new System.IO.MemoryStream()) { r = r * x; }", "DG0007", "using statement", "caller")]
-    [InlineData("throw new InvalidOperationException();", "DG0007", "throw", "validate the inputs in the caller")]
     [InlineData("ref double a = ref r;", "DG0007", "ref local", "plain local")]
-    [InlineData("r = r * (\"v\" + x).Length;", "DG0008", "string operation", "strings carry no derivative")]
-    [InlineData("r = r * Gate.GetHashCode();", "DG0008", "instance method call", "static")]
-    [InlineData("Func<double, double> f = a => a * x;", "DG0023", "a lambda or anonymous method", "local function")]
+    [InlineData("r = r * double.Parse(x.ToString());", "DG0009", "'double.Parse(string)'", "[DerivativeOf]")]
+    [InlineData("r = Tuple.Create(x).Item1;", "DG0008", "'Item1'", "flows through it")]
+    [InlineData("Func<double, double> f = a => a * x; r = f(r);", "DG0023", "a call through a delegate", "local function")]
+    [InlineData("r = r * xs.Select(a => a * x).OrderBy(a => a).First();", "DG0023", "the LINQ call 'First'", "write a loop")]
     [InlineData("r = new double[] { x }.Sum();", "DG0023", "the LINQ call 'Sum'", "write a loop")]
     public void NamesTheConstructAndTheFix(string statement, string id, string what, string fix)
     {
@@ -29,6 +29,7 @@ public class MessageTests
             public static partial class Losses
             {
                 private static readonly object Gate = new();
+                private static readonly double[] xs = { 1, 2 };
 
                 [Differentiable]
                 public static double F(double x)
@@ -44,6 +45,9 @@ public class MessageTests
         Diagnostic diagnostic = Assert.Single(analyzer, d => d.Id == id);
         Assert.Contains(what, diagnostic.GetMessage(), System.StringComparison.Ordinal);
         Assert.Contains(fix, diagnostic.GetMessage(), System.StringComparison.Ordinal);
-        Assert.Contains("'F'", diagnostic.GetMessage(), System.StringComparison.Ordinal);
+        if (id != "DG0009")
+        {
+            Assert.Contains("'F'", diagnostic.GetMessage(), System.StringComparison.Ordinal); // DG0009 names the callee
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Model;
+using DiffGen.Generator.Ir;
 using static DiffGen.Generator.Simplification.ExprBuilder;
 
 namespace DiffGen.Generator.Differentiation.Adjoints;
@@ -158,14 +159,20 @@ internal sealed class ExpressionAdjoint
             case BinaryOp.Divide:
                 {
                     Expr denominator = Value(b.Right, output);
-                    if (left)
+                    if (left && right)
+                    {
+                        // Both sides need g/b: d(a/b)/db = -(a/b)/b, so b's share is -(g/b)·(a/b), one division for both.
+                        Expr perDenominator = Share(Div(g, denominator), b.Left, output);
+                        Propagate(b.Left, perDenominator, output);
+                        Propagate(b.Right, Neg(Mul(perDenominator, Value(b, output))), output);
+                    }
+                    else if (left)
                     {
                         Propagate(b.Left, Div(g, denominator), output);
                     }
-
-                    if (right)
+                    else if (right)
                     {
-                        // d(a/b)/db = -(a/b)/b; for 1/b that is -(1/b)², a product instead of a second division.
+                        // For 1/b, -(1/b)² is a product instead of a second division.
                         Expr quotient = Value(b, output);
                         Expr contribution = IsLiteral(b.Left, 1) ? Neg(Mul(g, Mul(quotient, quotient))) : Neg(Div(Mul(g, quotient), denominator));
                         Propagate(b.Right, contribution, output);
@@ -229,9 +236,16 @@ internal sealed class ExpressionAdjoint
             return known;
         }
 
-        Expr bound = Bind(e, AdjointScope.HintFor(e), output);
+        // Parts already held in locals are read from them (the quotient a/b reuses the bound b).
+        Expr bound = Bind(new KnownParts(_values).Rewrite(e), AdjointScope.HintFor(e), output);
         _values[e] = bound;
         return bound;
+    }
+
+    /// <summary>Replaces each subexpression whose value a local already holds by that local.</summary>
+    private sealed class KnownParts(Dictionary<Expr, Expr> values) : IrRewriter
+    {
+        public override Expr Rewrite(Expr e) => values.TryGetValue(e, out Expr? known) ? known : base.Rewrite(e);
     }
 
     private Expr Bind(Expr e, string hint, List<Stmt> output)

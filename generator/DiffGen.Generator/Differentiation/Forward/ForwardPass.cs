@@ -107,7 +107,8 @@ internal sealed class ForwardPass
                 return _scope.IsVaried(c.Vector) ? new Stmt[] { c, new ClearVector(_scope.TangentOf(c.Vector)) } : new Stmt[] { c };
             case VectorKernel k:
                 return OfKernel(k);
-            case LengthGuard or Comment or Break or Continue:
+            case LengthGuard or Comment or Break or Continue or Evaluate:
+                // Evaluate: the user's code without a derivative, run as written (its values are constants).
                 return new[] { statement };
             default:
                 throw new DifferentiationException(FailureKind.Unsupported, "forward mode does not know " + statement.GetType().Name);

@@ -16,22 +16,59 @@ internal sealed class ControlFlowNormalizer
 {
     private readonly NameTable _names;
     private readonly TypeRef _returnType;
-    private readonly string _result;
+    private readonly string? _result;
     private readonly HashSet<string> _flags = new();
     private string? _returnFlag;
 
-    private ControlFlowNormalizer(NameTable names, TypeRef returnType)
+    private ControlFlowNormalizer(NameTable names, TypeRef returnType, string? result)
     {
         _names = names;
         _returnType = returnType;
-        _result = names.Unique("result");
+        _result = result;
     }
 
+    /// <summary>A void method's (a vector result's) Result is empty: it has none.</summary>
     public static (Block Body, string Result) Normalize(Block body, TypeRef returnType, NameTable names)
     {
-        var normalizer = new ControlFlowNormalizer(names, returnType);
+        string? result = returnType.Element == ElementKind.Void ? null : names.Unique("result");
+        var normalizer = new ControlFlowNormalizer(names, returnType, result);
         Block normalized = normalizer.NormalizeBody(body);
-        return (UnreadLocalElimination.Apply(normalized, normalizer._flags, normalizer._result), normalizer._result);
+        return (UnreadLocalElimination.Apply(normalized, normalizer._flags, result ?? string.Empty), result ?? string.Empty);
+    }
+
+    /// <summary>
+    /// The body of an inlined method as statements of its caller: its returns store into <paramref name="result"/>
+    /// (declared here; null for a void method) and skip the rest of the body through a flag.
+    /// </summary>
+    public static List<Stmt> InlineReturns(Block body, string? result, TypeRef returnType, NameTable names)
+    {
+        var normalizer = new ControlFlowNormalizer(names, returnType, result);
+        List<Stmt> statements = body.Statements.ToList();
+        bool returnsInside = statements.Take(statements.Count - 1).Any(s => s is Return || IrWalk.ChildBlocks(s).Any(b => IrWalk.Descendants(b).Any(d => d is Return)))
+            || statements.Count > 0 && IrWalk.ChildBlocks(statements[statements.Count - 1]).Any(b => IrWalk.Descendants(b).Any(d => d is Return));
+        if (!returnsInside)
+        {
+            // Statements, then at most one final return: the return declares the result.
+            var output = statements.Count > 0 && statements[statements.Count - 1] is Return ? statements.Take(statements.Count - 1).ToList() : statements;
+            if (result is not null)
+            {
+                Expr value = statements.Count > 0 && statements[statements.Count - 1] is Return { Value: { } v } ? v : new DefaultValue(returnType);
+                output.Add(new Declare(result, returnType, value) { Source = statements.Count > 0 ? statements[statements.Count - 1].Source : null });
+            }
+
+            return output;
+        }
+
+        normalizer._returnFlag = names.Unique("returned");
+        var declarations = new List<Stmt>();
+        if (result is not null)
+        {
+            declarations.Add(new Declare(result, returnType, new DefaultValue(returnType)));
+        }
+
+        declarations.Add(new Declare(normalizer._returnFlag, TypeRef.Bool, new Literal(TypeRef.Bool, "false")));
+        declarations.AddRange(normalizer.Transform(statements, null, null));
+        return declarations;
     }
 
     private Block NormalizeBody(Block body)
@@ -43,7 +80,7 @@ internal sealed class ControlFlowNormalizer
         if (simple)
         {
             var final = (Return)statements[statements.Count - 1];
-            statements[statements.Count - 1] = new Declare(_result, _returnType, final.Value) { Source = final.Source };
+            statements[statements.Count - 1] = new Declare(_result!, _returnType, final.Value) { Source = final.Source };
             return new Block(Transform(statements, null, null).ToEquatableArray());
         }
 
@@ -59,7 +96,7 @@ internal sealed class ControlFlowNormalizer
         var output = new List<Stmt>();
         if (_returnType.Element != ElementKind.Void)
         {
-            output.Add(new Declare(_result, _returnType, LiteralFormatter.Real(0, _returnType)));
+            output.Add(new Declare(_result!, _returnType, LiteralFormatter.Real(0, _returnType)));
         }
 
         output.Add(new Declare(_returnFlag, TypeRef.Bool, new Literal(TypeRef.Bool, "false")));
@@ -95,7 +132,7 @@ internal sealed class ControlFlowNormalizer
         switch (statement)
         {
             case Return ret:
-                if (_returnType.Element != ElementKind.Void)
+                if (_result is not null)
                 {
                     yield return new Assign(new Var(_returnType, _result), ret.Value ?? LiteralFormatter.Real(0, _returnType)) { Source = ret.Source };
                 }

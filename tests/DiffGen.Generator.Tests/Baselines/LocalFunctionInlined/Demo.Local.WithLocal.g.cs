@@ -16,25 +16,23 @@ partial class Local
     public static double WithLocalPullback(double x, double y, double seed, ref double dx, ref double dy)
     {
         // Forward sweep
-        double a = x;
-        double CubeResult = a * a * a;
-        double a_2 = y;
-        double CubeResult_2 = a_2 * a_2 * a_2;
-        double result = CubeResult - CubeResult_2 * x;
+        double cube = x * x * x;
+        double cube_2 = y * y * y;
+        double result = cube - cube_2 * x;
         // Reverse sweep
         // return Cube(x) - Cube(y) * x;
-        double dCubeResult_2 = -(seed * x);
-        double dxLocal = -(CubeResult_2 * seed);
-        double dprod_2 = dCubeResult_2 * a_2;
-        double da_2 = 2.0 * a_2 * dprod_2;
-        double prod_2 = a_2 * a_2;
-        da_2 += prod_2 * dCubeResult_2;
-        double dyLocal = da_2;
-        double dprod = seed * a;
-        double da = 2.0 * a * dprod;
-        double prod = a * a;
-        da += prod * seed;
-        dxLocal += da;
+        double dcube_2 = -(seed * x);
+        double dxLocal = -(cube_2 * seed);
+        // return a * a * a;
+        double dprod_2 = dcube_2 * y;
+        double dyLocal = 2.0 * y * dprod_2;
+        double prod_2 = y * y;
+        dyLocal += prod_2 * dcube_2;
+        // return a * a * a;
+        double dprod = seed * x;
+        dxLocal += 2.0 * x * dprod;
+        double prod = x * x;
+        dxLocal += prod * seed;
         dx += dxLocal;
         dy += dyLocal;
         return result;

@@ -1,0 +1,296 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace DiffGen.IntegrationTests;
+
+/// <summary>Helpers nobody annotated, as people write them: they are inlined into the [Differentiable] methods below.</summary>
+public static class Activations
+{
+    public static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
+
+    public static double Softplus(double z)
+    {
+        if (z > 30)
+        {
+            return z; // log(1 + e^z) = z in double precision
+        }
+
+        return Math.Log(1 + Math.Exp(z));
+    }
+
+    public static double Swish(double z)
+    {
+        double result = z * Sigmoid(z);
+        return result;
+    }
+}
+
+/// <summary>An object with state: a scale read from a field and a property, a method that calls another.</summary>
+public sealed class Scaler
+{
+    internal readonly double Factor;
+
+    public Scaler(double factor) => Factor = factor;
+
+    public double Bias => Factor / 4;
+
+    public double Apply(double v) => Factor * v * v + Offset(v);
+
+    private double Offset(double v) => Bias * v;
+}
+
+public static class Statistics
+{
+    public static void MeanVariance(ReadOnlySpan<double> v, out double mean, out double variance)
+    {
+        mean = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            mean += v[i];
+        }
+
+        mean /= v.Length;
+        variance = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            double d = v[i] - mean;
+            variance += d * d;
+        }
+
+        variance /= v.Length;
+    }
+
+    public static void AddSquare(ref double total, double v) => total += v * v;
+}
+
+public static partial class RealCode
+{
+    /// <summary>Nested helpers with the same local names, an early return inside a loop body.</summary>
+    [Differentiable]
+    public static double HelperChain(ReadOnlySpan<double> w, ReadOnlySpan<double> x)
+    {
+        double result = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            double z = w[i] * x[i];
+            result += Activations.Swish(z) + Activations.Softplus(z);
+        }
+
+        return result;
+    }
+
+    /// <summary>An object created in the method: its field, property and methods (one calling another).</summary>
+    [Differentiable]
+    public static double WithObject(double x)
+    {
+        var scaler = new Scaler(1.5);
+        return scaler.Apply(x) + scaler.Bias * x;
+    }
+
+    /// <summary>out and ref parameters of helpers.</summary>
+    [Differentiable]
+    public static double Standardized(ReadOnlySpan<double> x)
+    {
+        Statistics.MeanVariance(x, out double mean, out double variance);
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            Statistics.AddSquare(ref s, (x[i] - mean) / Math.Sqrt(variance + 1e-3) * (i + 1));
+        }
+
+        return s + mean;
+    }
+
+    /// <summary>Code without a derivative around the math: validation, a seeded Random, a List, a string.</summary>
+    [Differentiable(nameof(w))]
+    public static double Sampled(ReadOnlySpan<double> w, int seed)
+    {
+        if (w.Length == 0)
+        {
+            throw new ArgumentException($"w is empty (seed {seed})", nameof(w));
+        }
+
+        var random = new Random(seed);
+        var picks = new List<int>();
+        for (int i = 0; i < 4; i++)
+        {
+            picks.Add(random.Next(w.Length));
+        }
+
+        double s = 1;
+        foreach (int p in picks)
+        {
+            s *= w[p] + random.NextDouble(); // each number is drawn once: the reverse sweep reads it back
+        }
+
+        if (double.IsNaN(s))
+        {
+            throw new InvalidOperationException("the product is NaN: " + s.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        string label = "seed " + seed;
+        return s * label.Length;
+    }
+}
+
+/// <summary>An instance method on a class with state: fields, a property, an array field, a private helper.</summary>
+public sealed partial class RidgeRegression
+{
+    private readonly double[] _features;
+    private readonly double[] _targets;
+
+    public RidgeRegression(double[] features, double[] targets, double lambda)
+    {
+        _features = features;
+        _targets = targets;
+        Lambda = lambda;
+    }
+
+    public double Lambda { get; }
+
+    private int Dimension => _features.Length / _targets.Length;
+
+    [Differentiable]
+    public double Loss(ReadOnlySpan<double> weights)
+    {
+        double total = 0;
+        for (int i = 0; i < _targets.Length; i++)
+        {
+            double residual = Predict(weights, i) - _targets[i];
+            total += residual * residual;
+        }
+
+        return total / _targets.Length + Lambda * Penalty(weights);
+    }
+
+    private double Predict(ReadOnlySpan<double> weights, int row)
+    {
+        double s = 0;
+        for (int j = 0; j < Dimension; j++)
+        {
+            s += weights[j] * _features[row * Dimension + j];
+        }
+
+        return s;
+    }
+
+    private static double Penalty(ReadOnlySpan<double> weights)
+    {
+        double s = 0;
+        foreach (double w in weights)
+        {
+            s += w * w;
+        }
+
+        return s;
+    }
+}
+
+/// <summary>An instance method of a struct reading its own fields.</summary>
+public partial struct Spring
+{
+    public double Stiffness;
+    public double RestLength;
+
+    [Differentiable]
+    public readonly double Energy(double x, double y)
+    {
+        double stretch = Math.Sqrt(x * x + y * y) - RestLength;
+        return 0.5 * Stiffness * stretch * stretch;
+    }
+}
+
+public enum Activation
+{
+    Tanh,
+    Relu,
+    Softplus,
+}
+
+public static partial class RealCode
+{
+    /// <summary>A switch statement over an enum with returns in its sections.</summary>
+    [Differentiable]
+    public static double Activate(double x, Activation activation)
+    {
+        switch (activation)
+        {
+            case Activation.Tanh:
+                return Math.Tanh(x);
+            case Activation.Relu:
+                return x > 0 ? x : 0.01 * x;
+            default:
+                return Activations.Softplus(x);
+        }
+    }
+
+    /// <summary>A switch expression with or, relational and discard patterns, and a guard.</summary>
+    [Differentiable]
+    public static double Piecewise(double x, int k) => k switch
+    {
+        0 => x * x,
+        1 or 2 => Math.Sin(x) * k,
+        < 0 => -x,
+        _ when x > 1 => Math.Log(x),
+        _ => 3 * x,
+    };
+
+    /// <summary>do/while with a continue that must re-test the condition; sections sharing a body; checked arithmetic.</summary>
+    [Differentiable]
+    public static double Iterated(double x, int mode)
+    {
+        double r = x;
+        int n = 0;
+        do
+        {
+            r = 0.5 * r + 0.1 * Math.Sin(r);
+            n++;
+            if (n == 2)
+            {
+                continue;
+            }
+
+            r += 0.01 * r * r;
+        }
+        while (n < 5);
+
+        switch (mode)
+        {
+            case 1:
+            case 2:
+                r *= r;
+                break;
+            case > 5:
+                r = Math.Exp(r);
+                break;
+        }
+
+        return checked(r * 2);
+    }
+}
+
+/// <summary>LINQ over arrays as people write it: lowered to loops, same value bit for bit.</summary>
+public static partial class LinqCode
+{
+    [Differentiable]
+    public static double Moments(double[] xs) => xs.Sum(v => v * v) + xs.Select((v, i) => v * i).Sum() + xs.Average();
+
+    [Differentiable]
+    public static double CosineSimilarity(double[] a, double[] b) =>
+        a.Zip(b, (p, q) => p * q).Sum() / Math.Sqrt(a.Sum(v => v * v) * b.Sum(v => v * v));
+
+    [Differentiable]
+    public static double Spread(double[] xs) => xs.Max() - xs.Min(v => v * 0.5) + xs.Count();
+
+    [Differentiable]
+    public static double Compounded(double[] rates) =>
+        rates.Aggregate(1.0, (wealth, r) => wealth * (1 + r)) + rates.Aggregate((a, b) => 0.5 * a + b);
+
+    [Differentiable]
+    public static double TotalVariation(double[] xs) =>
+        System.Linq.Enumerable.Range(1, xs.Length - 1).Sum(i => Math.Abs(xs[i] - xs[i - 1]));
+
+    [Differentiable]
+    public static float MeanSquare(float[] xs) => xs.Average(v => v * v) + xs.Sum();
+}

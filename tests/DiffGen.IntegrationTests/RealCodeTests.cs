@@ -1,0 +1,144 @@
+using System;
+using Xunit;
+using static DiffGen.IntegrationTests.GradientCheck;
+
+namespace DiffGen.IntegrationTests;
+
+/// <summary>Code as people write it (issue #13): helpers, objects, out/ref, code without a derivative — against central finite differences (tolerance in <see cref="GradientCheck"/>).</summary>
+public class RealCodeTests
+{
+    [Fact]
+    public void NestedHelpersWithEarlyReturns() =>
+        Check(
+            x => RealCode.HelperChain(x.AsSpan(0, 5), x.AsSpan(5, 5)),
+            (x, g) => RealCode.HelperChainGradient(x.AsSpan(0, 5), x.AsSpan(5, 5), g.AsSpan(0, 5), g.AsSpan(5, 5)),
+            10,
+            sample: (r, i) => i == 0 ? 40 : (r.NextDouble() * 6) - 3); // one z above 30 takes Softplus's early return
+
+    [Fact]
+    public void ObjectMembersAndInstanceMethods() =>
+        Check(x => RealCode.WithObject(x[0]), (x, g) => RealCode.WithObjectGradient(x[0], ref g[0]), 1);
+
+    [Fact]
+    public void OutAndRefParametersOfHelpers() =>
+        Check(x => RealCode.Standardized(x), (x, g) => RealCode.StandardizedGradient(x, g), 6);
+
+    [Fact]
+    public void CodeWithoutDerivativeRunsOnceAndKeepsTheGradient()
+    {
+        foreach (int seed in new[] { 1, 7 })
+        {
+            Check(
+                x => RealCode.Sampled(x, seed),
+                (x, g) => RealCode.SampledGradient(x, seed, g),
+                5,
+                sample: (r, _) => 0.5 + r.NextDouble());
+        }
+    }
+
+    [Fact]
+    public void InstanceMethodOfAClass()
+    {
+        var random = new Random(5);
+        double[] features = new double[8 * 3], targets = new double[8];
+        for (int i = 0; i < features.Length; i++)
+        {
+            features[i] = random.NextDouble() - 0.5;
+        }
+
+        for (int i = 0; i < targets.Length; i++)
+        {
+            targets[i] = random.NextDouble();
+        }
+
+        var model = new RidgeRegression(features, targets, 0.1);
+        Check(x => model.Loss(x), (x, g) => model.LossGradient(x, g), 3);
+    }
+
+    [Fact]
+    public void InstanceMethodOfAStruct()
+    {
+        var spring = new Spring { Stiffness = 3, RestLength = 0.7 };
+        Check(x => spring.Energy(x[0], x[1]), (x, g) => spring.EnergyGradient(x[0], x[1], ref g[0], ref g[1]), 2);
+    }
+
+    [Theory]
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.Softplus)]
+    public void SwitchStatementOverAnEnum(Activation activation) =>
+        Check(x => RealCode.Activate(x[0], activation), (x, g) => RealCode.ActivateGradient(x[0], activation, ref g[0]), 1);
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(7)]
+    public void SwitchExpressionWithPatterns(int k) =>
+        Check(x => RealCode.Piecewise(x[0], k), (x, g) => RealCode.PiecewiseGradient(x[0], k, ref g[0]), 1, sample: (r, _) => 0.2 + (r.NextDouble() * 2));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(9)]
+    public void DoWhileAndSwitchSections(int mode) =>
+        Check(x => RealCode.Iterated(x[0], mode), (x, g) => RealCode.IteratedGradient(x[0], mode, ref g[0]), 1);
+
+    [Fact]
+    public void LinqSumsSelectsAndAverages() => Check(x => LinqCode.Moments(x), (x, g) => LinqCode.MomentsGradient(x, g), 6);
+
+    [Fact]
+    public void LinqZip() =>
+        Check(
+            x => LinqCode.CosineSimilarity(x[..4], x[4..]),
+            (x, g) =>
+            {
+                double[] da = new double[4], db = new double[4];
+                double value = LinqCode.CosineSimilarityGradient(x[..4], x[4..], da, db);
+                for (int i = 0; i < 4; i++)
+                {
+                    g[i] += da[i];
+                    g[4 + i] += db[i];
+                }
+
+                return value;
+            },
+            8);
+
+    [Fact]
+    public void LinqMaxMinCount() => Check(x => LinqCode.Spread(x), (x, g) => LinqCode.SpreadGradient(x, g), 5);
+
+    [Fact]
+    public void LinqAggregate() => Check(x => LinqCode.Compounded(x), (x, g) => LinqCode.CompoundedGradient(x, g), 5);
+
+    [Fact]
+    public void LinqRange() => Check(x => LinqCode.TotalVariation(x), (x, g) => LinqCode.TotalVariationGradient(x, g), 6);
+
+    [Fact]
+    public void LinqOverFloatsAccumulatesInDouble()
+    {
+        float[] xs = { 1.5f, 0.25f, 3.1f, -0.7f };
+        float[] gradient = new float[4];
+        float value = LinqCode.MeanSquareGradient(xs, gradient);
+        Assert.Equal(LinqCode.MeanSquare(xs), value); // the same bits as Enumerable's double accumulation
+        for (int i = 0; i < 4; i++)
+        {
+            Assert.Equal((2 * xs[i] / 4) + 1, gradient[i], 5);
+        }
+    }
+
+    [Fact]
+    public void LinqOfNothingThrowsAsEnumerableDoes()
+    {
+        double[] gradient = Array.Empty<double>();
+        Assert.Throws<InvalidOperationException>(() => LinqCode.SpreadGradient(Array.Empty<double>(), gradient));
+    }
+
+    [Fact]
+    public void ValidationStillThrows()
+    {
+        double[] gradient = Array.Empty<double>();
+        var error = Assert.Throws<ArgumentException>(() => RealCode.SampledGradient(ReadOnlySpan<double>.Empty, 3, gradient));
+        Assert.Contains("seed 3", error.Message, StringComparison.Ordinal);
+    }
+}
