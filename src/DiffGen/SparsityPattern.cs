@@ -114,14 +114,17 @@ public sealed class SparsityPattern
             throw new ArgumentException($"rowStarts must have rowCount + 1 = {rowCount + 1} offsets from 0 to columns.Length = {columns.Length}.", nameof(rowStarts));
         }
 
-        int[] rows = new int[columns.Length];
         for (int i = 0; i < rowCount; i++)
         {
             if (rowStarts[i + 1] < rowStarts[i])
             {
                 throw new ArgumentException($"rowStarts decreases at row {i}.", nameof(rowStarts));
             }
+        }
 
+        int[] rows = new int[columns.Length];
+        for (int i = 0; i < rowCount; i++)
+        {
             rows.AsSpan(rowStarts[i], rowStarts[i + 1] - rowStarts[i]).Fill(i);
         }
 
