@@ -135,6 +135,15 @@ internal static class Differentiator
             code.Add(new Declare(local, parameter.Type, Lit(0, parameter.Type)));
         }
 
+        // A scalar parameter that is not differentiated but is assigned an active value has an adjoint of its own.
+        foreach (ParameterSpec p in spec.Parameters)
+        {
+            if (p.Type.IsRealScalar && activity.IsActive(p.Name) && !preset.ContainsKey(p.Name))
+            {
+                code.Add(new Declare(scope.AdjointOf(p.Name), p.Type, Lit(0, p.Type)));
+            }
+        }
+
         code.AddRange(builder.MethodDeclarations);
         code.Add(new Comment("Forward sweep", Section: true));
         code.AddRange(forward);

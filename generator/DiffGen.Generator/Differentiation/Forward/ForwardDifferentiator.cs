@@ -72,9 +72,15 @@ internal static class ForwardDifferentiator
             code.Add(new ClearVector(outputTangent));
         }
 
-        // Span parameters the body writes varied values into (scratch the caller passes) get pooled tangents.
+        // Span parameters the body writes varied values into (scratch the caller passes) get pooled tangents; a scalar
+        // parameter that is not differentiated but is assigned a varied value gets a tangent local, zero on entry.
         foreach (ParameterSpec p in spec.Parameters)
         {
+            if (p.Type.IsRealScalar && scope.IsVaried(p.Name) && !preset.ContainsKey(p.Name))
+            {
+                code.Add(new Declare(scope.TangentOf(p.Name), p.Type, Lit(0, p.Type)));
+            }
+
             if (p.Type.IsRealVector && scope.IsVaried(p.Name) && !preset.ContainsKey(p.Name))
             {
                 string tangent = scope.TangentOf(p.Name);

@@ -94,6 +94,26 @@ internal static class HessianVectorProduct
             epilogue.Add(new ReturnBuffer(buffer, type.Element, MayBeNull: false));
         }
 
+        // Parameters (and the seed) that carry a tangent without being seeded: zero on entry (a pooled buffer for a
+        // vector the body writes, such as scratch the caller passes).
+        foreach (ParameterSpec p in parameters)
+        {
+            if (p.Type.IsReal && scope.IsVaried(p.Name) && !preset.ContainsKey(p.Name))
+            {
+                if (p.Type.IsScalar)
+                {
+                    code.Add(new Declare(scope.TangentOf(p.Name), p.Type, Lit(0, p.Type)));
+                }
+                else
+                {
+                    string tangent = scope.TangentOf(p.Name);
+                    string buffer = names.Unique(tangent + "Buffer");
+                    code.Add(new RentBuffer(buffer, tangent, p.Type.Element, new LengthOf(p.Name)));
+                    epilogue.Add(new ReturnBuffer(buffer, p.Type.Element, MayBeNull: false));
+                }
+            }
+        }
+
         List<Stmt> transformed = pass.Transform(body.Statements);
         code.AddRange(pass.Prologue);
         code.AddRange(transformed);
