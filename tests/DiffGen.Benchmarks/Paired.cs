@@ -10,7 +10,7 @@ namespace DiffGen.Benchmarks;
 
 /// <summary>
 /// <c>--paired [class-name substring…]</c>: time ratios robust to a shared, loaded machine. For every benchmark class
-/// with a <c>Baseline = true</c> method, each other [Benchmark] method M is timed against the baseline B in interleaved
+/// with a <c>Baseline = true</c> method (a [Params] class once per value), each other [Benchmark] method M is timed against the baseline B in interleaved
 /// batches (M, B, B, M, …, each batch ≈ 5 ms); every round gives one ratio time(M)/time(B), and the median and quartiles
 /// over the rounds are printed; a method marked <see cref="PairedWithAttribute"/> is also paired with the method it names; Generated* methods and the baseline are also paired with <c>Primal</c> (gradient/primal). Load that changes during the run affects both sides of a round alike, which BenchmarkDotNet's
 /// one-benchmark-after-another runs cannot offer. Also prints each method's median time per call (µs), for reference only.
@@ -33,75 +33,86 @@ public static class Paired
         {
             MethodInfo[] methods = [.. type.GetMethods().Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null)];
             MethodInfo? baseline = methods.FirstOrDefault(m => m.GetCustomAttribute<BenchmarkAttribute>()!.Baseline);
-            if (baseline is null || type.GetProperties().Any(p => p.GetCustomAttribute<ParamsAttribute>() is not null)
-                || (selected.Length > 0 && !selected.Any(s => type.Name.Contains(s, StringComparison.OrdinalIgnoreCase))))
+            if (baseline is null || (selected.Length > 0 && !selected.Any(s => type.Name.Contains(s, StringComparison.OrdinalIgnoreCase))))
             {
                 continue;
             }
 
-            object instance = Activator.CreateInstance(type)!;
-            foreach (MethodInfo setup in type.GetMethods().Where(m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null))
+            // A [Params] class runs once per value, labelled with it.
+            PropertyInfo? parameter = type.GetProperties().FirstOrDefault(p => p.GetCustomAttribute<ParamsAttribute>() is not null);
+            foreach (object? value in parameter?.GetCustomAttribute<ParamsAttribute>()!.Values ?? [null])
             {
-                setup.Invoke(instance, null);
-            }
-
-            // Every method against the baseline; the generated one (and the baseline) also against the primal.
-            MethodInfo? primal = methods.FirstOrDefault(m => m.Name == "Primal");
-            var pairs = methods.Where(m => m != baseline).Select(m => (Method: m, Baseline: baseline)).ToList();
-            foreach (MethodInfo method in methods)
-            {
-                foreach (PairedWithAttribute with in method.GetCustomAttributes<PairedWithAttribute>())
-                {
-                    pairs.Add((method, methods.Single(m => m.Name == with.Method)));
-                }
-            }
-
-            if (primal is not null)
-            {
-                pairs.AddRange(methods.Where(m => m.Name.StartsWith("Generated", StringComparison.Ordinal) || m == baseline).Select(m => (m, primal)));
-            }
-
-            foreach (MethodInfo method in methods)
-            {
-                WarmUp(ToAction(method, instance));
-            }
-
-            foreach ((MethodInfo method, MethodInfo against) in pairs)
-            {
-                Action b = ToAction(against, instance);
-                int calls = Calibrate(b);
-                Action m = ToAction(method, instance);
-                var ratios = new List<double>();
-                var times = new List<double>();
-                var baseTimes = new List<double>();
-                Time(m, calls);
-                for (int round = 0; round < Rounds; round++)
-                {
-                    double tm, tb;
-                    if (round % 2 == 0)
-                    {
-                        tm = Time(m, calls);
-                        tb = Time(b, calls);
-                    }
-                    else
-                    {
-                        tb = Time(b, calls);
-                        tm = Time(m, calls);
-                    }
-
-                    ratios.Add(tm / tb);
-                    times.Add(tm / calls * 1e6);
-                    baseTimes.Add(tb / calls * 1e6);
-                }
-
-                ratios.Sort();
-                Console.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"| {type.Name} | {method.Name} / {against.Name} | {Median(times):G4} / {Median(baseTimes):G4} | {ratios[Rounds / 2]:F2} | {ratios[Rounds / 4]:F2}–{ratios[3 * Rounds / 4]:F2} |"));
+                Run(type, methods, baseline, parameter, value);
             }
         }
 
         return 0;
+    }
+
+    private static void Run(Type type, MethodInfo[] methods, MethodInfo baseline, PropertyInfo? parameter, object? value)
+    {
+        string label = value is null ? type.Name : $"{type.Name}({value})";
+        object instance = Activator.CreateInstance(type)!;
+        parameter?.SetValue(instance, value);
+        foreach (MethodInfo setup in type.GetMethods().Where(m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null))
+        {
+            setup.Invoke(instance, null);
+        }
+
+        // Every method against the baseline; the generated one (and the baseline) also against the primal.
+        MethodInfo? primal = methods.FirstOrDefault(m => m.Name == "Primal");
+        var pairs = methods.Where(m => m != baseline).Select(m => (Method: m, Baseline: baseline)).ToList();
+        foreach (MethodInfo method in methods)
+        {
+            foreach (PairedWithAttribute with in method.GetCustomAttributes<PairedWithAttribute>())
+            {
+                pairs.Add((method, methods.Single(m => m.Name == with.Method)));
+            }
+        }
+
+        if (primal is not null)
+        {
+            pairs.AddRange(methods.Where(m => m.Name.StartsWith("Generated", StringComparison.Ordinal) || m == baseline).Select(m => (m, primal)));
+        }
+
+        foreach (MethodInfo method in methods)
+        {
+            WarmUp(ToAction(method, instance));
+        }
+
+        foreach ((MethodInfo method, MethodInfo against) in pairs)
+        {
+            Action b = ToAction(against, instance);
+            int calls = Calibrate(b);
+            Action m = ToAction(method, instance);
+            var ratios = new List<double>();
+            var times = new List<double>();
+            var baseTimes = new List<double>();
+            Time(m, calls);
+            for (int round = 0; round < Rounds; round++)
+            {
+                double tm, tb;
+                if (round % 2 == 0)
+                {
+                    tm = Time(m, calls);
+                    tb = Time(b, calls);
+                }
+                else
+                {
+                    tb = Time(b, calls);
+                    tm = Time(m, calls);
+                }
+
+                ratios.Add(tm / tb);
+                times.Add(tm / calls * 1e6);
+                baseTimes.Add(tb / calls * 1e6);
+            }
+
+            ratios.Sort();
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {label} | {method.Name} / {against.Name} | {Median(times):G4} / {Median(baseTimes):G4} | {ratios[Rounds / 2]:F2} | {ratios[Rounds / 4]:F2}–{ratios[3 * Rounds / 4]:F2} |"));
+        }
     }
 
     private static double Median(List<double> values)

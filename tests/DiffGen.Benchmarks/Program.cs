@@ -16,9 +16,10 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        if (Array.IndexOf(args, "--smoke") >= 0)
+        int smoke = Array.IndexOf(args, "--smoke");
+        if (smoke >= 0)
         {
-            return Smoke.Run();
+            return Smoke.Run(smoke + 1 < args.Length && !args[smoke + 1].StartsWith("--", StringComparison.Ordinal) ? args[smoke + 1] : null);
         }
 
         if (args.Length > 0 && args[0] == "--allreduce")

@@ -11,15 +11,16 @@ namespace DiffGen.Benchmarks;
 /// <c>--smoke</c>: runs every [Benchmark] method of every benchmark class twice for every parameter value, outside
 /// BenchmarkDotNet (seconds, not minutes), checks the MatMul variants agree with the baseline and runs each
 /// <see cref="ISmokeCheck"/> (generated gradients against the hand-written ones). For CI: proves the
-/// benchmarks still build and run, measures nothing.
+/// benchmarks still build and run, measures nothing. <c>--smoke NAME</c> runs only the classes whose name contains NAME.
 /// </summary>
 public static class Smoke
 {
-    public static int Run()
+    public static int Run(string? only = null)
     {
         var watch = Stopwatch.StartNew();
         int failures = 0, runs = 0;
-        foreach (Type type in typeof(Smoke).Assembly.GetTypes().Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null)))
+        foreach (Type type in typeof(Smoke).Assembly.GetTypes().Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null)
+            && (only is null || t.Name.Contains(only, StringComparison.Ordinal))))
         {
             PropertyInfo? parameter = type.GetProperties().FirstOrDefault(p => p.GetCustomAttribute<ParamsAttribute>() is not null);
             object?[] values = parameter?.GetCustomAttribute<ParamsAttribute>()!.Values ?? [null];

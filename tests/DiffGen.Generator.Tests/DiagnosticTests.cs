@@ -55,6 +55,35 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void WriteToANamedMember() => Verify("""
+        public partial class Model
+        {
+            public double[] Weights = new double[2];
+            public double Bias;
+
+            [Differentiable(nameof(Weights), nameof(Bias))]
+            public double F(double x)
+            {
+                {|DG0012:Bias|} = Bias * 0.5;
+                {|DG0012:Weights[0]|} = 1;
+                return Weights[0] * x + Weights[1] + Bias;
+            }
+        }
+        """);
+
+    [Fact]
+    public void UnknownNameIsNeitherParameterNorMember() => Verify("""
+        public partial class Model
+        {
+            public double Bias;
+            public string Label = "";
+
+            [Differentiable({|DG0004:"Bais"|}, {|DG0005:nameof(Label)|})]
+            public double F(double x) => x * Bias;
+        }
+        """);
+
+    [Fact]
     public void InstanceMethodReadsItsFields() => Verify("""
         public partial class Losses
         {

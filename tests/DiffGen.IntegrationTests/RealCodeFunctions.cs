@@ -294,3 +294,142 @@ public static partial class LinqCode
     [Differentiable]
     public static float MeanSquare(float[] xs) => xs.Average(v => v * v) + xs.Sum();
 }
+
+/// <summary>A model whose parameters are its own fields and properties: the gradient names them.</summary>
+public sealed partial class LogisticModel
+{
+    public LogisticModel(int features) => Weights = new double[features];
+
+    public double[] Weights { get; }
+
+    public double Bias;
+
+    public static double L2 = 1e-2;
+
+    [Differentiable(nameof(Weights), nameof(Bias))]
+    public double Loss(double[] x, int label)
+    {
+        double z = Bias + Dot(x);
+        double p = 1 / (1 + Math.Exp(-z));
+        double penalty = 0;
+        foreach (double w in Weights)
+        {
+            penalty += w * w;
+        }
+
+        return -(label == 1 ? Math.Log(p) : Math.Log(1 - p)) + L2 * penalty;
+    }
+
+    [Differentiable(nameof(x), Name = "InputGradient")]
+    public double LossOfInput(double[] x, int label) => Loss(x, label);
+
+    private double Dot(double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < Weights.Length; i++)
+        {
+            s += Weights[i] * x[i];
+        }
+
+        return s;
+    }
+}
+
+/// <summary>A vector struct as physics code writes it: a constructor, get-only properties, operators, methods.</summary>
+public readonly struct Vec3
+{
+    public Vec3(double x, double y, double z)
+    {
+        X = x;
+        Y = y;
+        Z = z;
+    }
+
+    public double X { get; }
+
+    public double Y { get; }
+
+    public double Z { get; }
+
+    public double Length => Math.Sqrt(Dot(this));
+
+    public static Vec3 operator +(Vec3 a, Vec3 b) => new Vec3(a.X + b.X, a.Y + b.Y, a.Z + b.Z);
+
+    public static Vec3 operator -(Vec3 a, Vec3 b) => new Vec3(a.X - b.X, a.Y - b.Y, a.Z - b.Z);
+
+    public static Vec3 operator *(double s, Vec3 a) => new Vec3(s * a.X, s * a.Y, s * a.Z);
+
+    public static double operator *(Vec3 a, Vec3 b) => a.Dot(b);
+
+    public double Dot(Vec3 other) => X * other.X + Y * other.Y + Z * other.Z;
+
+    public Vec3 Cross(Vec3 other) => new(Y * other.Z - Z * other.Y, Z * other.X - X * other.Z, X * other.Y - Y * other.X);
+}
+
+/// <summary>A complex number as a positional record struct.</summary>
+public record struct ComplexNumber(double Re, double Im)
+{
+    public static ComplexNumber operator *(ComplexNumber a, ComplexNumber b) => new(a.Re * b.Re - a.Im * b.Im, a.Re * b.Im + a.Im * b.Re);
+
+    public double Abs2 => Re * Re + Im * Im;
+}
+
+/// <summary>A mutable struct with public fields, set by an object initializer and field by field.</summary>
+public struct ParticleState
+{
+    public double Px;
+    public double Vx;
+    public double Mass;
+}
+
+public static partial class StructCode
+{
+    [Differentiable]
+    public static double PairEnergy(double[] p)
+    {
+        double e = 0;
+        int n = p.Length / 3;
+        for (int i = 0; i < n; i++)
+        {
+            var a = new Vec3(p[3 * i], p[3 * i + 1], p[3 * i + 2]);
+            for (int j = i + 1; j < n; j++)
+            {
+                var b = new Vec3(p[3 * j], p[3 * j + 1], p[3 * j + 2]);
+                Vec3 d = a - b;
+                e += 1 / d.Length + 0.1 * (a.Cross(b) * d) + (0.5 * (a + b)).Length;
+            }
+        }
+
+        return e;
+    }
+
+    [Differentiable]
+    public static double Iterated(double re, double im)
+    {
+        var c = new ComplexNumber(re, im);
+        var z = new ComplexNumber(0, 0);
+        for (int k = 0; k < 5; k++)
+        {
+            z = z * z;
+            z = new ComplexNumber(z.Re + c.Re, z.Im + c.Im);
+        }
+
+        return z.Abs2;
+    }
+
+    [Differentiable]
+    public static double Oscillator(double px, double vx, double dt)
+    {
+        var s = new ParticleState { Px = px, Vx = vx };
+        s.Mass = 2;
+        for (int k = 0; k < 3; k++)
+        {
+            s.Px += s.Vx * dt;
+            s.Vx -= 0.5 * s.Px * dt / s.Mass;
+        }
+
+        ParticleState copy = s;
+        copy.Px *= 2;
+        return copy.Px * s.Px + s.Vx;
+    }
+}

@@ -145,6 +145,49 @@ public class RealCodeTests
         Assert.Throws<InvalidOperationException>(() => LinqCode.SpreadGradient(Array.Empty<double>(), gradient));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void GradientWithRespectToFieldsAndProperties(int label)
+    {
+        var model = new LogisticModel(4);
+        double[] x = { 0.5, -1.2, 0.3, 2.0 };
+        Check(
+            p =>
+            {
+                p.AsSpan(0, 4).CopyTo(model.Weights);
+                model.Bias = p[4];
+                return model.Loss(x, label);
+            },
+            (p, g) =>
+            {
+                p.AsSpan(0, 4).CopyTo(model.Weights);
+                model.Bias = p[4];
+                return model.LossGradient(x, label, g.AsSpan(0, 4), ref g[4]);
+            },
+            5);
+    }
+
+    [Fact]
+    public void AnotherGradientOfTheSameModelTakesTheInput()
+    {
+        var model = new LogisticModel(3);
+        new double[] { 0.4, -0.9, 1.3 }.CopyTo(model.Weights);
+        model.Bias = 0.2;
+        Check(x => model.LossOfInput(x, 1), (x, g) => model.InputGradient(x, 1, g), 3);
+    }
+
+    [Fact]
+    public void StructWithOperatorsAndMethods() => Check(x => StructCode.PairEnergy(x), (x, g) => StructCode.PairEnergyGradient(x, g), 9);
+
+    [Fact]
+    public void RecordStructComplex() =>
+        Check(x => StructCode.Iterated(x[0], x[1]), (x, g) => StructCode.IteratedGradient(x[0], x[1], ref g[0], ref g[1]), 2, sample: (r, _) => (r.NextDouble() - 0.5) * 0.8);
+
+    [Fact]
+    public void MutableStructCopiedByValue() =>
+        Check(x => StructCode.Oscillator(x[0], x[1], x[2]), (x, g) => StructCode.OscillatorGradient(x[0], x[1], x[2], ref g[0], ref g[1], ref g[2]), 3);
+
     [Fact]
     public void ValidationStillThrows()
     {

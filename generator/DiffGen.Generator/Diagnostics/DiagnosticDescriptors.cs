@@ -28,7 +28,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnknownWrtParameter = Error(
         DiagnosticIds.UnknownWrtParameter, Usage,
         "Unknown parameter in [Differentiable]",
-        "Method '{0}' has no parameter named '{1}'{2}");
+        "Method '{0}' has no parameter, field or property named '{1}'{2}");
 
     public static readonly DiagnosticDescriptor WrtParameterNotDifferentiable = Error(
         DiagnosticIds.WrtParameterNotDifferentiable, Usage,

@@ -92,8 +92,8 @@ internal static class Emitter
         writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> and adds its gradient with respect to {wrt} into {grads}.</summary>");
         writer.WriteLine("/// <returns>The value of <see cref=\"" + spec.MethodName + "\"/> at the given arguments.</returns>");
         WriteAttributes(writer, spec);
-        string parameters = string.Join(", ", spec.Parameters.Select(p => p.Type.CSharp + " " + p.Name).Concat(GradientParameters(spec, pullback)));
-        string args = string.Join(", ", spec.Parameters.Select(p => p.Name)
+        string parameters = string.Join(", ", Declared(spec).Select(p => p.Type.CSharp + " " + p.Name).Concat(GradientParameters(spec, pullback)));
+        string args = string.Join(", ", Declared(spec).Select(p => p.Name)
             .Append(spec.ReturnType.Element == ElementKind.Float ? "1f" : "1.0")
             .Concat(pullback.Gradient.Wrt.Select((index, k) => (spec.Parameters[index].Type.IsScalar ? "ref " : string.Empty) + pullback.GradientParameterNames[k])));
         writer.WriteLine($"{spec.Accessibility} {Static(spec)}{spec.ReturnType.CSharp} {pullback.Gradient.GradientName}({parameters})");
@@ -119,10 +119,15 @@ internal static class Emitter
         }
 
         WriteAttributes(writer, spec);
-        string parameters = string.Join(", ", spec.Parameters.Select(p => p.Type.CSharp + " " + p.Name)
+        string parameters = string.Join(", ", Declared(spec).Select(p => p.Type.CSharp + " " + p.Name)
             .Append(seedType + " " + pullback.SeedName)
             .Concat(GradientParameters(spec, pullback)));
         writer.OpenBlock($"{spec.Accessibility} {Static(spec)}{(spec.IsVectorValued ? "void" : spec.ReturnType.CSharp)} {pullback.Gradient.PullbackName}({parameters})");
+        foreach (ParameterSpec member in spec.Parameters.Where(p => p.IsMember))
+        {
+            writer.WriteLine($"{member.Type.CSharp} {member.Name} = {member.Access};");
+        }
+
         foreach (Stmt statement in pullback.Body)
         {
             StmtPrinter.Write(writer, statement);
@@ -130,6 +135,9 @@ internal static class Emitter
 
         writer.CloseBlock();
     }
+
+    /// <summary>The method's own parameters (fields a gradient names are read inside, not passed).</summary>
+    private static IEnumerable<ParameterSpec> Declared(DifferentiableMethodSpec spec) => spec.Parameters.Where(p => !p.IsMember);
 
     private static IEnumerable<string> GradientParameters(DifferentiableMethodSpec spec, GeneratedPullback pullback) =>
         pullback.Gradient.Wrt.Select((index, k) =>

@@ -5,7 +5,15 @@ namespace DiffGen.Generator.Model;
 /// <summary>An enclosing type declaration, e.g. <c>partial class Outer&lt;T&gt;</c>.</summary>
 internal sealed record ContainingTypeSpec(string Keyword, string Name, string TypeParameters);
 
-internal sealed record ParameterSpec(string Name, TypeRef Type);
+/// <summary>
+/// A parameter of the method, or (<see cref="Access"/> set) a field or property of the object or type that a gradient
+/// names: the pullback reads it into a local of that name (<c>double[] Weights = this.Weights;</c>) and treats it as an
+/// input; its gradient argument follows the parameters' (<c>Span&lt;double&gt; dWeights</c>).
+/// </summary>
+internal sealed record ParameterSpec(string Name, TypeRef Type, string? Access = null)
+{
+    public bool IsMember => Access is not null;
+}
 
 /// <summary>
 /// One [Differentiable] attribute: its names, the parameters it differentiates (indices into the parameters), whether

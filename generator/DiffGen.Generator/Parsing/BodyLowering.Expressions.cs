@@ -71,7 +71,7 @@ internal sealed partial class BodyLowering
                 return LowerElement(element, element.ArrayReference, element.Indices[0], type);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: not null, Arguments.Length: 1 } indexer:
                 return LowerElement(indexer, indexer.Instance, indexer.Arguments[0].Value, type);
-            case IPropertyReferenceOperation { Property.Name: "Length", Instance: not null } length:
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: not null } length when !IsFlat(length.Instance.Type):
                 {
                     Expr instance = LowerExpr(length.Instance);
                     if (instance is Var { Type.IsVector: true } vector)
@@ -91,6 +91,10 @@ internal sealed partial class BodyLowering
                 return new StaticValue(type, field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             case IParenthesizedOperation parenthesized:
                 return LowerExpr(parenthesized.Operand);
+            case IFieldReferenceOperation or IPropertyReferenceOperation when StructField(operation) is { } field:
+                return field;
+            case IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(operation) is { } member:
+                return member;
             case IInstanceReferenceOperation when _receiver is not null:
                 return _receiver;
         }
@@ -126,10 +130,26 @@ internal sealed partial class BodyLowering
             _ => false,
         });
 
+    /// <summary>The variable of a field or property a gradient names, read on the method's own object or type.</summary>
+    private Var? MemberParameter(IOperation operation)
+    {
+        (ISymbol? member, IOperation? instance) = operation switch
+        {
+            IFieldReferenceOperation field => ((ISymbol)field.Field, field.Instance),
+            IPropertyReferenceOperation { Property.IsIndexer: false } property => (property.Property, property.Instance),
+            _ => (null, null),
+        };
+        bool own = instance is null || instance is IInstanceReferenceOperation && _receiver is null;
+        return member is not null && own && _members.ContainsKey(member) && _variables.TryGetValue(member, out Var? variable) ? variable : null;
+    }
+
     private bool Tracks(IOperation target) => target switch
     {
-        ILocalReferenceOperation l => _variables.ContainsKey(l.Local),
-        IParameterReferenceOperation p => _variables.ContainsKey(p.Parameter),
+        IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(target) is not null => true,
+        IMemberReferenceOperation { Instance: { } instance } when IsFlat(instance.Type) => Tracks(instance),
+        IInstanceReferenceOperation => _structReceiver is not null,
+        ILocalReferenceOperation l => _variables.ContainsKey(l.Local) || _structs.ContainsKey(l.Local),
+        IParameterReferenceOperation p => _variables.ContainsKey(p.Parameter) || _structs.ContainsKey(p.Parameter),
         IArrayElementReferenceOperation e => Tracks(e.ArrayReference),
         IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } => Tracks(instance),
         ITupleOperation tuple => tuple.Elements.Any(Tracks),
@@ -157,6 +177,11 @@ internal sealed partial class BodyLowering
 
     private Expr LowerBinary(IBinaryOperation binary, TypeRef type)
     {
+        if (StructOperator(binary, binary.OperatorMethod, binary.LeftOperand, binary.RightOperand) is { } inlined)
+        {
+            return inlined;
+        }
+
         if (binary.OperatorMethod is not null || !Scalar(type) || !TryMapBinary(binary.OperatorKind, out BinaryOp op)
             || !Scalar(TypeClassifier.Classify(binary.LeftOperand.Type)) || !Scalar(TypeClassifier.Classify(binary.RightOperand.Type)))
         {
@@ -292,7 +317,7 @@ internal sealed partial class BodyLowering
         {
             ReportExpression(target, "assignment target " + Describe(target), string.Empty);
         }
-        else if (lowered is Elem && _wrtNames.Contains(written) && _method.Parameters.Any(p => p.Name == written))
+        else if (_members.Values.Any(m => m.Name == written) || lowered is Elem && _wrtNames.Contains(written) && _method.Parameters.Any(p => p.Name == written))
         {
             // A scalar parameter is a local like any other (its adjoint ends as the gradient of its incoming value);
             // the elements of a differentiated vector belong to the caller.

@@ -84,7 +84,16 @@ internal sealed partial class BodyLowering
         }
 
         Expr? receiver = _receiver;
-        if (!function.IsStatic && invocation.Instance is { } instance && instance is not IInstanceReferenceOperation)
+        StructValue? structReceiver = _structReceiver;
+        if (!function.IsStatic && invocation.Instance is { } structInstance && structInstance is not IInstanceReferenceOperation && IsFlat(structInstance.Type))
+        {
+            structReceiver = LowerStruct(structInstance);
+            if (structReceiver is null)
+            {
+                return Dummy(type);
+            }
+        }
+        else if (!function.IsStatic && invocation.Instance is { } instance && instance is not IInstanceReferenceOperation)
         {
             receiver = LowerOperand(instance);
             if (IsDummy(receiver))
@@ -108,13 +117,16 @@ internal sealed partial class BodyLowering
         }
 
         Expr? savedReceiver = _receiver;
+        StructValue? savedStructReceiver = _structReceiver;
         _receiver = receiver;
+        _structReceiver = structReceiver;
         _inlining.Add(function);
         _nestingDepth++;
         Block lowered = LowerBlock(body.Operations);
         _nestingDepth--;
         _inlining.RemoveAt(_inlining.Count - 1);
         _receiver = savedReceiver;
+        _structReceiver = savedStructReceiver;
 
         bool hasValue = type.Element is not ElementKind.Void;
         string? result = hasValue ? _names.Unique(char.ToLowerInvariant(function.Name[0]) + function.Name.Substring(1)) : null;
@@ -137,6 +149,16 @@ internal sealed partial class BodyLowering
             IParameterSymbol? parameter = argument.Parameter is null ? null : function.Parameters.ElementAtOrDefault(argument.Parameter.Ordinal);
             if (parameter is null)
             {
+                continue;
+            }
+
+            if (IsFlat(parameter.Type) && parameter.RefKind == RefKind.None)
+            {
+                if (!BindValue(parameter, argument.Value, body))
+                {
+                    return false;
+                }
+
                 continue;
             }
 

@@ -120,6 +120,12 @@ internal sealed partial class BodyLowering
     /// <summary>The operation's own text, with holes for the variables it reads.</summary>
     private Expr Verbatim(IOperation operation, TypeRef type, bool isCall)
     {
+        if (operation.DescendantsAndSelf().Any(HeldInFields))
+        {
+            ReportExpression(operation, Describe(operation), "; it uses a struct that DiffGen holds field by field: pass its fields");
+            return Dummy(type);
+        }
+
         (Opaque? code, string? problem) = VerbatimText.Of(operation.Syntax, type, SemanticModelFor(operation.Syntax), HoleFor, _receiver, _method.ContainingType);
         if (code is null)
         {
@@ -129,6 +135,15 @@ internal sealed partial class BodyLowering
 
         return Site(code, operation, Describe(operation), isCall);
     }
+
+    /// <summary>A reference to a struct replaced by its fields (no variable of the struct exists in the generated code).</summary>
+    private bool HeldInFields(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation local => _structs.ContainsKey(local.Local),
+        IParameterReferenceOperation parameter => _structs.ContainsKey(parameter.Parameter),
+        IInstanceReferenceOperation => _structReceiver is not null,
+        _ => false,
+    };
 
     private SemanticModel SemanticModelFor(SyntaxNode syntax) =>
         syntax.SyntaxTree == _model.SyntaxTree ? _model : _model.Compilation.GetSemanticModel(syntax.SyntaxTree);
@@ -368,7 +383,7 @@ internal sealed partial class BodyLowering
     /// </summary>
     private void CheckOpaqueFlows(Block body)
     {
-        var wrt = _method.Parameters.Where(p => _wrtNames.Contains(p.Name)).Select(p => p.Name).ToList();
+        var wrt = _wrtNames.ToList();
         HashSet<string> varied = ActivityAnalysis.Varied(body, wrt);
         HashSet<string> useful = ActivityAnalysis.Useful(body, string.Empty);
         var objects = new HashSet<string>();

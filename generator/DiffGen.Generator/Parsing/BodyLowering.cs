@@ -48,7 +48,8 @@ internal sealed partial class BodyLowering
         NameTable names,
         HashSet<string> wrtNames,
         ImmutableArray<Diagnostic>.Builder diagnostics,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<ISymbol, ParameterSpec>? members = null)
     {
         _model = model;
         _method = method;
@@ -56,7 +57,11 @@ internal sealed partial class BodyLowering
         _wrtNames = wrtNames;
         _diagnostics = diagnostics;
         _cancellationToken = cancellationToken;
+        _members = members ?? new Dictionary<ISymbol, ParameterSpec>(SymbolEqualityComparer.Default);
     }
+
+    /// <summary>Fields and properties a gradient names: inputs like parameters, read into locals of their names.</summary>
+    private readonly IReadOnlyDictionary<ISymbol, ParameterSpec> _members;
 
     public Block? LowerMethodBody(MethodDeclarationSyntax syntax)
     {
@@ -71,6 +76,18 @@ internal sealed partial class BodyLowering
         {
             _claimed.Add(p.Name);
             _variables[p] = new Var(TypeClassifier.Classify(p.Type), p.Name);
+        }
+
+        foreach (KeyValuePair<ISymbol, ParameterSpec> member in _members)
+        {
+            if (block.Descendants().OfType<ILocalReferenceOperation>().Any(l => l.Local.Name == member.Value.Name))
+            {
+                Report(DiagnosticDescriptors.UnsupportedStatement, _method.Locations[0], "a local named like the member '" + member.Value.Name + "'", _method.Name, "; rename the local");
+                return null;
+            }
+
+            _claimed.Add(member.Value.Name);
+            _variables[member.Key] = new Var(member.Value.Type, member.Value.Name);
         }
 
         foreach (ILocalFunctionOperation localFunction in block.Descendants().OfType<ILocalFunctionOperation>())
@@ -216,6 +233,12 @@ internal sealed partial class BodyLowering
             return;
         }
 
+        if (IsFlat(local.Type))
+        {
+            LowerStructDeclarator(local, initializer);
+            return;
+        }
+
         if (type.Element is ElementKind.Other or ElementKind.Void)
         {
             if (!CanName(local.Type))
@@ -288,6 +311,9 @@ internal sealed partial class BodyLowering
     {
         switch (operation)
         {
+            case ISimpleAssignmentOperation assignment when IsFlat(assignment.Target.Type):
+                LowerStructAssignment(assignment);
+                break;
             case IAssignmentOperation assignment when !Tracks(assignment.Target) && WritesTrackedVariable(assignment.Value) is null:
                 LowerOpaqueStatement(assignment); // a field or property of an object
                 break;

@@ -177,7 +177,18 @@ internal static class Parser
 
         var wrtSites = new List<DifferentiabilityAdvice.WrtSite>();
         var generateSites = new List<Location>();
-        List<GradientSpec> gradients = ParseAttributes(attributes, method, parameters, output, diagnostics, wrtSites, generateSites);
+        var members = new Dictionary<ISymbol, ParameterSpec>(SymbolEqualityComparer.Default);
+        List<GradientSpec> gradients = ParseAttributes(attributes, method, parameters, output, members, diagnostics, wrtSites, generateSites);
+        for (int g = 0; g < gradients.Count && parameters.Any(p => p.IsMember); g++)
+        {
+            // Fields and properties as differentiated inputs have gradients only (their locals are set up by the pullback).
+            if ((gradients[g].Forms & ~DerivativeForms.Reverse) != 0)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.GenerateDoesNotFit, generateSites[g], methodName,
+                    "forward mode and second order of a method that differentiates fields or properties are not generated yet; ask for Reverse only"));
+            }
+        }
+
         if (diagnostics.Count > 0)
         {
             return null;
@@ -186,7 +197,7 @@ internal static class Parser
         cancellationToken.ThrowIfCancellationRequested();
         var names = new NameTable(reserved);
         var wrtNames = new HashSet<string>(gradients.SelectMany(g => g.Wrt).Select(i => parameters[i].Name));
-        var lowering = new BodyLowering(model, method, names, wrtNames, diagnostics, cancellationToken);
+        var lowering = new BodyLowering(model, method, names, wrtNames, diagnostics, cancellationToken, members);
         Block? body = lowering.LowerMethodBody(syntax);
         if (body is null || diagnostics.Count > 0)
         {
@@ -261,6 +272,7 @@ internal static class Parser
         IMethodSymbol method,
         List<ParameterSpec> parameters,
         int output,
+        Dictionary<ISymbol, ParameterSpec> members,
         ImmutableArray<Diagnostic>.Builder diagnostics,
         List<DifferentiabilityAdvice.WrtSite> wrtSites,
         List<Location> generateSites)
@@ -313,6 +325,18 @@ internal static class Parser
             {
                 Location argLocation = positional is not null && i < positional.Count ? positional[i].GetLocation() : attributeLocation;
                 int index = parameters.FindIndex(p => p.Name == wrtNames[i]);
+                if (index < 0 && MemberParameter(method, wrtNames[i]) is { } member)
+                {
+                    if (!members.TryGetValue(member.Symbol, out ParameterSpec? known))
+                    {
+                        known = member.Spec;
+                        members[member.Symbol] = known;
+                        parameters.Add(known);
+                    }
+
+                    index = parameters.IndexOf(known);
+                }
+
                 if (index < 0)
                 {
                     string suggestion = Suggest(wrtNames[i], parameters.Select(p => p.Name));
@@ -332,7 +356,7 @@ internal static class Parser
                 }
                 else if (!parameters[index].Type.IsReal)
                 {
-                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.WrtParameterNotDifferentiable, argLocation, wrtNames[i], method.Parameters[index].Type.ToDisplayString()));
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.WrtParameterNotDifferentiable, argLocation, wrtNames[i], index < method.Parameters.Length ? method.Parameters[index].Type.ToDisplayString() : parameters[index].Type.CSharp));
                     failed = true;
                 }
                 else if (!wrt.Contains(index))
@@ -344,7 +368,7 @@ internal static class Parser
 
             if (wrtNames.Count == 0)
             {
-                wrt.AddRange(Enumerable.Range(0, parameters.Count).Where(i => parameters[i].Type.IsReal && i != output));
+                wrt.AddRange(Enumerable.Range(0, parameters.Count).Where(i => parameters[i].Type.IsReal && !parameters[i].IsMember && i != output));
                 wrtSites.AddRange(wrt.Select(i => new DifferentiabilityAdvice.WrtSite(parameters[i].Name, attributeLocation)));
                 if (wrt.Count == 0)
                 {
@@ -510,6 +534,44 @@ internal static class Parser
         return name.EndsWith("Gradient", StringComparison.Ordinal) && name.Length > "Gradient".Length
             ? name.Substring(0, name.Length - "Gradient".Length) + "Pullback"
             : name + "Pullback";
+    }
+
+    /// <summary>
+    /// A field or property (not an indexer) of the method's type or its bases that a gradient may name: a float/double
+    /// scalar or a one-dimensional array of them, the object's own (instance methods) or static. Null: no such member.
+    /// </summary>
+    private static (ISymbol Symbol, ParameterSpec Spec)? MemberParameter(IMethodSymbol method, string name)
+    {
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.BaseType)
+        {
+            foreach (ISymbol member in type.GetMembers(name))
+            {
+                ITypeSymbol? memberType = member switch
+                {
+                    IFieldSymbol field => field.Type,
+                    IPropertySymbol { IsIndexer: false, GetMethod: not null } property => property.Type,
+                    _ => null,
+                };
+                if (memberType is null || !member.IsStatic && method.IsStatic)
+                {
+                    continue;
+                }
+
+                // A member of another type is still found: DG0005 then says why it cannot be differentiated.
+                TypeRef typeRef = TypeClassifier.Classify(memberType);
+                if (typeRef.IsVector && typeRef.Shape != Shape.Array)
+                {
+                    typeRef = new TypeRef(ElementKind.Other, Shape.Scalar, memberType.ToDisplayString());
+                }
+
+                string access = member.IsStatic
+                    ? member.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + member.Name
+                    : "this." + member.Name;
+                return (member, new ParameterSpec(member.Name, typeRef, access));
+            }
+        }
+
+        return null;
     }
 
     private static string Suggest(string wrong, IEnumerable<string> candidates)

@@ -1,0 +1,288 @@
+using System;
+using DiffGen.GradBench.Evals;
+using DiffGen.GradBench.HandWritten;
+using Xunit;
+using static DiffGen.GradBench.Tests.FiniteDifferences;
+
+namespace DiffGen.GradBench.Tests;
+
+/// <summary>
+/// Jacobians and second-order and nested results (ba, ht, kmeans' direction, particle, saddle) against central
+/// differences of the user's functions (tolerances stated per test), generated against hand-written where both exist.
+/// </summary>
+public class JacobianEvalTests
+{
+    /// <summary>A bundle-adjustment camera: a rotation (zero or not), centre, focal length, principal point, distortion.</summary>
+    private static double[] Camera(Random random, bool rotated) =>
+    [
+        rotated ? 0.1 * random.NextDouble() : 0, rotated ? -0.2 * random.NextDouble() : 0, rotated ? 0.15 : 0,
+        0.3 * random.NextDouble(), -0.2 * random.NextDouble(), -3 - random.NextDouble(),
+        400 + 50 * random.NextDouble(), 0.1, -0.05, -1e-3 * random.NextDouble(), 1e-5 * random.NextDouble(),
+    ];
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void BaResidualRows(bool rotated)
+    {
+        var random = new Random(rotated ? 1 : 2);
+        double[] camera = Camera(random, rotated);
+        double[] point = [random.NextDouble() - 0.5, random.NextDouble() - 0.5, 2 + random.NextDouble()];
+        double w = 0.8, fx = 12.5, fy = -3.25;
+
+        // The 15 inputs (camera, point, w) as one vector for central differences of both residuals.
+        double[] all = [.. camera, .. point, w];
+        double[] expected = Jacobian(all, 2, r =>
+        {
+            r[0] = Ba.Reprojection(all.AsSpan(0, 11), all.AsSpan(11, 3), all[14], fx, fy, 0);
+            r[1] = Ba.Reprojection(all.AsSpan(0, 11), all.AsSpan(11, 3), all[14], fx, fy, 1);
+        });
+
+        double[] generated = new double[30], handWritten = new double[30], err = new double[2];
+        for (int row = 0; row < 2; row++)
+        {
+            Span<double> g = generated.AsSpan(15 * row, 15);
+            double value = Ba.ReprojectionGradient(camera, point, w, fx, fy, row, g[..11], g.Slice(11, 3), ref g[14]);
+            Assert.Equal(Ba.Reprojection(camera, point, w, fx, fy, row), value);
+        }
+
+        BaHandWritten.ReprojectionJacobian(camera, point, w, fx, fy, err, handWritten);
+        Assert.Equal(Ba.Reprojection(camera, point, w, fx, fy, 0), err[0]);
+        Assert.Equal(Ba.Reprojection(camera, point, w, fx, fy, 1), err[1]);
+
+        // Central differences of a residual of size ~1e3 in parameters of size ~1e2: 1e-5 relative.
+        AssertAgrees("ba generated", expected, generated, 1e-5);
+        AssertClose("ba hand-written", generated, handWritten, 1e-9);
+
+        double dw = 0;
+        Assert.Equal(1 - 0.64, Ba.WeightErrorGradient(0.8, ref dw), 15);
+        Assert.Equal(-1.6, dw, 15);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void HtJacobian(bool complicated, bool mirrored)
+    {
+        var random = new Random(complicated ? 7 : 8);
+        Inputs.HandModel hand = Inputs.Hand(random, 12, mirrored);
+        int points = 6;
+        int[] correspondences = [0, 3, 5, 7, 11, 2];
+        double[] theta = Inputs.Uniform(random, 26, -0.5, 0.5);
+        double[] us = complicated ? Inputs.Uniform(random, 2 * points, 0, 0.5) : [];
+        double[] data = Inputs.Uniform(random, 3 * points, -1, 1);
+        int rows = 3 * points;
+        int bones = hand.Bones, posedLength = 12 * bones + 9;
+        double[] pose = new double[3 * (bones + 3)], relatives = new double[16 * bones], absolutes = new double[16 * bones];
+        double[] transforms = new double[16 * bones], posed = new double[posedLength], positions = new double[3 * hand.Vertices];
+        void Objective(double[] err) => Ht.Objective(
+            theta, us, hand.Parents, hand.BaseRelatives, hand.InverseBaseAbsolutes, hand.BasePositions, hand.Weights, hand.Triangles,
+            hand.IsMirrored, correspondences, data, pose, relatives, absolutes, transforms, posed, positions, err);
+
+        double[] byTheta = Jacobian(theta, rows, Objective);
+        double[] byUs = complicated ? Jacobian(us, rows, Objective) : [];
+        int columns = (complicated ? 2 : 0) + 26;
+        double[] jacobian = new double[rows * columns], err = new double[rows], value = new double[rows];
+        HtHandWritten.Jacobian(
+            theta, us, hand.Parents, hand.BaseRelatives, hand.InverseBaseAbsolutes, hand.BasePositions, hand.Weights, hand.Triangles,
+            hand.IsMirrored, correspondences, data, err, jacobian);
+        Objective(value);
+        AssertClose("ht residuals", value, err, 1e-12);
+
+        // The gradbench layout: row 3i + j; columns (∂/∂u_i0, ∂/∂u_i1) of the row's own point when complicated, then θ.
+        double[] expected = new double[rows * columns];
+        for (int r = 0; r < rows; r++)
+        {
+            if (complicated)
+            {
+                expected[r * columns] = byUs[r * us.Length + 2 * (r / 3)];
+                expected[r * columns + 1] = byUs[r * us.Length + 2 * (r / 3) + 1];
+            }
+
+            for (int t = 0; t < 26; t++)
+            {
+                expected[r * columns + columns - 26 + t] = byTheta[r * 26 + t];
+            }
+        }
+
+        AssertAgrees("ht jacobian", expected, jacobian, 1e-6);
+
+        // The generated two-stage Jacobian: the same residuals bit for bit, the same derivatives.
+        double[] generated = new double[rows * columns], generatedErr = new double[rows];
+        Ht.Jacobian(
+            theta, us, hand.Parents, hand.BaseRelatives, hand.InverseBaseAbsolutes, hand.BasePositions, hand.Weights, hand.Triangles,
+            hand.IsMirrored, correspondences, data, pose, relatives, absolutes, transforms, posed,
+            new double[posedLength * 26], new double[posedLength], new double[26], new double[us.Length], new int[2 * posedLength],
+            generatedErr, generated);
+        Assert.Equal(value, generatedErr);
+        AssertAgrees("ht jacobian generated", expected, generated, 1e-6);
+        AssertClose("ht jacobian generated vs hand-written", jacobian, generated, 1e-9);
+
+        // Nothing else in a row moves its residual: the other points' barycentric coordinates give zero columns.
+        for (int r = 0; r < rows && complicated; r++)
+        {
+            for (int u = 0; u < us.Length; u++)
+            {
+                if (u / 2 != r / 3)
+                {
+                    Assert.True(Math.Abs(byUs[r * us.Length + u]) < 1e-9);
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 30, 2)]
+    [InlineData(4, 50, 3)]
+    public void KmeansDirectionIsTheGradientOverTheHessianDiagonal(int k, int n, int d)
+    {
+        var random = new Random(k * 13 + d);
+        double[] points = Inputs.Uniform(random, n * d);
+        double[] centroids = points.AsSpan((n - k) * d).ToArray();
+        double[] direction = new double[centroids.Length], hessian = new double[centroids.Length];
+        double[] generated = new double[centroids.Length];
+        KmeansHandWritten.Direction(points, centroids, d, direction, hessian);
+        int[] assignment = new int[n];
+        Kmeans.Direction(points, centroids, d, assignment, generated, hessian);
+
+        // J by central differences of the cost; H's diagonal by central differences of the generated gradient.
+        double[] j = Gradient(centroids, () => Kmeans.Cost(points, centroids, d));
+        double[] g = new double[centroids.Length];
+        var h = new double[centroids.Length];
+        for (int e = 0; e < centroids.Length; e++)
+        {
+            int index = e;
+            h[e] = Gradient(centroids, () =>
+            {
+                Array.Clear(g);
+                Kmeans.CostGradient(points, centroids, d, g);
+                return g[index];
+            })[e];
+        }
+
+        double[] expected = new double[centroids.Length];
+        for (int e = 0; e < expected.Length; e++)
+        {
+            expected[e] = j[e] / h[e];
+        }
+
+        AssertAgrees("kmeans dir", expected, direction, 1e-6);
+        AssertAgrees("kmeans dir generated", expected, generated, 1e-6);
+
+        // The hand-written first derivative the generator differentiates for H: 1ᵀ∇f, checked against J.
+        double sum = 0;
+        foreach (double e in j)
+        {
+            sum += e;
+        }
+
+        Assert.Equal(sum, Kmeans.GradientSum(points, centroids, d, assignment), 6);
+        Assert.Equal(Kmeans.Cost(points, centroids, d), Kmeans.AssignedCost(points, centroids, d, assignment));
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    [InlineData(-0.3)]
+    public void ParticleDerivativeAlongTheTrajectory(double w)
+    {
+        double value = NestedHandWritten.ParticleObjective(w, out double dw);
+        double[] theta = [w];
+        double[] expected = Gradient(theta, () => NestedHandWritten.ParticleObjective(theta[0], out _));
+        AssertAgrees("particle d/dw", expected, [dw], 1e-5);
+
+        // The force is minus the gradient of the generated potential's gradient at the start point.
+        double dx0 = 0, dx1 = 0;
+        Particle.PotentialGradient(0, 8, w, ref dx0, ref dx1);
+        double[] x = [0, 8];
+        AssertAgrees("potential", Gradient(x, () => Particle.Potential(x[0], x[1], w)), [dx0, dx1], 1e-6);
+        Assert.True(value >= 0);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.1)]
+    [InlineData(-0.3)]
+    public void ParticleGeneratedDerivativeAlongTheTrajectory(double w)
+    {
+        double value = Particle.Objective(w, out double dw);
+        double[] theta = [w];
+        AssertAgrees("particle generated d/dw", Gradient(theta, () => Particle.Objective(theta[0], out _)), [dw], 1e-5);
+        Assert.Equal(NestedHandWritten.ParticleObjective(w, out double handWritten), value, 12);
+        AssertClose("particle d/dw generated vs hand-written", [handWritten], [dw], 1e-9);
+    }
+
+    [Theory]
+    [InlineData(0.0, 8.0, 0.0, 0.3, -0.2, 1.0)]
+    [InlineData(2.5, 4.0, 0.2, -1.0, 0.5, 1.0)]
+    [InlineData(9.0, 1.0, -0.3, 0.0, 0.0, 1.0)]
+    public void ParticleForceTangentIsTheHessianAlongTheDirection(double x0, double x1, double w, double v0, double v1, double vw)
+    {
+        // (H_xx·v + H_xw·vw) against central differences of the generated gradient ∇ₓp along (v, vw).
+        double h0 = 0, h1 = 0;
+        Particle.PotentialDirectionalGradient(x0, x1, w, v0, v1, vw, ref h0, ref h1);
+        double[] t = [0];
+        double[] expected = new double[2];
+        for (int c = 0; c < 2; c++)
+        {
+            int component = c;
+            expected[c] = Gradient(t, () =>
+            {
+                double g0 = 0, g1 = 0;
+                Particle.PotentialGradient(x0 + t[0] * v0, x1 + t[0] * v1, w + t[0] * vw, ref g0, ref g1);
+                return component == 0 ? g0 : g1;
+            })[0];
+        }
+
+        AssertAgrees("∇ₓp tangent", expected, [h0, h1], 1e-6);
+    }
+
+    [Fact]
+    public void ParticleFindsTheEvalsControl()
+    {
+        // gradbench's particle eval expects 0.2071918746486116 from w = 0 (its tolerance: 1e-4 relative to max(1, |·|)).
+        Assert.Equal(0.2071918746486116, NestedHandWritten.Particle(0), 6);
+        Assert.Equal(0.2071918746486116, Particle.Control(0), 6);
+    }
+
+    [Fact]
+    public void SaddleFindsTheEvalsPoint()
+    {
+        // gradbench's saddle eval expects 8.246324826140356e-06 in all four coordinates from (1, 1).
+        double[] result = new double[4], generated = new double[4];
+        NestedHandWritten.Saddle([1.0, 1.0], result);
+        Saddle.Solve([1.0, 1.0], generated);
+        foreach (double v in result)
+        {
+            Assert.Equal(8.246324826140356e-06, v, 9);
+        }
+
+        foreach (double v in generated)
+        {
+            Assert.Equal(8.246324826140356e-06, v, 9);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.4, -0.7)]
+    [InlineData(1.0, 1.0)]
+    public void SaddleGeneratedOuterGradient(double x1, double x2)
+    {
+        double[] x = [x1, x2];
+        double[] gradient = new double[2];
+        double value = Saddle.Max(x[0], x[1], 1, 1, gradient);
+        Assert.Equal(NestedHandWritten.SaddleMax(x1, x2, 1, 1, new double[2]), value);
+        AssertAgrees("saddle max generated", Gradient(x, () => Saddle.Max(x[0], x[1], 1, 1, new double[2])), gradient, 1e-6);
+    }
+
+    [Fact]
+    public void SaddleInnerMaximumGradient()
+    {
+        double[] p1 = [0.4, -0.7];
+        double[] gradient = new double[2];
+        NestedHandWritten.SaddleMax(p1[0], p1[1], 1, 1, gradient);
+        double[] expected = Gradient(p1, () => NestedHandWritten.SaddleMax(p1[0], p1[1], 1, 1, new double[2]));
+        AssertAgrees("saddle max", expected, gradient, 1e-6);
+    }
+}
