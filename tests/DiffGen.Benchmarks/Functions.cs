@@ -16,7 +16,7 @@ public static partial class Functions
     public static double Rosenbrock(double x, double y) => (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
 
     /// <summary>Extended Rosenbrock: Σᵢ 100(x₂ᵢ₊₁ − x₂ᵢ²)² + (1 − x₂ᵢ)² over consecutive pairs (0-based), x.Length even.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.HessianVectorProduct)]
     public static double ExtendedRosenbrock(ReadOnlySpan<double> x)
     {
         double sum = 0;

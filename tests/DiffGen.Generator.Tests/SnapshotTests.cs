@@ -25,6 +25,55 @@ public class SnapshotTests
         }
         """);
 
+    // Forward mode: the primal statements unchanged, each followed (or, when it reads the old value, preceded) by its
+    // tangent; a call of another [Differentiable] method becomes a call of its pushforward.
+    [Fact]
+    public void PushforwardWithLoopBranchAndCall() => Verify(nameof(PushforwardWithLoopBranchAndCall), """
+        public static partial class Losses
+        {
+            [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward)]
+            public static double Softplus(double z) => z > 0 ? z + Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z));
+
+            [Differentiable(nameof(w), Generate = Derivatives.Forward)]
+            public static double Loss(ReadOnlySpan<double> w, ReadOnlySpan<double> x)
+            {
+                double s = 0;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    double z = w[i] * x[i];
+                    if (z > 1)
+                    {
+                        z = Math.Sqrt(z);
+                    }
+
+                    s += Softplus(z);
+                }
+
+                return s * s;
+            }
+        }
+        """);
+
+    // Forward over reverse: the pullback's tape gets a tangent tape (push for push), the gradient a pooled buffer whose
+    // tangent is hv; the dense Hessian and the diagonals are drivers over the product.
+    [Fact]
+    public void HessianVectorProductOverTape() => Verify(nameof(HessianVectorProductOverTape), """
+        public static partial class Losses
+        {
+            [Differentiable(Generate = Derivatives.Hessian)]
+            public static double Horner(ReadOnlySpan<double> c, double x)
+            {
+                double s = 0;
+                for (int i = 0; i < c.Length; i++)
+                {
+                    s = s * x + Math.Sin(c[i]);
+                }
+
+                return s;
+            }
+        }
+        """);
+
     [Fact]
     public void LogisticWithInputGradient() => Verify(nameof(LogisticWithInputGradient), """
         public static partial class Losses

@@ -51,4 +51,48 @@ public class AllocationTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void ForwardSecondOrderAndJacobiansAllocateNothing()
+    {
+        double[] v = { 0.3, -0.2, 0.9, 0.1, -0.7, 0.4 };
+        double[] tangent = { 1, 0.5, -0.25, 0.125, 0, 2 };
+        double[] hv = new double[v.Length];
+        double[] hessian = new double[v.Length * v.Length];
+        double[] diagonal = new double[v.Length];
+        SparsityPattern pattern = SparsityPattern.Diagonal(v.Length + 1);
+        double[] diagonalWithX = new double[v.Length + 1];
+        double[] w1 = new double[6], b1 = new double[3], w2 = new double[3], x = { 0.2, -0.4 };
+        double[] y = new double[4], dy = new double[4], jacobian = new double[16], gradient = new double[6];
+        // (Softmax and LocalArray allocate a vector in their own body: they are left out.)
+        double[] curve = new double[3], curveJacobian = new double[6];
+        double hx = 0;
+
+        void Calls()
+        {
+            F.HornerPushforward(v, 0.7, tangent, 1, out double t1);
+            F.HornerPushforward(v, 0.7, ReadOnlySpan<double>.Empty, 1, out double t2);
+            F.PrefixSumsPushforward(v, tangent, out double t3);
+            F.CallInLoopPushforward(v, tangent, out double t4);
+            F.TinyMlpPushforward(w1, b1, w2, 0.1, x, 0.5, w1, b1, w2, 1, out double t6);
+            F.LogSumExpHessianVectorProduct(v, tangent, hv);
+            F.HornerHessianVectorProduct(v, 0.7, tangent, 1, hv, ref hx);
+            F.LogSumExpHessian(v, hessian);
+            F.LogSumExpHessianDiagonal(v, diagonal);
+            F.HornerHessianDiagonal(v, 0.7, pattern, diagonalWithX);
+            VectorFunctions.BlocksPushforward(v.AsSpan(0, 3), v.AsSpan(3, 2), 0.5, y.AsSpan(0, 2), tangent.AsSpan(0, 3), tangent.AsSpan(3, 2), 1, dy.AsSpan(0, 2));
+            VectorFunctions.BlocksPullback(v.AsSpan(0, 3), v.AsSpan(3, 2), 0.5, y.AsSpan(0, 2), dy.AsSpan(0, 2), gradient.AsSpan(0, 3), gradient.AsSpan(3, 2), ref hx);
+            VectorFunctions.BlocksJacobian(v.AsSpan(0, 3), v.AsSpan(3, 2), 0.5, y.AsSpan(0, 2), jacobian.AsSpan(0, 12));
+            VectorFunctions.CurveJacobian(0.3, 0.4, curve, curveJacobian);
+        }
+
+        Calls();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++)
+        {
+            Calls();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }

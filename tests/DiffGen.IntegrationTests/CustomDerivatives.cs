@@ -25,6 +25,23 @@ public static class UserMathDerivatives
     [DerivativeOf(typeof(UserMath), nameof(UserMath.Softplus))]
     public static void SoftplusPullback(double x, double seed, ref double dx) => dx += seed / (1 + Math.Exp(-x));
 
+    [DerivativeOf(typeof(UserMath), nameof(UserMath.Softplus), Form = DerivativeForm.Pushforward)]
+    public static double SoftplusPushforward(double x, double dx, out double tangent)
+    {
+        tangent = dx / (1 + Math.Exp(-x));
+        return UserMath.Softplus(x);
+    }
+
+    [DerivativeOf(typeof(UserMath), nameof(UserMath.Scale), Form = DerivativeForm.Pushforward)]
+    public static void ScalePushforward(ReadOnlySpan<double> x, double a, Span<double> y, ReadOnlySpan<double> dx, double da, Span<double> dy)
+    {
+        UserMath.Scale(x, a, y);
+        for (int i = 0; i < x.Length; i++)
+        {
+            dy[i] = (da * x[i]) + (dx.IsEmpty ? 0 : a * dx[i]);
+        }
+    }
+
     [DerivativeOf(typeof(UserMath), nameof(UserMath.Scale))]
     public static void ScalePullback(ReadOnlySpan<double> x, double a, Span<double> y, Span<double> dx, ref double da, ReadOnlySpan<double> dy)
     {
@@ -43,11 +60,11 @@ public static class UserMathDerivatives
 
 public static partial class Functions
 {
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward)]
     public static double UsesCustomScalar(double x, double y) => UserMath.Softplus(x * y) + UserMath.Softplus(-x);
 
-    [Differentiable(nameof(v), nameof(a))]
-    [Differentiable(nameof(a), Name = "UsesCustomVectorScaleGradient")]
+    [Differentiable(nameof(v), nameof(a), Generate = Derivatives.Reverse | Derivatives.Forward)]
+    [Differentiable(nameof(a), Name = "UsesCustomVectorScaleGradient", Generate = Derivatives.Reverse | Derivatives.Forward)]
     public static double UsesCustomVector(ReadOnlySpan<double> v, double a, Span<double> scratch)
     {
         UserMath.Scale(v, a, scratch);
@@ -61,7 +78,7 @@ public static partial class Functions
     }
 
     /// <summary>The same scratch output written twice: the first contents are snapshotted and restored in reverse.</summary>
-    [Differentiable(nameof(v), nameof(a))]
+    [Differentiable(nameof(v), nameof(a), Generate = Derivatives.Reverse | Derivatives.Forward)]
     public static double ScratchReused(ReadOnlySpan<double> v, double a, Span<double> scratch)
     {
         UserMath.Scale(v, a, scratch);
@@ -78,5 +95,18 @@ public static partial class Functions
         }
 
         return s;
+    }
+}
+
+/// <summary>Forward mode through DiffGen.Ops (their registered pushforwards).</summary>
+public static partial class OpsFunctions
+{
+    [Differentiable(nameof(a), nameof(x), Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public static double Layer(ReadOnlySpan<double> a, ReadOnlySpan<double> x, Span<double> hidden, int rows, int cols)
+    {
+        Ops.MatVec(a, x, hidden, rows, cols);
+        double s = Ops.Sum(hidden);
+        double d = Ops.Dot(hidden, hidden) + Ops.Dot(x, x);
+        return Math.Tanh(s) + (d * d);
     }
 }

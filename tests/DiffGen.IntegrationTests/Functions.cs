@@ -6,51 +6,51 @@ namespace DiffGen.IntegrationTests;
 /// <summary>User-style functions: each is compiled with the generator by this project and checked in GradientTests.</summary>
 public static partial class Functions
 {
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Rosenbrock(double x, double y) => (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Polynomial(double x) => 3 * x * x * x - 2 * x * x + x - 5;
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Quotient(double x, double y) => (x * y + 1) / (x * x + y * y + 1);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double ExpLog(double x) => Math.Exp(Math.Sin(x)) + Math.Log(1 + x * x);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Trig(double x, double y) => Math.Sin(x) * Math.Cos(y) + Math.Tan(0.3 * x);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Hyperbolic(double x) => Math.Tanh(x) + Math.Sinh(0.5 * x) - Math.Cosh(0.25 * x);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Roots(double x) => Math.Sqrt(1 + x * x) + Math.Cbrt(2 + x * x);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Powers(double x, double y) => Math.Pow(1 + x * x, 1.5) + Math.Pow(2 + Math.Sin(y), x);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double InverseTrig(double x) =>
         Math.Atan(x) + Math.Asin(0.5 * Math.Tanh(x)) + Math.Acos(0.3 * Math.Sin(x)) + Math.Atan2(x, 2);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Atan2Both(double x, double y) => Math.Atan2(y, x + 3);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Logs(double x) => Math.Log2(2 + x * x) + Math.Log10(3 + x * x);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double NonSmooth(double x, double y) =>
         Math.Abs(x) + Math.Max(x, y) - Math.Min(x * y, 1) + Math.Clamp(x, -0.5, 0.5) + Math.Floor(3 * y);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Fma(double x, double y, double z) => Math.FusedMultiplyAdd(x, y, z * z);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Ternary(double x, double y) => x > y ? x * x : y * Math.Exp(x);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double IfElse(double x)
     {
         double r;
@@ -66,7 +66,7 @@ public static partial class Functions
         return r + 1;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double NestedIf(double x, double y)
     {
         double r = x;
@@ -89,16 +89,16 @@ public static partial class Functions
         return r * r;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double GenericMath(double x) => double.Exp(0.5 * x) + double.Sqrt(1 + x * x) + double.Sin(x);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static float RosenbrockF(float x, float y) => (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.HessianVectorProduct)]
     public static double MixedPrecision(float x, double y) => (double)(x * x) * y + MathF.Sin(x);
 
-    [Differentiable(nameof(w))]
+    [Differentiable(nameof(w), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Dot(ReadOnlySpan<double> w, ReadOnlySpan<double> x)
     {
         double s = 0;
@@ -110,7 +110,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double SumSquares(double[] v)
     {
         double s = 0;
@@ -122,8 +122,8 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable(nameof(w), nameof(b))]
-    [Differentiable(nameof(x), Name = "LogisticInputGradient")]
+    [Differentiable(nameof(w), nameof(b), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
+    [Differentiable(nameof(x), Name = "LogisticInputGradient", Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Logistic(ReadOnlySpan<double> w, double b, ReadOnlySpan<double> x, int label)
     {
         double z = b;
@@ -136,7 +136,7 @@ public static partial class Functions
         return label == 1 ? -Math.Log(p) : -Math.Log(1 - p);
     }
 
-    [Differentiable(nameof(z))]
+    [Differentiable(nameof(z), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double SoftmaxCrossEntropy(ReadOnlySpan<double> z, int label)
     {
         double max = z[0];
@@ -154,7 +154,7 @@ public static partial class Functions
         return Math.Log(sum) + max - z[label];
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Horner(ReadOnlySpan<double> c, double x)
     {
         double acc = 0;
@@ -166,7 +166,7 @@ public static partial class Functions
         return acc;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Product(ReadOnlySpan<double> v)
     {
         double p = 1;
@@ -178,7 +178,7 @@ public static partial class Functions
         return p;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double WhileLoop(double x)
     {
         int k = 0;
@@ -192,7 +192,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double BreakLoop(ReadOnlySpan<double> v)
     {
         double s = 0;
@@ -210,7 +210,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double ContinueLoop(ReadOnlySpan<double> v)
     {
         double s = 0;
@@ -227,7 +227,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double EarlyReturn(double x, ReadOnlySpan<double> v)
     {
         if (x > 1.2)
@@ -248,7 +248,7 @@ public static partial class Functions
         return s - x;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Foreach(double[] v)
     {
         double s = 0;
@@ -260,7 +260,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable(nameof(a), nameof(x))]
+    [Differentiable(nameof(a), nameof(x), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double QuadraticForm(ReadOnlySpan<double> a, ReadOnlySpan<double> x, int n)
     {
         double s = 0;
@@ -278,7 +278,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double LocalArray(ReadOnlySpan<double> v)
     {
         double[] t = new double[v.Length];
@@ -296,7 +296,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double PrefixSums(ReadOnlySpan<double> v)
     {
         Span<double> prefix = stackalloc double[v.Length];
@@ -315,7 +315,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double ElementOverwrite(ReadOnlySpan<double> v)
     {
         double[] t = new double[2];
@@ -326,14 +326,14 @@ public static partial class Functions
         return t[0] * t[1];
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double LocalFunction(double x, double y)
     {
         double Square(double a) => a * a;
         return Square(x) + Square(x * y) + Square(Square(y));
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double LocalFunctionWithLoop(ReadOnlySpan<double> v, double x)
     {
         double Power(double b, int n)
@@ -356,17 +356,17 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward)]
     public static double CallsOther(double x, double y) => 2 * Rosenbrock(x, y) + Polynomial(x) * y;
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward)]
     public static double CallsWithSpans(ReadOnlySpan<double> w, ReadOnlySpan<double> x)
     {
         double d = DotBoth(w, x);
         return d * d + SumSquaresSpan(w);
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double DotBoth(ReadOnlySpan<double> w, ReadOnlySpan<double> x)
     {
         double s = 0;
@@ -378,7 +378,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double SumSquaresSpan(ReadOnlySpan<double> v)
     {
         double s = 0;
@@ -390,7 +390,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward)]
     public static double CallInLoop(ReadOnlySpan<double> v)
     {
         double s = 0;
@@ -403,10 +403,10 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable(nameof(a), nameof(c))]
+    [Differentiable(nameof(a), nameof(c), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double WrtSubset(double a, double b, double c) => a * b * c + Math.Exp(a - c) * b;
 
-    [Differentiable(nameof(x))]
+    [Differentiable(nameof(x), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double ConstantParameters(double x, int n, bool flag)
     {
         double s = 0;
@@ -418,7 +418,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double CompoundAssignments(double x)
     {
         double t = x;
@@ -430,14 +430,14 @@ public static partial class Functions
         return t;
     }
 
-    [Differentiable(nameof(x))]
+    [Differentiable(nameof(x), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double ReassignedConstantParameter(double x, double scale)
     {
         scale = scale * 2 + 1;
         return x * scale + Math.Sin(x * scale);
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Mse(ReadOnlySpan<double> prediction, ReadOnlySpan<double> target)
     {
         double s = 0;
@@ -450,7 +450,7 @@ public static partial class Functions
         return s / prediction.Length;
     }
 
-    [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(b2))]
+    [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(b2), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double TinyMlp(ReadOnlySpan<double> w1, ReadOnlySpan<double> b1, ReadOnlySpan<double> w2, double b2, ReadOnlySpan<double> x, double y)
     {
         int hidden = b1.Length;
@@ -471,7 +471,7 @@ public static partial class Functions
         return 0.5 * err * err;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double LogSumExp(ReadOnlySpan<double> v)
     {
         double max = double.NegativeInfinity;
@@ -492,7 +492,7 @@ public static partial class Functions
         return max + Math.Log(s);
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double NestedBreakContinue(ReadOnlySpan<double> v)
     {
         double s = 0;
@@ -519,7 +519,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double ReturnFromNestedLoop(ReadOnlySpan<double> v)
     {
         double s = 0;
@@ -538,7 +538,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static float FloatLoop(ReadOnlySpan<float> v, float x)
     {
         float s = 0;
@@ -550,10 +550,10 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double StopGradientProduct(double x) => x * Gradient.StopGradient(x);
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Softplus(ReadOnlySpan<double> v)
     {
         double s = 0;
@@ -567,7 +567,7 @@ public static partial class Functions
         return s;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.HessianVectorProduct)]
     public static double ConstantsAndCasts(double x, float y)
     {
         const double Half = 0.5;
@@ -577,7 +577,7 @@ public static partial class Functions
         return u + t * y + n;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double RecurrentState(ReadOnlySpan<double> inputs, double weight, double recurrent)
     {
         double h = 0;
@@ -593,17 +593,17 @@ public static partial class Functions
 
     internal static partial class Nested
     {
-        [Differentiable]
+        [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
         internal static double Inner(double x) => x * Math.Exp(-x * x);
     }
 }
 
-/// <summary>Overloads of one [Differentiable] name: each gets its own generated file and gradient overload.</summary>
+/// <summary>Overloads of one [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)] name: each gets its own generated file and gradient overload.</summary>
 public static partial class Overloads
 {
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Square(double x) => x * x;
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static float Square(float x) => x * x * 1.5f;
 }

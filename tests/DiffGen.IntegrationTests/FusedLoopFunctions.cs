@@ -9,7 +9,7 @@ namespace DiffGen.IntegrationTests;
 /// </summary>
 public static partial class Functions
 {
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double ExtendedRosenbrock(ReadOnlySpan<double> x)
     {
         double sum = 0;
@@ -25,7 +25,7 @@ public static partial class Functions
     }
 
     /// <summary>The same function stepping by two (not a counted loop): fused too.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double ExtendedRosenbrockStepped(ReadOnlySpan<double> x)
     {
         double sum = 0;
@@ -41,7 +41,7 @@ public static partial class Functions
     }
 
     /// <summary>A while loop whose temporaries read a variable the loop steps.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double WhileSteps(ReadOnlySpan<double> x, double scale)
     {
         double sum = 0;
@@ -57,7 +57,7 @@ public static partial class Functions
         return sum * 0.5;
     }
 
-    [Differentiable(nameof(w))]
+    [Differentiable(nameof(w), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double MeanSquaredError(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         double sum = 0;
@@ -70,7 +70,7 @@ public static partial class Functions
         return sum / x.Length;
     }
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double TwoAccumulators(ReadOnlySpan<double> x, double a, double b)
     {
         double s1 = a * a;
@@ -84,7 +84,7 @@ public static partial class Functions
         return 2 * s1 + s2 - a;
     }
 
-    [Differentiable(nameof(w))]
+    [Differentiable(nameof(w), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Hinge(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         double sum = 0;
@@ -101,7 +101,7 @@ public static partial class Functions
     /// x[i] is read every iteration (so dx[i] needs no second bounds check); w[i] only when x[i] &gt; 0 (so dw[i] keeps its
     /// check, and a short w throws where this code throws).
     /// </summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double GatedSquares(ReadOnlySpan<double> x, ReadOnlySpan<double> w)
     {
         double sum = 0;
@@ -118,7 +118,7 @@ public static partial class Functions
     /// Several subtracted contributions per element (from b − a², 3 − b·k and − sin a), some through temporaries read
     /// twice: the sign-folding rewrite must only touch what it can negate exactly.
     /// </summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double SignFolds(ReadOnlySpan<double> x, double k)
     {
         double sum = 0;
@@ -135,7 +135,7 @@ public static partial class Functions
     }
 
     /// <summary>A squared hinge written with if/else: fused, the branch decision kept in a local for the iteration.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double SquaredHingeIf(ReadOnlySpan<double> w, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         double sum = 0;
@@ -161,7 +161,7 @@ public static partial class Functions
     }
 
     /// <summary>An else-if chain with a temporary declared in a branch and two accumulators: fused.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double BranchyAccumulation(ReadOnlySpan<double> x, double scale)
     {
         double sum = 0;
@@ -189,7 +189,7 @@ public static partial class Functions
     }
 
     /// <summary>The condition reads the accumulator, so its adjoint is not constant through the loop: two sweeps.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double CappedSum(ReadOnlySpan<double> x)
     {
         double sum = 0;
@@ -205,7 +205,7 @@ public static partial class Functions
     }
 
     /// <summary>Several contributions to the same element per iteration (merged into one update).</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double RepeatedElement(ReadOnlySpan<double> x)
     {
         double sum = 0;
@@ -219,7 +219,7 @@ public static partial class Functions
     }
 
     /// <summary>Not fused: the suffix's adjoint (1/(1+sum)) reads the accumulator.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double LogOfSum(ReadOnlySpan<double> x)
     {
         double sum = 0;
@@ -232,7 +232,7 @@ public static partial class Functions
     }
 
     /// <summary>The first loop's result feeds the fused second loop, whose adjoint flows back into the first.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double ChainedLoops(ReadOnlySpan<double> x, double a)
     {
         double s = 0;
@@ -252,7 +252,7 @@ public static partial class Functions
     }
 
     /// <summary>An accumulator read inside the loop makes its adjoint vary by iteration: not fused.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double RunningProductSum(ReadOnlySpan<double> x)
     {
         double sum = 1;

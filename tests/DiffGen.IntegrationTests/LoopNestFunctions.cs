@@ -10,7 +10,7 @@ namespace DiffGen.IntegrationTests;
 public static partial class Functions
 {
     /// <summary>A softened pair potential over atoms (x[3i + c]): for i, for j &gt; i, temporaries, e += ….</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double PairPotential(ReadOnlySpan<double> x)
     {
         int n = x.Length / 3;
@@ -32,7 +32,7 @@ public static partial class Functions
     }
 
     /// <summary>Pairs the other way round (j &lt; i), with the fixed atom's gradient summed across the inner loop.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double PairsBelow(ReadOnlySpan<double> x)
     {
         double e = 0;
@@ -49,7 +49,7 @@ public static partial class Functions
     }
 
     /// <summary>A dense tanh layer and its squared error, two nested loops.</summary>
-    [Differentiable(nameof(w), nameof(b))]
+    [Differentiable(nameof(w), nameof(b), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double DenseTanh(ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         double loss = 0;
@@ -69,7 +69,7 @@ public static partial class Functions
     }
 
     /// <summary>The same layer with its dot products reassociated (checked with a value tolerance).</summary>
-    [Differentiable(nameof(w), nameof(b), AllowReassociation = true)]
+    [Differentiable(nameof(w), nameof(b), AllowReassociation = true, Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double DenseTanhReassociated(ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         double loss = 0;
@@ -89,7 +89,7 @@ public static partial class Functions
     }
 
     /// <summary>Softmax regression: the dot loop nested in the class loop, logits in stackalloc, the maximum subtracted.</summary>
-    [Differentiable(nameof(w), nameof(b))]
+    [Differentiable(nameof(w), nameof(b), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double SoftmaxNested(ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> x, int label)
     {
         Span<double> logits = stackalloc double[b.Length];
@@ -119,7 +119,7 @@ public static partial class Functions
     }
 
     /// <summary>A two-layer network with loops: tanh hidden layer in stackalloc, squared error.</summary>
-    [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(x))]
+    [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(x), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double TwoLayer(ReadOnlySpan<double> w1, ReadOnlySpan<double> b1, ReadOnlySpan<double> w2, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         int hidden = b1.Length;
@@ -155,7 +155,7 @@ public static partial class Functions
     /// A small Gaussian-mixture objective as ADBench writes it: scratch vectors overwritten per point and component, a
     /// loop-local index stepping through the packed lower triangle, log-sum-exp with the maximum subtracted.
     /// </summary>
-    [Differentiable(nameof(alphas), nameof(means), nameof(icf))]
+    [Differentiable(nameof(alphas), nameof(means), nameof(icf), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Mixture(ReadOnlySpan<double> alphas, ReadOnlySpan<double> means, ReadOnlySpan<double> icf, ReadOnlySpan<double> x)
     {
         int k = alphas.Length;
@@ -224,7 +224,7 @@ public static partial class Functions
     }
 
     /// <summary>One LSTM step with matrix-vector loops; loss = Σ (h' − target)².</summary>
-    [Differentiable(nameof(w), nameof(u), nameof(b), nameof(x))]
+    [Differentiable(nameof(w), nameof(u), nameof(b), nameof(x), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double LstmStep(ReadOnlySpan<double> w, ReadOnlySpan<double> u, ReadOnlySpan<double> b, ReadOnlySpan<double> x, ReadOnlySpan<double> h, ReadOnlySpan<double> c, ReadOnlySpan<double> target)
     {
         int hidden = h.Length;
@@ -261,7 +261,7 @@ public static partial class Functions
     }
 
     /// <summary>A valid 1-D convolution, then tanh and a squared error.</summary>
-    [Differentiable(nameof(kernel), nameof(signal))]
+    [Differentiable(nameof(kernel), nameof(signal), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Convolution(ReadOnlySpan<double> kernel, ReadOnlySpan<double> signal, ReadOnlySpan<double> target)
     {
         double loss = 0;
@@ -281,7 +281,7 @@ public static partial class Functions
     }
 
     /// <summary>Kepler's equation solved per element by Newton's method: a trip count that depends on the data.</summary>
-    [Differentiable(nameof(mean), nameof(eccentricity))]
+    [Differentiable(nameof(mean), nameof(eccentricity), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Kepler(ReadOnlySpan<double> mean, double eccentricity)
     {
         double loss = 0;
@@ -304,7 +304,7 @@ public static partial class Functions
     }
 
     /// <summary>Not fusable: after the loop a is overwritten, so the loop's share of da must wait for the reverse sweep.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double InputOverwrittenAfterLoop(ReadOnlySpan<double> x, double a)
     {
         double s = 0;
@@ -318,7 +318,7 @@ public static partial class Functions
     }
 
     /// <summary>Two branches that may both assign r: the later one's overwrite consumes r's adjoint.</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double LaterBranchOverwrites(double x, double y)
     {
         double r = x;
@@ -336,7 +336,7 @@ public static partial class Functions
     }
 
     /// <summary>A loop-local integer stepping by two through pairs (undone in the reverse sweep, not recorded).</summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double SteppedPairs(ReadOnlySpan<double> x)
     {
         double p = 1;

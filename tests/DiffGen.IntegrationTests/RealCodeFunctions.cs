@@ -151,7 +151,7 @@ public sealed partial class RidgeRegression
 
     private int Dimension => _features.Length / _targets.Length;
 
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public double Loss(ReadOnlySpan<double> weights)
     {
         double total = 0;

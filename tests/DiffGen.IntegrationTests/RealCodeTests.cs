@@ -53,6 +53,17 @@ public class RealCodeTests
 
         var model = new RidgeRegression(features, targets, 0.1);
         Check(x => model.Loss(x), (x, g) => model.LossGradient(x, g), 3);
+
+        // Forward mode and second order of an instance method are instance methods too.
+        TangentCheck.Check(x => model.Loss(x), (x, g) => model.LossGradient(x, g), (x, v) => (model.LossPushforward(x, v, out double t), t), 3);
+        SecondOrderCheck.Check(
+            x => model.Loss(x),
+            (x, g) => model.LossGradient(x, g),
+            (x, v, hv) => model.LossHessianVectorProduct(x, v, hv),
+            (x, h) => model.LossHessian(x, h),
+            (x, d) => model.LossHessianDiagonal(x, d),
+            (x, p, d) => model.LossHessianDiagonal(x, p, d),
+            3);
     }
 
     [Fact]

@@ -41,6 +41,11 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.LambdaOrQuery,
         DiagnosticDescriptors.VectorLocalNotAtTopLevel,
         DiagnosticDescriptors.CalleeNotDifferentiableForArgument,
+        DiagnosticDescriptors.GenerateDoesNotFit,
+        DiagnosticDescriptors.CalleeHasNoPushforward,
+        DiagnosticDescriptors.RegisteredPushforwardMissing,
+        DiagnosticDescriptors.OutputMisused,
+        DiagnosticDescriptors.DerivativeCallCannotNest,
         DiagnosticDescriptors.InternalError);
 
     private static readonly ImmutableHashSet<string> SupportedIds = Supported.Select(d => d.Id).ToImmutableHashSet(StringComparer.Ordinal);

@@ -131,6 +131,31 @@ public static class DiagnosticDescriptors
         "Array or span local must be declared at the top level",
         "The vector '{0}' in '{1}' is declared inside a loop, a branch, a local function or after a return; declare it once at the top of the method and reuse it");
 
+    public static readonly DiagnosticDescriptor GenerateDoesNotFit = Error(
+        DiagnosticIds.GenerateDoesNotFit, Usage,
+        "Requested derivatives do not fit the method",
+        "'{0}' cannot generate what Generate asks for: {1}");
+
+    public static readonly DiagnosticDescriptor CalleeHasNoPushforward = Error(
+        DiagnosticIds.CalleeHasNoPushforward, Support,
+        "Callee has no pushforward for this argument",
+        "'{0}' generates no pushforward with respect to parameter '{1}', but forward mode of '{2}' passes it a tangent; add Derivatives.Forward to the callee's Generate and '{1}' to its [Differentiable] list");
+
+    public static readonly DiagnosticDescriptor RegisteredPushforwardMissing = Error(
+        DiagnosticIds.RegisteredPushforwardMissing, Support,
+        "Registered derivative has no pushforward",
+        "'{0}' has a registered pullback but no registered pushforward, which forward mode of '{1}' needs; add a [DerivativeOf(..., Form = DerivativeForm.Pushforward)] method");
+
+    public static readonly DiagnosticDescriptor OutputMisused = Error(
+        DiagnosticIds.OutputMisused, Usage,
+        "[Output] parameter misused",
+        "'{0}' of '{1}': {2}");
+
+    public static readonly DiagnosticDescriptor DerivativeCallCannotNest = Error(
+        DiagnosticIds.DerivativeCallCannotNest, Support,
+        "A generated derivative cannot be differentiated",
+        "'{0}' is a derivative DiffGen generated; '{1}' cannot be differentiated through it (nested differentiation is not supported yet); compute it outside the differentiated method or mark the call's result with StopGradient");
+
     public static readonly DiagnosticDescriptor InternalError = Error(
         DiagnosticIds.InternalError, Support,
         "DiffGen internal error",

@@ -28,5 +28,10 @@ public static class DiagnosticIds
     public const string CallMustBeHoisted = "DG0022";
     public const string LambdaOrQuery = "DG0023";
     public const string VectorLocalNotAtTopLevel = "DG0024";
+    public const string GenerateDoesNotFit = "DG0025";
+    public const string CalleeHasNoPushforward = "DG0026";
+    public const string RegisteredPushforwardMissing = "DG0027";
+    public const string OutputMisused = "DG0028";
+    public const string DerivativeCallCannotNest = "DG0029";
     public const string InternalError = "DG9999";
 }

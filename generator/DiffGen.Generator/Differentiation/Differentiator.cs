@@ -37,12 +37,16 @@ internal static class Differentiator
     private static GeneratedPullback Build(DifferentiableMethodSpec spec, GradientSpec gradient, GenerationOptions options)
     {
         var names = new NameTable(spec.ReservedNames);
-        string seed = names.Unique("seed");
+
+        // A vector result's seed is the adjoint of its [Output] span (dy); its useful values are those reaching the span.
+        string? output = spec.IsVectorValued ? spec.Parameters[spec.Output].Name : null;
+        string seed = names.Unique(output is null ? "seed" : "d" + output);
         List<ParameterSpec> wrt = gradient.Wrt.Select(i => spec.Parameters[i]).ToList();
         var gradientNames = wrt.Select(p => names.Unique("d" + p.Name)).ToList();
 
         // Prepare.
         (Block normalized, string result) = ControlFlowNormalizer.Normalize(spec.Body, spec.ReturnType, names);
+        result = output ?? result;
         Block body = LoopPreparation.Apply(normalized);
         if (gradient.AllowReassociation)
         {
@@ -129,6 +133,13 @@ internal static class Differentiator
                 string buffer = scope.Temp(adjoint + "Buffer");
                 code.Add(new RentBuffer(buffer, adjoint, p.Type.Element, new LengthOf(p.Name)));
                 returns.Add(new ReturnBuffer(buffer, p.Type.Element, MayBeNull: false));
+                if (p.Name == output)
+                {
+                    // The output's adjoint starts as the caller's dy (a copy: the sweep consumes it).
+                    code.Insert(0, new LengthGuard(seed, output));
+                    var whole = new SliceOf(new TypeRef(p.Type.Element, Shape.Span), adjoint, new Literal(TypeRef.Int, "0"), new LengthOf(p.Name));
+                    code.Add(new VectorKernel(KernelOp.AddVector, whole, new Expr[] { whole with { Vector = seed } }.ToEquatableArray()));
+                }
             }
         }
 
@@ -159,7 +170,7 @@ internal static class Differentiator
         code.AddRange(builder.Tapes.Used.Select(t => new DisposeTape(t.Name)));
         code.AddRange(builder.Returns);
         code.AddRange(returns);
-        code.Add(new Return(new Var(spec.ReturnType, result)));
+        code.Add(new Return(output is null ? new Var(spec.ReturnType, result) : null));
 
         code = AdjointCleanup.Apply(code, scope.IsGenerated);
         if (options.UseTensorPrimitives)

@@ -16,3 +16,30 @@ internal sealed record DifferentiationFailure(FailureKind Kind, string Message);
 
 /// <summary>The pullback, or a typed failure; never both.</summary>
 internal sealed record DifferentiationResult(GeneratedPullback? Pullback, DifferentiationFailure? Failure);
+
+/// <summary>
+/// A pushforward: its body, the tangent parameters' names (one per wrt parameter), the output's tangent (a vector
+/// result) and the result's <c>out</c> tangent (a scalar result).
+/// </summary>
+internal sealed record GeneratedPushforward(
+    GradientSpec Gradient,
+    EquatableArray<string> TangentParameterNames,
+    string? OutputTangentName,
+    string ResultTangentName,
+    EquatableArray<Stmt> Body);
+
+/// <summary>The pushforward, or a typed failure; never both.</summary>
+internal sealed record ForwardResult(GeneratedPushforward? Pushforward, DifferentiationFailure? Failure);
+
+/// <summary>What one [Differentiable] attribute generates (each part only when asked for).</summary>
+internal sealed record GeneratedDerivatives(GeneratedPullback? Pullback, GeneratedPushforward? Pushforward, GeneratedHessianVectorProduct? HessianVectorProduct = null);
+
+/// <summary>A Hessian-vector product: its body, the direction parameters' names and the product parameters' names.</summary>
+internal sealed record GeneratedHessianVectorProduct(
+    GradientSpec Gradient,
+    EquatableArray<string> DirectionNames,
+    EquatableArray<string> ProductNames,
+    EquatableArray<Stmt> Body);
+
+/// <summary>The Hessian-vector product, or a typed failure; never both.</summary>
+internal sealed record HvpResult(GeneratedHessianVectorProduct? Product, DifferentiationFailure? Failure);

@@ -30,7 +30,7 @@ internal static class ExprPrinter
             Opaque o => (OpaqueText(o), Atom),
             Convert c => ("(" + c.Type.ElementKeyword + ")" + Print(c.Operand, UnaryLevel + 1), UnaryLevel),
             NewVector n => ((n.Stack ? "stackalloc " : "new ") + n.Type.ElementKeyword + "[" + Print(n.Length, 0) + "]", Atom),
-            RefArg r => ("ref " + Print(r.Target, 0), Atom),
+            RefArg r => ((r.Out ? "out " : "ref ") + Print(r.Target, 0), Atom),
             StaticValue s => (s.Member, Atom),
             DefaultValue d => (DefaultText(d.Type), Atom),
             TapePop p => (p.Tape + ".Pop()", Atom),

@@ -4,6 +4,7 @@ using System.Threading;
 using DiffGen.Generator.Diagnostics;
 using DiffGen.Generator.Differentiation;
 using DiffGen.Generator.Differentiation.Adjoints;
+using DiffGen.Generator.Differentiation.Forward;
 using DiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -23,22 +24,51 @@ internal static class GenerationStep
     {
         try
         {
-            var pullbacks = new List<GeneratedPullback>();
+            var derivatives = new List<GeneratedDerivatives>();
             foreach (GradientSpec gradient in spec.Gradients)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                DifferentiationResult result = Differentiator.Differentiate(spec, gradient, options);
-                if (result.Failure is { } failure)
+                GeneratedPullback? pullback = null;
+                GeneratedPushforward? pushforward = null;
+                GeneratedHessianVectorProduct? product = null;
+                if (gradient.Has(DerivativeForms.Reverse | DerivativeForms.HessianVectorProduct))
                 {
-                    return failure.Kind == FailureKind.CalleeNotDifferentiable
-                        ? Failed(spec, DiagnosticIds.CalleeNotDifferentiableForArgument, failure.Message)
-                        : Failed(spec, DiagnosticIds.InternalError, failure.Kind + ": " + failure.Message);
+                    DifferentiationResult result = Differentiator.Differentiate(spec, gradient, options);
+                    if (result.Failure is { } failure)
+                    {
+                        return Failed(spec, failure, DiagnosticIds.CalleeNotDifferentiableForArgument);
+                    }
+
+                    pullback = result.Pullback!;
                 }
 
-                pullbacks.Add(result.Pullback!);
+                if (gradient.Has(DerivativeForms.Forward))
+                {
+                    ForwardResult result = ForwardDifferentiator.Differentiate(spec, gradient);
+                    if (result.Failure is { } failure)
+                    {
+                        return Failed(spec, failure, DiagnosticIds.CalleeHasNoPushforward);
+                    }
+
+                    pushforward = result.Pushforward!;
+                }
+
+                if (gradient.Has(DerivativeForms.HessianVectorProduct))
+                {
+                    // Forward over reverse: the forward pass applied to the pullback's IR.
+                    HvpResult result = HessianVectorProduct.Differentiate(spec, pullback!);
+                    if (result.Failure is { } failure)
+                    {
+                        return Failed(spec, failure, DiagnosticIds.CalleeHasNoPushforward);
+                    }
+
+                    product = result.Product!;
+                }
+
+                derivatives.Add(new GeneratedDerivatives(pullback, pushforward, product));
             }
 
-            return new GeneratedSource(spec.HintName, Emitter.Emit(spec, pullbacks), null, null, null, null);
+            return new GeneratedSource(spec.HintName, Emitter.Emit(spec, derivatives), null, null, null, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -53,10 +83,12 @@ internal static class GenerationStep
             context.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
         }
 
-        if (source.FailureId == DiagnosticIds.CalleeNotDifferentiableForArgument)
+        if (source.FailureId is DiagnosticIds.CalleeNotDifferentiableForArgument or DiagnosticIds.CalleeHasNoPushforward)
         {
+            // The parser reports these at the call; this is the fallback for what only differentiation finds.
             string[] parts = (source.Detail ?? "?: ?").Split(new[] { ": " }, 2, StringSplitOptions.None);
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CalleeNotDifferentiableForArgument, Location.None, parts[0], parts.Length > 1 ? parts[1] : "?", source.MethodName));
+            DiagnosticDescriptor descriptor = source.FailureId == DiagnosticIds.CalleeHasNoPushforward ? DiagnosticDescriptors.CalleeHasNoPushforward : DiagnosticDescriptors.CalleeNotDifferentiableForArgument;
+            context.ReportDiagnostic(Diagnostic.Create(descriptor, Location.None, parts[0], parts.Length > 1 ? parts[1] : "?", source.MethodName));
         }
         else if (source.FailureId is not null)
         {
@@ -71,6 +103,11 @@ internal static class GenerationStep
         failure = source.FailureId is null ? null : source.FailureId + ": " + source.Detail;
         return source.Text;
     }
+
+    private static GeneratedSource Failed(DifferentiableMethodSpec spec, DifferentiationFailure failure, string calleeId) =>
+        failure.Kind == FailureKind.CalleeNotDifferentiable
+            ? Failed(spec, calleeId, failure.Message)
+            : Failed(spec, DiagnosticIds.InternalError, failure.Kind + ": " + failure.Message);
 
     private static GeneratedSource Failed(DifferentiableMethodSpec spec, string id, string detail) =>
         new(spec.HintName, null, id, spec.MethodName, detail, null);

@@ -99,6 +99,11 @@ internal sealed class Effects
                     {
                         VectorWrites.Add(output.Name);
                     }
+                    else if (c.Call.Args[i] is RefArg r)
+                    {
+                        // A pushforward's out tangent.
+                        Writes.Add(IrWalk.TargetName(r.Target));
+                    }
                 }
 
                 break;

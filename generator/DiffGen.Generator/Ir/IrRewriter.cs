@@ -27,7 +27,7 @@ internal abstract class IrRewriter
         OpaqueCall x => x with { Args = RewriteAll(x.Args) },
         Opaque x => x with { Args = RewriteAll(x.Args), WrittenVectors = RenameVectors(x.WrittenVectors) },
         NewVector x => x with { Length = Rewrite(x.Length) },
-        RefArg x => new RefArg(Rewrite(x.Target)),
+        RefArg x => new RefArg(Rewrite(x.Target), x.Out),
         StaticValue x => x with { },
         DefaultValue x => x with { },
         TapePop x => x with { },

@@ -110,8 +110,8 @@ internal sealed record Opaque(TypeRef Type, EquatableArray<string> Parts, Equata
 /// <summary><c>new T[Length]</c> or <c>stackalloc T[Length]</c>.</summary>
 internal sealed record NewVector(TypeRef Type, Expr Length, bool Stack) : Expr(Type);
 
-/// <summary>A <c>ref</c> argument (generated pullback calls only).</summary>
-internal sealed record RefArg(Expr Target) : Expr(Target.Type);
+/// <summary>A <c>ref</c> (or, with <paramref name="Out"/>, <c>out</c>) argument: generated derivative calls, and calls of generated derivatives in user code.</summary>
+internal sealed record RefArg(Expr Target, bool Out = false) : Expr(Target.Type);
 
 /// <summary>A static readonly value of another type, e.g. <c>global::System.Math.PI</c> (a constant for differentiation).</summary>
 internal sealed record StaticValue(TypeRef Type, string Member) : Expr(Type);

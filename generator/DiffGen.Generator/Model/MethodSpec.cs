@@ -16,10 +16,20 @@ internal sealed record ParameterSpec(string Name, TypeRef Type, string? Access =
 }
 
 /// <summary>
-/// One requested gradient: its names, the parameters it differentiates (indices into the parameters), and whether
-/// its forward sums may be reassociated (<c>AllowReassociation</c>).
+/// One [Differentiable] attribute: its names, the parameters it differentiates (indices into the parameters), whether
+/// its forward sums may be reassociated (<c>AllowReassociation</c>), which derivatives it generates and the stem of
+/// their names (<see cref="GeneratedNames"/>).
 /// </summary>
-internal sealed record GradientSpec(string GradientName, string PullbackName, EquatableArray<int> Wrt, bool AllowReassociation = false);
+internal sealed record GradientSpec(
+    string GradientName,
+    string PullbackName,
+    EquatableArray<int> Wrt,
+    bool AllowReassociation = false,
+    DerivativeForms Forms = DerivativeForms.Reverse,
+    string Stem = "")
+{
+    public bool Has(DerivativeForms form) => (Forms & form) != 0;
+}
 
 /// <summary>Everything the emitter needs for one [Differentiable] method. No Roslyn objects.</summary>
 internal sealed record DifferentiableMethodSpec(
@@ -34,4 +44,9 @@ internal sealed record DifferentiableMethodSpec(
     Block Body,
     EquatableArray<string> ReservedNames,
     string GeneratorVersion,
-    bool IsStatic = true);
+    bool IsStatic = true,
+    int Output = -1)
+{
+    /// <summary>True for a vector-valued method: <c>void</c>, with an [Output] span parameter (<see cref="Output"/>).</summary>
+    public bool IsVectorValued => Output >= 0;
+}

@@ -410,6 +410,13 @@ internal sealed partial class BodyLowering
         }
 
         CallSpec? spec = CalleeResolver.Resolve(target, _method, qualifiedName);
+        if (spec is null && Parser.IsGeneratedByDiffGen(target))
+        {
+            // A generated gradient, pullback, pushforward, … has no derivative of its own (no nesting yet).
+            Report(DiagnosticDescriptors.DerivativeCallCannotNest, invocation.Syntax.GetLocation(), target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat), _method.Name);
+            return Dummy(type);
+        }
+
         if (spec is null)
         {
             // A registered derivative with the wrong signature (DG0018) is not silently replaced by the body.

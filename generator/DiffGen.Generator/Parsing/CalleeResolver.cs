@@ -9,6 +9,13 @@ namespace DiffGen.Generator.Parsing;
 /// <summary>Finds how to differentiate through a call: another [Differentiable] method, or a registered [DerivativeOf] pullback.</summary>
 internal static class CalleeResolver
 {
+    /// <summary>The runtime's <c>DiffGen.DerivativeForm</c> (same values).</summary>
+    internal enum DerivativeFormKind
+    {
+        Pullback = 0,
+        Pushforward = 1,
+    }
+
     public static CallSpec? Resolve(IMethodSymbol callee, IMethodSymbol caller, string qualifiedName)
     {
         var parameterTypes = callee.Parameters.Select(p => TypeClassifier.Classify(p.Type)).ToEquatableArray();
@@ -16,6 +23,8 @@ internal static class CalleeResolver
         string typeName = callee.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 
         var variants = new List<CalleeVariant>();
+        var pushforwards = new List<PushforwardVariant>();
+        int output = callee.Parameters.ToList().FindIndex(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypeNames.OutputAttribute));
         foreach (AttributeData attribute in callee.GetAttributes())
         {
             if (attribute.AttributeClass?.ToDisplayString() != KnownTypeNames.DifferentiableAttribute)
@@ -24,6 +33,7 @@ internal static class CalleeResolver
             }
 
             string? name = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Name").Value.Value as string;
+            var forms = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Generate").Value.Value is int flags ? (DerivativeForms)flags : DerivativeForms.Reverse;
             var wrt = new HashSet<string>();
             if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array)
             {
@@ -34,6 +44,22 @@ internal static class CalleeResolver
                         wrt.Add(s);
                     }
                 }
+            }
+
+            string stem = GeneratedNames.Stem(callee.Name, string.IsNullOrEmpty(name) ? null : name);
+            if ((forms & (DerivativeForms.Forward | DerivativeForms.Jacobian)) != 0)
+            {
+                var forwardSlots = callee.Parameters.Select((p, i) =>
+                    i == output ? TangentSlot.OutputVector
+                    : !parameterTypes[i].IsReal || (wrt.Count > 0 && !wrt.Contains(p.Name)) ? TangentSlot.None
+                    : parameterTypes[i].IsScalar ? TangentSlot.Scalar
+                    : TangentSlot.InputVector).ToEquatableArray();
+                pushforwards.Add(new PushforwardVariant(typeName + "." + GeneratedNames.Pushforward(stem), forwardSlots));
+            }
+
+            if ((forms & (DerivativeForms.Reverse | DerivativeForms.Jacobian)) == 0 && forms != 0)
+            {
+                continue;
             }
 
             var slots = callee.Parameters.Select((p, i) =>
@@ -53,13 +79,17 @@ internal static class CalleeResolver
             }
         }
 
-        if (variants.Count > 0 && returnType.IsRealScalar)
+        if ((variants.Count > 0 || pushforwards.Count > 0) && returnType.IsRealScalar)
         {
-            return new CallSpec(qualifiedName, returnType, EquatableArray<Expr>.Empty, parameterTypes, callee.Parameters.Select(p => p.Name).ToEquatableArray(), variants.ToEquatableArray(), PullbackTakesSeed: true);
+            return new CallSpec(qualifiedName, returnType, EquatableArray<Expr>.Empty, parameterTypes, callee.Parameters.Select(p => p.Name).ToEquatableArray(), variants.ToEquatableArray(), PullbackTakesSeed: true)
+            {
+                Pushforwards = pushforwards.ToEquatableArray(),
+            };
         }
 
-        IMethodSymbol? pullback = FindRegisteredPullback(callee, caller);
-        if (pullback is null)
+        IMethodSymbol? pullback = FindRegistered(callee, caller, DerivativeFormKind.Pullback);
+        IMethodSymbol? pushforward = FindRegistered(callee, caller, DerivativeFormKind.Pushforward);
+        if (pullback is null && pushforward is null)
         {
             return null;
         }
@@ -69,16 +99,48 @@ internal static class CalleeResolver
             : t.IsScalar ? AdjointSlot.RefScalar
             : t.Shape == Shape.Span ? AdjointSlot.OutputVector
             : AdjointSlot.InputVector).ToEquatableArray();
-        string pullbackName = pullback.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + pullback.Name;
+        var tangentSlots = parameterTypes.Select(t =>
+            !t.IsReal ? TangentSlot.None
+            : t.IsScalar ? TangentSlot.Scalar
+            : t.Shape == Shape.Span ? TangentSlot.OutputVector
+            : TangentSlot.InputVector).ToEquatableArray();
+        var registeredVariants = pullback is null
+            ? EquatableArray<CalleeVariant>.Empty
+            : new[] { new CalleeVariant(QualifiedName(pullback), opSlots) }.ToEquatableArray();
         return new CallSpec(qualifiedName, returnType, EquatableArray<Expr>.Empty, parameterTypes, callee.Parameters.Select(p => p.Name).ToEquatableArray(),
-            new[] { new CalleeVariant(pullbackName, opSlots) }.ToEquatableArray(), PullbackTakesSeed: returnType.IsRealScalar, IsRegisteredPullback: true);
+            registeredVariants, PullbackTakesSeed: returnType.IsRealScalar, IsRegisteredPullback: true)
+        {
+            Pushforwards = pushforward is null
+                ? EquatableArray<PushforwardVariant>.Empty
+                : new[] { new PushforwardVariant(QualifiedName(pushforward), tangentSlots) }.ToEquatableArray(),
+        };
     }
+
+    private static string QualifiedName(IMethodSymbol method) => method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name;
+
+    /// <summary>The form a [DerivativeOf] method declares (its <c>Form</c>; a pullback when unset).</summary>
+    internal static DerivativeFormKind FormOf(IMethodSymbol method)
+    {
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == KnownTypeNames.DerivativeOfAttribute)
+            {
+                return attribute.NamedArguments.FirstOrDefault(a => a.Key == "Form").Value.Value is int form ? (DerivativeFormKind)form : DerivativeFormKind.Pullback;
+            }
+        }
+
+        return DerivativeFormKind.Pullback;
+    }
+
+    /// <summary>True when <paramref name="derivative"/> follows the convention of <paramref name="form"/> for <paramref name="primal"/>.</summary>
+    internal static bool Matches(IMethodSymbol derivative, IMethodSymbol primal, DerivativeFormKind form) =>
+        form == DerivativeFormKind.Pushforward ? MatchesPushforwardConvention(derivative, primal) : MatchesConvention(derivative, primal);
 
     /// <summary>
     /// Looks for <c>[DerivativeOf(typeof(T), nameof(T.M))]</c> next to the callee (also in referenced assemblies), next
     /// to the caller, then anywhere in the caller's own assembly.
     /// </summary>
-    private static IMethodSymbol? FindRegisteredPullback(IMethodSymbol callee, IMethodSymbol caller, bool anySignature = false)
+    private static IMethodSymbol? FindRegistered(IMethodSymbol callee, IMethodSymbol caller, DerivativeFormKind form, bool anySignature = false)
     {
         var searched = new List<INamedTypeSymbol> { callee.ContainingType };
         if (!SymbolEqualityComparer.Default.Equals(caller.ContainingType, callee.ContainingType))
@@ -88,7 +150,7 @@ internal static class CalleeResolver
 
         foreach (INamedTypeSymbol type in searched)
         {
-            if (FindIn(type, callee, anySignature) is { } found)
+            if (FindIn(type, callee, form, anySignature) is { } found)
             {
                 return found;
             }
@@ -96,7 +158,7 @@ internal static class CalleeResolver
 
         foreach (INamedTypeSymbol type in AllTypes(caller.ContainingAssembly.GlobalNamespace))
         {
-            if (!searched.Contains(type, SymbolEqualityComparer.Default) && FindIn(type, callee, anySignature) is { } found)
+            if (!searched.Contains(type, SymbolEqualityComparer.Default) && FindIn(type, callee, form, anySignature) is { } found)
             {
                 return found;
             }
@@ -107,16 +169,18 @@ internal static class CalleeResolver
 
     /// <summary>True when some [DerivativeOf] names the callee, even with a signature that does not match (DG0018).</summary>
     public static bool HasRegistration(IMethodSymbol callee, IMethodSymbol caller) =>
-        FindRegisteredPullback(callee, caller, anySignature: true) is not null;
+        FindRegistered(callee, caller, DerivativeFormKind.Pullback, anySignature: true) is not null
+        || FindRegistered(callee, caller, DerivativeFormKind.Pushforward, anySignature: true) is not null;
 
-    private static IMethodSymbol? FindIn(INamedTypeSymbol type, IMethodSymbol callee, bool anySignature)
+    private static IMethodSymbol? FindIn(INamedTypeSymbol type, IMethodSymbol callee, DerivativeFormKind form, bool anySignature)
     {
         foreach (IMethodSymbol candidate in type.GetMembers().OfType<IMethodSymbol>())
         {
             if (TargetOf(candidate) is { } target
                 && SymbolEqualityComparer.Default.Equals(target.Type, callee.ContainingType)
                 && target.Name == callee.Name
-                && (anySignature || MatchesConvention(candidate, callee)))
+                && FormOf(candidate) == form
+                && (anySignature || Matches(candidate, callee, form)))
             {
                 return candidate;
             }
@@ -185,6 +249,82 @@ internal static class CalleeResolver
         }
 
         return "static void " + primal.Name + "Pullback(" + string.Join(", ", parts) + ")";
+    }
+
+    /// <summary>The pushforward signature the convention expects for <paramref name="primal"/>, for messages.</summary>
+    internal static string ExpectedPushforwardSignature(IMethodSymbol primal)
+    {
+        var parts = primal.Parameters.Select(p => p.Type.ToDisplayString() + " " + p.Name).ToList();
+        foreach (IParameterSymbol p in primal.Parameters)
+        {
+            TypeRef t = TypeClassifier.Classify(p.Type);
+            if (t.IsReal)
+            {
+                string type = t.IsScalar ? t.ElementKeyword : (t.Shape == Shape.Span ? "Span<" : "ReadOnlySpan<") + t.ElementKeyword + ">";
+                parts.Add(type + " d" + p.Name);
+            }
+        }
+
+        TypeRef returnType = TypeClassifier.Classify(primal.ReturnType);
+        if (returnType.IsRealScalar)
+        {
+            parts.Add("out " + primal.ReturnType.ToDisplayString() + " tangent");
+        }
+
+        return "static " + primal.ReturnType.ToDisplayString() + " " + primal.Name + "Pushforward(" + string.Join(", ", parts) + ")";
+    }
+
+    /// <summary>
+    /// Pushforward = returns the primal's result; primal parameters, then one tangent per real parameter (passed as the
+    /// parameter is: <c>T</c>, <c>ReadOnlySpan&lt;T&gt;</c> for an input vector, <c>Span&lt;T&gt;</c> for a span), then
+    /// <c>out R</c> for a real result.
+    /// </summary>
+    internal static bool MatchesPushforwardConvention(IMethodSymbol pushforward, IMethodSymbol primal)
+    {
+        if (!pushforward.IsStatic || !SymbolEqualityComparer.Default.Equals(pushforward.ReturnType, primal.ReturnType))
+        {
+            return false;
+        }
+
+        var expected = new List<(ITypeSymbol? Type, TypeRef Ref, RefKind Kind)>();
+        foreach (IParameterSymbol p in primal.Parameters)
+        {
+            expected.Add((p.Type, default!, RefKind.None));
+        }
+
+        foreach (IParameterSymbol p in primal.Parameters)
+        {
+            TypeRef t = TypeClassifier.Classify(p.Type);
+            if (t.IsReal)
+            {
+                expected.Add((null, t.IsScalar ? t : new TypeRef(t.Element, t.Shape == Shape.Span ? Shape.Span : Shape.ReadOnlySpan), RefKind.None));
+            }
+        }
+
+        TypeRef returnType = TypeClassifier.Classify(primal.ReturnType);
+        if (returnType.IsRealScalar)
+        {
+            expected.Add((null, returnType, RefKind.Out));
+        }
+
+        if (pushforward.Parameters.Length != expected.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < expected.Count; i++)
+        {
+            IParameterSymbol actual = pushforward.Parameters[i];
+            bool ok = expected[i].Type is { } exact
+                ? SymbolEqualityComparer.Default.Equals(actual.Type, exact) && actual.RefKind == RefKind.None
+                : TypeClassifier.Classify(actual.Type) == expected[i].Ref && actual.RefKind == expected[i].Kind;
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Pullback = primal parameters, then the seed (real result), then one adjoint per real parameter.</summary>

@@ -31,12 +31,13 @@ internal static class DerivativeOfValidator
             return ImmutableArray.Create(Diagnostic.Create(DiagnosticDescriptors.DerivativeTargetNotFound, attributeLocation, target.Type.ToDisplayString(), target.Name));
         }
 
-        if (candidates.Any(c => CalleeResolver.MatchesConvention(pullback, c)))
+        CalleeResolver.DerivativeFormKind form = CalleeResolver.FormOf(pullback);
+        if (candidates.Any(c => CalleeResolver.Matches(pullback, c, form)))
         {
             return ImmutableArray<Diagnostic>.Empty;
         }
 
-        string expected = string.Join(" or ", candidates.Select(CalleeResolver.ExpectedSignature));
+        string expected = string.Join(" or ", candidates.Select(c => form == CalleeResolver.DerivativeFormKind.Pushforward ? CalleeResolver.ExpectedPushforwardSignature(c) : CalleeResolver.ExpectedSignature(c)));
         return ImmutableArray.Create(Diagnostic.Create(DiagnosticDescriptors.DerivativeSignatureMismatch, syntax.Identifier.GetLocation(), pullback.Name, target.Type.Name + "." + target.Name, expected));
     }
 }

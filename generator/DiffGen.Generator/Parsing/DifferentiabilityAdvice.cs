@@ -18,10 +18,11 @@ internal static class DifferentiabilityAdvice
     /// <summary>One differentiated parameter as written in an attribute (or the attribute itself when the list is implicit).</summary>
     public readonly record struct WrtSite(string Parameter, Location Location);
 
-    public static IEnumerable<Diagnostic> Find(string methodName, Block body, IReadOnlyList<WrtSite> wrt, IEnumerable<(MathCall Call, Location Location)> mathCalls)
+    /// <param name="output">A vector result's [Output] span, or "" (a scalar result: returns seed the analysis).</param>
+    public static IEnumerable<Diagnostic> Find(string methodName, Block body, IReadOnlyList<WrtSite> wrt, IEnumerable<(MathCall Call, Location Location)> mathCalls, string output)
     {
-        // Useful: the result depends on it. The name "" matches no variable: returns seed the analysis.
-        HashSet<string> useful = ActivityAnalysis.Useful(body, string.Empty);
+        // Useful: the result depends on it.
+        HashSet<string> useful = ActivityAnalysis.Useful(body, output);
         var reported = new HashSet<string>();
         foreach (WrtSite site in wrt)
         {

@@ -122,18 +122,29 @@ internal static class Parser
             }
         }
 
-        TypeRef returnType = TypeClassifier.Classify(method.ReturnType);
-        if (!returnType.IsRealScalar || method.ReturnsByRef || method.ReturnsByRefReadonly)
-        {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedReturnType, syntax.ReturnType.GetLocation(), methodName, method.ReturnType.ToDisplayString()));
-        }
-
         var parameters = new List<ParameterSpec>();
+        int output = -1;
         for (int i = 0; i < method.Parameters.Length; i++)
         {
             IParameterSymbol p = method.Parameters[i];
             TypeRef type = TypeClassifier.Classify(p.Type);
             Location location = i < syntax.ParameterList.Parameters.Count ? syntax.ParameterList.Parameters[i].GetLocation() : syntax.Identifier.GetLocation();
+            if (p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypeNames.OutputAttribute))
+            {
+                if (type.Shape != Shape.Span || !type.IsReal || p.RefKind != RefKind.None)
+                {
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.OutputMisused, location, p.Name, methodName, "an [Output] parameter must be a Span<float> or Span<double> passed by value"));
+                }
+                else if (output >= 0)
+                {
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.OutputMisused, location, p.Name, methodName, "a method has at most one [Output] parameter"));
+                }
+                else
+                {
+                    output = i;
+                }
+            }
+
             if (p.RefKind != RefKind.None && type.IsReal)
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, location, p.Name, methodName, "ref, out and in parameters are not supported; pass it by value"));
@@ -144,6 +155,14 @@ internal static class Parser
             }
 
             parameters.Add(new ParameterSpec(p.Name, type));
+        }
+
+        // A scalar result is returned; a vector result is written into the [Output] span of a void method.
+        TypeRef returnType = TypeClassifier.Classify(method.ReturnType);
+        bool vectorResult = method.ReturnsVoid && output >= 0;
+        if ((!vectorResult && !returnType.IsRealScalar) || (!method.ReturnsVoid && output >= 0) || method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedReturnType, syntax.ReturnType.GetLocation(), methodName, method.ReturnType.ToDisplayString()));
         }
 
         // Every name the user wrote anywhere in the method is reserved, so generated names never collide.
@@ -157,8 +176,19 @@ internal static class Parser
         }
 
         var wrtSites = new List<DifferentiabilityAdvice.WrtSite>();
+        var generateSites = new List<Location>();
         var members = new Dictionary<ISymbol, ParameterSpec>(SymbolEqualityComparer.Default);
-        List<GradientSpec> gradients = ParseAttributes(attributes, method, parameters, members, diagnostics, wrtSites);
+        List<GradientSpec> gradients = ParseAttributes(attributes, method, parameters, output, members, diagnostics, wrtSites, generateSites);
+        for (int g = 0; g < gradients.Count && parameters.Any(p => p.IsMember); g++)
+        {
+            // Fields and properties as differentiated inputs have gradients only (their locals are set up by the pullback).
+            if ((gradients[g].Forms & ~DerivativeForms.Reverse) != 0)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.GenerateDoesNotFit, generateSites[g], methodName,
+                    "forward mode and second order of a method that differentiates fields or properties are not generated yet; ask for Reverse only"));
+            }
+        }
+
         if (diagnostics.Count > 0)
         {
             return null;
@@ -174,7 +204,8 @@ internal static class Parser
             return null;
         }
 
-        diagnostics.AddRange(DifferentiabilityAdvice.Find(methodName, body, wrtSites, lowering.MathCallSites));
+        string outputName = output >= 0 ? parameters[output].Name : string.Empty;
+        diagnostics.AddRange(DifferentiabilityAdvice.Find(methodName, body, wrtSites, lowering.MathCallSites, outputName));
 
         string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
         string hint = string.Join(".", new[] { ns }.Concat(containingTypes.Select(t => t.Name)).Append(methodName).Where(s => s.Length > 0))
@@ -191,13 +222,40 @@ internal static class Parser
             body,
             names.All.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),
             typeof(Parser).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
-            method.IsStatic);
+            method.IsStatic,
+            output);
 
         // What only differentiation would otherwise find, a call whose callee has no pullback for an argument that
         // carries a derivative, is found by a cheap activity check and reported at that call.
-        foreach (GradientSpec gradient in gradients)
+        for (int g = 0; g < gradients.Count; g++)
         {
-            foreach (Differentiation.Analysis.CallAdjointCheck.Missing missing in Differentiation.Analysis.CallAdjointCheck.Find(body, gradient.Wrt.Select(i => parameters[i].Name)))
+            // Second order through a call needs the callee's second-order form, which is not generated yet.
+            if (gradients[g].Has(DerivativeForms.HessianVectorProduct)
+                && Differentiation.Forward.ForwardCallCheck.VariedCalls(body, gradients[g].Wrt.Select(i => parameters[i].Name)).FirstOrDefault() is { } call)
+            {
+                string callee = call.StartsWith("global::", StringComparison.Ordinal) ? call.Substring("global::".Length) : call;
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.GenerateDoesNotFit, generateSites[g], methodName,
+                    "a Hessian through a call of '" + callee + "' needs its second-order form, which DiffGen does not generate yet; inline the callee or ask for Reverse and Forward only"));
+                return null;
+            }
+        }
+
+        foreach (GradientSpec gradient in gradients.Where(g => g.Has(DerivativeForms.Forward)))
+        {
+            foreach (Differentiation.Forward.ForwardCallCheck.Missing missing in Differentiation.Forward.ForwardCallCheck.Find(body, gradient.Wrt.Select(i => parameters[i].Name)))
+            {
+                Location at = lowering.CallLocations.TryGetValue(missing.Method, out Location? call) ? call : syntax.Identifier.GetLocation();
+                string callee = missing.Method.StartsWith("global::", StringComparison.Ordinal) ? missing.Method.Substring("global::".Length) : missing.Method;
+                diagnostics.Add(missing.Registered
+                    ? Diagnostic.Create(DiagnosticDescriptors.RegisteredPushforwardMissing, at, callee, methodName)
+                    : Diagnostic.Create(DiagnosticDescriptors.CalleeHasNoPushforward, at, callee, missing.Parameter ?? "any", methodName));
+                return null;
+            }
+        }
+
+        foreach (GradientSpec gradient in gradients.Where(g => g.Has(DerivativeForms.Reverse)))
+        {
+            foreach (Differentiation.Analysis.CallAdjointCheck.Missing missing in Differentiation.Analysis.CallAdjointCheck.Find(body, gradient.Wrt.Select(i => parameters[i].Name), outputName))
             {
                 Location at = lowering.CallLocations.TryGetValue(missing.Method, out Location? call) ? call : syntax.Identifier.GetLocation();
                 string callee = missing.Method.StartsWith("global::", StringComparison.Ordinal) ? missing.Method.Substring("global::".Length) : missing.Method;
@@ -213,9 +271,11 @@ internal static class Parser
         ImmutableArray<AttributeData> attributes,
         IMethodSymbol method,
         List<ParameterSpec> parameters,
+        int output,
         Dictionary<ISymbol, ParameterSpec> members,
         ImmutableArray<Diagnostic>.Builder diagnostics,
-        List<DifferentiabilityAdvice.WrtSite> wrtSites)
+        List<DifferentiabilityAdvice.WrtSite> wrtSites,
+        List<Location> generateSites)
     {
         var gradients = new List<GradientSpec>();
         var usedNames = new HashSet<string>(StringComparer.Ordinal);
@@ -226,9 +286,16 @@ internal static class Parser
             Location attributeLocation = attributeSyntax?.GetLocation() ?? Location.None;
             string? name = null;
             bool reassociate = false;
+            var forms = DerivativeForms.Reverse;
             Location nameLocation = attributeLocation;
+            Location generateLocation = attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Generate")?.GetLocation() ?? attributeLocation;
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
             {
+                if (named.Key == "Generate" && named.Value.Value is int flags)
+                {
+                    forms = (DerivativeForms)flags;
+                }
+
                 if (named.Key == "AllowReassociation" && named.Value.Value is bool allow)
                 {
                     reassociate = allow;
@@ -282,6 +349,11 @@ internal static class Parser
                         suggestion.Length > 0 ? "; did you mean '" + suggestion + "'?" : string.Empty));
                     failed = true;
                 }
+                else if (index == output)
+                {
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.OutputMisused, argLocation, wrtNames[i], method.Name, "the [Output] parameter is the result, not an input to differentiate with respect to"));
+                    failed = true;
+                }
                 else if (!parameters[index].Type.IsReal)
                 {
                     diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.WrtParameterNotDifferentiable, argLocation, wrtNames[i], index < method.Parameters.Length ? method.Parameters[index].Type.ToDisplayString() : parameters[index].Type.CSharp));
@@ -296,7 +368,7 @@ internal static class Parser
 
             if (wrtNames.Count == 0)
             {
-                wrt.AddRange(Enumerable.Range(0, parameters.Count).Where(i => parameters[i].Type.IsReal && !parameters[i].IsMember));
+                wrt.AddRange(Enumerable.Range(0, parameters.Count).Where(i => parameters[i].Type.IsReal && !parameters[i].IsMember && i != output));
                 wrtSites.AddRange(wrt.Select(i => new DifferentiabilityAdvice.WrtSite(parameters[i].Name, attributeLocation)));
                 if (wrt.Count == 0)
                 {
@@ -316,15 +388,41 @@ internal static class Parser
                 sawUnnamed = true;
             }
 
+            // Jacobians need both sweeps; a dense Hessian is made of Hessian-vector products.
+            if ((forms & DerivativeForms.Jacobian) != 0)
+            {
+                forms |= DerivativeForms.Forward | DerivativeForms.Reverse;
+            }
+
+            if ((forms & DerivativeForms.Hessian) != 0)
+            {
+                forms |= DerivativeForms.HessianVectorProduct;
+            }
+
+            string? misfit = Misfit(forms, output >= 0);
+            TypeRef result = TypeClassifier.Classify(method.ReturnsVoid && output >= 0 ? method.Parameters[output].Type : method.ReturnType);
+            if (misfit is null && (forms & (DerivativeForms.Hessian | DerivativeForms.Jacobian)) != 0 && wrt.Any(i => parameters[i].Type.Element != result.Element))
+            {
+                misfit = "a dense Hessian or Jacobian needs every differentiated parameter to have the result's element type (" + result.ElementKeyword + ")";
+            }
+
+            if (misfit is not null)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.GenerateDoesNotFit, generateLocation, method.Name, misfit));
+                failed = true;
+            }
+
             string gradientName = name ?? method.Name + "Gradient";
             string pullbackName = PullbackName(method.Name, name);
-            if (!usedNames.Add(gradientName) || !usedNames.Add(pullbackName))
+            string stem = GeneratedNames.Stem(method.Name, name);
+            List<string> generatedNames = GeneratedMethodNames(forms, output >= 0, gradientName, pullbackName, stem);
+            if (generatedNames.FirstOrDefault(n => !usedNames.Add(n)) is { } duplicate)
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.DuplicateGeneratedName, nameLocation, gradientName, " by another [Differentiable] attribute of '" + method.Name + "'"));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.DuplicateGeneratedName, nameLocation, duplicate, " by another [Differentiable] attribute of '" + method.Name + "'"));
                 continue;
             }
 
-            foreach (string generated in new[] { gradientName, pullbackName })
+            foreach (string generated in generatedNames)
             {
                 if (method.ContainingType is { } type && type.GetMembers(generated).Any(m => !IsGeneratedByDiffGen(m)))
                 {
@@ -335,15 +433,80 @@ internal static class Parser
 
             if (!failed)
             {
-                gradients.Add(new GradientSpec(gradientName, pullbackName, wrt.ToEquatableArray(), reassociate));
+                gradients.Add(new GradientSpec(gradientName, pullbackName, wrt.ToEquatableArray(), reassociate, forms, stem));
+                generateSites.Add(generateLocation);
             }
         }
 
         return gradients;
     }
 
+    /// <summary>Why the requested derivatives do not fit the method's result, or null.</summary>
+    private static string? Misfit(DerivativeForms forms, bool vectorResult)
+    {
+        if ((forms & (DerivativeForms.Reverse | DerivativeForms.Forward | DerivativeForms.Jacobian | DerivativeForms.HessianVectorProduct | DerivativeForms.Hessian)) == 0)
+        {
+            return "it asks for no derivative";
+        }
+
+        if ((forms & DerivativeForms.Nested) != 0)
+        {
+            return "nesting helpers (Derivatives.Nested) are not generated yet";
+        }
+
+        if (!vectorResult && (forms & DerivativeForms.Jacobian) != 0)
+        {
+            return "a Jacobian needs a vector result (a void method with an [Output] span); use Reverse for the gradient of a scalar result";
+        }
+
+        if (vectorResult && (forms & (DerivativeForms.HessianVectorProduct | DerivativeForms.Hessian)) != 0)
+        {
+            return "Hessians are for a scalar result; this method's result is the [Output] vector";
+        }
+
+        return null;
+    }
+
+    /// <summary>The names one attribute generates, for collision checks.</summary>
+    private static List<string> GeneratedMethodNames(DerivativeForms forms, bool vectorResult, string gradientName, string pullbackName, string stem)
+    {
+        var result = new List<string>();
+        if ((forms & DerivativeForms.Reverse) != 0)
+        {
+            if (!vectorResult)
+            {
+                result.Add(gradientName);
+            }
+
+            result.Add(pullbackName);
+        }
+
+        if ((forms & DerivativeForms.Forward) != 0)
+        {
+            result.Add(GeneratedNames.Pushforward(stem));
+        }
+
+        if ((forms & DerivativeForms.Jacobian) != 0)
+        {
+            result.Add(GeneratedNames.Jacobian(stem));
+        }
+
+        if ((forms & DerivativeForms.HessianVectorProduct) != 0)
+        {
+            result.Add(GeneratedNames.HessianVectorProduct(stem));
+        }
+
+        if ((forms & DerivativeForms.Hessian) != 0)
+        {
+            result.Add(GeneratedNames.Hessian(stem));
+            result.Add(GeneratedNames.HessianDiagonal(stem));
+        }
+
+        return result;
+    }
+
     /// <summary>True for a member DiffGen wrote (the analyzer runs on the compilation with the generated files).</summary>
-    private static bool IsGeneratedByDiffGen(ISymbol member) => member.GetAttributes().Any(a =>
+    internal static bool IsGeneratedByDiffGen(ISymbol member) => member.GetAttributes().Any(a =>
         a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
         && a.ConstructorArguments.Length == 2
         && a.ConstructorArguments[0].Value as string == "DiffGen");

@@ -38,4 +38,10 @@ public sealed class DifferentiableAttribute : Attribute
     /// Off by default: without it the generated gradient returns exactly what the function returns.
     /// </summary>
     public bool AllowReassociation { get; set; }
+
+    /// <summary>
+    /// Which derivatives to generate (flags); <see cref="Derivatives.Reverse"/> when unset. See
+    /// docs/forward-and-second-order.md for the names and signatures of each.
+    /// </summary>
+    public Derivatives Generate { get; set; } = Derivatives.Reverse;
 }

@@ -30,6 +30,43 @@ public static partial class Ops
     public static void DotPullback(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double seed, Span<double> dx, Span<double> dy) =>
         DotPullbackCore(x, y, seed, dx, dy);
 
+    /// <summary>
+    /// Pushforward of <see cref="Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>: returns the dot product and sets
+    /// <c>tangent = dx·y + x·dy</c>; an empty tangent is zero.
+    /// </summary>
+    /// <param name="x">First vector.</param>
+    /// <param name="y">Second vector.</param>
+    /// <param name="dx">Tangent of <paramref name="x"/>, or empty.</param>
+    /// <param name="dy">Tangent of <paramref name="y"/>, or empty.</param>
+    /// <param name="tangent">The result's tangent.</param>
+    /// <returns>The dot product.</returns>
+    [DerivativeOf(typeof(Ops), nameof(Dot), Form = DerivativeForm.Pushforward)]
+    public static float DotPushforward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dx, ReadOnlySpan<float> dy, out float tangent) =>
+        DotPushforwardCore(x, y, dx, dy, out tangent);
+
+    /// <inheritdoc cref="DotPushforward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, out float)"/>
+    [DerivativeOf(typeof(Ops), nameof(Dot), Form = DerivativeForm.Pushforward)]
+    public static double DotPushforward(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dx, ReadOnlySpan<double> dy, out double tangent) =>
+        DotPushforwardCore(x, y, dx, dy, out tangent);
+
+    private static T DotPushforwardCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dx, ReadOnlySpan<T> dy, out T tangent)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T value = DotCore(x, y);
+        tangent = T.Zero;
+        if (NeedsAdjoint(x.Length, nameof(x), dx.Length, nameof(dx)))
+        {
+            tangent += TensorPrimitives.Dot(dx, y);
+        }
+
+        if (NeedsAdjoint(y.Length, nameof(y), dy.Length, nameof(dy)))
+        {
+            tangent += TensorPrimitives.Dot(x, dy);
+        }
+
+        return value;
+    }
+
     private static T DotCore<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

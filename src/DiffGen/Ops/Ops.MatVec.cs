@@ -42,6 +42,51 @@ public static partial class Ops
     public static void MatVecPullback(ReadOnlySpan<double> a, ReadOnlySpan<double> x, Span<double> y, int rows, int cols, Span<double> da, Span<double> dx, ReadOnlySpan<double> dy) =>
         MatVecPullbackCore<double>(a, x, y, rows, cols, da, dx, dy);
 
+    /// <summary>
+    /// Pushforward of <see cref="MatVec(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int)"/>: writes
+    /// <c>y = A·x</c> and <c>dy = dA·x + A·dx</c> (an empty input tangent is zero).
+    /// </summary>
+    /// <param name="a">The matrix.</param>
+    /// <param name="x">The vector.</param>
+    /// <param name="y">Receives the product.</param>
+    /// <param name="rows">Rows of A.</param>
+    /// <param name="cols">Columns of A.</param>
+    /// <param name="da">Tangent of <paramref name="a"/>, or empty.</param>
+    /// <param name="dx">Tangent of <paramref name="x"/>, or empty.</param>
+    /// <param name="dy">Receives the tangent of <paramref name="y"/> (overwritten, as <paramref name="y"/> is).</param>
+    [DerivativeOf(typeof(Ops), nameof(MatVec), Form = DerivativeForm.Pushforward)]
+    public static void MatVecPushforward(ReadOnlySpan<float> a, ReadOnlySpan<float> x, Span<float> y, int rows, int cols, ReadOnlySpan<float> da, ReadOnlySpan<float> dx, Span<float> dy) =>
+        MatVecPushforwardCore(a, x, y, rows, cols, da, dx, dy);
+
+    /// <inheritdoc cref="MatVecPushforward(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>
+    [DerivativeOf(typeof(Ops), nameof(MatVec), Form = DerivativeForm.Pushforward)]
+    public static void MatVecPushforward(ReadOnlySpan<double> a, ReadOnlySpan<double> x, Span<double> y, int rows, int cols, ReadOnlySpan<double> da, ReadOnlySpan<double> dx, Span<double> dy) =>
+        MatVecPushforwardCore(a, x, y, rows, cols, da, dx, dy);
+
+    private static void MatVecPushforwardCore<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> x, Span<T> y, int rows, int cols, ReadOnlySpan<T> da, ReadOnlySpan<T> dx, Span<T> dy)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        MatVecCore(a, x, y, rows, cols);
+        bool hasA = NeedsAdjoint(a.Length, nameof(a), da.Length, nameof(da));
+        bool hasX = NeedsAdjoint(x.Length, nameof(x), dx.Length, nameof(dx));
+        CheckSameLength(y.Length, nameof(y), dy.Length, nameof(dy));
+        for (int i = 0; i < rows; i++)
+        {
+            T t = T.Zero;
+            if (hasA)
+            {
+                t += TensorPrimitives.Dot(da.Slice(i * cols, cols), x);
+            }
+
+            if (hasX)
+            {
+                t += TensorPrimitives.Dot(a.Slice(i * cols, cols), dx);
+            }
+
+            dy[i] = t;
+        }
+    }
+
     private static void CheckMatVecShapes(int aLength, int xLength, int yLength, int rows, int cols)
     {
         CheckNonNegative(rows, nameof(rows));

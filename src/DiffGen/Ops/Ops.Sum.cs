@@ -24,6 +24,26 @@ public static partial class Ops
     [DerivativeOf(typeof(Ops), nameof(Sum))]
     public static void SumPullback(ReadOnlySpan<double> x, double seed, Span<double> dx) => SumPullbackCore(x, seed, dx);
 
+    /// <summary>Pushforward of <see cref="Sum(ReadOnlySpan{float})"/>: returns the sum and sets <c>tangent = Σ dx[i]</c> (empty: zero).</summary>
+    /// <param name="x">The values.</param>
+    /// <param name="dx">Tangent of <paramref name="x"/>, or empty.</param>
+    /// <param name="tangent">The result's tangent.</param>
+    /// <returns>The sum.</returns>
+    [DerivativeOf(typeof(Ops), nameof(Sum), Form = DerivativeForm.Pushforward)]
+    public static float SumPushforward(ReadOnlySpan<float> x, ReadOnlySpan<float> dx, out float tangent)
+    {
+        tangent = NeedsAdjoint(x.Length, nameof(x), dx.Length, nameof(dx)) ? TensorPrimitives.Sum(dx) : 0f;
+        return TensorPrimitives.Sum(x);
+    }
+
+    /// <inheritdoc cref="SumPushforward(ReadOnlySpan{float}, ReadOnlySpan{float}, out float)"/>
+    [DerivativeOf(typeof(Ops), nameof(Sum), Form = DerivativeForm.Pushforward)]
+    public static double SumPushforward(ReadOnlySpan<double> x, ReadOnlySpan<double> dx, out double tangent)
+    {
+        tangent = NeedsAdjoint(x.Length, nameof(x), dx.Length, nameof(dx)) ? TensorPrimitives.Sum(dx) : 0.0;
+        return TensorPrimitives.Sum(x);
+    }
+
     private static void SumPullbackCore<T>(ReadOnlySpan<T> x, T seed, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

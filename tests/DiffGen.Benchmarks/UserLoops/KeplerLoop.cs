@@ -9,7 +9,7 @@ namespace DiffGen.Benchmarks.UserLoops;
 public static partial class KeplerLoop
 {
     /// <summary>Σᵢ (cos Eᵢ − e − targetᵢ)² where Eᵢ solves Eᵢ − e·sin Eᵢ = Mᵢ (Newton from Eᵢ = Mᵢ, |step| ≤ 1e-12 or 50 steps).</summary>
-    [Differentiable(nameof(meanAnomaly), nameof(eccentricity))]
+    [Differentiable(nameof(meanAnomaly), nameof(eccentricity), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.HessianVectorProduct)]
     public static double Loss(ReadOnlySpan<double> meanAnomaly, double eccentricity, ReadOnlySpan<double> target)
     {
         double loss = 0;

@@ -24,7 +24,7 @@ internal static class RandomPrograms
 
         public static partial class Helpers
         {
-            [Differentiable]
+            [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward)]
             public static double Square(double v) => v * v;
 
             public static double Opaque(double v) => v + 1;
@@ -114,6 +114,19 @@ internal static class RandomPrograms
                 2 => "[Differentiable(nameof(y))]",
                 _ => "[Differentiable(nameof(x))]",
             };
+
+            // Forward mode and second order must survive the same programs.
+            string generate = _random.Next(3) switch
+            {
+                0 => string.Empty,
+                1 => "Generate = Derivatives.Reverse | Derivatives.Forward",
+                _ => "Generate = Derivatives.Forward | Derivatives.Hessian",
+            };
+            if (generate.Length > 0)
+            {
+                wrt = wrt == "[Differentiable]" ? "[Differentiable(" + generate + ")]" : wrt.Substring(0, wrt.Length - 2) + ", " + generate + ")]";
+            }
+
             _text.Append("    ").Append(wrt).Append('\n');
             _text.Append("    public static double F(double x, double y, double[] w, int n)\n    {\n");
             int count = _random.Next(1, 7);

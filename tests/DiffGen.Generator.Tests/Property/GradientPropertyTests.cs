@@ -99,7 +99,7 @@ public sealed class GradientPropertyTests
                 "accumulation loop", "accumulation loop with a branch", "pair loop", "loop-local accumulator",
                 "generated: fused loop", "generated: fused loop nest", "generated: vectorised reverse loop",
                 "generated: local re-created from the per-iteration record",
-                "generated: gradient element without a second bounds check",
+                "generated: gradient element without a second bounds check", "generated: Hessian-vector product",
             };
             foreach (string feature in required)
             {
@@ -230,13 +230,17 @@ public sealed class GradientPropertyTests
         {
             return $"    public static double Value_{n}(double[] z) => {n}(z[0], z[1]);\n"
                 + $"    public static double Gradient_{n}(double[] z, double[] dz) => {n}Gradient(z[0], z[1], ref dz[0], ref dz[1]);\n"
-                + $"    public static double Pullback_{n}(double[] z, double seed, double[] dz) => {n}Pullback(z[0], z[1], seed, ref dz[0], ref dz[1]);\n";
+                + $"    public static double Pullback_{n}(double[] z, double seed, double[] dz) => {n}Pullback(z[0], z[1], seed, ref dz[0], ref dz[1]);\n"
+                + $"    public static double Pushforward_{n}(double[] z, double[] v, double[] tangent) => {n}Pushforward(z[0], z[1], v[0], v[1], out tangent[0]);\n"
+                + (m.HasHessianVectorProduct ? $"    public static double Hvp_{n}(double[] z, double[] v, double[] hv) => {n}HessianVectorProduct(z[0], z[1], v[0], v[1], ref hv[0], ref hv[1]);\n" : string.Empty);
         }
 
         string x = m.VectorType == "double[]" ? "z[..^1]" : "new ReadOnlySpan<double>(z, 0, z.Length - 1)";
         return $"    public static double Value_{n}(double[] z) => {n}({x}, z[^1]);\n"
             + $"    public static double Gradient_{n}(double[] z, double[] dz) => {n}Gradient({x}, z[^1], new Span<double>(dz, 0, dz.Length - 1), ref dz[^1]);\n"
-            + $"    public static double Pullback_{n}(double[] z, double seed, double[] dz) => {n}Pullback({x}, z[^1], seed, new Span<double>(dz, 0, dz.Length - 1), ref dz[^1]);\n";
+            + $"    public static double Pullback_{n}(double[] z, double seed, double[] dz) => {n}Pullback({x}, z[^1], seed, new Span<double>(dz, 0, dz.Length - 1), ref dz[^1]);\n"
+            + $"    public static double Pushforward_{n}(double[] z, double[] v, double[] tangent) => {n}Pushforward({x}, z[^1], new ReadOnlySpan<double>(v, 0, v.Length - 1), v[^1], out tangent[0]);\n"
+            + (m.HasHessianVectorProduct ? $"    public static double Hvp_{n}(double[] z, double[] v, double[] hv) => {n}HessianVectorProduct({x}, z[^1], new ReadOnlySpan<double>(v, 0, v.Length - 1), v[^1], new Span<double>(hv, 0, hv.Length - 1), ref hv[^1]);\n" : string.Empty);
     }
 
     private static void RunBatch(ulong batchSeed, Stats stats, ConcurrentBag<Failure> failures)
@@ -503,10 +507,13 @@ public sealed class GradientPropertyTests
                 var gradient = type.GetMethod("Gradient_" + m.Name)!.CreateDelegate<Func<double[], double[], double>>();
                 var pullback = type.GetMethod("Pullback_" + m.Name)!.CreateDelegate<Func<double[], double, double[], double>>();
                 var overflows = type.GetMethod("Overflows_" + m.Name)!.CreateDelegate<Func<double[], bool>>();
+                var pushforward = type.GetMethod("Pushforward_" + m.Name)!.CreateDelegate<Func<double[], double[], double[], double>>();
+                var hvp = type.GetMethod("Hvp_" + m.Name)?.CreateDelegate<Func<double[], double[], double[], double>>();
                 string? error;
                 try
                 {
-                    error = GradientChecker.Check(m, value, gradient, pullback, overflows, stats);
+                    error = GradientChecker.Check(m, value, gradient, pullback, overflows, stats)
+                        ?? SecondOrderChecker.Check(m, value, gradient, pushforward, hvp, overflows, stats);
                 }
                 catch (Exception e)
                 {
@@ -519,7 +526,10 @@ public sealed class GradientPropertyTests
                 }
                 else
                 {
-                    stats.AddProgram(m.Features.Concat(GeneratedFeatures(GeneratedFor(result, m.Name))));
+                    string generated = GeneratedFor(result, m.Name);
+                    int forward = generated.IndexOf(" sets tangent to its directional derivative", StringComparison.Ordinal);
+                    string reverse = forward < 0 ? generated : generated.Substring(0, generated.LastIndexOf("/// <summary>", forward, StringComparison.Ordinal));
+                    stats.AddProgram(m.Features.Concat(GeneratedFeatures(reverse)).Concat(m.HasHessianVectorProduct ? new[] { "generated: Hessian-vector product" } : Array.Empty<string>()));
                 }
 
                 if (error is not null)

@@ -18,6 +18,9 @@ internal sealed record GeneratedProgram(string Name, ProgramShape Shape, string 
 {
     /// <summary>The constructs the program uses (for the coverage summary).</summary>
     public IReadOnlyCollection<string> Features { get; init; } = Array.Empty<string>();
+
+    /// <summary>True when the method also generates a Hessian-vector product (it calls no helper: second order through calls is not generated).</summary>
+    public bool HasHessianVectorProduct { get; init; }
 }
 
 /// <summary>A small deterministic PRNG (SplitMix64): the same seed builds the same program on every runtime.</summary>
@@ -197,7 +200,13 @@ internal sealed class ProgramBuilder
         string final = FinalExpression(acc);
         Line(accumulated is null ? $"return {final};" : $"return {final} + {(_r.Chance(0.7) ? _r.Pick(Literals) : _r.Pick(_scalarParams))} * {accumulated};");
         Close();
-        return new GeneratedProgram(name, shape, vectorType, _sb.ToString(), seed, isHelper) { Features = _features };
+        // Every method also generates its pushforward; one that calls no helper its Hessian-vector product too.
+        string source = _sb.ToString();
+        bool secondOrder = !isHelper && !System.Text.RegularExpressions.Regex.IsMatch(source, @"\bH\d+\(");
+        string forms = "Derivatives.Reverse | Derivatives.Forward" + (secondOrder ? " | Derivatives.HessianVectorProduct" : string.Empty);
+        int attribute = source.IndexOf("[Differentiable]", StringComparison.Ordinal);
+        source = source.Substring(0, attribute) + "[Differentiable(Generate = " + forms + ")]" + source.Substring(attribute + "[Differentiable]".Length);
+        return new GeneratedProgram(name, shape, vectorType, source, seed, isHelper) { Features = _features, HasHessianVectorProduct = secondOrder };
     }
 
     /// <summary>

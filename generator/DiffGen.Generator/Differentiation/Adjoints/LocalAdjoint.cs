@@ -183,6 +183,8 @@ internal enum FailureKind
     CalleeNotDifferentiable,
     /// <summary>A construct reached differentiation that the parser should have refused (a generator defect).</summary>
     Unsupported,
+    /// <summary>A second-order form meets a call whose pullback carries tangents (the callee's second-order form is not generated).</summary>
+    SecondOrderThroughCall,
 }
 
 /// <summary>A typed failure inside differentiation; <see cref="Differentiator"/> turns it into a result, never a crash.</summary>

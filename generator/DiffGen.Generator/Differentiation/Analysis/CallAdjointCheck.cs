@@ -14,10 +14,11 @@ internal static class CallAdjointCheck
 {
     public readonly record struct Missing(string Method, string Parameter);
 
-    public static IEnumerable<Missing> Find(Block body, IEnumerable<string> wrt)
+    /// <param name="output">A vector result's [Output] span, or "" for a scalar result.</param>
+    public static IEnumerable<Missing> Find(Block body, IEnumerable<string> wrt, string output)
     {
         HashSet<string> varied = ActivityAnalysis.Varied(body, wrt);
-        HashSet<string> useful = ActivityAnalysis.Useful(body, string.Empty);
+        HashSet<string> useful = ActivityAnalysis.Useful(body, output);
         bool Active(Expr e)
         {
             var sources = new HashSet<string>();

@@ -27,12 +27,13 @@ internal sealed class ControlFlowNormalizer
         _result = result;
     }
 
+    /// <summary>A void method's (a vector result's) Result is empty: it has none.</summary>
     public static (Block Body, string Result) Normalize(Block body, TypeRef returnType, NameTable names)
     {
-        string result = names.Unique("result");
+        string? result = returnType.Element == ElementKind.Void ? null : names.Unique("result");
         var normalizer = new ControlFlowNormalizer(names, returnType, result);
         Block normalized = normalizer.NormalizeBody(body);
-        return (UnreadLocalElimination.Apply(normalized, normalizer._flags, result), result);
+        return (UnreadLocalElimination.Apply(normalized, normalizer._flags, result ?? string.Empty), result ?? string.Empty);
     }
 
     /// <summary>
@@ -83,13 +84,22 @@ internal sealed class ControlFlowNormalizer
             return new Block(Transform(statements, null, null).ToEquatableArray());
         }
 
+        bool returns = statements.Any(s => s is Return || IrWalk.ChildBlocks(s).Any(b => IrWalk.Descendants(b).Any(d => d is Return)));
+        if (_returnType.Element == ElementKind.Void && !returns)
+        {
+            // A vector result's method (void, writing its [Output]) that never returns early.
+            return new Block(Transform(statements, null, null).ToEquatableArray());
+        }
+
         _returnFlag = _names.Unique("returned");
         _flags.Add(_returnFlag);
-        var output = new List<Stmt>
+        var output = new List<Stmt>();
+        if (_returnType.Element != ElementKind.Void)
         {
-            new Declare(_result!, _returnType, LiteralFormatter.Real(0, _returnType)),
-            new Declare(_returnFlag, TypeRef.Bool, new Literal(TypeRef.Bool, "false")),
-        };
+            output.Add(new Declare(_result!, _returnType, LiteralFormatter.Real(0, _returnType)));
+        }
+
+        output.Add(new Declare(_returnFlag, TypeRef.Bool, new Literal(TypeRef.Bool, "false")));
         output.AddRange(Transform(statements, null, null));
         return new Block(output.ToEquatableArray());
     }

@@ -1,0 +1,36 @@
+using System;
+
+namespace DiffGen.Generator.Model;
+
+/// <summary>The generator's copy of the runtime's <c>DiffGen.Derivatives</c> flags (same values).</summary>
+[Flags]
+internal enum DerivativeForms
+{
+    None = 0,
+    Reverse = 1,
+    Forward = 2,
+    Jacobian = 4,
+    HessianVectorProduct = 8,
+    Hessian = 16,
+    Nested = 32,
+}
+
+/// <summary>The names of one attribute's generated methods, all built from one stem (the method's name, or Name without "Gradient").</summary>
+internal static class GeneratedNames
+{
+    public static string Pushforward(string stem) => stem + "Pushforward";
+
+    public static string Jacobian(string stem) => stem + "Jacobian";
+
+    public static string HessianVectorProduct(string stem) => stem + "HessianVectorProduct";
+
+    public static string Hessian(string stem) => stem + "Hessian";
+
+    public static string HessianDiagonal(string stem) => stem + "HessianDiagonal";
+
+    /// <summary>The stem of an attribute's names: the method's name, or Name with a trailing "Gradient" removed.</summary>
+    public static string Stem(string methodName, string? name) =>
+        name is null ? methodName
+        : name.EndsWith("Gradient", StringComparison.Ordinal) && name.Length > "Gradient".Length ? name.Substring(0, name.Length - "Gradient".Length)
+        : name;
+}

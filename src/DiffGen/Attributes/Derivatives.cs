@@ -1,0 +1,40 @@
+using System;
+
+namespace DiffGen;
+
+/// <summary>
+/// Which derivatives the generator writes for a <see cref="DifferentiableAttribute"/> method
+/// (<see cref="DifferentiableAttribute.Generate"/>); see docs/forward-and-second-order.md.
+/// </summary>
+[Flags]
+public enum Derivatives
+{
+    /// <summary>Reverse mode: <c>{stem}Gradient</c> (scalar result only) and <c>{stem}Pullback</c>. The default.</summary>
+    Reverse = 1,
+
+    /// <summary>Forward mode: <c>{stem}Pushforward</c>, the value and the directional derivative along given tangents.</summary>
+    Forward = 2,
+
+    /// <summary>
+    /// <c>{stem}Jacobian</c> of a vector result (an <see cref="OutputAttribute"/> parameter), dense and sparse; implies
+    /// <see cref="Forward"/> and <see cref="Reverse"/>.
+    /// </summary>
+    Jacobian = 4,
+
+    /// <summary><c>{stem}HessianVectorProduct</c> of a scalar result, by forward-over-reverse.</summary>
+    HessianVectorProduct = 8,
+
+    /// <summary>
+    /// <c>{stem}Hessian</c> (dense) and <c>{stem}HessianDiagonal</c> of a scalar result; implies
+    /// <see cref="HessianVectorProduct"/>.
+    /// </summary>
+    Hessian = 16,
+
+    /// <summary>
+    /// The second-order helpers (<c>{Method}PushforwardAll</c>, <c>{Method}ForwardOverReverse</c>,
+    /// <c>{Method}ForwardOverForward</c>, with respect to every floating-point parameter) that other differentiated
+    /// methods call when they differentiate through a call of this method's derivatives, and that second-order forms of
+    /// callers need.
+    /// </summary>
+    Nested = 32,
+}

@@ -1,0 +1,93 @@
+using System;
+using DiffGen;
+
+namespace DiffGen.IntegrationTests;
+
+/// <summary>Vector-valued functions (a void method writing an [Output] span), checked in VectorFunctionTests.</summary>
+public static partial class VectorFunctions
+{
+    /// <summary>A pinhole projection residual (2 outputs, 6 + 3 inputs: the Jacobian runs pullbacks, one per row).</summary>
+    [Differentiable(nameof(camera), nameof(point), Generate = Derivatives.Jacobian)]
+    public static void Projection(ReadOnlySpan<double> camera, ReadOnlySpan<double> point, double weight, ReadOnlySpan<double> feature, [Output] Span<double> residual)
+    {
+        // camera = (angle, tx, ty, tz, focal, k): a rotation about z, a translation, a focal length, radial distortion.
+        double c = Math.Cos(camera[0]);
+        double s = Math.Sin(camera[0]);
+        double px = (c * point[0]) - (s * point[1]) + camera[1];
+        double py = (s * point[0]) + (c * point[1]) + camera[2];
+        double pz = point[2] + camera[3];
+        double u = px / pz;
+        double v = py / pz;
+        double distortion = 1 + (camera[5] * ((u * u) + (v * v)));
+        residual[0] = weight * ((camera[4] * distortion * u) - feature[0]);
+        residual[1] = weight * ((camera[4] * distortion * v) - feature[1]);
+    }
+
+    /// <summary>A sampled curve (m outputs from 2 inputs, a loop and a branch: the Jacobian runs pushforwards).</summary>
+    [Differentiable(Generate = Derivatives.Jacobian)]
+    public static void Curve(double t, double s, [Output] Span<double> y)
+    {
+        for (int i = 0; i < y.Length; i++)
+        {
+            double a = t * (i + 1);
+            y[i] = a > 1 ? Math.Sin(a) * s : Math.Exp(a * s);
+        }
+    }
+
+    /// <summary>Softmax into the output, with a scratch vector and two loops (m = n).</summary>
+    [Differentiable(Generate = Derivatives.Jacobian)]
+    public static void Softmax(ReadOnlySpan<double> z, [Output] Span<double> p)
+    {
+        double[] e = new double[z.Length];
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < z.Length; i++)
+        {
+            max = Math.Max(max, z[i]);
+        }
+
+        double sum = 0;
+        for (int i = 0; i < z.Length; i++)
+        {
+            e[i] = Math.Exp(z[i] - max);
+            sum += e[i];
+        }
+
+        for (int i = 0; i < z.Length; i++)
+        {
+            p[i] = e[i] / sum;
+        }
+    }
+
+    /// <summary>
+    /// Block-sparse residuals (bundle-adjustment shaped): residual pair k depends on camera k (3 values) and point k
+    /// (2 values) only, plus a shared scale; a sparse Jacobian needs 3 + 2 + 1 colours whatever the count.
+    /// </summary>
+    [Differentiable(Generate = Derivatives.Jacobian)]
+    public static void Blocks(ReadOnlySpan<double> cameras, ReadOnlySpan<double> points, double scale, [Output] Span<double> r)
+    {
+        int count = points.Length / 2;
+        for (int k = 0; k < count; k++)
+        {
+            double a = cameras[3 * k];
+            double b = cameras[(3 * k) + 1];
+            double f = cameras[(3 * k) + 2];
+            double x = points[2 * k];
+            double y = points[(2 * k) + 1];
+            r[2 * k] = scale * f * ((a * x) - (b * y) + Math.Sin(x));
+            r[(2 * k) + 1] = scale * f * ((b * x) + (a * y)) / (1 + (y * y));
+        }
+    }
+
+    /// <summary>Writes only part of its output: the rest keeps its contents (constants, derivative 0), with an early return.</summary>
+    [Differentiable(Generate = Derivatives.Jacobian)]
+    public static void Partial(double x, double y, [Output] Span<double> r)
+    {
+        r[0] = x * y;
+        if (x > 2)
+        {
+            return;
+        }
+
+        r[1] = Math.Tanh(x - y);
+    }
+}
