@@ -80,6 +80,35 @@ public class CodeFixTests
         """).RunAsync();
 
     [Fact]
+    public Task CopyDifferentiatedInput() => new CodeFixTest<CopyDifferentiatedInputCodeFixProvider>("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double[] w)
+            {
+                {|DG0012:w[0]|} = w[0] * w[1];
+                return w[0] + w[1];
+            }
+        }
+        """, """
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double[] w)
+            {
+                double[] wCopy = new double[w.Length];
+                for (int i = 0; i < w.Length; i++)
+                {
+                    wCopy[i] = w[i];
+                }
+
+                wCopy[0] = wCopy[0] * wCopy[1];
+                return wCopy[0] + wCopy[1];
+            }
+        }
+        """).RunAsync();
+
+    [Fact]
     public Task FixMisspelledWrtName() => new CodeFixTest<FixWrtNameCodeFixProvider>("""
         public static partial class Losses
         {
