@@ -307,24 +307,7 @@ internal static class CalleeResolver
             expected.Add((null, returnType, RefKind.Out));
         }
 
-        if (pushforward.Parameters.Length != expected.Count)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < expected.Count; i++)
-        {
-            IParameterSymbol actual = pushforward.Parameters[i];
-            bool ok = expected[i].Type is { } exact
-                ? SymbolEqualityComparer.Default.Equals(actual.Type, exact) && actual.RefKind == RefKind.None
-                : TypeClassifier.Classify(actual.Type) == expected[i].Ref && actual.RefKind == expected[i].Kind;
-            if (!ok)
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return HasParameters(pushforward, expected);
     }
 
     /// <summary>Pullback = primal parameters, then the seed (real result), then one adjoint per real parameter.</summary>
@@ -359,14 +342,20 @@ internal static class CalleeResolver
             expected.Add((null, adjoint, t.IsScalar ? RefKind.Ref : RefKind.None));
         }
 
-        if (pullback.Parameters.Length != expected.Count)
+        return HasParameters(pullback, expected);
+    }
+
+    /// <summary>The method's parameters are, in order, the expected ones: an exact type, or a shape with a ref kind.</summary>
+    private static bool HasParameters(IMethodSymbol method, List<(ITypeSymbol? Type, TypeRef Ref, RefKind Kind)> expected)
+    {
+        if (method.Parameters.Length != expected.Count)
         {
             return false;
         }
 
         for (int i = 0; i < expected.Count; i++)
         {
-            IParameterSymbol actual = pullback.Parameters[i];
+            IParameterSymbol actual = method.Parameters[i];
             bool ok = expected[i].Type is { } exact
                 ? SymbolEqualityComparer.Default.Equals(actual.Type, exact) && actual.RefKind == RefKind.None
                 : TypeClassifier.Classify(actual.Type) == expected[i].Ref && actual.RefKind == expected[i].Kind;
