@@ -481,3 +481,20 @@ public static partial class TupleCode
         return x * y;
     }
 }
+
+/// <summary>System.Numerics vectors as game and physics code uses them.</summary>
+public static partial class NumericsCode
+{
+    /// <summary>A spring between two points pulled toward a target, in float as System.Numerics is.</summary>
+    [Differentiable]
+    public static float SpringEnergy(float ax, float ay, float az, float bx, float by, float bz)
+    {
+        var a = new System.Numerics.Vector3(ax, ay, az);
+        var b = new System.Numerics.Vector3(bx, by, bz);
+        System.Numerics.Vector3 d = b - a;
+        float stretch = d.Length() - 1.5f;
+        System.Numerics.Vector3 mid = 0.5f * (a + b);
+        System.Numerics.Vector3 n = System.Numerics.Vector3.Normalize(System.Numerics.Vector3.Cross(a, b));
+        return 2f * stretch * stretch + System.Numerics.Vector3.Dot(mid, n) + System.Numerics.Vector3.DistanceSquared(a, System.Numerics.Vector3.One) + (-mid).X;
+    }
+}

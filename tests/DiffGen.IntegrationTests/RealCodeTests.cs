@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 using static DiffGen.IntegrationTests.GradientCheck;
 
@@ -194,6 +195,36 @@ public class RealCodeTests
     [Fact]
     public void DifferentiatedValueSwappedIntoAConstantParameter() =>
         Check(x => TupleCode.SwapIntoConstant(x[0], x[1]), (x, g) => TupleCode.SwapIntoConstantGradient(x[0], x[1], ref g[0]), 2, Mask(2, 1));
+
+    /// <summary>
+    /// System.Numerics works in float: the value must match the framework's within float rounding (its Dot may sum in
+    /// another order), and the gradient must match central differences of the float function with h = 1e-2 within 2 %
+    /// (a wrong sign or factor fails; float rounding does not).
+    /// </summary>
+    [Fact]
+    public void NumericsVector3()
+    {
+        var random = new Random(3);
+        for (int point = 0; point < 5; point++)
+        {
+            float[] x = Enumerable.Range(0, 6).Select(_ => (float)((random.NextDouble() * 3) - 1.5)).ToArray();
+            float[] g = new float[6];
+            float value = NumericsCode.SpringEnergyGradient(x[0], x[1], x[2], x[3], x[4], x[5], ref g[0], ref g[1], ref g[2], ref g[3], ref g[4], ref g[5]);
+            float expected = NumericsCode.SpringEnergy(x[0], x[1], x[2], x[3], x[4], x[5]);
+            Assert.True(Math.Abs(value - expected) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"value {value} != {expected}");
+            for (int i = 0; i < 6; i++)
+            {
+                float saved = x[i];
+                x[i] = saved + 1e-2f;
+                double up = NumericsCode.SpringEnergy(x[0], x[1], x[2], x[3], x[4], x[5]);
+                x[i] = saved - 1e-2f;
+                double down = NumericsCode.SpringEnergy(x[0], x[1], x[2], x[3], x[4], x[5]);
+                x[i] = saved;
+                double fd = (up - down) / 2e-2;
+                Assert.True(Math.Abs(g[i] - fd) <= 2e-2 * Math.Max(1, Math.Abs(fd)), $"d/dx[{i}]: generated {g[i]}, finite difference {fd}");
+            }
+        }
+    }
 
     [Fact]
     public void ValidationStillThrows()

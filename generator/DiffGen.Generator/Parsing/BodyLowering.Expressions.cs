@@ -374,6 +374,11 @@ internal sealed partial class BodyLowering
     {
         IMethodSymbol target = invocation.TargetMethod;
         TypeRef type = TypeClassifier.Classify(target.ReturnType);
+        if (NumericsVectorScalar(invocation) is { } numerics)
+        {
+            return numerics;
+        }
+
         if (MathFunctions.TryGet(target, out MathFn fn))
         {
             var math = new MathCall(type, fn, LowerArguments(invocation).ToEquatableArray());

@@ -50,7 +50,7 @@ internal sealed partial class BodyLowering
         {
             fields = tuple.TupleElements.Select(e => e.CorrespondingTupleField ?? e).ToList();
         }
-        else if (type is INamedTypeSymbol { TypeKind: TypeKind.Struct, IsGenericType: false } named && named.DeclaringSyntaxReferences.Length > 0)
+        else if (type is INamedTypeSymbol { TypeKind: TypeKind.Struct, IsGenericType: false } named && (named.DeclaringSyntaxReferences.Length > 0 || IsNumericsVector(named)))
         {
             fields = named.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst).ToList();
         }
@@ -149,6 +149,8 @@ internal sealed partial class BodyLowering
                 return LowerStruct(parenthesized.Operand);
             case IConversionOperation { IsImplicit: true } conversion when SymbolEqualityComparer.Default.Equals(conversion.Type, conversion.Operand.Type):
                 return LowerStruct(conversion.Operand);
+            case { } numerics when IsNumericsVector(numerics.Type) && LowerNumericsVector(numerics) is { } vector:
+                return vector;
             case IDefaultValueOperation:
                 return ZeroStruct((INamedTypeSymbol)operation.Type!);
             case ITupleOperation tuple:
