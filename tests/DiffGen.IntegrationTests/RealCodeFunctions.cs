@@ -498,3 +498,30 @@ public static partial class NumericsCode
         return 2f * stretch * stretch + System.Numerics.Vector3.Dot(mid, n) + System.Numerics.Vector3.DistanceSquared(a, System.Numerics.Vector3.One) + (-mid).X;
     }
 }
+
+public static partial class ParamsCode
+{
+    private static double Hypot(params double[] values)
+    {
+        double s = 0;
+        foreach (double v in values)
+        {
+            s += v * v;
+        }
+
+        return Math.Sqrt(s);
+    }
+
+    /// <summary>params on the method itself and on a helper called inside a loop.</summary>
+    [Differentiable]
+    public static double PathLength(params double[] xy)
+    {
+        double total = 0;
+        for (int i = 2; i + 1 < xy.Length; i += 2)
+        {
+            total += Hypot(xy[i] - xy[i - 2], xy[i + 1] - xy[i - 1]);
+        }
+
+        return total + Hypot(xy[0], xy[1], 1.0);
+    }
+}

@@ -227,6 +227,9 @@ public class RealCodeTests
     }
 
     [Fact]
+    public void ParamsArrays() => Check(x => ParamsCode.PathLength(x), (x, g) => ParamsCode.PathLengthGradient(x, g), 8);
+
+    [Fact]
     public void ValidationStillThrows()
     {
         double[] gradient = Array.Empty<double>();

@@ -165,8 +165,12 @@ internal sealed partial class BodyLowering
             TypeRef parameterType = TypeClassifier.Classify(parameter.Type);
             if (argument.ArgumentKind == ArgumentKind.ParamArray)
             {
-                ReportExpression(argument, "params argument of the inlined method '" + function.Name + "'", "; pass an array variable");
-                return false;
+                if (!BindParamsArray(argument, parameter, parameterType, function))
+                {
+                    return false;
+                }
+
+                continue;
             }
 
             if (parameter.RefKind is RefKind.Out or RefKind.Ref)
@@ -220,6 +224,37 @@ internal sealed partial class BodyLowering
             _current.Add(new Declare(local.Name, parameterType, value));
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// <c>Helper(a, b, c)</c> with <c>params double[] values</c>: an array of that many elements declared once at the top of
+    /// the method (the IR's vectors live there), filled at the call.
+    /// </summary>
+    private bool BindParamsArray(IArgumentOperation argument, IParameterSymbol parameter, TypeRef parameterType, IMethodSymbol function)
+    {
+        if (argument.Value is not IArrayCreationOperation { Initializer: { } elements } || !parameterType.IsVector || parameterType.Element is ElementKind.Other)
+        {
+            ReportExpression(argument, "params argument of the inlined method '" + function.Name + "'", "; pass an array variable");
+            return false;
+        }
+
+        var arrayType = new TypeRef(parameterType.Element, Shape.Array);
+        string name = _names.Unique(parameter.Name);
+        _claimed.Add(name);
+        _prologue.Add(new Declare(name, arrayType, new NewVector(arrayType, LiteralFormatter.Int(elements.ElementValues.Length), Stack: false)));
+        for (int i = 0; i < elements.ElementValues.Length; i++)
+        {
+            Expr value = ConvertTo(LowerExpr(elements.ElementValues[i]), arrayType.ElementType);
+            if (IsDummy(value))
+            {
+                return false;
+            }
+
+            _current.Add(new Assign(new Elem(arrayType.ElementType, name, LiteralFormatter.Int(i)), value));
+        }
+
+        _variables[parameter] = new Var(arrayType, name);
         return true;
     }
 

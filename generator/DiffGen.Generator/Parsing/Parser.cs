@@ -149,9 +149,11 @@ internal static class Parser
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, location, p.Name, methodName, "ref, out and in parameters are not supported; pass it by value"));
             }
-            else if (p.IsParams)
+            else if (p.IsParams && !type.IsVector)
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, location, p.Name, methodName, "params parameters are not supported"));
+                // params T[] is an array like any other (the generated methods take it without params); params spans of other
+                // types and collections are not.
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, location, p.Name, methodName, "params collections other than arrays and spans of numbers are not supported"));
             }
 
             parameters.Add(new ParameterSpec(p.Name, type));
