@@ -31,6 +31,9 @@ internal sealed partial class BodyLowering
 
         public List<(IFieldSymbol Field, Expr Value)> Fields { get; }
 
+        /// <summary>A temporary nobody else holds (a new struct, a call's result): a local may take its variables over.</summary>
+        public bool Fresh { get; set; }
+
         // By name: a field's name is unique in its type, and a tuple's elements are Item1… whatever they are called.
         public Expr? this[IFieldSymbol field] =>
             Fields.FirstOrDefault(f => f.Field.Name == (field.CorrespondingTupleField ?? field).Name).Value;
@@ -105,6 +108,13 @@ internal sealed partial class BodyLowering
         if (initializer is not null && value is null)
         {
             return false;
+        }
+
+        if (value is { Fresh: true })
+        {
+            value.Fresh = false; // the local owns these variables now
+            _structs[local] = value;
+            return true;
         }
 
         _structs[local] = DeclareStruct(local.Name, type, value);
@@ -318,6 +328,7 @@ internal sealed partial class BodyLowering
             }
         }
 
+        result.Fresh = true;
         return result;
     }
 
@@ -405,7 +416,14 @@ internal sealed partial class BodyLowering
         _current.AddRange(LowerBlock(statements.Take(statements.Count - 1)).Statements);
         StructValue? result = LowerStruct(returned);
         string name = method.Name.StartsWith("op_", System.StringComparison.Ordinal) ? method.Name.Substring(3) : method.Name;
-        StructValue? held = result is null ? null : DeclareStruct(char.ToLowerInvariant(name[0]) + name.Substring(1), result.Type, result);
+        StructValue? held = result is null ? null
+            : result.Fresh ? result // built inside the call: nothing else holds it
+            : DeclareStruct(char.ToLowerInvariant(name[0]) + name.Substring(1), result.Type, result);
+        if (held is not null)
+        {
+            held.Fresh = true;
+        }
+
         _nestingDepth--;
         _inlining.RemoveAt(_inlining.Count - 1);
         _structReceiver = saved;
