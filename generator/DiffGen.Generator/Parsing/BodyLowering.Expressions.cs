@@ -130,15 +130,18 @@ internal sealed partial class BodyLowering
             _ => false,
         });
 
+    /// <summary>The field or property (not an indexer) an operation reads, and the object it reads it from.</summary>
+    private static (ISymbol? Member, IOperation? Instance) MemberOf(IOperation operation) => operation switch
+    {
+        IFieldReferenceOperation field => (field.Field, field.Instance),
+        IPropertyReferenceOperation { Property.IsIndexer: false } property => (property.Property, property.Instance),
+        _ => (null, null),
+    };
+
     /// <summary>The variable of a field or property a gradient names, read on the method's own object or type.</summary>
     private Var? MemberParameter(IOperation operation)
     {
-        (ISymbol? member, IOperation? instance) = operation switch
-        {
-            IFieldReferenceOperation field => ((ISymbol)field.Field, field.Instance),
-            IPropertyReferenceOperation { Property.IsIndexer: false } property => (property.Property, property.Instance),
-            _ => (null, null),
-        };
+        (ISymbol? member, IOperation? instance) = MemberOf(operation);
         bool own = instance is null || instance is IInstanceReferenceOperation && _receiver is null;
         return member is not null && own && _members.ContainsKey(member) && _variables.TryGetValue(member, out Var? variable) ? variable : null;
     }

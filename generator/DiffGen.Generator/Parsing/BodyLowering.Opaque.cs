@@ -298,12 +298,7 @@ internal sealed partial class BodyLowering
     /// </summary>
     private Var? MemberVector(IOperation operation, TypeRef type)
     {
-        (ISymbol? member, IOperation? instance) = operation switch
-        {
-            IFieldReferenceOperation field => ((ISymbol)field.Field, field.Instance),
-            IPropertyReferenceOperation { Property.IsIndexer: false } property => (property.Property, property.Instance),
-            _ => (null, null),
-        };
+        (ISymbol? member, IOperation? instance) = MemberOf(operation);
         if (member is null || HasErrors(operation))
         {
             return null;

@@ -495,12 +495,7 @@ internal sealed partial class BodyLowering
     /// <summary>A field of a struct value (<c>v.X</c>, <c>X</c> inside its methods), or null when the operation is not one.</summary>
     private Expr? StructField(IOperation operation)
     {
-        (ISymbol? member, IOperation? instance) = operation switch
-        {
-            IFieldReferenceOperation reference => ((ISymbol)reference.Field, reference.Instance),
-            IPropertyReferenceOperation { Property.IsIndexer: false } property => (property.Property, property.Instance),
-            _ => (null, null),
-        };
+        (ISymbol? member, IOperation? instance) = MemberOf(operation);
         // The [Differentiable] method's own struct is the real object: its fields are read as written (constants).
         if (member is null || instance is null || !IsFlat(instance.Type) || instance is IInstanceReferenceOperation && _structReceiver is null)
         {
