@@ -137,8 +137,12 @@ internal static class ActivityAnalysis
         return sources.Overlaps(names);
     }
 
-    /// <summary>Names through which a derivative flows into the expression (not conditions, indices or constants).</summary>
-    public static void CollectDifferentiable(Expr expr, HashSet<string> into)
+    /// <summary>
+    /// Names through which a derivative flows into the expression (not conditions, indices or constants). With
+    /// <paramref name="tangents"/> (forward mode, over a pullback's IR): tapes popped are sources too, and an <c>out</c>
+    /// argument is not (the callee does not read it).
+    /// </summary>
+    public static void CollectDifferentiable(Expr expr, HashSet<string> into, bool tangents = false)
     {
         switch (expr)
         {
@@ -148,29 +152,32 @@ internal static class ActivityAnalysis
             case Elem e when e.Type.IsReal:
                 into.Add(e.Array);
                 break;
+            case TapePop p when tangents && p.Type.IsReal:
+                into.Add(p.Tape);
+                break;
             case Unary { Op: not UnaryOp.Not } u:
-                CollectDifferentiable(u.Operand, into);
+                CollectDifferentiable(u.Operand, into, tangents);
                 break;
             case Binary b when b.Type.IsReal:
-                CollectDifferentiable(b.Left, into);
-                CollectDifferentiable(b.Right, into);
+                CollectDifferentiable(b.Left, into, tangents);
+                CollectDifferentiable(b.Right, into, tangents);
                 break;
             case Conditional c when c.Type.IsReal:
-                CollectDifferentiable(c.WhenTrue, into);
-                CollectDifferentiable(c.WhenFalse, into);
+                CollectDifferentiable(c.WhenTrue, into, tangents);
+                CollectDifferentiable(c.WhenFalse, into, tangents);
                 break;
             case MathCall m when m.Type.IsReal && !DerivativeRules.IsPiecewiseConstant(m.Fn):
                 foreach (Expr arg in m.Args)
                 {
-                    CollectDifferentiable(arg, into);
+                    CollectDifferentiable(arg, into, tangents);
                 }
 
                 break;
             case Convert c when c.Type.IsReal && c.Operand.Type.IsReal:
-                CollectDifferentiable(c.Operand, into);
+                CollectDifferentiable(c.Operand, into, tangents);
                 break;
-            case RefArg r:
-                CollectDifferentiable(r.Target, into);
+            case RefArg r when !(tangents && r.Out):
+                CollectDifferentiable(r.Target, into, tangents);
                 break;
             case SliceOf s when s.Type.IsReal:
                 into.Add(s.Vector);
@@ -178,7 +185,7 @@ internal static class ActivityAnalysis
             case VectorReduce v:
                 foreach (Expr operand in v.Operands)
                 {
-                    CollectDifferentiable(operand, into);
+                    CollectDifferentiable(operand, into, tangents);
                 }
 
                 break;

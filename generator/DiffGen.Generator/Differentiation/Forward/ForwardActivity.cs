@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using DiffGen.Generator.Differentiation.Adjoints;
+using DiffGen.Generator.Differentiation.Analysis;
 using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 
@@ -119,57 +119,6 @@ internal static class ForwardActivity
         return sources.Overlaps(names);
     }
 
-    /// <summary>
-    /// Names a tangent can flow from into <paramref name="expr"/>: real variables and vectors, and tapes popped (not
-    /// conditions, indices, constants, piecewise-constant functions or opaque calls).
-    /// </summary>
-    public static void CollectSources(Expr expr, HashSet<string> into)
-    {
-        switch (expr)
-        {
-            case Var v when v.Type.IsReal:
-                into.Add(v.Name);
-                break;
-            case Elem e when e.Type.IsReal:
-                into.Add(e.Array);
-                break;
-            case TapePop p when p.Type.IsReal:
-                into.Add(p.Tape);
-                break;
-            case Unary { Op: not UnaryOp.Not } u:
-                CollectSources(u.Operand, into);
-                break;
-            case Binary b when b.Type.IsReal:
-                CollectSources(b.Left, into);
-                CollectSources(b.Right, into);
-                break;
-            case Conditional c when c.Type.IsReal:
-                CollectSources(c.WhenTrue, into);
-                CollectSources(c.WhenFalse, into);
-                break;
-            case MathCall m when m.Type.IsReal && !DerivativeRules.IsPiecewiseConstant(m.Fn):
-                foreach (Expr arg in m.Args)
-                {
-                    CollectSources(arg, into);
-                }
-
-                break;
-            case Model.Convert c when c.Type.IsReal && c.Operand.Type.IsReal:
-                CollectSources(c.Operand, into);
-                break;
-            case RefArg { Out: false } r:
-                CollectSources(r.Target, into);
-                break;
-            case SliceOf s when s.Type.IsReal:
-                into.Add(s.Vector);
-                break;
-            case VectorReduce v:
-                foreach (Expr operand in v.Operands)
-                {
-                    CollectSources(operand, into);
-                }
-
-                break;
-        }
-    }
+    /// <summary>Names a tangent can flow from into <paramref name="expr"/> (tapes popped included, out arguments not).</summary>
+    public static void CollectSources(Expr expr, HashSet<string> into) => ActivityAnalysis.CollectDifferentiable(expr, into, tangents: true);
 }
