@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using DiffGen.Generator.Analyzers;
 using DiffGen.Generator.Differentiation;
 using DiffGen.Generator.Emission;
@@ -68,5 +69,13 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (pair, ct) => GenerationStep.Generate(pair.Left, pair.Right, ct))
             .WithTrackingName(TrackingNames.Generated);
         context.RegisterSourceOutput(generated, static (spc, source) => GenerationStep.Add(spc, source));
+
+        // 7. IModel<T> on each partial model type some method differentiates, once however many methods name it.
+        IncrementalValuesProvider<Model.ModelTypeSpec> models = specs
+            .SelectMany(static (spec, _) => spec.Models)
+            .Collect()
+            .SelectMany(static (all, _) => all.GroupBy(static m => m.HintName).Select(static g => g.First()).ToImmutableArray())
+            .WithTrackingName(TrackingNames.Models);
+        context.RegisterSourceOutput(models, static (spc, model) => spc.AddSource(model.HintName, ModelWriter.Write(model)));
     }
 }

@@ -9,4 +9,5 @@ public static class TrackingNames
     public const string DerivativeChecks = nameof(DerivativeChecks);
     public const string Options = nameof(Options);
     public const string Generated = nameof(Generated);
+    public const string Models = nameof(Models);
 }

@@ -127,6 +127,64 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void ModelWithAScalarPropertyIsRefusedAtTheWrtName() => Verify("""
+        public sealed class Model
+        {
+            public double[] Weights = new double[3];
+            public double Scale { get; set; }
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable({|DG0010:nameof(model)|})]
+            public static double F(Model model) => model.Weights[0] * model.Scale;
+        }
+        """);
+
+    [Fact]
+    public void ModelWithAPrivateLeafIsRefusedAtTheWrtName() => Verify("""
+        public sealed class Model
+        {
+            private double[] _weights = new double[3];
+            public double First => _weights[0];
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable({|DG0010:nameof(model)|})]
+            public static double F(Model model) => model.First;
+        }
+        """);
+
+    [Fact]
+    public void ModelWithoutLeavesCannotBeDifferentiated() => Verify("""
+        public sealed class Settings
+        {
+            public int Size = 3;
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable(nameof(x), {|DG0005:nameof(settings)|})]
+            public static double F(double x, Settings settings) => x * settings.Size;
+        }
+        """);
+
+    [Fact]
+    public void ModelPassedToCodeWithoutADerivativeIsReportedAtTheCall() => Verify("""
+        public sealed class Model
+        {
+            public double[] Weights = new double[3];
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable(nameof(model))]
+            public static double F(Model model) => model.Weights[1] + {|DG0009:Convert.ToDouble(model)|};
+        }
+        """);
+
+    [Fact]
     public void DuplicateGeneratedNameBetweenAttributes() => Verify("""
         public static partial class Losses
         {

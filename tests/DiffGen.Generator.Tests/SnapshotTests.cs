@@ -550,6 +550,36 @@ public class SnapshotTests
         }
         """);
 
+    // θ as one value: the gradient argument has the model's type; each leaf's values and gradient buffer are read once at
+    // the top (an array as it is, a Parameter<T>'s ValueArray and GradArray); IModel<float> lists the buffers; the loss's
+    // scratch arrays are rented from the pool.
+    [Fact]
+    public void ModelTypeParameter() => Verify(nameof(ModelTypeParameter), """
+        public sealed partial class Layer
+        {
+            public float[] Weight = new float[12];
+            public float[] Bias = new float[4];
+        }
+
+        public sealed partial class Net
+        {
+            public Layer Hidden = new();
+            public DiffGen.Optimization.Parameter<float> Readout = null!;
+
+            [Differentiable(nameof(net))]
+            public static float Loss(Net net, ReadOnlySpan<float> x, ReadOnlySpan<int> labels)
+            {
+                int batch = labels.Length;
+                var h = new float[batch * 4];
+                var logits = new float[batch * 2];
+                Ops.Linear(x, net.Hidden.Weight, net.Hidden.Bias, h, new DiffGen.Layers.Linear(3, 4));
+                Ops.Relu(h, h);
+                Ops.MatMul(h, net.Readout.Value, logits, batch, 4, 2);
+                return Ops.SoftmaxCrossEntropy(logits, labels, 2);
+            }
+        }
+        """);
+
     private static void Verify(string test, string code)
     {
         TestCompiler.Result result = TestCompiler.Run(Usings + code);

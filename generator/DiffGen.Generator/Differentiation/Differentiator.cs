@@ -114,7 +114,9 @@ internal static class Differentiator
         {
             if (wrt[k].Type.IsVector)
             {
-                code.Add(new LengthGuard(gradientNames[k], wrt[k].Name));
+                code.Add(wrt[k].Leaf is { } leaf
+                    ? new LengthGuard(gradientNames[k], wrt[k].Name, leaf.GradientArgument + "." + leaf.Path, leaf.Model + "." + leaf.Path)
+                    : new LengthGuard(gradientNames[k], wrt[k].Name));
             }
         }
 
@@ -177,6 +179,8 @@ internal static class Differentiator
         {
             code = ReverseLoopVectorizer.Apply(code);
         }
+
+        code = PooledScratch.Apply(code, names);
 
         return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), code.ToEquatableArray());
     }

@@ -87,15 +87,15 @@ internal static class Emitter
 
     private static void WriteGradient(SourceWriter writer, DifferentiableMethodSpec spec, GeneratedPullback pullback)
     {
-        string wrt = string.Join(", ", pullback.Gradient.Wrt.Select(i => spec.Parameters[i].Name));
-        string grads = string.Join(" and ", pullback.GradientParameterNames);
+        string wrt = string.Join(", ", WrtNames(spec, pullback.Gradient));
+        string grads = string.Join(" and ", GradientArguments(spec, pullback).Select(a => a.Name));
         writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> and adds its gradient with respect to {wrt} into {grads}.</summary>");
         writer.WriteLine("/// <returns>The value of <see cref=\"" + spec.MethodName + "\"/> at the given arguments.</returns>");
         WriteAttributes(writer, spec);
         string parameters = string.Join(", ", Declared(spec).Select(p => p.Type.CSharp + " " + p.Name).Concat(GradientParameters(spec, pullback)));
         string args = string.Join(", ", Declared(spec).Select(p => p.Name)
             .Append(spec.ReturnType.Element == ElementKind.Float ? "1f" : "1.0")
-            .Concat(pullback.Gradient.Wrt.Select((index, k) => (spec.Parameters[index].Type.IsScalar ? "ref " : string.Empty) + pullback.GradientParameterNames[k])));
+            .Concat(GradientArguments(spec, pullback).Select(a => (a.ByRef ? "ref " : string.Empty) + a.Name)));
         writer.WriteLine($"{spec.Accessibility} {Static(spec)}{spec.ReturnType.CSharp} {pullback.Gradient.GradientName}({parameters})");
         writer.WriteLine($"    => {pullback.Gradient.PullbackName}({args});");
     }
@@ -105,7 +105,7 @@ internal static class Emitter
 
     private static void WritePullback(SourceWriter writer, DifferentiableMethodSpec spec, GeneratedPullback pullback)
     {
-        string wrt = string.Join(", ", pullback.Gradient.Wrt.Select(i => spec.Parameters[i].Name));
+        string wrt = string.Join(", ", WrtNames(spec, pullback.Gradient));
         string seedType = spec.ReturnType.CSharp;
         if (spec.IsVectorValued)
         {
@@ -123,9 +123,22 @@ internal static class Emitter
             .Append(seedType + " " + pullback.SeedName)
             .Concat(GradientParameters(spec, pullback)));
         writer.OpenBlock($"{spec.Accessibility} {Static(spec)}{(spec.IsVectorValued ? "void" : spec.ReturnType.CSharp)} {pullback.Gradient.PullbackName}({parameters})");
+        WriteModelChecks(writer, spec, pullback);
         foreach (ParameterSpec member in spec.Parameters.Where(p => p.IsMember))
         {
             writer.WriteLine($"{member.Type.CSharp} {member.Name} = {member.Access};");
+        }
+
+        for (int k = 0; k < pullback.Gradient.Wrt.Count; k++)
+        {
+            // A model's gradient argument holds the leaves' gradient buffers: each is read into the local the body adds into.
+            if (spec.Parameters[pullback.Gradient.Wrt[k]] is { Leaf: { } leaf } p)
+            {
+                string source = leaf.GradientArgument + "." + leaf.GradientAccess;
+                writer.WriteLine(p.Type.IsScalar
+                    ? $"ref {p.Type.CSharp} {pullback.GradientParameterNames[k]} = ref {source};"
+                    : $"global::System.Span<{p.Type.ElementKeyword}> {pullback.GradientParameterNames[k]} = {source};");
+            }
         }
 
         foreach (Stmt statement in pullback.Body)
@@ -140,11 +153,49 @@ internal static class Emitter
     private static IEnumerable<ParameterSpec> Declared(DifferentiableMethodSpec spec) => spec.Parameters.Where(p => !p.IsMember);
 
     private static IEnumerable<string> GradientParameters(DifferentiableMethodSpec spec, GeneratedPullback pullback) =>
-        pullback.Gradient.Wrt.Select((index, k) =>
+        GradientArguments(spec, pullback).Select(a => a.Type + " " + a.Name);
+
+    /// <summary>
+    /// The gradient arguments in wrt order: one per parameter or member (<c>Span&lt;T&gt;</c> or <c>ref T</c>), and one per
+    /// model, of the model's type, where its first leaf comes.
+    /// </summary>
+    internal static IEnumerable<(string Type, string Name, bool ByRef)> GradientArguments(DifferentiableMethodSpec spec, GeneratedPullback pullback)
+    {
+        var models = new HashSet<string>();
+        for (int k = 0; k < pullback.Gradient.Wrt.Count; k++)
         {
-            TypeRef type = spec.Parameters[index].Type;
-            return (type.IsScalar ? "ref " + type.CSharp : "global::System.Span<" + type.ElementKeyword + ">") + " " + pullback.GradientParameterNames[k];
-        });
+            ParameterSpec p = spec.Parameters[pullback.Gradient.Wrt[k]];
+            if (p.Leaf is { } leaf)
+            {
+                if (models.Add(leaf.GradientArgument))
+                {
+                    yield return ((leaf.ByRef ? "ref " : string.Empty) + leaf.ModelType, leaf.GradientArgument, leaf.ByRef);
+                }
+            }
+            else
+            {
+                yield return (p.Type.IsScalar ? "ref " + p.Type.CSharp : "global::System.Span<" + p.Type.ElementKeyword + ">", pullback.GradientParameterNames[k], p.Type.IsScalar);
+            }
+        }
+    }
+
+    /// <summary>What a gradient differentiates with respect to, as the user named it (a model once, not leaf by leaf).</summary>
+    internal static IEnumerable<string> WrtNames(DifferentiableMethodSpec spec, GradientSpec gradient) =>
+        gradient.Wrt.Select(i => spec.Parameters[i].Leaf?.Model ?? spec.Parameters[i].Name).Distinct();
+
+    /// <summary>A model and its gradient argument must be objects: checked once, naming the argument.</summary>
+    private static void WriteModelChecks(SourceWriter writer, DifferentiableMethodSpec spec, GeneratedPullback pullback)
+    {
+        var seen = new HashSet<string>();
+        foreach (ModelLeafSpec leaf in pullback.Gradient.Wrt.Select(i => spec.Parameters[i].Leaf).OfType<ModelLeafSpec>())
+        {
+            if (!leaf.ByRef && seen.Add(leaf.Model))
+            {
+                writer.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({leaf.Model});");
+                writer.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({leaf.GradientArgument});");
+            }
+        }
+    }
 
     internal static void WriteAttributes(SourceWriter writer, DifferentiableMethodSpec spec)
     {

@@ -99,8 +99,12 @@ internal static class StmtPrinter
                 writer.WriteLine(c.Vector + ".Clear();");
                 break;
             case LengthGuard g:
-                writer.WriteLine($"if ({g.Gradient}.Length != {g.Primal}.Length) {KnownTypeNames.GradientGuard}.ThrowLengthMismatch(nameof({g.Gradient}), nameof({g.Primal}), {g.Primal}.Length, {g.Gradient}.Length);");
-                break;
+                {
+                    string gradientName = g.GradientDisplay is null ? $"nameof({g.Gradient})" : "\"" + g.GradientDisplay + "\"";
+                    string primalName = g.PrimalDisplay is null ? $"nameof({g.Primal})" : "\"" + g.PrimalDisplay + "\"";
+                    writer.WriteLine($"if ({g.Gradient}.Length != {g.Primal}.Length) {KnownTypeNames.GradientGuard}.ThrowLengthMismatch({gradientName}, {primalName}, {g.Primal}.Length, {g.Gradient}.Length);");
+                    break;
+                }
             case VectorKernel k:
                 writer.WriteLine(KernelText(k) + ";");
                 break;

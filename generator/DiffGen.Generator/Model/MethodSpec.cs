@@ -10,10 +10,17 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name, string Ty
 /// names: the pullback reads it into a local of that name (<c>double[] Weights = this.Weights;</c>) and treats it as an
 /// input; its gradient argument follows the parameters' (<c>Span&lt;double&gt; dWeights</c>).
 /// </summary>
-internal sealed record ParameterSpec(string Name, TypeRef Type, string? Access = null)
+internal sealed record ParameterSpec(string Name, TypeRef Type, string? Access = null, ModelLeafSpec? Leaf = null)
 {
     public bool IsMember => Access is not null;
 }
+
+/// <summary>
+/// Where a leaf of a model-typed parameter lives: <c>{Model}.{Path}</c> holds its values, and
+/// <c>{GradientArgument}.{GradientAccess}</c> the buffer its gradient is added into; the gradient argument has the
+/// model's type (<see cref="ModelType"/>, passed by <c>ref</c> for a struct: <see cref="ByRef"/>).
+/// </summary>
+internal sealed record ModelLeafSpec(string Model, string Path, string GradientAccess, string GradientArgument, string ModelType, bool ByRef);
 
 /// <summary>
 /// One [Differentiable] attribute: its names, the parameters it differentiates (indices into the parameters), whether
@@ -47,6 +54,9 @@ internal sealed record DifferentiableMethodSpec(
     bool IsStatic = true,
     int Output = -1)
 {
+    /// <summary>The partial model types this method differentiates with respect to (each gets <c>IModel&lt;T&gt;</c>).</summary>
+    public EquatableArray<ModelTypeSpec> Models { get; init; } = EquatableArray<ModelTypeSpec>.Empty;
+
     /// <summary>True for a vector-valued method: <c>void</c>, with an [Output] span parameter (<see cref="Output"/>).</summary>
     public bool IsVectorValued => Output >= 0;
 }

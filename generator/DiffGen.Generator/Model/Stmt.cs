@@ -97,7 +97,8 @@ internal sealed record ReturnBuffer(string Buffer, ElementKind Element, bool May
 internal sealed record ClearVector(string Vector) : Stmt;
 
 /// <summary>Generated: throws <c>ArgumentException</c> naming <paramref name="Gradient"/> unless it has the length of <paramref name="Primal"/>.</summary>
-internal sealed record LengthGuard(string Gradient, string Primal) : Stmt;
+/// <remarks>The displays name a model's leaves as the caller knows them (<c>dmodel.W1</c>); null: the local's name.</remarks>
+internal sealed record LengthGuard(string Gradient, string Primal, string? GradientDisplay = null, string? PrimalDisplay = null) : Stmt;
 
 /// <summary>Elementwise kernels of vectorised reverse loops (each adds into its destination).</summary>
 internal enum KernelOp

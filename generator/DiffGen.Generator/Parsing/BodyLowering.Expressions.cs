@@ -91,10 +91,10 @@ internal sealed partial class BodyLowering
                 return new StaticValue(type, field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             case IParenthesizedOperation parenthesized:
                 return LowerExpr(parenthesized.Operand);
-            case IFieldReferenceOperation or IPropertyReferenceOperation when StructField(operation) is { } field:
-                return field;
             case IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(operation) is { } member:
                 return member;
+            case IFieldReferenceOperation or IPropertyReferenceOperation when StructField(operation) is { } field:
+                return field;
             case IInstanceReferenceOperation when _receiver is not null:
                 return _receiver;
         }
@@ -141,9 +141,90 @@ internal sealed partial class BodyLowering
     /// <summary>The variable of a field or property a gradient names, read on the method's own object or type.</summary>
     private Var? MemberParameter(IOperation operation)
     {
+        if (_modelLeaves.Count > 0 && ModelPath(operation) is { } path && _modelLeaves.TryGetValue(path, out ParameterSpec? leaf))
+        {
+            return new Var(leaf.Type, leaf.Name);
+        }
+
         (ISymbol? member, IOperation? instance) = MemberOf(operation);
         bool own = instance is null || instance is IInstanceReferenceOperation && _receiver is null;
         return member is not null && own && _members.ContainsKey(member) && _variables.TryGetValue(member, out Var? variable) ? variable : null;
+    }
+
+    /// <summary>
+    /// The member chain an operation reads from a parameter (<c>model.Fc1.Weight</c>), the parameter named as the
+    /// method's own (an inlined helper's parameter stands for the caller's variable it is bound to); null otherwise.
+    /// </summary>
+    private string? ModelPath(IOperation operation)
+    {
+        var parts = new List<string>();
+        for (IOperation? at = operation; ;)
+        {
+            switch (at)
+            {
+                case IFieldReferenceOperation { Instance: { } instance } field:
+                    parts.Add(field.Field.Name);
+                    at = instance;
+                    continue;
+                case IPropertyReferenceOperation { Property.IsIndexer: false, Instance: { } instance } property:
+                    parts.Add(property.Property.Name);
+                    at = instance;
+                    continue;
+                case IParameterReferenceOperation or ILocalReferenceOperation when _modelAliases.TryGetValue(Symbol(at), out string? alias):
+                    parts.Add(alias);
+                    parts.Reverse();
+                    return string.Join(".", parts);
+                case IParameterReferenceOperation reference when _variables.TryGetValue(reference.Parameter, out Var? bound):
+                    parts.Add(bound.Name);
+                    parts.Reverse();
+                    return string.Join(".", parts);
+                default:
+                    return null;
+            }
+        }
+    }
+
+    /// <summary>Helper parameters and locals that stand for a part of a differentiated model, by its path (<c>model.Hidden</c>).</summary>
+    private readonly Dictionary<ISymbol, string> _modelAliases = new(SymbolEqualityComparer.Default);
+
+    private static ISymbol Symbol(IOperation reference) => reference switch
+    {
+        IParameterReferenceOperation p => p.Parameter,
+        _ => ((ILocalReferenceOperation)reference).Local,
+    };
+
+    /// <summary>The path of a differentiated model or a part of it that holds leaves (<c>model</c>, <c>model.Hidden</c>); null otherwise.</summary>
+    private string? ModelPart(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        if (_modelLeaves.Count == 0 || ModelPath(operation) is not { } path)
+        {
+            return null;
+        }
+
+        string prefix = path + ".";
+        return _modelLeaves.Keys.Any(k => k.StartsWith(prefix, System.StringComparison.Ordinal)) ? path : null;
+    }
+
+    /// <summary>True when a local is assigned anywhere after its declaration (in the body it belongs to).</summary>
+    private static bool IsReassigned(IOperation declaration, ILocalSymbol local)
+    {
+        IOperation root = declaration;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        return root.Descendants().Any(o => o switch
+        {
+            IAssignmentOperation { Target: ILocalReferenceOperation l } => SymbolEqualityComparer.Default.Equals(l.Local, local),
+            IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: ILocalReferenceOperation l } => SymbolEqualityComparer.Default.Equals(l.Local, local),
+            _ => false,
+        });
     }
 
     private bool Tracks(IOperation target) => target switch

@@ -152,6 +152,12 @@ internal sealed partial class BodyLowering
                 continue;
             }
 
+            // A model, or a part of it, passed to a helper: the helper reads its leaves through the parameter.
+            if (parameter.RefKind == RefKind.None && ModelPart(argument.Value) is { } part && !written.Contains(parameter))
+            {
+                _modelAliases[parameter] = part;
+            }
+
             if (IsFlat(parameter.Type) && parameter.RefKind == RefKind.None)
             {
                 if (!BindValue(parameter, argument.Value, body))

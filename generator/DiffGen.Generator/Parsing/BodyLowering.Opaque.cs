@@ -34,13 +34,28 @@ internal sealed partial class BodyLowering
 
     private Opaque Site(Opaque code, IOperation operation, string what, bool isCall, Expr? receiver = null)
     {
-        // Inside Gradient.StopGradient(…) nothing flows back by design: no check.
-        if (_insideNoDerivative == 0)
+        // Inside Gradient.StopGradient(…) and in a [NoDerivative] member nothing flows back by design: no check.
+        if (_insideNoDerivative == 0 && !ReadsNoDerivativeMember(operation))
         {
             _opaqueSites[code] = new OpaqueSite(operation.Syntax.GetLocation(), what, isCall, (receiver as Var)?.Name, LambdaKindOf(operation));
         }
 
         return code;
+    }
+
+    /// <summary>A member chain (<c>model.Norm.RunningMean</c>) through a field or property marked [NoDerivative]: a constant.</summary>
+    private static bool ReadsNoDerivativeMember(IOperation operation)
+    {
+        for (IOperation? at = operation; at is IMemberReferenceOperation member; at = member.Instance)
+        {
+            if (member.Member is IFieldSymbol or IPropertySymbol
+                && member.Member.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypeNames.NoDerivativeAttribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>An operand of opaque code: implicit conversions to other types (boxing) are left to the compiler.</summary>
@@ -381,7 +396,8 @@ internal sealed partial class BodyLowering
         var wrt = _wrtNames.ToList();
         HashSet<string> varied = ActivityAnalysis.Varied(body, wrt);
         HashSet<string> useful = ActivityAnalysis.Useful(body, string.Empty);
-        var objects = new HashSet<string>();
+        // A differentiated model is an object that holds varied values: what reads it other than through a leaf loses them.
+        var objects = new HashSet<string>(_modelLeaves.Values.Select(l => l.Leaf!.Model));
         bool changed = true;
         while (changed)
         {

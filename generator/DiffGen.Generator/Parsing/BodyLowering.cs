@@ -49,7 +49,8 @@ internal sealed partial class BodyLowering
         HashSet<string> wrtNames,
         ImmutableArray<Diagnostic>.Builder diagnostics,
         CancellationToken cancellationToken,
-        IReadOnlyDictionary<ISymbol, ParameterSpec>? members = null)
+        IReadOnlyDictionary<ISymbol, ParameterSpec>? members = null,
+        IReadOnlyDictionary<string, ParameterSpec>? modelLeaves = null)
     {
         _model = model;
         _method = method;
@@ -58,7 +59,11 @@ internal sealed partial class BodyLowering
         _diagnostics = diagnostics;
         _cancellationToken = cancellationToken;
         _members = members ?? new Dictionary<ISymbol, ParameterSpec>(SymbolEqualityComparer.Default);
+        _modelLeaves = modelLeaves ?? new Dictionary<string, ParameterSpec>();
     }
+
+    /// <summary>Leaves of differentiated model parameters by the member chain that reads them (<c>model.Fc1.Weight</c>).</summary>
+    private readonly IReadOnlyDictionary<string, ParameterSpec> _modelLeaves;
 
     /// <summary>Fields and properties a gradient names: inputs like parameters, read into locals of their names.</summary>
     private readonly IReadOnlyDictionary<ISymbol, ParameterSpec> _members;
@@ -88,6 +93,11 @@ internal sealed partial class BodyLowering
 
             _claimed.Add(member.Value.Name);
             _variables[member.Key] = new Var(member.Value.Type, member.Value.Name);
+        }
+
+        foreach (ParameterSpec leaf in _modelLeaves.Values.Distinct())
+        {
+            _claimed.Add(leaf.Name);
         }
 
         foreach (ILocalFunctionOperation localFunction in block.Descendants().OfType<ILocalFunctionOperation>())
@@ -245,6 +255,12 @@ internal sealed partial class BodyLowering
             {
                 ReportStatement(declarator, "local of type " + local.Type.ToDisplayString(), "; give it a named type");
                 return;
+            }
+
+            // A part of a differentiated model held in a local (var layer = model.Hidden): its leaves are read through it.
+            if (initializer is not null && ModelPart(initializer.Value) is { } part && !IsReassigned(declarator, local))
+            {
+                _modelAliases[local] = part;
             }
 
             // Any other type holds no derivative: an object, a string, a Random (issue #13 item 2).

@@ -16,7 +16,11 @@ namespace DiffGen.Generator.Parsing;
 internal static class DifferentiabilityAdvice
 {
     /// <summary>One differentiated parameter as written in an attribute (or the attribute itself when the list is implicit).</summary>
-    public readonly record struct WrtSite(string Parameter, Location Location);
+    /// <summary>A name the user listed; for a model, <paramref name="Leaves"/> are the inputs it stands for.</summary>
+    public readonly record struct WrtSite(string Parameter, Location Location, IReadOnlyList<string>? Leaves = null)
+    {
+        public IEnumerable<string> Inputs => Leaves ?? new[] { Parameter };
+    }
 
     /// <param name="output">A vector result's [Output] span, or "" (a scalar result: returns seed the analysis).</param>
     public static IEnumerable<Diagnostic> Find(string methodName, Block body, IReadOnlyList<WrtSite> wrt, IEnumerable<(MathCall Call, Location Location)> mathCalls, string output)
@@ -26,13 +30,13 @@ internal static class DifferentiabilityAdvice
         var reported = new HashSet<string>();
         foreach (WrtSite site in wrt)
         {
-            if (!useful.Contains(site.Parameter) && reported.Add(site.Parameter + "@" + site.Location.SourceSpan))
+            if (!site.Inputs.Any(useful.Contains) && reported.Add(site.Parameter + "@" + site.Location.SourceSpan))
             {
                 yield return Diagnostic.Create(DiagnosticDescriptors.WrtParameterHasNoEffect, site.Location, methodName, site.Parameter);
             }
         }
 
-        HashSet<string> varied = ActivityAnalysis.Varied(body, wrt.Select(w => w.Parameter).Distinct());
+        HashSet<string> varied = ActivityAnalysis.Varied(body, wrt.SelectMany(w => w.Inputs).Distinct());
         List<Expr> flowing = ExpressionsReachingResult(body, useful);
         foreach ((MathCall call, Location location) in mathCalls)
         {

@@ -180,7 +180,9 @@ internal static class Parser
         var wrtSites = new List<DifferentiabilityAdvice.WrtSite>();
         var generateSites = new List<Location>();
         var members = new Dictionary<ISymbol, ParameterSpec>(SymbolEqualityComparer.Default);
-        List<GradientSpec> gradients = ParseAttributes(attributes, method, parameters, output, members, diagnostics, wrtSites, generateSites);
+        var modelLeaves = new Dictionary<string, ParameterSpec>(StringComparer.Ordinal);
+        var context = new WrtContext(model.Compilation, reserved, modelLeaves);
+        List<GradientSpec> gradients = ParseAttributes(attributes, method, parameters, output, members, diagnostics, wrtSites, generateSites, context);
         for (int g = 0; g < gradients.Count && parameters.Any(p => p.IsMember); g++)
         {
             // Fields and properties as differentiated inputs have gradients only (their locals are set up by the pullback).
@@ -199,7 +201,7 @@ internal static class Parser
         cancellationToken.ThrowIfCancellationRequested();
         var names = new NameTable(reserved);
         var wrtNames = new HashSet<string>(gradients.SelectMany(g => g.Wrt).Select(i => parameters[i].Name));
-        var lowering = new BodyLowering(model, method, names, wrtNames, diagnostics, cancellationToken, members);
+        var lowering = new BodyLowering(model, method, names, wrtNames, diagnostics, cancellationToken, members, modelLeaves);
         Block? body = lowering.LowerMethodBody(syntax);
         if (body is null || diagnostics.Count > 0)
         {
@@ -225,7 +227,10 @@ internal static class Parser
             names.All.OrderBy(s => s, StringComparer.Ordinal).ToEquatableArray(),
             typeof(Parser).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
             method.IsStatic,
-            output);
+            output)
+        {
+            Models = context.Models.ToEquatableArray(),
+        };
 
         // What only differentiation would otherwise find, a call whose callee has no pullback for an argument that
         // carries a derivative, is found by a cheap activity check and reported at that call.
@@ -277,7 +282,8 @@ internal static class Parser
         Dictionary<ISymbol, ParameterSpec> members,
         ImmutableArray<Diagnostic>.Builder diagnostics,
         List<DifferentiabilityAdvice.WrtSite> wrtSites,
-        List<Location> generateSites)
+        List<Location> generateSites,
+        WrtContext context)
     {
         var gradients = new List<GradientSpec>();
         var usedNames = new HashSet<string>(StringComparer.Ordinal);
@@ -337,6 +343,26 @@ internal static class Parser
                     }
 
                     index = parameters.IndexOf(known);
+                }
+
+                if (index >= 0 && index < method.Parameters.Length && !parameters[index].Type.IsReal && ModelTypes.IsCandidate(method.Parameters[index].Type))
+                {
+                    // A model: every leaf is differentiated (docs/models.md).
+                    if (ModelLeaves(method, index, parameters, context, argLocation, diagnostics) is { } leafIndices)
+                    {
+                        foreach (int leaf in leafIndices.Where(l => !wrt.Contains(l)))
+                        {
+                            wrt.Add(leaf);
+                        }
+
+                        wrtSites.Add(new DifferentiabilityAdvice.WrtSite(wrtNames[i], argLocation, leafIndices.Select(l => parameters[l].Name).ToList()));
+                    }
+                    else
+                    {
+                        failed = true;
+                    }
+
+                    continue;
                 }
 
                 if (index < 0)
@@ -574,6 +600,118 @@ internal static class Parser
         }
 
         return null;
+    }
+
+    /// <summary>What naming a model parameter needs: the compilation (accessibility), the names in use, the leaves found.</summary>
+    private sealed record WrtContext(Compilation Compilation, HashSet<string> Reserved, Dictionary<string, ParameterSpec> Leaves)
+    {
+        public List<ModelTypeSpec> Models { get; } = new();
+    }
+
+    /// <summary>
+    /// The indices of the leaves of model parameter <paramref name="index"/> (added to <paramref name="parameters"/> the
+    /// first time), or null after a diagnostic at <paramref name="at"/>.
+    /// </summary>
+    private static List<int>? ModelLeaves(IMethodSymbol method, int index, List<ParameterSpec> parameters, WrtContext context, Location at, ImmutableArray<Diagnostic>.Builder diagnostics)
+    {
+        IParameterSymbol parameter = method.Parameters[index];
+        if (parameter.RefKind != RefKind.None)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, at, parameter.Name, method.Name, "a model is passed by value (a class is a reference already; a struct is read, and its gradient argument is passed by ref)"));
+            return null;
+        }
+
+        (List<ModelTypes.Leaf> leaves, ModelTypes.Problem? problem) = ModelTypes.LeavesOf(parameter.Type, method.ContainingType, context.Compilation);
+        if (problem is not null)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, at, parameter.Name, method.Name, "its member '" + problem.Member + "' cannot be differentiated: " + problem.Reason));
+            return null;
+        }
+
+        if (leaves.Count == 0)
+        {
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.WrtParameterNotDifferentiable, at, parameter.Name, parameter.Type.ToDisplayString()));
+            return null;
+        }
+
+        if (ModelTypeOf(parameter.Type, leaves) is { } modelType && !context.Models.Contains(modelType))
+        {
+            context.Models.Add(modelType);
+        }
+
+        string gradient = Unique(context.Reserved, "d" + parameter.Name);
+        var indices = new List<int>();
+        foreach (ModelTypes.Leaf leaf in leaves)
+        {
+            string access = parameter.Name + "." + leaf.Value;
+            if (!context.Leaves.TryGetValue(parameter.Name + "." + leaf.Path, out ParameterSpec? spec))
+            {
+                string local = Unique(context.Reserved, parameter.Name + leaf.Path.Replace(".", string.Empty));
+                var where = new ModelLeafSpec(parameter.Name, leaf.Path, leaf.Gradient, gradient, TypeClassifier.Classify(parameter.Type).CSharp, parameter.Type.IsValueType);
+                spec = new ParameterSpec(local, leaf.Type, access, where);
+                parameters.Add(spec);
+                context.Leaves[parameter.Name + "." + leaf.Path] = spec;
+                if (leaf.IsParameter)
+                {
+                    // Parameter<T>: the body reads .Value (a span) or .ValueArray.
+                    context.Leaves[parameter.Name + "." + leaf.Path + ".Value"] = spec;
+                    context.Leaves[access] = spec;
+                }
+            }
+
+            indices.Add(parameters.IndexOf(spec));
+        }
+
+        return indices;
+    }
+
+    /// <summary>
+    /// What <c>IModel&lt;T&gt;</c> needs of a model type declared <c>partial</c> in source (and in partial types), whose leaves
+    /// are all buffers (a scalar field is no array an optimizer can hold); null otherwise.
+    /// </summary>
+    private static ModelTypeSpec? ModelTypeOf(ITypeSymbol type, List<ModelTypes.Leaf> leaves)
+    {
+        if (type is not INamedTypeSymbol { IsGenericType: false } named || leaves.Any(l => l.Type.IsScalar)
+            || named.AllInterfaces.Any(i => i.OriginalDefinition.ToDisplayString() == "DiffGen.IModel<T>"))
+        {
+            return null;
+        }
+
+        var types = new List<ContainingTypeSpec>();
+        for (INamedTypeSymbol? t = named; t is not null; t = t.ContainingType)
+        {
+            if (t.IsGenericType || t.DeclaringSyntaxReferences.Length == 0)
+            {
+                return null;
+            }
+
+            foreach (SyntaxReference reference in t.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is not TypeDeclarationSyntax declaration || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    return null;
+                }
+            }
+
+            string keyword = t.IsRecord ? (t.IsValueType ? "record struct" : "record") : t.IsValueType ? "struct" : "class";
+            types.Insert(0, new ContainingTypeSpec(keyword, t.Name, string.Empty));
+        }
+
+        string ns = named.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
+        string hint = string.Join(".", new[] { ns }.Concat(types.Select(t => t.Name)).Where(s => s.Length > 0)) + ".IModel.g.cs";
+        var buffers = leaves.Select(l => new ModelBufferSpec(l.Path, l.Value, l.Gradient, l.Type.Element)).ToEquatableArray();
+        return new ModelTypeSpec(ns.Length == 0 ? null : ns, types.ToEquatableArray(), hint, buffers);
+    }
+
+    private static string Unique(HashSet<string> reserved, string name)
+    {
+        string candidate = name;
+        for (int k = 2; !reserved.Add(candidate); k++)
+        {
+            candidate = name + k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return candidate;
     }
 
     private static string Suggest(string wrong, IEnumerable<string> candidates)

@@ -20,11 +20,16 @@ public sealed class Parameter<T>
     private readonly T[] _grad;
 
     internal Parameter(string name, int index, int length)
+        : this(name, index, new T[length], new T[length])
+    {
+    }
+
+    internal Parameter(string name, int index, T[] value, T[] grad)
     {
         Name = name;
         Index = index;
-        _value = new T[length];
-        _grad = new T[length];
+        _value = value;
+        _grad = grad;
     }
 
     /// <summary>The name, unique within its set.</summary>

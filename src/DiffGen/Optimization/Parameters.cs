@@ -63,8 +63,115 @@ public sealed class Parameters<T> : IReadOnlyList<Parameter<T>>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is not positive.</exception>
     public Parameter<T> Add(string name, int length)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        CheckName(name);
+        return Register(new Parameter<T>(name, _list.Count, length));
+    }
+
+    /// <summary>
+    /// Adds a parameter over arrays the caller owns (a model's weights and the buffer their gradient goes to): the
+    /// optimizers update <paramref name="values"/> in place and read <paramref name="gradient"/>.
+    /// </summary>
+    /// <param name="name">A name unique in this set, at most 65535 UTF-8 bytes.</param>
+    /// <param name="values">The values θ, not empty.</param>
+    /// <param name="gradient">The gradient buffer, as long as <paramref name="values"/> and not the same array.</param>
+    /// <returns>The new parameter.</returns>
+    /// <exception cref="ArgumentException">The name is empty, too long or already used, the arrays differ in length or are the same array.</exception>
+    public Parameter<T> Add(string name, T[] values, T[] gradient)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(gradient);
+        CheckName(name);
+        if (values.Length == 0)
+        {
+            throw new ArgumentException($"'{name}' is empty.", nameof(values));
+        }
+
+        if (gradient.Length != values.Length)
+        {
+            throw new ArgumentException($"The gradient of '{name}' has length {gradient.Length} but its values have length {values.Length}.", nameof(gradient));
+        }
+
+        if (ReferenceEquals(values, gradient))
+        {
+            throw new ArgumentException($"The gradient of '{name}' is its values array: give the gradient its own array (a second model object).", nameof(gradient));
+        }
+
+        return Register(new Parameter<T>(name, _list.Count, values, gradient));
+    }
+
+    /// <summary>
+    /// The parameter set of a model: one parameter per buffer of <paramref name="model"/>, named by its member path, whose
+    /// gradient is the matching buffer of <paramref name="gradient"/> (the object a generated gradient adds into).
+    /// </summary>
+    /// <param name="model">The model (a partial type DiffGen implements <see cref="IModel{T}"/> on).</param>
+    /// <param name="gradient">
+    /// The gradient argument: an object of the model's type; the model itself when its members are
+    /// <see cref="Parameter{T}"/>s (their <see cref="Parameter{T}.Grad"/> buffers).
+    /// </param>
+    /// <returns>A new set over the model's arrays (no copies).</returns>
+    /// <exception cref="ArgumentException">The two objects' buffers differ (names or lengths), or a buffer is its own gradient.</exception>
+    public static Parameters<T> FromModel(IModel<T> model, IModel<T> gradient)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(gradient);
+        if (model.ParameterCount != gradient.ParameterCount)
+        {
+            throw new ArgumentException($"The model has {model.ParameterCount} buffers but the gradient has {gradient.ParameterCount}.", nameof(gradient));
+        }
+
+        var set = new Parameters<T>();
+        for (int i = 0; i < model.ParameterCount; i++)
+        {
+            ModelBuffer<T> values = model.GetParameter(i);
+            ModelBuffer<T> target = gradient.GetParameter(i);
+            if (values.Name != target.Name)
+            {
+                throw new ArgumentException($"Buffer {i} is '{values.Name}' in the model but '{target.Name}' in the gradient.", nameof(gradient));
+            }
+
+            set.Add(values.Name, values.Values, target.Gradient);
+        }
+
+        return set;
+    }
+
+    /// <summary>
+    /// Scales every gradient so that their joint Euclidean norm is at most <paramref name="maxNorm"/>, as PyTorch's
+    /// <c>clip_grad_norm_</c> (factor <c>maxNorm / (norm + 1e-6)</c> when that is below 1).
+    /// </summary>
+    /// <param name="maxNorm">The largest norm allowed, positive.</param>
+    /// <returns>The norm before clipping (infinite or NaN when a gradient is; nothing is scaled then).</returns>
+    public double ClipGradNorm(double maxNorm)
+    {
+        if (!(maxNorm > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "maxNorm must be positive.");
+        }
+
+        double sum = 0;
+        foreach (Parameter<T> p in _list)
+        {
+            sum += double.CreateChecked(System.Numerics.Tensors.TensorPrimitives.SumOfSquares<T>(p.Grad));
+        }
+
+        double norm = Math.Sqrt(sum);
+        double factor = maxNorm / (norm + 1e-6);
+        if (double.IsFinite(norm) && factor < 1)
+        {
+            T f = T.CreateChecked(factor);
+            foreach (Parameter<T> p in _list)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(p.Grad, f, p.Grad);
+            }
+        }
+
+        return norm;
+    }
+
+    private void CheckName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
         if (System.Text.Encoding.UTF8.GetByteCount(name) > ParameterFile.MaxParameterNameBytes)
         {
             throw new ArgumentException($"The name is longer than {ParameterFile.MaxParameterNameBytes} UTF-8 bytes.", nameof(name));
@@ -74,11 +181,13 @@ public sealed class Parameters<T> : IReadOnlyList<Parameter<T>>
         {
             throw new ArgumentException($"A parameter named '{name}' already exists.", nameof(name));
         }
+    }
 
-        var parameter = new Parameter<T>(name, _list.Count, length);
+    private Parameter<T> Register(Parameter<T> parameter)
+    {
         _list.Add(parameter);
-        _byName.Add(name, parameter);
-        TotalLength += length;
+        _byName.Add(parameter.Name, parameter);
+        TotalLength += parameter.Length;
         return parameter;
     }
 

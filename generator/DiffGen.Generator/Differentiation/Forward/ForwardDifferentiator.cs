@@ -103,6 +103,7 @@ internal static class ForwardDifferentiator
         code.AddRange(epilogue);
         code.Add(new Return(spec.IsVectorValued ? null : new Var(spec.ReturnType, result)));
         code = AdjointCleanup.Apply(code, scope.IsGenerated);
+        code = PooledScratch.Apply(code, names);
         return new GeneratedPushforward(gradient, tangentNames.ToEquatableArray(), outputTangent, resultTangent, code.ToEquatableArray());
     }
 

@@ -17,7 +17,9 @@ partial class Arrays
     {
         if (dv.Length != v.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dv), nameof(v), v.Length, dv.Length);
         // Forward sweep
-        double[] t = new double[v.Length];
+        double[] tBuffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(v.Length);
+        global::System.Span<double> t = new global::System.Span<double>(tBuffer, 0, v.Length);
+        t.Clear();
         double[] dtBuffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(t.Length);
         global::System.Span<double> dt = new global::System.Span<double>(dtBuffer, 0, t.Length);
         dt.Clear();
@@ -48,6 +50,7 @@ partial class Arrays
             dv[i] += dtanh * (1.0 - tanh * tanh);
         }
         global::System.Buffers.ArrayPool<double>.Shared.Return(dtBuffer);
+        global::System.Buffers.ArrayPool<double>.Shared.Return(tBuffer);
         return result;
     }
 }

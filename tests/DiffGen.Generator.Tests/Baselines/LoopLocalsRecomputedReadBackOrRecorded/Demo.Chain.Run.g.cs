@@ -19,7 +19,9 @@ partial class Chain
         global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
         double daLocal = 0.0;
         // Forward sweep
-        double[] h = new double[x.Length];
+        double[] hBuffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(x.Length);
+        global::System.Span<double> h = new global::System.Span<double>(hBuffer, 0, x.Length);
+        h.Clear();
         double[] dhBuffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(h.Length);
         global::System.Span<double> dh = new global::System.Span<double>(dhBuffer, 0, h.Length);
         dh.Clear();
@@ -68,6 +70,7 @@ partial class Chain
         da += daLocal;
         doubleTape.Dispose();
         global::System.Buffers.ArrayPool<double>.Shared.Return(dhBuffer);
+        global::System.Buffers.ArrayPool<double>.Shared.Return(hBuffer);
         return result;
     }
 }

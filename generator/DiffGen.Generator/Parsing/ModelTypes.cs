@@ -1,0 +1,133 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+
+namespace DiffGen.Generator.Parsing;
+
+/// <summary>
+/// Model types: a class, record or struct whose differentiable state is its float/double fields, arrays, <c>Parameter&lt;T&gt;</c>s
+/// and nested model types. Differentiating with respect to a parameter of such a type differentiates every leaf; the
+/// gradient argument is an object of the same type, whose leaves receive the gradient (docs/models.md).
+/// </summary>
+internal static class ModelTypes
+{
+    private const string ParameterType = "DiffGen.Optimization.Parameter<T>";
+    private const int MaxDepth = 8;
+
+    /// <summary>
+    /// One differentiable leaf. <see cref="Path"/> names it from the model (<c>Fc1.Weight</c>); <see cref="Value"/> and
+    /// <see cref="Gradient"/> are the member chains that read its values from the model and its gradient buffer from the
+    /// gradient argument (<c>W1.ValueArray</c> and <c>W1.GradArray</c> for a <c>Parameter&lt;T&gt;</c>, the same chain otherwise).
+    /// </summary>
+    internal sealed record Leaf(string Path, string Value, string Gradient, TypeRef Type, bool IsParameter);
+
+    /// <summary>Why a model type cannot be differentiated, at its member; null when it can.</summary>
+    internal sealed record Problem(string Member, string Reason);
+
+    /// <summary>True for a class or struct DiffGen may treat as a model (not a number, vector, span, string or delegate).</summary>
+    public static bool IsCandidate(ITypeSymbol type) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct, SpecialType: SpecialType.None } named
+        && !named.IsRefLikeType
+        && !IsParameter(named)
+        && named.ContainingNamespace?.ToDisplayString() is not ("System" or "System.Numerics" or "System.Collections.Generic");
+
+    /// <summary>The leaves of <paramref name="type"/> in declaration order (bases first), or a problem.</summary>
+    public static (List<Leaf> Leaves, Problem? Problem) LeavesOf(ITypeSymbol type, INamedTypeSymbol within, Compilation compilation)
+    {
+        var leaves = new List<Leaf>();
+        Problem? problem = Collect(type, string.Empty, within, compilation, leaves, new List<ITypeSymbol>());
+        return (leaves, problem);
+    }
+
+    private static Problem? Collect(ITypeSymbol type, string prefix, INamedTypeSymbol within, Compilation compilation, List<Leaf> leaves, List<ITypeSymbol> open)
+    {
+        if (open.Count >= MaxDepth || open.Contains(type, SymbolEqualityComparer.Default))
+        {
+            return new Problem(prefix.TrimEnd('.'), "its model types nest " + (open.Count >= MaxDepth ? "deeper than " + MaxDepth + " levels" : "in a cycle"));
+        }
+
+        open.Add(type);
+        foreach (ISymbol member in MembersOf(type))
+        {
+            ITypeSymbol? memberType = member switch
+            {
+                IFieldSymbol { IsImplicitlyDeclared: false, IsConst: false } field => field.Type,
+                IPropertySymbol { IsIndexer: false, GetMethod: not null } property => property.Type,
+                _ => null,
+            };
+            if (memberType is null || member.IsStatic || member.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypeNames.NoDerivativeAttribute))
+            {
+                continue;
+            }
+
+            string path = prefix + member.Name;
+            TypeRef typeRef = TypeClassifier.Classify(memberType);
+            bool real = typeRef.IsReal && typeRef.Shape is Shape.Scalar or Shape.Array;
+            bool parameter = memberType is INamedTypeSymbol named && IsParameter(named);
+            bool nested = !real && !parameter && IsCandidate(memberType) && HasLeaves(memberType, within, compilation, open);
+            if (!real && !parameter && !nested)
+            {
+                continue; // sizes, geometry, names: constants
+            }
+
+            if (!compilation.IsSymbolAccessibleWithin(member, within))
+            {
+                return new Problem(path, "'" + member.Name + "' is not accessible from '" + within.Name + "'; make it internal or public, or mark it [NoDerivative]");
+            }
+
+            if (typeRef.IsRealScalar && member is not IFieldSymbol)
+            {
+                return new Problem(path, "a " + typeRef.ElementKeyword + " property cannot receive a gradient; make it a field, or mark it [NoDerivative]");
+            }
+
+            if (typeRef.IsRealScalar && member is IFieldSymbol { IsReadOnly: true } && type.IsReferenceType)
+            {
+                return new Problem(path, "a readonly " + typeRef.ElementKeyword + " field cannot receive a gradient; remove readonly, or mark it [NoDerivative]");
+            }
+
+            if (real)
+            {
+                leaves.Add(new Leaf(path, path, path, typeRef, IsParameter: false));
+            }
+            else if (parameter)
+            {
+                ElementKind element = ((INamedTypeSymbol)memberType).TypeArguments[0].SpecialType == SpecialType.System_Double ? ElementKind.Double : ElementKind.Float;
+                leaves.Add(new Leaf(path, path + ".ValueArray", path + ".GradArray", new TypeRef(element, Shape.Array), IsParameter: true));
+            }
+            else if (Collect(memberType, path + ".", within, compilation, leaves, open) is { } inner)
+            {
+                return inner;
+            }
+        }
+
+        open.RemoveAt(open.Count - 1);
+        return null;
+    }
+
+    private static bool HasLeaves(ITypeSymbol type, INamedTypeSymbol within, Compilation compilation, List<ITypeSymbol> open)
+    {
+        if (open.Count >= MaxDepth || open.Contains(type, SymbolEqualityComparer.Default))
+        {
+            return true; // reported by Collect
+        }
+
+        var leaves = new List<Leaf>();
+        Problem? problem = Collect(type, string.Empty, within, compilation, leaves, new List<ITypeSymbol>(open));
+        return problem is not null || leaves.Count > 0;
+    }
+
+    private static IEnumerable<ISymbol> MembersOf(ITypeSymbol type)
+    {
+        var chain = new List<ITypeSymbol>();
+        for (ITypeSymbol? t = type; t is not null && t.SpecialType is not (SpecialType.System_Object or SpecialType.System_ValueType); t = t.BaseType)
+        {
+            chain.Insert(0, t);
+        }
+
+        return chain.SelectMany(t => t.GetMembers());
+    }
+
+    private static bool IsParameter(INamedTypeSymbol type) => type.OriginalDefinition.ToDisplayString() == ParameterType;
+}

@@ -1,0 +1,124 @@
+using System;
+using DiffGen.Optimization;
+
+namespace DiffGen.IntegrationTests;
+
+/// <summary>A layer as users write it: its weights and biases in arrays, its sizes as ints (constants).</summary>
+public sealed partial class DenseLayer
+{
+    public DenseLayer(int inputs, int outputs)
+    {
+        Inputs = inputs;
+        Outputs = outputs;
+        Weight = new double[inputs * outputs];
+        Bias = new double[outputs];
+    }
+
+    public int Inputs { get; }
+
+    public int Outputs { get; }
+
+    public double[] Weight { get; }
+
+    public double[] Bias { get; }
+}
+
+/// <summary>
+/// θ as one value: a nested layer, a <see cref="Parameter{T}"/> read through <c>.Value</c>, a trained scalar-free model,
+/// a [NoDerivative] scale and an int size. The loss allocates its scratch with <c>new</c>, calls a helper that takes
+/// the layer, and loops.
+/// </summary>
+public sealed partial class TwoLayerModel
+{
+    public TwoLayerModel(Parameters<double> parameters, int inputs, int hidden)
+    {
+        Hidden = new DenseLayer(inputs, hidden);
+        Readout = parameters.Add("readout", hidden);
+    }
+
+    public DenseLayer Hidden { get; }
+
+    public Parameter<double> Readout;
+
+    [NoDerivative]
+    public double OutputScale = 0.5;
+
+    [Differentiable(nameof(model))]
+    [Differentiable(nameof(model), nameof(x), Name = "LossModelAndInputGradient")]
+    public static double Loss(TwoLayerModel model, double[] x, double target)
+    {
+        DenseLayer layer = model.Hidden;
+        var h = new double[layer.Outputs];
+        Forward(model.Hidden, x, h);
+        double y = 0;
+        for (int j = 0; j < h.Length; j++)
+        {
+            y += model.Readout.Value[j] * h[j];
+        }
+
+        double r = model.OutputScale * y - target;
+        return r * r;
+    }
+
+    private static void Forward(DenseLayer layer, double[] x, double[] h)
+    {
+        for (int j = 0; j < layer.Outputs; j++)
+        {
+            double a = layer.Bias[j];
+            for (int i = 0; i < layer.Inputs; i++)
+            {
+                a += layer.Weight[j * layer.Inputs + i] * x[i];
+            }
+
+            h[j] = Math.Tanh(a);
+        }
+    }
+}
+
+/// <summary>A struct model with scalar fields: its gradient argument is passed by ref.</summary>
+public partial struct Line
+{
+    public double Slope;
+    public double Intercept;
+
+    [Differentiable(nameof(line))]
+    public static double SquaredError(Line line, double[] xs, double[] ys)
+    {
+        double sum = 0;
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double r = line.Slope * xs[i] + line.Intercept - ys[i];
+            sum += r * r;
+        }
+
+        return sum / xs.Length;
+    }
+}
+
+/// <summary>A model of Parameter&lt;float&gt;s only: it is its own gradient argument, and IModel&lt;float&gt; is generated.</summary>
+public sealed partial class SoftmaxRegression
+{
+    public const int Features = 6;
+    public const int Classes = 3;
+
+    public SoftmaxRegression(Parameters<float> parameters)
+    {
+        Weight = parameters.Add("Weight", Features * Classes);
+        Bias = parameters.Add("Bias", Classes);
+    }
+
+    public Parameter<float> Weight { get; }
+
+    public Parameter<float> Bias { get; }
+
+    [Differentiable(nameof(model))]
+    public static float Loss(SoftmaxRegression model, ReadOnlySpan<float> x, ReadOnlySpan<int> labels)
+    {
+        int batch = labels.Length;
+        var z = new float[batch * Classes];
+        var logits = new float[batch * Classes];
+        Ops.MatMul(x, model.Weight.Value, z, batch, Features, Classes);
+        Ops.AddBias(z, model.Bias.Value, logits);
+        return Ops.SoftmaxCrossEntropy(logits, labels, Classes);
+    }
+}
