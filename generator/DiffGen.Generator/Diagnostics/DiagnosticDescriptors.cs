@@ -33,7 +33,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WrtParameterNotDifferentiable = Error(
         DiagnosticIds.WrtParameterNotDifferentiable, Usage,
         "Parameter cannot be differentiated",
-        "Parameter '{0}' has type '{1}'; only float and double scalars, arrays, Span<T> and ReadOnlySpan<T> can be differentiated");
+        "Parameter '{0}' has type '{1}'; only float and double scalars, arrays, Span<T> and ReadOnlySpan<T> of them, and model types holding such fields (docs/models.md), can be differentiated");
 
     public static readonly DiagnosticDescriptor DuplicateGeneratedName = Error(
         DiagnosticIds.DuplicateGeneratedName, Usage,

@@ -4,21 +4,16 @@ using DiffGen.Optimization;
 
 namespace FashionMnist.Model;
 
-/// <summary>The parameters θ of <see cref="Mlp"/> with their gradients and the scratch its loss writes.</summary>
+/// <summary>The <see cref="Mlp"/> θ in a parameter set (what the optimizers update and the checkpoints hold), trained and attacked.</summary>
 public sealed class MlpNetwork : Network
 {
     private const int A1 = 0, Z1 = 1, H1 = 2, A2 = 3, Z2 = 4, H2 = 5, Out = 6;
-    private readonly Activations _scratch = new(Mlp.Hidden1, Mlp.Hidden1, Mlp.Hidden1, Mlp.Hidden2, Mlp.Hidden2, Mlp.Hidden2, Mlp.Classes);
+    private readonly Activations _scratch = NewScratch();
 
     public MlpNetwork(int seed)
     {
-        var random = new Random(seed);
         Parameters = new Parameters<float>();
-        W1 = Parameters.Add("W1", Mlp.Inputs * Mlp.Hidden1).InitKaimingUniform(random, Mlp.Inputs);
-        C = Parameters.Add("c", Mlp.Hidden1).InitZeros();
-        W2 = Parameters.Add("W2", Mlp.Hidden1 * Mlp.Hidden2).InitKaimingUniform(random, Mlp.Hidden1);
-        D = Parameters.Add("d", Mlp.Hidden2).InitZeros();
-        W3 = Parameters.Add("W3", Mlp.Hidden2 * Mlp.Classes).InitXavierUniform(random, Mlp.Hidden2, Mlp.Classes);
+        Model = Mlp.Create(Parameters, new Random(seed));
     }
 
     public override string Name => "mlp";
@@ -27,44 +22,21 @@ public sealed class MlpNetwork : Network
 
     public override Parameters<float> Parameters { get; }
 
-    public Parameter<float> W1 { get; }
+    /// <summary>θ; its parameters' Grad buffers are where its gradient goes (it is its own gradient argument).</summary>
+    public Mlp Model { get; }
 
-    public Parameter<float> C { get; }
-
-    public Parameter<float> W2 { get; }
-
-    public Parameter<float> D { get; }
-
-    public Parameter<float> W3 { get; }
-
-    public override float AccumulateParameterGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels)
-    {
-        int n = labels.Length;
-        _scratch.Ensure(n);
-        return Mlp.LossGradient(
-            x, labels, W1.Value, C.Value, W2.Value, D.Value, W3.Value,
-            _scratch[A1, n], _scratch[Z1, n], _scratch[H1, n], _scratch[A2, n], _scratch[Z2, n], _scratch[H2, n], _scratch[Out, n],
-            W1.Grad, C.Grad, W2.Grad, D.Grad, W3.Grad);
-    }
+    public override float AccumulateParameterGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels) =>
+        Mlp.LossGradient(Model, x, labels, Model);
 
     public override NetworkShard CreateShard(int rows) => new Shard(this, rows);
 
-    public override float AccumulateInputGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, Span<float> gradient)
-    {
-        int n = labels.Length;
-        _scratch.Ensure(n);
-        return Mlp.LossInputGradient(
-            x, labels, W1.Value, C.Value, W2.Value, D.Value, W3.Value,
-            _scratch[A1, n], _scratch[Z1, n], _scratch[H1, n], _scratch[A2, n], _scratch[Z2, n], _scratch[H2, n], _scratch[Out, n],
-            gradient);
-    }
+    public override float AccumulateInputGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, Span<float> gradient) =>
+        Mlp.LossInputGradient(Model, x, labels, gradient);
 
     public override void Logits(ReadOnlySpan<float> x, int rows, Span<float> logits)
     {
         _scratch.Ensure(rows);
-        Mlp.Logits(
-            x, rows, W1.Value, C.Value, W2.Value, D.Value, W3.Value,
-            _scratch[A1, rows], _scratch[Z1, rows], _scratch[H1, rows], _scratch[A2, rows], _scratch[Z2, rows], _scratch[H2, rows], logits);
+        Mlp.Logits(Model, x, rows, _scratch[A1, rows], _scratch[Z1, rows], _scratch[H1, rows], _scratch[A2, rows], _scratch[Z2, rows], _scratch[H2, rows], logits);
     }
 
     protected override Span<float> LogitsBuffer(int rows)
@@ -73,26 +45,27 @@ public sealed class MlpNetwork : Network
         return _scratch[Out, rows];
     }
 
+    private static Activations NewScratch() => new(Mlp.Hidden1, Mlp.Hidden1, Mlp.Hidden1, Mlp.Hidden2, Mlp.Hidden2, Mlp.Hidden2, Mlp.Classes);
+
     private sealed class Shard : NetworkShard
     {
         private readonly MlpNetwork _network;
-        private readonly Activations _scratch = new(Mlp.Hidden1, Mlp.Hidden1, Mlp.Hidden1, Mlp.Hidden2, Mlp.Hidden2, Mlp.Hidden2, Mlp.Classes);
+
+        // The gradient argument for each shard buffer set: θ's values with that shard's buffers as gradients, built once.
+        private Mlp?[] _gradients = Array.Empty<Mlp?>();
 
         public Shard(MlpNetwork network, int rows)
-            : base(rows)
-        {
-            _network = network;
-            _scratch.Ensure(rows);
-        }
+            : base(rows) => _network = network;
 
         public override float Gradient(ReadOnlySpan<float> x, ReadOnlySpan<int> labels, ShardGradients<float> g)
         {
-            MlpNetwork n = _network;
-            int rows = labels.Length;
-            return Mlp.LossGradient(
-                x, labels, n.W1.Value, n.C.Value, n.W2.Value, n.D.Value, n.W3.Value,
-                _scratch[A1, rows], _scratch[Z1, rows], _scratch[H1, rows], _scratch[A2, rows], _scratch[Z2, rows], _scratch[H2, rows], _scratch[Out, rows],
-                g[n.W1], g[n.C], g[n.W2], g[n.D], g[n.W3]);
+            if (g.Shard >= _gradients.Length)
+            {
+                Array.Resize(ref _gradients, g.Shard + 1);
+            }
+
+            Mlp gradient = _gradients[g.Shard] ??= new Mlp(g.WithGradients(_network.Parameters));
+            return Mlp.LossGradient(_network.Model, x, labels, gradient);
         }
     }
 }
