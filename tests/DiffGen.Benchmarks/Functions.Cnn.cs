@@ -33,3 +33,63 @@ public static partial class Functions
         return Ops.SoftmaxCrossEntropy(logits, labels, Classes);
     }
 }
+
+/// <summary>
+/// The same CNN written as a model type (docs/models.md): θ as one object of Parameter&lt;float&gt;s, its own gradient
+/// argument, and the activations allocated with <c>new</c> in the loss (pooled by the generated gradient).
+/// </summary>
+public sealed partial class CnnModel
+{
+    public CnnModel(DiffGen.Optimization.Parameters<float> parameters)
+    {
+        Conv1W = parameters["conv1.weight"];
+        Conv1B = parameters["conv1.bias"];
+        Conv2W = parameters["conv2.weight"];
+        Conv2B = parameters["conv2.bias"];
+        Fc1W = parameters["fc1.weight"];
+        Fc1B = parameters["fc1.bias"];
+        Fc2W = parameters["fc2.weight"];
+        Fc2B = parameters["fc2.bias"];
+    }
+
+    public DiffGen.Optimization.Parameter<float> Conv1W { get; }
+
+    public DiffGen.Optimization.Parameter<float> Conv1B { get; }
+
+    public DiffGen.Optimization.Parameter<float> Conv2W { get; }
+
+    public DiffGen.Optimization.Parameter<float> Conv2B { get; }
+
+    public DiffGen.Optimization.Parameter<float> Fc1W { get; }
+
+    public DiffGen.Optimization.Parameter<float> Fc1B { get; }
+
+    public DiffGen.Optimization.Parameter<float> Fc2W { get; }
+
+    public DiffGen.Optimization.Parameter<float> Fc2B { get; }
+
+    [Differentiable(nameof(model))]
+    public static float Loss(CnnModel model, ReadOnlySpan<float> x, ReadOnlySpan<int> labels)
+    {
+        int batch = labels.Length;
+        var c1 = new float[batch * Functions.Conv1.OutputSize];
+        var r1 = new float[batch * Functions.Conv1.OutputSize];
+        var p1 = new float[batch * Functions.Pool1.OutputSize];
+        var c2 = new float[batch * Functions.Conv2.OutputSize];
+        var r2 = new float[batch * Functions.Conv2.OutputSize];
+        var p2 = new float[batch * Functions.Pool2.OutputSize];
+        var f1 = new float[batch * Functions.Fc1.OutFeatures];
+        var h1 = new float[batch * Functions.Fc1.OutFeatures];
+        var logits = new float[batch * Functions.Fc2.OutFeatures];
+        Ops.Conv2D(x, model.Conv1W.Value, model.Conv1B.Value, c1, Functions.Conv1);
+        Ops.Relu(c1, r1);
+        Ops.MaxPool2D(r1, p1, Functions.Pool1);
+        Ops.Conv2D(p1, model.Conv2W.Value, model.Conv2B.Value, c2, Functions.Conv2);
+        Ops.Relu(c2, r2);
+        Ops.MaxPool2D(r2, p2, Functions.Pool2);
+        Ops.Linear(p2, model.Fc1W.Value, model.Fc1B.Value, f1, Functions.Fc1);
+        Ops.Relu(f1, h1);
+        Ops.Linear(h1, model.Fc2W.Value, model.Fc2B.Value, logits, Functions.Fc2);
+        return Ops.SoftmaxCrossEntropy(logits, labels, Functions.Classes);
+    }
+}

@@ -122,3 +122,39 @@ public sealed partial class SoftmaxRegression
         return Ops.SoftmaxCrossEntropy(logits, labels, Classes);
     }
 }
+
+/// <summary>A layer-normalised linear model with nested parameter structs: Ops.Linear, Ops.LayerNorm and a squared error.</summary>
+public sealed partial class NormedLinear
+{
+    public static readonly DiffGen.Layers.Linear Fc = new(4, 6);
+    public static readonly DiffGen.Layers.LayerNorm Norm = new(6);
+
+    public double[] Weight = new double[Fc.WeightLength];
+    public double[] Bias = new double[Fc.BiasLength];
+    public NormScale Scale = new();
+
+    [Differentiable(nameof(model))]
+    public static double Loss(NormedLinear model, double[] x, double[] target)
+    {
+        int batch = x.Length / Fc.InFeatures;
+        var z = new double[batch * Fc.OutFeatures];
+        var y = new double[z.Length];
+        Ops.Linear(x, model.Weight, model.Bias, z, Fc);
+        Ops.LayerNorm(z, model.Scale.Gamma, model.Scale.Beta, y, Norm);
+        double sum = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            double r = y[i] - target[i];
+            sum += r * r;
+        }
+
+        return sum;
+    }
+}
+
+/// <summary>LayerNorm's γ and β, a nested model type.</summary>
+public sealed class NormScale
+{
+    public double[] Gamma = { 1.0, 0.5, -0.3, 2.0, 1.1, 0.9 };
+    public double[] Beta = new double[6];
+}

@@ -99,6 +99,48 @@ public class ModelTests
     }
 
     [Fact]
+    public void LayerNormInsideAModelMatchesFiniteDifferences()
+    {
+        var model = new NormedLinear();
+        var gradient = new NormedLinear();
+        double[] x = Enumerable.Range(0, 3 * 4).Select(i => Math.Sin(i * 1.3)).ToArray();
+        double[] target = Enumerable.Range(0, 3 * 6).Select(i => Math.Cos(i * 0.4)).ToArray();
+        int w = model.Weight.Length, b = model.Bias.Length, n = model.Scale.Gamma.Length;
+        void Load(double[] theta)
+        {
+            theta.AsSpan(0, w).CopyTo(model.Weight);
+            theta.AsSpan(w, b).CopyTo(model.Bias);
+            theta.AsSpan(w + b, n).CopyTo(model.Scale.Gamma);
+            theta.AsSpan(w + b + n, n).CopyTo(model.Scale.Beta);
+        }
+
+        Check(
+            theta =>
+            {
+                Load(theta);
+                return NormedLinear.Loss(model, x, target);
+            },
+            (theta, g) =>
+            {
+                Load(theta);
+                foreach (double[] buffer in new[] { gradient.Weight, gradient.Bias, gradient.Scale.Gamma, gradient.Scale.Beta })
+                {
+                    Array.Clear(buffer);
+                }
+
+                double value = NormedLinear.LossGradient(model, x, target, gradient);
+                double[] flat = gradient.Weight.Concat(gradient.Bias).Concat(gradient.Scale.Gamma).Concat(gradient.Scale.Beta).ToArray();
+                for (int i = 0; i < flat.Length; i++)
+                {
+                    g[i] += flat[i];
+                }
+
+                return value;
+            },
+            w + b + (2 * n));
+    }
+
+    [Fact]
     public void StructModelTakesItsGradientByRef()
     {
         double[] xs = { -1, 0.5, 2, 3.5 }, ys = { -2.1, 1.2, 3.9, 7.2 };

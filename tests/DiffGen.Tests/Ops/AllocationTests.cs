@@ -123,6 +123,8 @@ public class AllocationTests
         float[] dfw = new float[fw.Length], dfb = new float[fb.Length], dlogits = Random(rng, logits.Length), gc = new float[c.Length];
         double[] sx = new double[batch * strided.InputSize], sw = new double[strided.WeightLength], sb = new double[strided.BiasLength];
         double[] sy = new double[batch * strided.OutputSize], sdx = new double[sx.Length], sdw = new double[sw.Length], sdb = new double[sb.Length];
+        var norm = new DiffGen.Layers.LayerNorm(pool.OutputSize / 16 * 16 == pool.OutputSize ? 16 : pool.OutputSize);
+        float[] ln = Random(rng, norm.Features), lb = Random(rng, norm.Features), dln = new float[norm.Features], dlb = new float[norm.Features], lp = new float[p.Length];
         AssertNoAllocation(() =>
         {
             O.Conv2D(x, w, b, c, conv);
@@ -137,6 +139,8 @@ public class AllocationTests
             O.Conv2DPullback(sx, sw, sb, sy, strided, sdx, sdw, sdb, sy);
             O.Gelu(c, dc);
             O.GeluPullback(c, dc, gc, dc);
+            O.LayerNorm(p, ln, lb, lp, norm);
+            O.LayerNormPullback(p, ln, lb, lp, norm, dp, dln, dlb, lp);
             O.Dropout(c, dc, new DiffGen.Layers.Dropout(0.25, seed: 3));
             O.DropoutPullback(c, dc, new DiffGen.Layers.Dropout(0.25, seed: 3), gc, dc);
         });

@@ -61,6 +61,15 @@ public class LayerGradientTests
     [Theory, MemberData(nameof(PoolShapes))]
     public void AvgPool2D_Double(int n, int c, int h, int w, int k, int s, int p) => AvgPool<double>(n, new Pool2D(c, h, w, k, s, p));
 
+    /// <summary>Rows × features: one feature (variance 0, x̂ = 0), odd widths, a width past one vector, several rows.</summary>
+    public static TheoryData<int, int> LayerNormShapes => new() { { 1, 1 }, { 3, 5 }, { 2, 17 }, { 1, 33 }, { 4, 64 } };
+
+    [Theory, MemberData(nameof(LayerNormShapes))]
+    public void LayerNorm_Float(int n, int features) => LayerNorm<float>(n, new LayerNorm(features));
+
+    [Theory, MemberData(nameof(LayerNormShapes))]
+    public void LayerNorm_Double(int n, int features) => LayerNorm<double>(n, new LayerNorm(features, epsilon: 1e-3));
+
     [Theory, MemberData(nameof(LinearShapes))]
     public void Linear_Float(int n, int i, int o) => Linear<float>(n, new Linear(i, o));
 
@@ -251,6 +260,49 @@ public class LayerGradientTests
                 return WeightedSum(y, dy);
             },
             () => OpsOf<T>.AvgPool2DPullback(x.Span, y.Span, g, dx.Span, dy.Span));
+        y.AssertGuardsIntact(label + ": y");
+    }
+
+    private static void LayerNorm<T>(int batch, LayerNorm g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Random rng = Rng("LayerNorm", batch, g.Features, 0);
+        int n = g.Features;
+        TestBuffer<T> x = TestBuffer<T>.Random(rng, batch * n), gamma = TestBuffer<T>.Random(rng, n), beta = TestBuffer<T>.Random(rng, n);
+        TestBuffer<T> y = new(batch * n), dy = TestBuffer<T>.Random(rng, y.Length);
+        TestBuffer<T> dx = TestBuffer<T>.Random(rng, x.Length), dgamma = TestBuffer<T>.Random(rng, n), dbeta = TestBuffer<T>.Random(rng, n);
+        string label = $"LayerNorm n={batch} features={n} eps={g.Epsilon}";
+
+        OpsOf<T>.LayerNorm(x.Span, gamma.Span, beta.Span, y.Span, g);
+        double[] xs = x.ToDoubles(), gs = gamma.ToDoubles(), bs = beta.ToDoubles();
+        double[] expected = new double[y.Length];
+        for (int r = 0; r < batch; r++)
+        {
+            double mean = 0, variance = 0;
+            for (int i = 0; i < n; i++)
+            {
+                mean += xs[r * n + i] / n;
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                variance += (xs[r * n + i] - mean) * (xs[r * n + i] - mean) / n;
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                expected[r * n + i] = (xs[r * n + i] - mean) / Math.Sqrt(variance + g.Epsilon) * gs[i] + bs[i];
+            }
+        }
+
+        AssertClose(label, expected, y);
+        Check(label, [x, gamma, beta], [dx, dgamma, dbeta],
+            () =>
+            {
+                OpsOf<T>.LayerNorm(x.Span, gamma.Span, beta.Span, y.Span, g);
+                return WeightedSum(y, dy);
+            },
+            () => OpsOf<T>.LayerNormPullback(x.Span, gamma.Span, beta.Span, y.Span, g, dx.Span, dgamma.Span, dbeta.Span, dy.Span));
         y.AssertGuardsIntact(label + ": y");
     }
 

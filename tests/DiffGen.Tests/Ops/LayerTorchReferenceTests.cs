@@ -12,7 +12,7 @@ namespace DiffGen.Tests.Ops;
 /// <summary>
 /// The layer ops against PyTorch 1.13 (<c>torch_layers.py</c>, run with Debian's <c>/usr/bin/python3</c>): values and
 /// gradients (autograd, <c>y.backward(dy)</c>) of <c>F.conv2d</c>, <c>F.max_pool2d</c>, <c>F.avg_pool2d</c> and
-/// <c>F.linear</c>, and <c>F.gelu(approximate='tanh')</c> on the same inputs and PyTorch's own weight layouts, in float32 and float64, on the shapes of
+/// <c>F.linear</c>, <c>F.layer_norm</c> and <c>F.gelu(approximate='tanh')</c> on the same inputs and PyTorch's own weight layouts, in float32 and float64, on the shapes of
 /// <see cref="LayerGradientTests"/> plus the main job's CNN layers. Agreement: every element within 1e-5 (float) or
 /// 1e-12 (double) of the largest magnitude in that output or gradient; summation order differs between the two
 /// libraries, so bitwise equality is not expected.
@@ -83,6 +83,13 @@ public sealed class LayerTorchReferenceTests
                 cases.Add(GeluCase(isDouble, n));
             }
 
+            // One feature is left to LayerGradientTests: the exact gradient is 0 there, and PyTorch's is its rounding noise.
+            foreach (object?[] row in LayerGradientTests.LayerNormShapes.Where(r => (int)r[1]! > 1).Concat([[8, 128]]))
+            {
+                int[] v = row.Cast<int>().ToArray();
+                cases.Add(LayerNormCase(isDouble, v[0], new LayerNorm(v[1])));
+            }
+
             foreach (object?[] row in LayerGradientTests.LinearShapes.Concat([[2, 3136, 128]]))
             {
                 int[] v = row.Cast<int>().ToArray();
@@ -134,6 +141,21 @@ public sealed class LayerTorchReferenceTests
 
         var spec = Spec("linear", isDouble, batch, x, dy);
         (spec["in_features"], spec["out_features"], spec["weight"], spec["bias"]) = (g.InFeatures, g.OutFeatures, w, b);
+        return new Case(label, isDouble, spec, y, dx, dw, db);
+    }
+
+    private static Case LayerNormCase(bool isDouble, int batch, LayerNorm g)
+    {
+        string label = $"layer_norm {(isDouble ? "float64" : "float32")} n={batch} features={g.Features}";
+        var rng = new Random(label.Length * 7919 + batch);
+        double[] x = Values(rng, batch * g.Features, isDouble).Select(v => 3 * v + 0.5).ToArray(), w = Values(rng, g.Features, isDouble), b = Values(rng, g.Features, isDouble);
+        double[] dy = Values(rng, batch * g.Features, isDouble);
+        (double[] y, double[] dx, double[] dw, double[] db) = isDouble
+            ? WithWeights<double>(x, w, b, dy, (x, w, b, y) => OpsOf<double>.LayerNorm(x, w, b, y, g), (x, w, b, y, dx, dw, db, dy) => OpsOf<double>.LayerNormPullback(x, w, b, y, g, dx, dw, db, dy))
+            : WithWeights<float>(x, w, b, dy, (x, w, b, y) => OpsOf<float>.LayerNorm(x, w, b, y, g), (x, w, b, y, dx, dw, db, dy) => OpsOf<float>.LayerNormPullback(x, w, b, y, g, dx, dw, db, dy));
+
+        var spec = Spec("layer_norm", isDouble, batch, x, dy);
+        (spec["features"], spec["eps"], spec["weight"], spec["bias"]) = (g.Features, g.Epsilon, w, b);
         return new Case(label, isDouble, spec, y, dx, dw, db);
     }
 

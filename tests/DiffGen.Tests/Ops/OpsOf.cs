@@ -141,6 +141,16 @@ internal static class OpsOf<T>
     /// <summary>Conv2DPullback's shape: (x, weight, bias, y, layer, dx, dweight, dbias, dy).</summary>
     public delegate void Conv2DPullbackOf(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, Conv2D layer, Span<T> dx, Span<T> dweight, Span<T> dbias, ReadOnlySpan<T> dy);
 
+    public static readonly Action<ReadOnlySpan<T>, ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, LayerNorm> LayerNorm = Pick<Action<ReadOnlySpan<T>, ReadOnlySpan<T>, ReadOnlySpan<T>, Span<T>, LayerNorm>>(
+        new Action<ReadOnlySpan<float>, ReadOnlySpan<float>, ReadOnlySpan<float>, Span<float>, LayerNorm>(DiffGen.Ops.LayerNorm),
+        new Action<ReadOnlySpan<double>, ReadOnlySpan<double>, ReadOnlySpan<double>, Span<double>, LayerNorm>(DiffGen.Ops.LayerNorm));
+
+    public static readonly LayerNormPullbackOf LayerNormPullback = Pick<LayerNormPullbackOf>(
+        new OpsOf<float>.LayerNormPullbackOf(DiffGen.Ops.LayerNormPullback), new OpsOf<double>.LayerNormPullbackOf(DiffGen.Ops.LayerNormPullback));
+
+    /// <summary>LayerNormPullback's shape.</summary>
+    public delegate void LayerNormPullbackOf(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<T> y, LayerNorm norm, Span<T> dx, Span<T> dgamma, Span<T> dbeta, ReadOnlySpan<T> dy);
+
     /// <summary>LinearPullback's shape.</summary>
     public delegate void LinearPullbackOf(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, Linear layer, Span<T> dx, Span<T> dweight, Span<T> dbias, ReadOnlySpan<T> dy);
 

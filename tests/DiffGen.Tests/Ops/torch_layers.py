@@ -1,8 +1,8 @@
-"""PyTorch reference for DiffGen's layer ops (Conv2D, MaxPool2D, AvgPool2D, Linear).
+"""PyTorch reference for DiffGen's layer ops (Conv2D, MaxPool2D, AvgPool2D, Linear, LayerNorm, GELU).
 
 Usage: /usr/bin/python3 torch_layers.py INPUT.json OUTPUT.json
 
-INPUT holds a list of cases, each with an op ("conv2d", "max_pool2d", "avg_pool2d", "linear", "gelu" in its tanh form), its geometry, a dtype
+INPUT holds a list of cases, each with an op ("conv2d", "max_pool2d", "avg_pool2d", "linear", "layer_norm", "gelu" in its tanh form), its geometry, a dtype
 ("float32" or "float64") and flat row-major inputs: x (NCHW, or rows for linear), weight and bias where the op has
 them (conv weight [out, in, kH, kW], linear weight [out, in], PyTorch's own layouts) and dy, the adjoint of the output.
 For each case the script writes y = op(x) and, from autograd with y.backward(dy), the gradients of x, weight and bias,
@@ -44,6 +44,13 @@ def run(case):
         x = leaf(case["x"], dtype, (n, -1))
         y = F.gelu(x, approximate="tanh")
         leaves = {"x": x}
+    elif op == "layer_norm":
+        f = case["features"]
+        x = leaf(case["x"], dtype, (n, f))
+        weight = leaf(case["weight"], dtype, (f,))
+        bias = leaf(case["bias"], dtype, (f,))
+        y = F.layer_norm(x, (f,), weight, bias, eps=case["eps"])
+        leaves = {"x": x, "weight": weight, "bias": bias}
     elif op == "linear":
         x = leaf(case["x"], dtype, (n, case["in_features"]))
         weight = leaf(case["weight"], dtype, (case["out_features"], case["in_features"]))
