@@ -157,6 +157,24 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void WriteToAModelLeafIsReportedAtTheWrite() => Verify("""
+        public sealed class Model
+        {
+            public double[] Weights = new double[3];
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable(nameof(model))]
+            public static double F(Model model, double x)
+            {
+                {|DG0012:model.Weights[0]|} = x;
+                return model.Weights[0] * model.Weights[1];
+            }
+        }
+        """);
+
+    [Fact]
     public void ModelWithoutLeavesCannotBeDifferentiated() => Verify("""
         public sealed class Settings
         {

@@ -111,12 +111,12 @@ public sealed partial class SoftmaxRegression
 
     public Parameter<float> Bias { get; }
 
-    [Differentiable(nameof(model))]
+    [Differentiable(nameof(model), Generate = Derivatives.Reverse | Derivatives.PooledPrimal)]
     public static float Loss(SoftmaxRegression model, ReadOnlySpan<float> x, ReadOnlySpan<int> labels)
     {
         int batch = labels.Length;
         var z = new float[batch * Classes];
-        var logits = new float[batch * Classes];
+        Span<float> logits = stackalloc float[batch * Classes];
         Ops.MatMul(x, model.Weight.Value, z, batch, Features, Classes);
         Ops.AddBias(z, model.Bias.Value, logits);
         return Ops.SoftmaxCrossEntropy(logits, labels, Classes);
@@ -157,4 +157,44 @@ public sealed class NormScale
 {
     public double[] Gamma = { 1.0, 0.5, -0.3, 2.0, 1.1, 0.9 };
     public double[] Beta = new double[6];
+}
+
+/// <summary>The loss as an instance method of the model (PyTorch's <c>forward</c> style): <c>[Differentiable("this")]</c>.</summary>
+public sealed partial class TanhRegression
+{
+    public TanhRegression(Parameters<double> parameters, int features)
+    {
+        Weight = parameters.Add("Weight", features);
+        Bias = parameters.Add("Bias", 1);
+    }
+
+    public Parameter<double> Weight { get; }
+
+    public Parameter<double> Bias { get; }
+
+    public int Features => Weight.Length;
+
+    [Differentiable("this")]
+    public double Loss(double[] x, double y)
+    {
+        double z = Bias.Value[0];
+        for (int i = 0; i < Features; i++)
+        {
+            z += Weight.Value[i] * x[i];
+        }
+
+        double r = Math.Tanh(z) - y;
+        return r * r;
+    }
+}
+
+/// <summary>A struct whose instance method differentiates the struct itself: the gradient is a <c>ref</c> of its type.</summary>
+public partial struct Damped
+{
+    public double Amplitude;
+    public double Decay;
+    public double Frequency;
+
+    [Differentiable("this")]
+    public double At(double t) => Amplitude * Math.Exp(-Decay * t) * Math.Cos(Frequency * t);
 }

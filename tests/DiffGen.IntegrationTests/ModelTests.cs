@@ -141,6 +141,51 @@ public class ModelTests
     }
 
     [Fact]
+    public void InstanceMethodDifferentiatesThisObject()
+    {
+        var model = new TanhRegression(new Parameters<double>(), 4);
+        double[] x = { 0.5, -1.2, 2.0, 0.1 };
+        Check(
+            theta =>
+            {
+                theta.AsSpan(0, 4).CopyTo(model.Weight.Value);
+                model.Bias.Value[0] = theta[4];
+                return model.Loss(x, 0.3);
+            },
+            (theta, g) =>
+            {
+                theta.AsSpan(0, 4).CopyTo(model.Weight.Value);
+                model.Bias.Value[0] = theta[4];
+                model.Weight.ZeroGrad();
+                model.Bias.ZeroGrad();
+                double value = model.LossGradient(x, 0.3, model);
+                for (int i = 0; i < 4; i++)
+                {
+                    g[i] += model.Weight.Grad[i];
+                }
+
+                g[4] += model.Bias.Grad[0];
+                return value;
+            },
+            5);
+    }
+
+    [Fact]
+    public void StructInstanceMethodDifferentiatesThisByRef() =>
+        Check(
+            p => new Damped { Amplitude = p[0], Decay = p[1], Frequency = p[2] }.At(1.7),
+            (p, g) =>
+            {
+                var d = default(Damped);
+                double value = new Damped { Amplitude = p[0], Decay = p[1], Frequency = p[2] }.AtGradient(1.7, ref d);
+                g[0] += d.Amplitude;
+                g[1] += d.Decay;
+                g[2] += d.Frequency;
+                return value;
+            },
+            3);
+
+    [Fact]
     public void StructModelTakesItsGradientByRef()
     {
         double[] xs = { -1, 0.5, 2, 3.5 }, ys = { -2.1, 1.2, 3.9, 7.2 };
@@ -259,6 +304,24 @@ public class ModelTests
         for (int i = 0; i < 10; i++)
         {
             SoftmaxRegression.LossGradient(model, x, labels, model);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void PooledPrimalReturnsTheSameBitsWithoutAllocating()
+    {
+        var model = new SoftmaxRegression(new Parameters<float>());
+        model.Weight.InitNormal(new Random(4), 0, 0.3);
+        float[] x = Enumerable.Range(0, 5 * SoftmaxRegression.Features).Select(i => MathF.Sin(i)).ToArray();
+        int[] labels = { 0, 1, 2, 1, 0 };
+        float expected = SoftmaxRegression.Loss(model, x, labels);
+        Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(SoftmaxRegression.LossPooled(model, x, labels)));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            SoftmaxRegression.LossPooled(model, x, labels);
         }
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

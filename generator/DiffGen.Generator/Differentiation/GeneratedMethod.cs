@@ -32,7 +32,14 @@ internal sealed record GeneratedPushforward(
 internal sealed record ForwardResult(GeneratedPushforward? Pushforward, DifferentiationFailure? Failure);
 
 /// <summary>What one [Differentiable] attribute generates (each part only when asked for).</summary>
-internal sealed record GeneratedDerivatives(GeneratedPullback? Pullback, GeneratedPushforward? Pushforward, GeneratedHessianVectorProduct? HessianVectorProduct = null);
+internal sealed record GeneratedDerivatives(GeneratedPullback? Pullback, GeneratedPushforward? Pushforward, GeneratedHessianVectorProduct? HessianVectorProduct = null)
+{
+    /// <summary>The method with pooled scratch (<c>Derivatives.PooledPrimal</c>), or null.</summary>
+    public GeneratedPrimal? PooledPrimal { get; init; }
+}
+
+/// <summary>The primal with pooled scratch: its name and body.</summary>
+internal sealed record GeneratedPrimal(string Name, EquatableArray<Stmt> Body);
 
 /// <summary>A Hessian-vector product: its body, the direction parameters' names and the product parameters' names.</summary>
 internal sealed record GeneratedHessianVectorProduct(

@@ -63,6 +63,12 @@ internal static class Emitter
                 JacobianWriter.Write(writer, spec, derivative.Pushforward.Gradient);
             }
 
+            if (derivative.PooledPrimal is { } primal)
+            {
+                Separate();
+                WritePooledPrimal(writer, spec, primal);
+            }
+
             if (derivative.HessianVectorProduct is { } product)
             {
                 Separate();
@@ -149,6 +155,25 @@ internal static class Emitter
         writer.CloseBlock();
     }
 
+    private static void WritePooledPrimal(SourceWriter writer, DifferentiableMethodSpec spec, GeneratedPrimal primal)
+    {
+        writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> (the same value, bit for bit) with its scratch arrays rented from the pool.</summary>");
+        WriteAttributes(writer, spec);
+        string parameters = string.Join(", ", Declared(spec).Select(p => p.Type.CSharp + " " + p.Name));
+        writer.OpenBlock($"{spec.Accessibility} {Static(spec)}{(spec.IsVectorValued ? "void" : spec.ReturnType.CSharp)} {primal.Name}({parameters})");
+        foreach (ParameterSpec member in spec.Parameters.Where(p => p.IsMember))
+        {
+            writer.WriteLine($"{member.Type.CSharp} {member.Name} = {member.Access};");
+        }
+
+        foreach (Stmt statement in primal.Body)
+        {
+            StmtPrinter.Write(writer, statement);
+        }
+
+        writer.CloseBlock();
+    }
+
     /// <summary>The method's own parameters (fields a gradient names are read inside, not passed).</summary>
     private static IEnumerable<ParameterSpec> Declared(DifferentiableMethodSpec spec) => spec.Parameters.Where(p => !p.IsMember);
 
@@ -191,7 +216,11 @@ internal static class Emitter
         {
             if (!leaf.ByRef && seen.Add(leaf.Model))
             {
-                writer.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({leaf.Model});");
+                if (leaf.Model != "this")
+                {
+                    writer.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({leaf.Model});");
+                }
+
                 writer.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({leaf.GradientArgument});");
             }
         }

@@ -5,6 +5,7 @@ using DiffGen.Generator.Diagnostics;
 using DiffGen.Generator.Differentiation;
 using DiffGen.Generator.Differentiation.Adjoints;
 using DiffGen.Generator.Differentiation.Forward;
+using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -65,7 +66,12 @@ internal static class GenerationStep
                     product = result.Product!;
                 }
 
-                derivatives.Add(new GeneratedDerivatives(pullback, pushforward, product));
+                derivatives.Add(new GeneratedDerivatives(pullback, pushforward, product)
+                {
+                    PooledPrimal = gradient.Has(DerivativeForms.PooledPrimal)
+                        ? new GeneratedPrimal(GeneratedNames.PooledPrimal(gradient.Stem), PooledPrimal.Build(spec).ToEquatableArray())
+                        : null,
+                });
             }
 
             return new GeneratedSource(spec.HintName, Emitter.Emit(spec, derivatives), null, null, null, null);

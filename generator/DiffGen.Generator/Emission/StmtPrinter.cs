@@ -82,6 +82,15 @@ internal static class StmtPrinter
                     string length = ExprPrinter.Print(r.Length);
                     string rent = $"{KnownTypeNames.ArrayPool}<{keyword}>.Shared.Rent({length})";
                     string span = $"new global::System.Span<{keyword}>({r.Buffer}, 0, {length})";
+                    if (r.StackLimit > 0)
+                    {
+                        // Small on the stack, large from the pool.
+                        writer.WriteLine($"{keyword}[]? {r.Buffer} = {length} > {r.StackLimit} ? {rent} : null;");
+                        writer.WriteLine($"global::System.Span<{keyword}> {r.Span} = {r.Buffer} is null ? stackalloc {keyword}[{length}] : {span};");
+                        writer.WriteLine(r.Span + ".Clear();");
+                        break;
+                    }
+
                     writer.WriteLine(r.Declared ? $"{keyword}[] {r.Buffer} = {rent};" : $"{r.Buffer} = {rent};");
                     writer.WriteLine(r.Declared ? $"global::System.Span<{keyword}> {r.Span} = {span};" : $"{r.Span} = {span};");
                     writer.WriteLine(r.Span + ".Clear();");

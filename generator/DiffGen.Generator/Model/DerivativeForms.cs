@@ -13,6 +13,7 @@ internal enum DerivativeForms
     HessianVectorProduct = 8,
     Hessian = 16,
     Nested = 32,
+    PooledPrimal = 64,
 }
 
 /// <summary>The names of one attribute's generated methods, all built from one stem (the method's name, or Name without "Gradient").</summary>
@@ -27,6 +28,8 @@ internal static class GeneratedNames
     public static string Hessian(string stem) => stem + "Hessian";
 
     public static string HessianDiagonal(string stem) => stem + "HessianDiagonal";
+
+    public static string PooledPrimal(string stem) => stem + "Pooled";
 
     /// <summary>The stem of an attribute's names: the method's name, or Name with a trailing "Gradient" removed.</summary>
     public static string Stem(string methodName, string? name) =>

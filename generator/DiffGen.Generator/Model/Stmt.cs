@@ -85,7 +85,11 @@ internal sealed record PopRange(string Tape, string Vector) : Stmt;
 /// <c>T[] Buffer = ArrayPool&lt;T&gt;.Shared.Rent(n); Span&lt;T&gt; Span = new(Buffer, 0, n); Span.Clear();</c>. When
 /// <paramref name="Declared"/> is false both were declared earlier (<see cref="DeclareBuffer"/>) and are assigned.
 /// </summary>
-internal sealed record RentBuffer(string Buffer, string Span, ElementKind Element, Expr Length, bool Declared = true) : Stmt;
+/// <remarks>
+/// With <paramref name="StackLimit"/> &gt; 0 the span is a <c>stackalloc</c> when the length is at most that many elements
+/// (the buffer is then null) and rented only above it.
+/// </remarks>
+internal sealed record RentBuffer(string Buffer, string Span, ElementKind Element, Expr Length, bool Declared = true, int StackLimit = 0) : Stmt;
 
 /// <summary>Generated: <c>T[]? Buffer = null; Span&lt;T&gt; Span = default;</c> for a buffer rented in a nested block.</summary>
 internal sealed record DeclareBuffer(string Buffer, string Span, ElementKind Element) : Stmt;

@@ -170,6 +170,10 @@ internal sealed partial class BodyLowering
                     parts.Add(property.Property.Name);
                     at = instance;
                     continue;
+                case IInstanceReferenceOperation when _receiver is null:
+                    parts.Add("this");
+                    parts.Reverse();
+                    return string.Join(".", parts);
                 case IParameterReferenceOperation or ILocalReferenceOperation when _modelAliases.TryGetValue(Symbol(at), out string? alias):
                     parts.Add(alias);
                     parts.Reverse();
@@ -401,11 +405,12 @@ internal sealed partial class BodyLowering
         {
             ReportExpression(target, "assignment target " + Describe(target), string.Empty);
         }
-        else if (_members.Values.Any(m => m.Name == written) || lowered is Elem && _wrtNames.Contains(written) && _method.Parameters.Any(p => p.Name == written))
+        else if (_members.Values.Any(m => m.Name == written) || _modelLeaves.Values.Any(m => m.Name == written) || lowered is Elem && _wrtNames.Contains(written) && _method.Parameters.Any(p => p.Name == written))
         {
             // A scalar parameter is a local like any other (its adjoint ends as the gradient of its incoming value);
             // the elements of a differentiated vector belong to the caller.
-            Report(DiagnosticDescriptors.WriteToDifferentiatedInput, target.Syntax.GetLocation(), written, _method.Name);
+            ParameterSpec? leaf = _modelLeaves.Values.FirstOrDefault(m => m.Name == written);
+            Report(DiagnosticDescriptors.WriteToDifferentiatedInput, target.Syntax.GetLocation(), leaf?.Leaf is { } at ? at.Model + "." + at.Path : written, _method.Name);
         }
 
         return lowered;

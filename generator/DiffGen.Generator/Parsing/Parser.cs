@@ -186,7 +186,7 @@ internal static class Parser
         for (int g = 0; g < gradients.Count && parameters.Any(p => p.IsMember); g++)
         {
             // Fields and properties as differentiated inputs have gradients only (their locals are set up by the pullback).
-            if ((gradients[g].Forms & ~DerivativeForms.Reverse) != 0)
+            if ((gradients[g].Forms & ~(DerivativeForms.Reverse | DerivativeForms.PooledPrimal)) != 0)
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.GenerateDoesNotFit, generateSites[g], methodName,
                     "forward mode and second order of a method that differentiates fields or properties are not generated yet; ask for Reverse only"));
@@ -345,10 +345,14 @@ internal static class Parser
                     index = parameters.IndexOf(known);
                 }
 
-                if (index >= 0 && index < method.Parameters.Length && !parameters[index].Type.IsReal && ModelTypes.IsCandidate(method.Parameters[index].Type))
+                bool self = index < 0 && wrtNames[i] == "this" && !method.IsStatic;
+                if (self || index >= 0 && index < method.Parameters.Length && !parameters[index].Type.IsReal && ModelTypes.IsCandidate(method.Parameters[index].Type))
                 {
-                    // A model: every leaf is differentiated (docs/models.md).
-                    if (ModelLeaves(method, index, parameters, context, argLocation, diagnostics) is { } leafIndices)
+                    // A model: every leaf is differentiated (docs/models.md); "this" is the object an instance method runs on.
+                    List<int>? leafIndices = self
+                        ? ModelLeaves(method, "this", method.ContainingType, parameters, context, argLocation, diagnostics)
+                        : ModelLeaves(method, index, parameters, context, argLocation, diagnostics);
+                    if (leafIndices is not null)
                     {
                         foreach (int leaf in leafIndices.Where(l => !wrt.Contains(l)))
                         {
@@ -472,7 +476,7 @@ internal static class Parser
     /// <summary>Why the requested derivatives do not fit the method's result, or null.</summary>
     private static string? Misfit(DerivativeForms forms, bool vectorResult)
     {
-        if ((forms & (DerivativeForms.Reverse | DerivativeForms.Forward | DerivativeForms.Jacobian | DerivativeForms.HessianVectorProduct | DerivativeForms.Hessian)) == 0)
+        if ((forms & (DerivativeForms.Reverse | DerivativeForms.Forward | DerivativeForms.Jacobian | DerivativeForms.HessianVectorProduct | DerivativeForms.Hessian | DerivativeForms.PooledPrimal)) == 0)
         {
             return "it asks for no derivative";
         }
@@ -528,6 +532,11 @@ internal static class Parser
         {
             result.Add(GeneratedNames.Hessian(stem));
             result.Add(GeneratedNames.HessianDiagonal(stem));
+        }
+
+        if ((forms & DerivativeForms.PooledPrimal) != 0)
+        {
+            result.Add(GeneratedNames.PooledPrimal(stem));
         }
 
         return result;
@@ -621,6 +630,13 @@ internal static class Parser
             return null;
         }
 
+        return ModelLeaves(method, parameter.Name, parameter.Type, parameters, context, at, diagnostics);
+    }
+
+    /// <summary>The leaves of a model named <paramref name="name"/> (a parameter, or <c>this</c>) of type <paramref name="type"/>.</summary>
+    private static List<int>? ModelLeaves(IMethodSymbol method, string name, ITypeSymbol type, List<ParameterSpec> parameters, WrtContext context, Location at, ImmutableArray<Diagnostic>.Builder diagnostics)
+    {
+        var parameter = (Name: name, Type: type);
         (List<ModelTypes.Leaf> leaves, ModelTypes.Problem? problem) = ModelTypes.LeavesOf(parameter.Type, method.ContainingType, context.Compilation);
         if (problem is not null)
         {

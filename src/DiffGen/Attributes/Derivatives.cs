@@ -37,4 +37,11 @@ public enum Derivatives
     /// callers need.
     /// </summary>
     Nested = 32,
+
+    /// <summary>
+    /// <c>{stem}Pooled</c>: the method itself, same parameters and result (bit for bit), with the scratch arrays it
+    /// allocates with <c>new T[n]</c> rented from <c>ArrayPool</c> and returned, as in the generated gradients, so an
+    /// evaluation loop that calls the primal allocates nothing either (docs/models.md).
+    /// </summary>
+    PooledPrimal = 64,
 }

@@ -7,8 +7,8 @@ using DiffGen.Generator.Parsing;
 namespace DiffGen.Generator.Differentiation.Cleanup;
 
 /// <summary>
-/// Scratch arrays the user's method allocates (<c>var h = new float[batch * 256];</c>) come from the pool in generated
-/// code: a top-level <c>new T[n]</c> that is only indexed, measured, sliced, taped or passed to span parameters becomes a
+/// Scratch arrays the user's method allocates (<c>var h = new float[batch * 256];</c>, or a <c>stackalloc</c> whose size is
+/// not a small constant) come from the pool in generated code: a top-level <c>new T[n]</c> that is only indexed, measured, sliced, taped or passed to span parameters becomes a
 /// rented, cleared span of n elements (the zeros <c>new</c> gives), returned before the method returns. A generated
 /// gradient then allocates nothing per call. An array that escapes (returned, stored, passed where an array is
 /// expected, read by code DiffGen does not model) keeps its <c>new</c>: a span could not stand in for it.
@@ -28,6 +28,12 @@ internal static class PooledScratch
             if (statement is Declare { Type.Shape: Shape.Array, Type.IsReal: true, Init: NewVector { Stack: false } init } declare && IrWalk.IsPure(init.Length))
             {
                 candidates[declare.Name] = declare;
+            }
+            else if (statement is Declare { Type.Shape: Shape.Span, Type.IsReal: true, Init: NewVector { Stack: true } stack } buffer && IrWalk.IsPure(stack.Length) && !SmallConstant(stack.Length))
+            {
+                // A stackalloc whose size the data decides: the generated code keeps more buffers alive than the
+                // user's method, so above StackLimit elements it takes them from the pool rather than risk the stack.
+                candidates[buffer.Name] = buffer;
             }
         }
 
@@ -53,14 +59,23 @@ internal static class PooledScratch
 
         var result = new List<Stmt>(code.Count + 2 * pooled.Count);
         var returns = new List<Stmt>();
+        string? cleared = null;
         foreach (Stmt statement in code)
         {
+            if (statement is ClearVector { Vector: var vector } && vector == cleared)
+            {
+                cleared = null;
+                continue; // the rented span is cleared already
+            }
+
+            cleared = null;
             if (statement is Declare declare && pooled.Contains(declare.Name) && candidates[declare.Name] == declare)
             {
                 var init = (NewVector)declare.Init!;
                 string buffer = names.Unique(declare.Name + "Buffer");
-                result.Add(new RentBuffer(buffer, declare.Name, declare.Type.Element, init.Length));
-                returns.Add(new ReturnBuffer(buffer, declare.Type.Element, MayBeNull: false));
+                result.Add(new RentBuffer(buffer, declare.Name, declare.Type.Element, init.Length, StackLimit: init.Stack ? StackLimit : 0));
+                returns.Add(new ReturnBuffer(buffer, declare.Type.Element, MayBeNull: init.Stack));
+                cleared = declare.Name;
             }
             else if (statement is Return)
             {
@@ -133,6 +148,13 @@ internal static class PooledScratch
             }
         }
     }
+
+    /// <summary>A stackalloc of at most this many elements stays on the stack (decided at run time when the size is not a literal).</summary>
+    private const int StackLimit = 256;
+
+    /// <summary>A literal length of at most <see cref="StackLimit"/> elements: cheap and safe on the stack.</summary>
+    private static bool SmallConstant(Expr length) =>
+        length is Literal { Text: var text } && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int n) && n <= StackLimit;
 
     private static int Get(Dictionary<string, int> counts, string name) => counts.TryGetValue(name, out int n) ? n : 0;
 }

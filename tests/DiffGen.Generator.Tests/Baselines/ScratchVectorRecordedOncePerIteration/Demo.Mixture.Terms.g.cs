@@ -21,11 +21,17 @@ partial class Mixture
         global::DiffGen.CompilerServices.Tape<int> intTape = default;
         // Forward sweep
         int components = mu.Length / d;
-        global::System.Span<double> xc = stackalloc double[d];
-        global::System.Span<double> dxc = stackalloc double[xc.Length];
+        double[]? xcBuffer = d > 256 ? global::System.Buffers.ArrayPool<double>.Shared.Rent(d) : null;
+        global::System.Span<double> xc = xcBuffer is null ? stackalloc double[d] : new global::System.Span<double>(xcBuffer, 0, d);
+        xc.Clear();
+        double[]? dxcBuffer = xc.Length > 256 ? global::System.Buffers.ArrayPool<double>.Shared.Rent(xc.Length) : null;
+        global::System.Span<double> dxc = dxcBuffer is null ? stackalloc double[xc.Length] : new global::System.Span<double>(dxcBuffer, 0, xc.Length);
         dxc.Clear();
-        global::System.Span<double> terms = stackalloc double[components];
-        global::System.Span<double> dterms = stackalloc double[terms.Length];
+        double[]? termsBuffer = components > 256 ? global::System.Buffers.ArrayPool<double>.Shared.Rent(components) : null;
+        global::System.Span<double> terms = termsBuffer is null ? stackalloc double[components] : new global::System.Span<double>(termsBuffer, 0, components);
+        terms.Clear();
+        double[]? dtermsBuffer = terms.Length > 256 ? global::System.Buffers.ArrayPool<double>.Shared.Rent(terms.Length) : null;
+        global::System.Span<double> dterms = dtermsBuffer is null ? stackalloc double[terms.Length] : new global::System.Span<double>(dtermsBuffer, 0, terms.Length);
         dterms.Clear();
         for (int c = 0; c < components; c++)
         {
@@ -95,6 +101,10 @@ partial class Mixture
         }
         doubleTape.Dispose();
         intTape.Dispose();
+        if (xcBuffer is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(xcBuffer);
+        if (dxcBuffer is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(dxcBuffer);
+        if (termsBuffer is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(termsBuffer);
+        if (dtermsBuffer is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(dtermsBuffer);
         return result;
     }
 }

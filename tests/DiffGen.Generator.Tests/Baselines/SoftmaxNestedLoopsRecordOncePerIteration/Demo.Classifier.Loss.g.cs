@@ -20,8 +20,11 @@ partial class Classifier
         global::DiffGen.CompilerServices.Tape<bool> boolTape = default;
         global::DiffGen.CompilerServices.Tape<float> floatTape = default;
         // Forward sweep
-        global::System.Span<float> logits = stackalloc float[b.Length];
-        global::System.Span<float> dlogits = stackalloc float[logits.Length];
+        float[]? logitsBuffer = b.Length > 256 ? global::System.Buffers.ArrayPool<float>.Shared.Rent(b.Length) : null;
+        global::System.Span<float> logits = logitsBuffer is null ? stackalloc float[b.Length] : new global::System.Span<float>(logitsBuffer, 0, b.Length);
+        logits.Clear();
+        float[]? dlogitsBuffer = logits.Length > 256 ? global::System.Buffers.ArrayPool<float>.Shared.Rent(logits.Length) : null;
+        global::System.Span<float> dlogits = dlogitsBuffer is null ? stackalloc float[logits.Length] : new global::System.Span<float>(dlogitsBuffer, 0, logits.Length);
         dlogits.Clear();
         float max = float.NegativeInfinity;
         for (int k = 0; k < b.Length; k++)
@@ -83,6 +86,8 @@ partial class Classifier
         }
         boolTape.Dispose();
         floatTape.Dispose();
+        if (logitsBuffer is not null) global::System.Buffers.ArrayPool<float>.Shared.Return(logitsBuffer);
+        if (dlogitsBuffer is not null) global::System.Buffers.ArrayPool<float>.Shared.Return(dlogitsBuffer);
         return result;
     }
 }
