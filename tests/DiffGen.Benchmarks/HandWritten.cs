@@ -154,6 +154,30 @@ public static class HandWritten
     /// calls after one warm-up call), else a message. Work the action hands to other threads (Ops.MatMul's second half
     /// on the thread pool) is not counted: this is the allocation of the gradient code itself.
     /// </summary>
+    /// <summary>
+    /// A model-type loss (one object of Parameter&lt;float&gt;s, its own gradient argument, pooled scratch) computes the span
+    /// version's loss and gradient bit for bit, without allocating; null when it does.
+    /// </summary>
+    public static string? SameAsModelType<TModel>(string what, DiffGen.Optimization.Parameters<float> parameters, Func<float> spanGradient, TModel model, Func<TModel, float> modelGradient)
+    {
+        parameters.ZeroGrad();
+        float expected = spanGradient();
+        float[][] gradients = parameters.Select(p => p.GradArray.ToArray()).ToArray();
+        parameters.ZeroGrad();
+        float actual = modelGradient(model);
+        for (int i = 0; i < gradients.Length; i++)
+        {
+            if (!gradients[i].AsSpan().SequenceEqual(parameters[i].GradArray))
+            {
+                return what + " model type: the gradient of " + parameters[i].Name + " differs from the span version's";
+            }
+        }
+
+        return BitConverter.SingleToInt32Bits(expected) != BitConverter.SingleToInt32Bits(actual)
+            ? what + " model type: loss " + actual + " differs from " + expected
+            : NoAllocation(what + " model-type gradient", () => modelGradient(model));
+    }
+
     public static string? NoAllocation(string what, Action action)
     {
         // Steady state: a path taken for the first time (a parallel GEMM's caller running the helper's half when the
