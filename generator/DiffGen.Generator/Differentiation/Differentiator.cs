@@ -115,7 +115,7 @@ internal static class Differentiator
             if (wrt[k].Type.IsVector)
             {
                 code.Add(wrt[k].Leaf is { } leaf
-                    ? new LengthGuard(gradientNames[k], wrt[k].Name, leaf.GradientArgument + "." + leaf.Path, leaf.Model + "." + leaf.Path)
+                    ? new LengthGuard(gradientNames[k], wrt[k].Name, leaf.GradientDisplay, leaf.Display)
                     : new LengthGuard(gradientNames[k], wrt[k].Name));
             }
         }

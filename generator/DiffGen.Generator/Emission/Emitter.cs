@@ -140,7 +140,7 @@ internal static class Emitter
             // A model's gradient argument holds the leaves' gradient buffers: each is read into the local the body adds into.
             if (spec.Parameters[pullback.Gradient.Wrt[k]] is { Leaf: { } leaf } p)
             {
-                string source = leaf.GradientArgument + "." + leaf.GradientAccess;
+                string source = leaf.GradientSource;
                 writer.WriteLine(p.Type.IsScalar
                     ? $"ref {p.Type.CSharp} {pullback.GradientParameterNames[k]} = ref {source};"
                     : $"global::System.Span<{p.Type.ElementKeyword}> {pullback.GradientParameterNames[k]} = {source};");
@@ -214,7 +214,7 @@ internal static class Emitter
         var seen = new HashSet<string>();
         foreach (ModelLeafSpec leaf in pullback.Gradient.Wrt.Select(i => spec.Parameters[i].Leaf).OfType<ModelLeafSpec>())
         {
-            if (!leaf.ByRef && seen.Add(leaf.Model))
+            if (leaf.NullChecked && !leaf.ByRef && seen.Add(leaf.Model))
             {
                 if (leaf.Model != "this")
                 {

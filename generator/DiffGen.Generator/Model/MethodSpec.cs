@@ -16,11 +16,19 @@ internal sealed record ParameterSpec(string Name, TypeRef Type, string? Access =
 }
 
 /// <summary>
-/// Where a leaf of a model-typed parameter lives: <c>{Model}.{Path}</c> holds its values, and
-/// <c>{GradientArgument}.{GradientAccess}</c> the buffer its gradient is added into; the gradient argument has the
-/// model's type (<see cref="ModelType"/>, passed by <c>ref</c> for a struct: <see cref="ByRef"/>).
+/// Where a leaf of a model-typed parameter (or the element view of an array of structs) lives: <c>{Model}.{Path}</c>
+/// names it for messages, <see cref="GradientSource"/> is the expression of the buffer its gradient is added into, read
+/// from the gradient argument <see cref="GradientArgument"/> of type <see cref="ModelType"/> (passed by <c>ref</c> when
+/// <see cref="ByRef"/>; checked for null when <see cref="NullChecked"/>).
 /// </summary>
-internal sealed record ModelLeafSpec(string Model, string Path, string GradientAccess, string GradientArgument, string ModelType, bool ByRef);
+internal sealed record ModelLeafSpec(string Model, string Path, string GradientSource, string GradientArgument, string ModelType, bool ByRef, bool NullChecked = true)
+{
+    /// <summary>The leaf as the caller knows it: <c>model.Hidden.Weight</c>, or the parameter itself.</summary>
+    public string Display => Path.Length == 0 ? Model : Model + "." + Path;
+
+    /// <summary>The matching buffer of the gradient argument: <c>dmodel.Hidden.Weight</c>, or the argument itself.</summary>
+    public string GradientDisplay => Path.Length == 0 ? GradientArgument : GradientArgument + "." + Path;
+}
 
 /// <summary>
 /// One [Differentiable] attribute: its names, the parameters it differentiates (indices into the parameters), whether

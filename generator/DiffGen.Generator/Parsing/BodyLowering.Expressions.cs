@@ -71,6 +71,8 @@ internal sealed partial class BodyLowering
                 return LowerElement(element, element.ArrayReference, element.Indices[0], type);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: not null, Arguments.Length: 1 } indexer:
                 return LowerElement(indexer, indexer.Instance, indexer.Arguments[0].Value, type);
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } array } when StructArray(array) is { } numbers:
+                return new Binary(TypeRef.Int, BinaryOp.Divide, new LengthOf(numbers.View.Name), new Literal(TypeRef.Int, numbers.Array.Fields.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: not null } length when !IsFlat(length.Instance.Type):
                 {
                     Expr instance = LowerExpr(length.Instance);
@@ -410,7 +412,7 @@ internal sealed partial class BodyLowering
             // A scalar parameter is a local like any other (its adjoint ends as the gradient of its incoming value);
             // the elements of a differentiated vector belong to the caller.
             ParameterSpec? leaf = _modelLeaves.Values.FirstOrDefault(m => m.Name == written);
-            Report(DiagnosticDescriptors.WriteToDifferentiatedInput, target.Syntax.GetLocation(), leaf?.Leaf is { } at ? at.Model + "." + at.Path : written, _method.Name);
+            Report(DiagnosticDescriptors.WriteToDifferentiatedInput, target.Syntax.GetLocation(), leaf?.Leaf is { } at ? at.Display : written, _method.Name);
         }
 
         return lowered;

@@ -398,6 +398,14 @@ internal sealed partial class BodyLowering
         HashSet<string> useful = ActivityAnalysis.Useful(body, string.Empty);
         // A differentiated model is an object that holds varied values: what reads it other than through a leaf loses them.
         var objects = new HashSet<string>(_modelLeaves.Values.Select(l => l.Leaf!.Model));
+        foreach (KeyValuePair<ISymbol, (Var View, ModelTypes.StructArray Array)> array in _structArrays)
+        {
+            if (_wrtNames.Contains(array.Value.View.Name))
+            {
+                objects.Add(array.Key.Name); // the array itself, read other than element by element, loses the derivative
+            }
+        }
+
         bool changed = true;
         while (changed)
         {

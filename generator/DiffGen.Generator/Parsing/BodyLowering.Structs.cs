@@ -157,6 +157,10 @@ internal sealed partial class BodyLowering
                 return _structReceiver;
             case IParenthesizedOperation parenthesized:
                 return LowerStruct(parenthesized.Operand);
+            case IArrayElementReferenceOperation { Indices.Length: 1 } element when StructArray(element.ArrayReference) is { } numbers:
+                return StructElement(numbers.View, numbers.Array, LowerExpr(element.Indices[0]));
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } span } element when StructArray(span) is { } numbers:
+                return StructElement(numbers.View, numbers.Array, LowerExpr(element.Arguments[0].Value));
             case IConversionOperation { IsImplicit: true } conversion when SymbolEqualityComparer.Default.Equals(conversion.Type, conversion.Operand.Type):
                 return LowerStruct(conversion.Operand);
             case { } numerics when IsNumericsVector(numerics.Type) && LowerNumericsVector(numerics) is { } vector:
@@ -191,6 +195,101 @@ internal sealed partial class BodyLowering
                 ReportExpression(operation, "struct value of this kind", "; build it with new, a local, or a method written in source");
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A struct parameter of the [Differentiable] method as a value: each field is the model leaf that holds it when the
+    /// parameter is differentiated (<c>[Differentiable(nameof(axis))]</c>), else a constant read of the parameter's member
+    /// (<c>axis.X</c>). Null when a member cannot be named from the generated code.
+    /// </summary>
+    private StructValue? ParameterStruct(IParameterSymbol parameter)
+    {
+        var type = (INamedTypeSymbol)parameter.Type;
+        var fields = new List<(IFieldSymbol, Expr)>();
+        foreach (IFieldSymbol field in FlatFields(type)!)
+        {
+            ISymbol member = field.AssociatedSymbol ?? field;
+            TypeRef fieldType = TypeClassifier.Classify(field.Type);
+            if (_modelLeaves.TryGetValue(parameter.Name + "." + member.Name, out ParameterSpec? leaf))
+            {
+                fields.Add((field, new Var(leaf.Type, leaf.Name)));
+            }
+            else if (_model.Compilation.IsSymbolAccessibleWithin(member, _method.ContainingType) && !type.IsTupleType)
+            {
+                fields.Add((field, new StaticValue(fieldType, parameter.Name + "." + member.Name)));
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return new StructValue(type, fields);
+    }
+
+    /// <summary>Element i of an array of structs read as numbers: field k is number <c>i·fields + k</c> of the view.</summary>
+    private StructValue StructElement(Var view, ModelTypes.StructArray array, Expr position)
+    {
+        Expr index = Held(position, "index");
+        var start = new Binary(TypeRef.Int, BinaryOp.Multiply, index, new Literal(TypeRef.Int, array.Fields.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        List<IFieldSymbol> fields = FlatFields(array.Element)!;
+        return new StructValue(array.Element, fields.Select((f, k) => (f, (Expr)new Elem(
+            TypeClassifier.Classify(f.Type),
+            view.Name,
+            k == 0 ? start : new Binary(TypeRef.Int, BinaryOp.Add, start, new Literal(TypeRef.Int, k.ToString(System.Globalization.CultureInfo.InvariantCulture)))))).ToList());
+    }
+
+    /// <summary>
+    /// The numbers of an array of structs a parameter holds: the method's own parameter, or an inlined helper's parameter
+    /// bound to it. Null for anything else.
+    /// </summary>
+    private (Var View, ModelTypes.StructArray Array)? StructArray(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        if (operation is not IParameterReferenceOperation { Parameter: var parameter } || _structArrays.Count == 0)
+        {
+            return null;
+        }
+
+        if (_structArrays.TryGetValue(parameter, out (Var View, ModelTypes.StructArray Array) own))
+        {
+            return own;
+        }
+
+        return _variables.TryGetValue(parameter, out Var? bound) && _structArrays.FirstOrDefault(a => a.Key.Name == bound.Name) is { Key: not null } caller
+            ? caller.Value
+            : null;
+    }
+
+    /// <summary><c>foreach (var v in positions)</c> over an array of structs: an index loop with the element as a struct local.</summary>
+    private bool LowerForEachOverStructs(IForEachLoopOperation forEach, ILocalSymbol element)
+    {
+        if (StructArray(forEach.Collection) is not { } numbers || !SymbolEqualityComparer.Default.Equals(element.Type, numbers.Array.Element))
+        {
+            return false;
+        }
+
+        string index = _names.Unique("index");
+        _claimed.Add(index);
+        _nestingDepth++;
+        List<Stmt> saved = _current;
+        _current = new List<Stmt>();
+        _structs[element] = DeclareStruct(element.Name, numbers.Array.Element, StructElement(numbers.View, numbers.Array, new Var(TypeRef.Int, index)));
+        LowerStatement(forEach.Body);
+        var body = new Block(_current.ToEquatableArray());
+        _current = saved;
+        _nestingDepth--;
+
+        var count = new Binary(TypeRef.Int, BinaryOp.Divide, new LengthOf(numbers.View.Name), new Literal(TypeRef.Int, numbers.Array.Fields.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var init = new Block(new Stmt[] { new Declare(index, TypeRef.Int, LiteralFormatter.Int(0)) }.ToEquatableArray());
+        var condition = new Binary(TypeRef.Bool, BinaryOp.Less, new Var(TypeRef.Int, index), count);
+        var update = new Block(new Stmt[] { new Assign(new Var(TypeRef.Int, index), new Binary(TypeRef.Int, BinaryOp.Add, new Var(TypeRef.Int, index), LiteralFormatter.Int(1))) }.ToEquatableArray());
+        _current.Add(new Loop(_nextLoopId++, init, condition, update, body, index));
+        return true;
     }
 
     /// <summary>A tuple literal <c>(a, b)</c>, its elements converted to <paramref name="type"/>'s.</summary>

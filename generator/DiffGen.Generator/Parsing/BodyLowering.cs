@@ -50,7 +50,8 @@ internal sealed partial class BodyLowering
         ImmutableArray<Diagnostic>.Builder diagnostics,
         CancellationToken cancellationToken,
         IReadOnlyDictionary<ISymbol, ParameterSpec>? members = null,
-        IReadOnlyDictionary<string, ParameterSpec>? modelLeaves = null)
+        IReadOnlyDictionary<string, ParameterSpec>? modelLeaves = null,
+        IReadOnlyDictionary<string, (ParameterSpec View, ModelTypes.StructArray Array)>? structArrays = null)
     {
         _model = model;
         _method = method;
@@ -60,7 +61,18 @@ internal sealed partial class BodyLowering
         _cancellationToken = cancellationToken;
         _members = members ?? new Dictionary<ISymbol, ParameterSpec>(SymbolEqualityComparer.Default);
         _modelLeaves = modelLeaves ?? new Dictionary<string, ParameterSpec>();
+        _structArrays = new Dictionary<ISymbol, (Var, ModelTypes.StructArray)>(SymbolEqualityComparer.Default);
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            if (structArrays is not null && structArrays.TryGetValue(parameter.Name, out (ParameterSpec View, ModelTypes.StructArray Array) view))
+            {
+                _structArrays[parameter] = (new Var(view.View.Type, view.View.Name), view.Array);
+            }
+        }
     }
+
+    /// <summary>Arrays of float/double structs among the parameters: the span of their numbers, and the struct.</summary>
+    private readonly Dictionary<ISymbol, (Var View, ModelTypes.StructArray Array)> _structArrays;
 
     /// <summary>Leaves of differentiated model parameters by the member chain that reads them (<c>model.Fc1.Weight</c>).</summary>
     private readonly IReadOnlyDictionary<string, ParameterSpec> _modelLeaves;
@@ -98,6 +110,19 @@ internal sealed partial class BodyLowering
         foreach (ParameterSpec leaf in _modelLeaves.Values.Distinct())
         {
             _claimed.Add(leaf.Name);
+        }
+
+        foreach ((Var view, ModelTypes.StructArray _) in _structArrays.Values)
+        {
+            _claimed.Add(view.Name);
+        }
+
+        foreach (IParameterSymbol parameter in _method.Parameters)
+        {
+            if (parameter.RefKind is RefKind.None or RefKind.In && IsFlat(parameter.Type) && ParameterStruct(parameter) is { } value)
+            {
+                _structs[parameter] = value;
+            }
         }
 
         foreach (ILocalFunctionOperation localFunction in block.Descendants().OfType<ILocalFunctionOperation>())
@@ -394,6 +419,11 @@ internal sealed partial class BodyLowering
 
     private void LowerForEach(IForEachLoopOperation forEach)
     {
+        if (forEach.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { } structElement } && LowerForEachOverStructs(forEach, structElement))
+        {
+            return;
+        }
+
         IOperation collection = forEach.Collection;
         while (collection is IConversionOperation conversion)
         {

@@ -26,12 +26,13 @@ internal static class ModelTypes
     /// <summary>Why a model type cannot be differentiated, at its member; null when it can.</summary>
     internal sealed record Problem(string Member, string Reason);
 
-    /// <summary>True for a class or struct DiffGen may treat as a model (not a number, vector, span, string or delegate).</summary>
+    /// <summary>True for a class or struct DiffGen may treat as a model (not a number, span, string or delegate; System.Numerics' Vector2/3/4 are).</summary>
     public static bool IsCandidate(ITypeSymbol type) =>
         type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct, SpecialType: SpecialType.None } named
         && !named.IsRefLikeType
         && !IsParameter(named)
-        && named.ContainingNamespace?.ToDisplayString() is not ("System" or "System.Numerics" or "System.Collections.Generic");
+        && (named.ContainingNamespace?.ToDisplayString() is not ("System" or "System.Numerics" or "System.Collections.Generic")
+            || named is { Name: "Vector2" or "Vector3" or "Vector4", IsGenericType: false } && named.ContainingNamespace.ToDisplayString() == "System.Numerics");
 
     /// <summary>The leaves of <paramref name="type"/> in declaration order (bases first), or a problem.</summary>
     public static (List<Leaf> Leaves, Problem? Problem) LeavesOf(ITypeSymbol type, INamedTypeSymbol within, Compilation compilation)
@@ -105,6 +106,38 @@ internal static class ModelTypes
         open.RemoveAt(open.Count - 1);
         return null;
     }
+
+    /// <summary>
+    /// The element of an array or span of structs whose instance fields are all float or all double (<c>Vec3[]</c>,
+    /// <c>ReadOnlySpan&lt;Vector3&gt;</c>): such an array is read as a span of its numbers, <see cref="StructArray.Fields"/>
+    /// per element in field order (C# lays a struct's fields out in order). Null for anything else.
+    /// </summary>
+    public static StructArray? StructArrayOf(ITypeSymbol type)
+    {
+        ITypeSymbol? element = type switch
+        {
+            IArrayTypeSymbol { Rank: 1 } array => array.ElementType,
+            INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System" } span => span.TypeArguments[0],
+            _ => null,
+        };
+        if (element is not INamedTypeSymbol { TypeKind: TypeKind.Struct, IsGenericType: false, IsTupleType: false } named
+            || named.DeclaringSyntaxReferences.Length == 0 && named.ContainingNamespace?.ToDisplayString() != "System.Numerics")
+        {
+            return null;
+        }
+
+        var fields = named.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst).ToList();
+        if (fields.Count == 0 || fields.Any(f => f.Type.SpecialType != fields[0].Type.SpecialType)
+            || fields[0].Type.SpecialType is not (SpecialType.System_Single or SpecialType.System_Double))
+        {
+            return null;
+        }
+
+        return new StructArray(named, fields.Count, fields[0].Type.SpecialType == SpecialType.System_Double ? ElementKind.Double : ElementKind.Float);
+    }
+
+    /// <summary>An array of structs read as numbers: the struct, its field count and their type.</summary>
+    internal sealed record StructArray(INamedTypeSymbol Element, int Fields, ElementKind Kind);
 
     private static bool HasLeaves(ITypeSymbol type, INamedTypeSymbol within, Compilation compilation, List<ITypeSymbol> open)
     {

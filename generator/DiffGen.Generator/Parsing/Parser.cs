@@ -182,6 +182,7 @@ internal static class Parser
         var members = new Dictionary<ISymbol, ParameterSpec>(SymbolEqualityComparer.Default);
         var modelLeaves = new Dictionary<string, ParameterSpec>(StringComparer.Ordinal);
         var context = new WrtContext(model.Compilation, reserved, modelLeaves);
+        AddStructArrayViews(method, parameters, context);
         List<GradientSpec> gradients = ParseAttributes(attributes, method, parameters, output, members, diagnostics, wrtSites, generateSites, context);
         for (int g = 0; g < gradients.Count && parameters.Any(p => p.IsMember); g++)
         {
@@ -201,7 +202,7 @@ internal static class Parser
         cancellationToken.ThrowIfCancellationRequested();
         var names = new NameTable(reserved);
         var wrtNames = new HashSet<string>(gradients.SelectMany(g => g.Wrt).Select(i => parameters[i].Name));
-        var lowering = new BodyLowering(model, method, names, wrtNames, diagnostics, cancellationToken, members, modelLeaves);
+        var lowering = new BodyLowering(model, method, names, wrtNames, diagnostics, cancellationToken, members, modelLeaves, context.StructArrays);
         Block? body = lowering.LowerMethodBody(syntax);
         if (body is null || diagnostics.Count > 0)
         {
@@ -345,6 +346,19 @@ internal static class Parser
                     index = parameters.IndexOf(known);
                 }
 
+                if (index >= 0 && context.StructArrays.TryGetValue(wrtNames[i], out (ParameterSpec View, ModelTypes.StructArray Array) structArray))
+                {
+                    // An array of structs: its numbers are the input.
+                    index = parameters.IndexOf(structArray.View);
+                    if (!wrt.Contains(index))
+                    {
+                        wrt.Add(index);
+                        wrtSites.Add(new DifferentiabilityAdvice.WrtSite(wrtNames[i], argLocation, new[] { structArray.View.Name }));
+                    }
+
+                    continue;
+                }
+
                 bool self = index < 0 && wrtNames[i] == "this" && !method.IsStatic;
                 if (self || index >= 0 && index < method.Parameters.Length && !parameters[index].Type.IsReal && ModelTypes.IsCandidate(method.Parameters[index].Type))
                 {
@@ -400,8 +414,21 @@ internal static class Parser
 
             if (wrtNames.Count == 0)
             {
-                wrt.AddRange(Enumerable.Range(0, parameters.Count).Where(i => parameters[i].Type.IsReal && !parameters[i].IsMember && i != output));
-                wrtSites.AddRange(wrt.Select(i => new DifferentiabilityAdvice.WrtSite(parameters[i].Name, attributeLocation)));
+                // Every float/double parameter, and every array of float/double structs (as its numbers), in order.
+                for (int i = 0; i < method.Parameters.Length; i++)
+                {
+                    if (parameters[i].Type.IsReal && i != output)
+                    {
+                        wrt.Add(i);
+                        wrtSites.Add(new DifferentiabilityAdvice.WrtSite(parameters[i].Name, attributeLocation));
+                    }
+                    else if (context.StructArrays.TryGetValue(parameters[i].Name, out (ParameterSpec View, ModelTypes.StructArray Array) structArray))
+                    {
+                        wrt.Add(parameters.IndexOf(structArray.View));
+                        wrtSites.Add(new DifferentiabilityAdvice.WrtSite(parameters[i].Name, attributeLocation, new[] { structArray.View.Name }));
+                    }
+                }
+
                 if (wrt.Count == 0)
                 {
                     diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.NoDifferentiableParameters, attributeLocation, method.Name));
@@ -615,6 +642,35 @@ internal static class Parser
     private sealed record WrtContext(Compilation Compilation, HashSet<string> Reserved, Dictionary<string, ParameterSpec> Leaves)
     {
         public List<ModelTypeSpec> Models { get; } = new();
+
+        /// <summary>Arrays of structs by parameter name: the view of their numbers (a member input) and the struct.</summary>
+        public Dictionary<string, (ParameterSpec View, ModelTypes.StructArray Array)> StructArrays { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// An array or span of float/double structs (<c>Vec3[] positions</c>) is read as the span of its numbers
+    /// (<c>MemoryMarshal.Cast&lt;Vec3, double&gt;</c>, read once at the top), and differentiating it differentiates that
+    /// span; its gradient argument is a <c>Span</c> of the struct (<c>Span&lt;Vec3&gt; dpositions</c>).
+    /// </summary>
+    private static void AddStructArrayViews(IMethodSymbol method, List<ParameterSpec> parameters, WrtContext context)
+    {
+        foreach (IParameterSymbol p in method.Parameters)
+        {
+            if (p.RefKind != RefKind.None || ModelTypes.StructArrayOf(p.Type) is not { } array)
+            {
+                continue;
+            }
+
+            string element = array.Element.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            string number = array.Kind == ElementKind.Double ? "double" : "float";
+            string cast = "global::System.Runtime.InteropServices.MemoryMarshal.Cast<" + element + ", " + number + ">";
+            string gradient = Unique(context.Reserved, "d" + p.Name);
+            var leaf = new ModelLeafSpec(p.Name, string.Empty, cast + "(" + gradient + ")", gradient, "global::System.Span<" + element + ">", ByRef: false, NullChecked: false);
+            string view = Unique(context.Reserved, p.Name + "Values");
+            var spec = new ParameterSpec(view, new TypeRef(array.Kind, Shape.ReadOnlySpan), cast + "((global::System.ReadOnlySpan<" + element + ">)" + p.Name + ")", leaf);
+            parameters.Add(spec);
+            context.StructArrays[p.Name] = (spec, array);
+        }
     }
 
     /// <summary>
@@ -663,7 +719,7 @@ internal static class Parser
             if (!context.Leaves.TryGetValue(parameter.Name + "." + leaf.Path, out ParameterSpec? spec))
             {
                 string local = Unique(context.Reserved, parameter.Name + leaf.Path.Replace(".", string.Empty));
-                var where = new ModelLeafSpec(parameter.Name, leaf.Path, leaf.Gradient, gradient, TypeClassifier.Classify(parameter.Type).CSharp, parameter.Type.IsValueType);
+                var where = new ModelLeafSpec(parameter.Name, leaf.Path, gradient + "." + leaf.Gradient, gradient, TypeClassifier.Classify(parameter.Type).CSharp, parameter.Type.IsValueType);
                 spec = new ParameterSpec(local, leaf.Type, access, where);
                 parameters.Add(spec);
                 context.Leaves[parameter.Name + "." + leaf.Path] = spec;
