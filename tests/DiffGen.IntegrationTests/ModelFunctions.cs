@@ -93,6 +93,10 @@ public partial struct Line
 
         return sum / xs.Length;
     }
+
+    /// <summary>A loss built from another [Differentiable] loss of the same model (inlined: its pullback takes no model gradient from here).</summary>
+    [Differentiable(nameof(line))]
+    public static double BothWays(Line line, double[] xs, double[] ys) => SquaredError(line, xs, ys) + (0.5 * SquaredError(line, ys, xs));
 }
 
 /// <summary>A model of Parameter&lt;float&gt;s only: it is its own gradient argument, and IModel&lt;float&gt; is generated.</summary>

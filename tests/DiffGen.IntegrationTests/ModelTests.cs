@@ -69,6 +69,23 @@ public class ModelTests
     }
 
     [Fact]
+    public void ALossCallingAnotherDifferentiableLossOfTheModel()
+    {
+        double[] xs = { -1, 0.5, 2, 3.5 }, ys = { -2.1, 1.2, 3.9, 7.2 };
+        Check(
+            p => Line.BothWays(new Line { Slope = p[0], Intercept = p[1] }, xs, ys),
+            (p, g) =>
+            {
+                var d = new Line();
+                double value = Line.BothWaysGradient(new Line { Slope = p[0], Intercept = p[1] }, xs, ys, ref d);
+                g[0] += d.Slope;
+                g[1] += d.Intercept;
+                return value;
+            },
+            2);
+    }
+
+    [Fact]
     public void ModelAndInputGradientsComeInWrtOrder()
     {
         TwoLayerModel model = NewModel(out _);

@@ -506,6 +506,19 @@ internal sealed partial class BodyLowering
         }
 
         CallSpec? spec = CalleeResolver.Resolve(target, _method, qualifiedName);
+        if (spec is not null && invocation.Arguments.Any(a => ModelPart(a.Value) is not null || StructArray(a.Value) is not null))
+        {
+            // A differentiable callee handed a model or an array of structs: a pullback takes no gradient object from
+            // this caller, so the body is inlined (the gradient then flows through the leaves); without a body, say so.
+            if (!spec.IsRegisteredPullback && InlinedBody(target) is { } modelBody)
+            {
+                return InlineCall(invocation, target, modelBody, type, asStatement);
+            }
+
+            ReportExpression(invocation, "call that passes a model or an array of structs to a method whose body DiffGen cannot read", "; pass the arrays or numbers it needs instead");
+            return Dummy(type);
+        }
+
         if (spec is null && Parser.IsGeneratedByDiffGen(target))
         {
             // A generated gradient, pullback, pushforward, … has no derivative of its own (no nesting yet).

@@ -71,6 +71,68 @@ public class RealCSharpAcceptanceTests
         }
         """);
 
+    [Fact]
+    public void ModelTypesAndArraysOfStructsCompileCleanly() => AssertClean("model types, \"this\", struct parameters and arrays of structs", """
+        public sealed class Layer
+        {
+            public double[] Weight = new double[4];
+            public double[] Bias = new double[2];
+            public int Outputs = 2;
+        }
+
+        public sealed partial class Net
+        {
+            public Layer Hidden = new();
+            public DiffGen.Optimization.Parameter<double> Readout = null!;
+
+            [NoDerivative]
+            public double Temperature = 1;
+
+            [Differentiable(nameof(net), Generate = Derivatives.Reverse | Derivatives.PooledPrimal)]
+            public static double Loss(Net net, double[] x)
+            {
+                var h = new double[net.Hidden.Outputs];
+                Forward(net.Hidden, x, h);
+                double y = 0;
+                for (int j = 0; j < h.Length; j++)
+                {
+                    y += net.Readout.Value[j] * h[j];
+                }
+
+                return y * y / net.Temperature;
+            }
+
+            [Differentiable("this")]
+            public double Own(double[] x) => Readout.Value[0] * x[0] + Hidden.Bias[1] * Hidden.Weight[0];
+
+            private static void Forward(Layer layer, double[] x, double[] h)
+            {
+                for (int j = 0; j < layer.Outputs; j++)
+                {
+                    h[j] = Math.Tanh(layer.Bias[j] + layer.Weight[2 * j] * x[0] + layer.Weight[2 * j + 1] * x[1]);
+                }
+            }
+        }
+
+        public static partial class Particles
+        {
+            [Differentiable]
+            public static double Energy(P[] points, System.Numerics.Vector3 axis)
+            {
+                double e = axis.X;
+                foreach (P p in points)
+                {
+                    e += p.Norm2;
+                }
+
+                return e + (points[0] + points[1]).X;
+            }
+
+            [Differentiable(nameof(axis))]
+            public static float Along(System.Numerics.Vector3 axis, System.Numerics.Vector3 v) => System.Numerics.Vector3.Dot(axis, v);
+        }
+        """);
+
     private static void AssertClean(string construct, string code)
     {
         string source = """
