@@ -54,6 +54,8 @@ internal enum MathFn
     Min,
     Clamp,
     FusedMultiplyAdd,
+    /// <summary>√(x² + y²) without overflow (<c>double.Hypot</c>): what <c>Complex.Abs</c> computes.</summary>
+    Hypot,
     // Piecewise constant: derivative zero almost everywhere.
     Floor,
     Ceiling,

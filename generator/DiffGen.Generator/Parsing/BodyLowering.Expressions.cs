@@ -95,6 +95,8 @@ internal sealed partial class BodyLowering
                 return LowerExpr(parenthesized.Operand);
             case IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(operation) is { } member:
                 return member;
+            case IPropertyReferenceOperation { Instance: { } complex } when IsComplex(complex.Type) && ComplexScalar(operation) is { } complexPart:
+                return complexPart;
             case IFieldReferenceOperation or IPropertyReferenceOperation when StructField(operation) is { } field:
                 return field;
             case IInstanceReferenceOperation when _receiver is not null:
@@ -468,6 +470,11 @@ internal sealed partial class BodyLowering
         if (NumericsVectorScalar(invocation) is { } numerics)
         {
             return numerics;
+        }
+
+        if (ComplexScalar(invocation) is { } complexPart)
+        {
+            return complexPart;
         }
 
         if (MathFunctions.TryGet(target, out MathFn fn))

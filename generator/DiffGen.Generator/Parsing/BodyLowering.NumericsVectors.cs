@@ -194,9 +194,9 @@ internal sealed partial class BodyLowering
         return sum;
     }
 
-    private static Expr Mul(Expr a, Expr b) => new Binary(Float, BinaryOp.Multiply, a, b);
+    private static Expr Mul(Expr a, Expr b) => new Binary(a.Type, BinaryOp.Multiply, a, b);
 
-    private static Expr Sub(Expr a, Expr b) => new Binary(Float, BinaryOp.Subtract, a, b);
+    private static Expr Sub(Expr a, Expr b) => new Binary(a.Type, BinaryOp.Subtract, a, b);
 
     /// <summary>An expression read more than once, held in a local (variables and literals as they are).</summary>
     private Expr Held(Expr value, string name)

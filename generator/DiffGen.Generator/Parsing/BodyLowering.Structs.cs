@@ -53,6 +53,10 @@ internal sealed partial class BodyLowering
         {
             fields = tuple.TupleElements.Select(e => e.CorrespondingTupleField ?? e).ToList();
         }
+        else if (IsComplex(type) && s_complexParts is { } parts)
+        {
+            fields = parts;
+        }
         else if (type is INamedTypeSymbol { TypeKind: TypeKind.Struct, IsGenericType: false } named && (named.DeclaringSyntaxReferences.Length > 0 || IsNumericsVector(named)))
         {
             fields = named.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst).ToList();
@@ -72,6 +76,7 @@ internal sealed partial class BodyLowering
     /// <summary>The field behind <paramref name="member"/> (itself, or an auto-property's backing field).</summary>
     private static IFieldSymbol? FieldOf(ISymbol member, ITypeSymbol type) => member switch
     {
+        IPropertySymbol { Name: "Real" or "Imaginary" } part when IsComplex(type) && s_complexParts is { } parts => parts[part.Name == "Real" ? 0 : 1],
         IFieldSymbol field => field.CorrespondingTupleField ?? field,
         IPropertySymbol property => type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.AssociatedSymbol, property)),
         _ => null,
@@ -86,6 +91,7 @@ internal sealed partial class BodyLowering
             TypeRef fieldType = TypeClassifier.Classify(field.Type);
             string fieldName = type.IsTupleType
                 ? type.TupleElements.First(e => (e.CorrespondingTupleField ?? e).Name == field.Name).Name
+                : IsComplex(type) ? (fields.Count == 0 ? "Real" : "Imaginary")
                 : field.AssociatedSymbol?.Name ?? field.Name.TrimStart('_');
             string variable = _names.Unique(name + char.ToUpperInvariant(fieldName[0]) + fieldName.Substring(1));
             _claimed.Add(variable);
@@ -122,10 +128,36 @@ internal sealed partial class BodyLowering
     }
 
     /// <summary><c>a = b</c> for struct locals: every field, from values computed before any is written.</summary>
-    private void LowerStructAssignment(ISimpleAssignmentOperation assignment)
+    private void LowerStructAssignment(ISimpleAssignmentOperation assignment) =>
+        AssignStruct(assignment, LowerStruct(assignment.Target), LowerStruct(assignment.Value));
+
+    /// <summary>
+    /// <c>a += b</c> (and <c>-=</c>, <c>*=</c>, <c>/=</c>) on a struct local: the operator as <c>a + b</c> would run it
+    /// (written in source, or a System.Numerics vector's or Complex's), then stored field by field.
+    /// </summary>
+    private void LowerStructCompoundAssignment(ICompoundAssignmentOperation compound)
     {
-        StructValue? target = LowerStruct(assignment.Target);
-        StructValue? value = LowerStruct(assignment.Value);
+        var type = (INamedTypeSymbol)compound.Target.Type!;
+        StructValue? target = LowerStruct(compound.Target);
+        StructValue? value = compound switch
+        {
+            _ when IsComplex(type) => ComplexArithmetic(type, compound.OperatorKind, compound.Target, compound.Value),
+            _ when IsNumericsVector(type) && compound.OperatorKind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide =>
+                Componentwise(type, Arithmetic(compound.OperatorKind), compound.Target, compound.Value),
+            { OperatorMethod: { } method } when InlinedBody(method) is { } body =>
+                InlineStructCall(compound, method, null, ImmutableArray<IArgumentOperation>.Empty, body, compound.Target, compound.Value),
+            _ => null,
+        };
+        if (value is null && target is not null)
+        {
+            ReportExpression(compound, "compound assignment '" + compound.OperatorKind + "' of this struct", "; write a = a op b with an operator written in source");
+        }
+
+        AssignStruct(compound, target, value);
+    }
+
+    private void AssignStruct(IAssignmentOperation assignment, StructValue? target, StructValue? value)
+    {
         if (target is null || value is null)
         {
             return;
@@ -165,6 +197,8 @@ internal sealed partial class BodyLowering
                 return LowerStruct(conversion.Operand);
             case { } numerics when IsNumericsVector(numerics.Type) && LowerNumericsVector(numerics) is { } vector:
                 return vector;
+            case { } complex when IsComplex(complex.Type) && LowerComplex(complex) is { } value:
+                return value;
             case IDefaultValueOperation:
                 return ZeroStruct((INamedTypeSymbol)operation.Type!);
             case ITupleOperation tuple:
@@ -208,7 +242,7 @@ internal sealed partial class BodyLowering
         var fields = new List<(IFieldSymbol, Expr)>();
         foreach (IFieldSymbol field in FlatFields(type)!)
         {
-            ISymbol member = field.AssociatedSymbol ?? field;
+            ISymbol member = IsComplex(type) ? type.GetMembers(fields.Count == 0 ? "Real" : "Imaginary").First() : field.AssociatedSymbol ?? field;
             TypeRef fieldType = TypeClassifier.Classify(field.Type);
             if (_modelLeaves.TryGetValue(parameter.Name + "." + member.Name, out ParameterSpec? leaf))
             {

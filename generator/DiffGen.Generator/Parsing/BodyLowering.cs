@@ -61,6 +61,7 @@ internal sealed partial class BodyLowering
         _cancellationToken = cancellationToken;
         _members = members ?? new Dictionary<ISymbol, ParameterSpec>(SymbolEqualityComparer.Default);
         _modelLeaves = modelLeaves ?? new Dictionary<string, ParameterSpec>();
+        s_complexParts = ComplexParts(model.Compilation);
         _structArrays = new Dictionary<ISymbol, (Var, ModelTypes.StructArray)>(SymbolEqualityComparer.Default);
         foreach (IParameterSymbol parameter in method.Parameters)
         {
@@ -354,6 +355,9 @@ internal sealed partial class BodyLowering
         {
             case ISimpleAssignmentOperation assignment when IsFlat(assignment.Target.Type):
                 LowerStructAssignment(assignment);
+                break;
+            case ICompoundAssignmentOperation compound when IsFlat(compound.Target.Type) && Tracks(compound.Target):
+                LowerStructCompoundAssignment(compound);
                 break;
             case IDeconstructionAssignmentOperation deconstruction:
                 LowerDeconstruction(deconstruction);

@@ -70,6 +70,11 @@ internal static class MathFunctions
     /// <summary>The C# spelling of the function for the element type: Math.X for double, MathF.X for float.</summary>
     public static string Spell(MathFn fn, ElementKind element)
     {
+        if (fn == MathFn.Hypot)
+        {
+            return element == ElementKind.Float ? "float.Hypot" : "double.Hypot";
+        }
+
         string type = element == ElementKind.Float && fn is not (MathFn.Abs or MathFn.Max or MathFn.Min or MathFn.Clamp or MathFn.Sign)
             ? "global::System.MathF"
             : "global::System.Math";

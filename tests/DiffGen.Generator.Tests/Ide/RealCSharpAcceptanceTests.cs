@@ -27,6 +27,8 @@ public class RealCSharpAcceptanceTests
     [InlineData("Math constants of other classes", "public static double F(double x) => Math.PI * x * x + Math.E;")]
     [InlineData("tuples and deconstruction", "public static double F(double x, double y) { var (a, b) = (x * y, x - y); (a, b) = (b, a); var t = (Sum: a + b, Count: 2); return t.Sum / t.Count; }")]
     [InlineData("System.Numerics vectors", "public static float F(float x, float y) { var a = new System.Numerics.Vector3(x, y, 1); var b = System.Numerics.Vector3.UnitX * y; return System.Numerics.Vector3.Cross(a, b).Length() + System.Numerics.Vector3.Dot(-a, b) + (a / 2f).Y; }")]
+    [InlineData("System.Numerics.Complex", "public static double F(double x, double y) { var z = new System.Numerics.Complex(x, y); var s = System.Numerics.Complex.Zero; s += z * z / (1.0 + z); s -= System.Numerics.Complex.Exp(System.Numerics.Complex.Conjugate(z)); return s.Magnitude + s.Phase + s.Real; }")]
+    [InlineData("struct compound assignment", "public static double F(double x, double y) { var a = new P(x, y); a += new P(y, x); var v = new System.Numerics.Vector3(1, 2, 3); v *= (float)x; return a.X + v.Y; }")]
     [InlineData("struct values", "public static double F(double x, double y) { var a = new P(x, y); P b = a; b.X *= 2; return (a + b).Norm2 + new P { Y = x }.Y; }")]
     public void StaticConstructCompilesCleanly(string construct, string method) => AssertClean(construct, """
         public static partial class Losses

@@ -17,7 +17,7 @@ internal static class DerivativeRules
 
     /// <summary>True when the rule uses the call's own value (so the forward sweep keeps it in a local).</summary>
     public static bool UsesValue(MathFn fn, bool exponentActive = true) =>
-        fn is MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh || (fn == MathFn.Pow && exponentActive);
+        fn is MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh or MathFn.Hypot || (fn == MathFn.Pow && exponentActive);
 
     /// <summary>True when the rule reads the value of argument <paramref name="index"/> (the caller needs it at hand).</summary>
     public static bool UsesArgument(MathFn fn, int index) => fn switch
@@ -96,6 +96,17 @@ internal static class DerivativeRules
                     Expr denominator = bind(Add(Mul(args[0], args[0]), Mul(args[1], args[1])));
                     result[0] = Div(Mul(g, args[1]), denominator);
                     result[1] = Neg(Div(Mul(g, args[0]), denominator));
+                    break;
+                }
+
+            case MathFn.Hypot:
+                {
+                    // ∂h/∂x = x/h, ∂h/∂y = y/h; at the origin (h = 0) both are taken as 0, as Abs'(0).
+                    Expr h = y!;
+                    Expr zero = Lit(0, t);
+                    var atOrigin = new Binary(TypeRef.Bool, BinaryOp.Equal, h, zero);
+                    result[0] = new Conditional(t, atOrigin, zero, Div(Mul(g, args[0]), h));
+                    result[1] = new Conditional(t, atOrigin, zero, Div(Mul(g, args[1]), h));
                     break;
                 }
 
