@@ -87,13 +87,20 @@ internal static class StmtPrinter
                         // Small on the stack, large from the pool.
                         writer.WriteLine($"{keyword}[]? {r.Buffer} = {length} > {r.StackLimit} ? {rent} : null;");
                         writer.WriteLine($"global::System.Span<{keyword}> {r.Span} = {r.Buffer} is null ? stackalloc {keyword}[{length}] : {span};");
-                        writer.WriteLine(r.Span + ".Clear();");
+                        if (r.Clear)
+                        {
+                            writer.WriteLine(r.Span + ".Clear();");
+                        }
+
                         break;
                     }
 
                     writer.WriteLine(r.Declared ? $"{keyword}[] {r.Buffer} = {rent};" : $"{r.Buffer} = {rent};");
                     writer.WriteLine(r.Declared ? $"global::System.Span<{keyword}> {r.Span} = {span};" : $"{r.Span} = {span};");
-                    writer.WriteLine(r.Span + ".Clear();");
+                    if (r.Clear)
+                    {
+                        writer.WriteLine(r.Span + ".Clear();");
+                    }
                     break;
                 }
 

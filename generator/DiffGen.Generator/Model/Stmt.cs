@@ -89,7 +89,10 @@ internal sealed record PopRange(string Tape, string Vector) : Stmt;
 /// With <paramref name="StackLimit"/> &gt; 0 the span is a <c>stackalloc</c> when the length is at most that many elements
 /// (the buffer is then null) and rented only above it.
 /// </remarks>
-internal sealed record RentBuffer(string Buffer, string Span, ElementKind Element, Expr Length, bool Declared = true, int StackLimit = 0) : Stmt;
+/// <remarks>
+/// <paramref name="Clear"/> false skips the clearing when the first thing that touches the span overwrites all of it.
+/// </remarks>
+internal sealed record RentBuffer(string Buffer, string Span, ElementKind Element, Expr Length, bool Declared = true, int StackLimit = 0, bool Clear = true) : Stmt;
 
 /// <summary>Generated: <c>T[]? Buffer = null; Span&lt;T&gt; Span = default;</c> for a buffer rented in a nested block.</summary>
 internal sealed record DeclareBuffer(string Buffer, string Span, ElementKind Element) : Stmt;

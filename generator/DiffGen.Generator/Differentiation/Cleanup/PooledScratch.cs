@@ -73,7 +73,8 @@ internal static class PooledScratch
             {
                 var init = (NewVector)declare.Init!;
                 string buffer = names.Unique(declare.Name + "Buffer");
-                result.Add(new RentBuffer(buffer, declare.Name, declare.Type.Element, init.Length, StackLimit: init.Stack ? StackLimit : 0));
+                bool clear = !FirstUseOverwrites(code, code.IndexOf(statement), declare.Name);
+                result.Add(new RentBuffer(buffer, declare.Name, declare.Type.Element, init.Length, StackLimit: init.Stack ? StackLimit : 0, Clear: clear));
                 returns.Add(new ReturnBuffer(buffer, declare.Type.Element, MayBeNull: init.Stack));
                 cleared = declare.Name;
             }
@@ -148,6 +149,69 @@ internal static class PooledScratch
             }
         }
     }
+
+    /// <summary>
+    /// True when the first statement after the declaration that touches <paramref name="name"/> is a primal op of
+    /// <c>DiffGen.Ops</c> writing it as its output (each overwrites every element of its output, or throws on a length
+    /// mismatch): the zeros of <c>new</c> are never seen, so the rented span need not be cleared.
+    /// </summary>
+    private static bool FirstUseOverwrites(List<Stmt> code, int declaredAt, string name)
+    {
+        for (int k = declaredAt + 1; k < code.Count; k++)
+        {
+            if (!Touches(code[k], name))
+            {
+                continue;
+            }
+
+            if (code[k] is not CallStmt { Call: { IsRegisteredPullback: true } call } || !call.Method.StartsWith("global::DiffGen.Ops.", System.StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            int at = -1;
+            for (int i = 0; i < call.Args.Count; i++)
+            {
+                if (call.Args[i] is Var { Name: var arg } && arg == name)
+                {
+                    if (at >= 0)
+                    {
+                        return false; // passed twice: read as well as written
+                    }
+
+                    at = i;
+                }
+                else if (IrWalk.SelfAndDescendants(call.Args[i]).Any(e => Names(e).Contains(name)))
+                {
+                    return false;
+                }
+            }
+
+            return at >= 0 && at < call.ParameterTypes.Count && call.ParameterTypes[at].Shape == Shape.Span;
+        }
+
+        return false;
+    }
+
+    private static bool Touches(Stmt statement, string name) =>
+        IrWalk.Descendants(new[] { statement }).Any(s => s switch
+        {
+            PushRange p => p.Vector == name,
+            PopRange p => p.Vector == name,
+            ClearVector c => c.Vector == name,
+            Evaluate { Code.WrittenVectors: var written } when written.Contains(name) => true,
+            Declare d when d.Name == name => true,
+            _ => IrWalk.OwnExpressions(s).SelectMany(IrWalk.SelfAndDescendants).Any(e => Names(e).Contains(name)),
+        });
+
+    /// <summary>The vectors an expression reads the elements of (its length alone reads none).</summary>
+    private static IEnumerable<string> Names(Expr expr) => expr switch
+    {
+        Var v => new[] { v.Name },
+        Elem e => new[] { e.Array },
+        SliceOf s => new[] { s.Vector },
+        _ => System.Array.Empty<string>(),
+    };
 
     /// <summary>A stackalloc of at most this many elements stays on the stack (decided at run time when the size is not a literal).</summary>
     private const int StackLimit = 256;

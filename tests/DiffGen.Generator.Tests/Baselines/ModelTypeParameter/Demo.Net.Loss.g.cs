@@ -31,13 +31,11 @@ partial class Net
         int batch = labels.Length;
         float[] hBuffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(batch * 4);
         global::System.Span<float> h = new global::System.Span<float>(hBuffer, 0, batch * 4);
-        h.Clear();
         float[] dhBuffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(h.Length);
         global::System.Span<float> dh = new global::System.Span<float>(dhBuffer, 0, h.Length);
         dh.Clear();
         float[] logitsBuffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(batch * 2);
         global::System.Span<float> logits = new global::System.Span<float>(logitsBuffer, 0, batch * 2);
-        logits.Clear();
         float[] dlogitsBuffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(logits.Length);
         global::System.Span<float> dlogits = new global::System.Span<float>(dlogitsBuffer, 0, logits.Length);
         dlogits.Clear();
