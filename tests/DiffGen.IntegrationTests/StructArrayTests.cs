@@ -30,8 +30,8 @@ public readonly struct Point3
 /// <summary>Arrays and spans of structs of numbers as [Differentiable] parameters.</summary>
 public static partial class StructArrayCode
 {
-    /// <summary>Lennard-Jones over a pair loop, the positions an array of structs; differentiated by default (no names).</summary>
-    [Differentiable]
+    /// <summary>Lennard-Jones over a pair loop, the positions an array of structs.</summary>
+    [Differentiable(nameof(positions), nameof(epsilon))]
     public static double LennardJones(Point3[] positions, double epsilon)
     {
         double energy = 0;

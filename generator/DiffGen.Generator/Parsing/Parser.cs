@@ -414,20 +414,9 @@ internal static class Parser
 
             if (wrtNames.Count == 0)
             {
-                // Every float/double parameter, and every array of float/double structs (as its numbers), in order.
-                for (int i = 0; i < method.Parameters.Length; i++)
-                {
-                    if (parameters[i].Type.IsReal && i != output)
-                    {
-                        wrt.Add(i);
-                        wrtSites.Add(new DifferentiabilityAdvice.WrtSite(parameters[i].Name, attributeLocation));
-                    }
-                    else if (context.StructArrays.TryGetValue(parameters[i].Name, out (ParameterSpec View, ModelTypes.StructArray Array) structArray))
-                    {
-                        wrt.Add(parameters.IndexOf(structArray.View));
-                        wrtSites.Add(new DifferentiabilityAdvice.WrtSite(parameters[i].Name, attributeLocation, new[] { structArray.View.Name }));
-                    }
-                }
+                // Every float/double parameter (DESIGN §1); models and arrays of structs only when named.
+                wrt.AddRange(Enumerable.Range(0, parameters.Count).Where(i => parameters[i].Type.IsReal && !parameters[i].IsMember && i != output));
+                wrtSites.AddRange(wrt.Select(i => new DifferentiabilityAdvice.WrtSite(parameters[i].Name, attributeLocation)));
 
                 if (wrt.Count == 0)
                 {

@@ -118,7 +118,7 @@ public class RealCSharpAcceptanceTests
 
         public static partial class Particles
         {
-            [Differentiable]
+            [Differentiable(nameof(points))]
             public static double Energy(P[] points, System.Numerics.Vector3 axis)
             {
                 double e = axis.X;
