@@ -6,40 +6,20 @@ using static DiffGen.IntegrationTests.GradientCheck;
 
 namespace DiffGen.IntegrationTests;
 
-/// <summary>A point as physics code writes it: readonly, get-only properties, an operator and a method.</summary>
-public readonly struct Point3
-{
-    public Point3(double x, double y, double z)
-    {
-        X = x;
-        Y = y;
-        Z = z;
-    }
-
-    public double X { get; }
-
-    public double Y { get; }
-
-    public double Z { get; }
-
-    public static Point3 operator -(Point3 a, Point3 b) => new(a.X - b.X, a.Y - b.Y, a.Z - b.Z);
-
-    public double LengthSquared() => (X * X) + (Y * Y) + (Z * Z);
-}
-
-/// <summary>Arrays and spans of structs of numbers as [Differentiable] parameters.</summary>
+/// <summary>Arrays and spans of structs of numbers as [Differentiable] parameters (<see cref="Vec3"/> is RealCodeFunctions').</summary>
 public static partial class StructArrayCode
 {
     /// <summary>Lennard-Jones over a pair loop, the positions an array of structs.</summary>
     [Differentiable(nameof(positions), nameof(epsilon))]
-    public static double LennardJones(Point3[] positions, double epsilon)
+    public static double LennardJones(Vec3[] positions, double epsilon)
     {
         double energy = 0;
         for (int i = 0; i < positions.Length; i++)
         {
             for (int j = i + 1; j < positions.Length; j++)
             {
-                double r2 = (positions[i] - positions[j]).LengthSquared();
+                Vec3 d = positions[i] - positions[j];
+                double r2 = d.Dot(d);
                 double s6 = 1 / (r2 * r2 * r2);
                 energy += 4 * epsilon * ((s6 * s6) - s6);
             }
@@ -50,7 +30,7 @@ public static partial class StructArrayCode
 
     /// <summary>foreach over the array inside a helper that takes it.</summary>
     [Differentiable(nameof(points))]
-    public static double CentroidSpread(Point3[] points) => Math.Sqrt(SumOfSquares(points) / points.Length);
+    public static double CentroidSpread(Vec3[] points) => Math.Sqrt(SumOfSquares(points) / points.Length);
 
     /// <summary>System.Numerics.Vector3 in a span, float; and the axis, a struct parameter, as a model (its gradient by ref).</summary>
     [Differentiable(nameof(points))]
@@ -67,12 +47,12 @@ public static partial class StructArrayCode
         return m;
     }
 
-    private static double SumOfSquares(Point3[] points)
+    private static double SumOfSquares(Vec3[] points)
     {
         double s = 0;
-        foreach (Point3 p in points)
+        foreach (Vec3 p in points)
         {
-            s += p.LengthSquared();
+            s += p * p;
         }
 
         return s;
@@ -81,9 +61,9 @@ public static partial class StructArrayCode
 
 public class StructArrayTests
 {
-    private static Point3[] Points(double[] x) => Enumerable.Range(0, x.Length / 3).Select(i => new Point3(x[3 * i], x[(3 * i) + 1], x[(3 * i) + 2])).ToArray();
+    private static Vec3[] Points(double[] x) => Enumerable.Range(0, x.Length / 3).Select(i => new Vec3(x[3 * i], x[(3 * i) + 1], x[(3 * i) + 2])).ToArray();
 
-    private static void AddTo(Point3[] gradient, double[] g)
+    private static void AddTo(Vec3[] gradient, double[] g)
     {
         for (int i = 0; i < gradient.Length; i++)
         {
@@ -102,7 +82,7 @@ public class StructArrayTests
             x => StructArrayCode.LennardJones(Points(x[..12]), x[12]),
             (x, g) =>
             {
-                var d = new Point3[4];
+                var d = new Vec3[4];
                 double de = 0;
                 double value = StructArrayCode.LennardJonesGradient(Points(x[..12]), x[12], d, ref de);
                 AddTo(d, g);
@@ -118,7 +98,7 @@ public class StructArrayTests
             x => StructArrayCode.CentroidSpread(Points(x)),
             (x, g) =>
             {
-                var d = new Point3[3];
+                var d = new Vec3[3];
                 double value = StructArrayCode.CentroidSpreadGradient(Points(x), d);
                 AddTo(d, g);
                 return value;
@@ -166,7 +146,7 @@ public class StructArrayTests
     [Fact]
     public void GradientArrayOfTheWrongLengthIsRefused()
     {
-        var error = Assert.Throws<ArgumentException>(() => StructArrayCode.CentroidSpreadGradient(new Point3[3], new Point3[2]));
+        var error = Assert.Throws<ArgumentException>(() => StructArrayCode.CentroidSpreadGradient(new Vec3[3], new Vec3[2]));
         Assert.Contains("dpoints", error.Message);
     }
 }
