@@ -175,6 +175,20 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void SecondOrderWithRespectToAModelIsRefusedAtGenerate() => Verify("""
+        public sealed class Model
+        {
+            public double[] Weights = new double[3];
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable(nameof(model), {|DG0025:Generate = Derivatives.Hessian|})]
+            public static double F(Model model) => model.Weights[0] * model.Weights[1];
+        }
+        """);
+
+    [Fact]
     public void ModelWithoutLeavesCannotBeDifferentiated() => Verify("""
         public sealed class Settings
         {

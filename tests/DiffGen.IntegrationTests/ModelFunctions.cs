@@ -43,7 +43,7 @@ public sealed partial class TwoLayerModel
     [NoDerivative]
     public double OutputScale = 0.5;
 
-    [Differentiable(nameof(model))]
+    [Differentiable(nameof(model), Generate = Derivatives.Reverse | Derivatives.Forward)]
     [Differentiable(nameof(model), nameof(x), Name = "LossModelAndInputGradient")]
     public static double Loss(TwoLayerModel model, double[] x, double target)
     {
@@ -81,7 +81,7 @@ public partial struct Line
     public double Slope;
     public double Intercept;
 
-    [Differentiable(nameof(line))]
+    [Differentiable(nameof(line), Generate = Derivatives.Reverse | Derivatives.Forward)]
     public static double SquaredError(Line line, double[] xs, double[] ys)
     {
         double sum = 0;

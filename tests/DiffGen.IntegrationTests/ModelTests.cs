@@ -202,6 +202,41 @@ public class ModelTests
             },
             3);
 
+    /// <summary>Forward mode: the tangent along a direction object equals the gradient's inner product with it (1e-12 relative).</summary>
+    [Fact]
+    public void PushforwardTakesATangentObjectOfTheModelType()
+    {
+        TwoLayerModel model = NewModel(out _);
+        Load(model, Enumerable.Range(0, Dimension).Select(i => Math.Sin((i * 0.9) + 0.3)).ToArray());
+        TwoLayerModel direction = NewModel(out _), gradient = NewModel(out _);
+        double[] v = Enumerable.Range(0, Dimension).Select(i => Math.Cos(i * 1.7)).ToArray();
+        v.AsSpan(0, Inputs * Hidden).CopyTo(direction.Hidden.Weight);
+        v.AsSpan(Inputs * Hidden, Hidden).CopyTo(direction.Hidden.Bias);
+        v.AsSpan((Inputs * Hidden) + Hidden, Hidden).CopyTo(direction.Readout.Grad); // a Parameter<T>'s tangent lives in its Grad
+        double value = TwoLayerModel.LossPushforward(model, X, 0.4, direction, out double tangent);
+        Assert.Equal(TwoLayerModel.Loss(model, X, 0.4), value);
+        TwoLayerModel.LossGradient(model, X, 0.4, gradient);
+        double[] g = new double[Dimension];
+        AddTo(gradient, g);
+        double expected = g.Zip(v, (a, b) => a * b).Sum();
+        Assert.True(Math.Abs(tangent - expected) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"{tangent} vs {expected}");
+
+        var wrong = new TwoLayerModel(new Parameters<double>(), Inputs, Hidden + 1);
+        var error = Assert.Throws<ArgumentException>(() => TwoLayerModel.LossPushforward(model, X, 0.4, wrong, out _));
+        Assert.Contains("dmodel.Hidden.Weight", error.Message);
+    }
+
+    [Fact]
+    public void StructModelPushforwardTakesTheTangentByValue()
+    {
+        double[] xs = { -1, 0.5, 2 }, ys = { -2.1, 1.2, 3.9 };
+        var line = new Line { Slope = 1.4, Intercept = -0.3 };
+        Line.SquaredErrorPushforward(line, xs, ys, new Line { Slope = 0.5, Intercept = 2 }, out double tangent);
+        var d = new Line();
+        Line.SquaredErrorGradient(line, xs, ys, ref d);
+        Assert.Equal((0.5 * d.Slope) + (2 * d.Intercept), tangent, 12);
+    }
+
     [Fact]
     public void StructModelTakesItsGradientByRef()
     {

@@ -186,11 +186,11 @@ internal static class Parser
         List<GradientSpec> gradients = ParseAttributes(attributes, method, parameters, output, members, diagnostics, wrtSites, generateSites, context);
         for (int g = 0; g < gradients.Count && parameters.Any(p => p.IsMember); g++)
         {
-            // Fields and properties as differentiated inputs have gradients only (their locals are set up by the pullback).
-            if ((gradients[g].Forms & ~(DerivativeForms.Reverse | DerivativeForms.PooledPrimal)) != 0)
+            // Members, model leaves and struct-array views are read into locals by the pullback and the pushforward only.
+            if ((gradients[g].Forms & ~(DerivativeForms.Reverse | DerivativeForms.Forward | DerivativeForms.PooledPrimal)) != 0)
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.GenerateDoesNotFit, generateSites[g], methodName,
-                    "forward mode and second order of a method that differentiates fields or properties are not generated yet; ask for Reverse only"));
+                    "Jacobians and second order of a method that reads fields, properties, models or arrays of structs are not generated yet; ask for Reverse and Forward"));
             }
         }
 

@@ -43,15 +43,22 @@ internal static class ForwardDifferentiator
         for (int k = 0; k < wrt.Count; k++)
         {
             preset[wrt[k].Name] = tangentNames[k];
-            if (wrt[k].Type.IsVector)
+            if (wrt[k].IsMember && wrt[k].Type.IsVector)
+            {
+                // A member's or model leaf's tangent is read from the caller's object: it has the member's length.
+                code.Add(wrt[k].Leaf is { } leaf
+                    ? new LengthGuard(tangentNames[k], wrt[k].Name, leaf.GradientDisplay, leaf.Display)
+                    : new LengthGuard(tangentNames[k], wrt[k].Name));
+            }
+            else if (wrt[k].Type.IsVector)
             {
                 // An empty tangent is zero: a self-call with a zeroed one.
                 int replaced = k;
                 code.Add(EmptyTangentGuard(wrt[k], tangentNames[k], names, zero => SelfCall(
                     GeneratedNames.Pushforward(gradient.Stem),
                     spec.IsVectorValued ? TypeRef.Void : spec.ReturnType,
-                    spec.Parameters.Select(p => (Expr)new Var(p.Type, p.Name))
-                        .Concat(tangentNames.Select((t, m) => m == replaced ? zero : new Var(wrt[m].Type.IsScalar ? wrt[m].Type : new TypeRef(wrt[m].Type.Element, Shape.ReadOnlySpan), t)))
+                    spec.Parameters.Where(p => !p.IsMember).Select(p => (Expr)new Var(p.Type, p.Name))
+                        .Concat(TangentArguments(wrt, tangentNames, replaced, zero))
                         .Append(spec.IsVectorValued ? new Var(new TypeRef(spec.Parameters[spec.Output].Type.Element, Shape.Span), outputTangent!) : new RefArg(new Var(spec.ReturnType, resultTangent), Out: true)),
                     names)));
             }
@@ -105,6 +112,29 @@ internal static class ForwardDifferentiator
         code = AdjointCleanup.Apply(code, scope.IsGenerated);
         code = PooledScratch.Apply(code, names);
         return new GeneratedPushforward(gradient, tangentNames.ToEquatableArray(), outputTangent, resultTangent, code.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The tangent arguments of the pushforward's signature, in wrt order: one per parameter or member (the one at
+    /// <paramref name="replaced"/> given as <paramref name="zero"/>), and a model's tangent object once.
+    /// </summary>
+    private static IEnumerable<Expr> TangentArguments(List<ParameterSpec> wrt, List<string> tangentNames, int replaced, Expr zero)
+    {
+        var models = new HashSet<string>();
+        for (int m = 0; m < wrt.Count; m++)
+        {
+            if (wrt[m].Leaf is { } leaf)
+            {
+                if (models.Add(leaf.GradientArgument))
+                {
+                    yield return new Var(new TypeRef(ElementKind.Other, Shape.Scalar, leaf.ModelType), leaf.GradientArgument);
+                }
+            }
+            else
+            {
+                yield return m == replaced ? zero : new Var(wrt[m].Type.IsScalar ? wrt[m].Type : new TypeRef(wrt[m].Type.Element, Shape.ReadOnlySpan), tangentNames[m]);
+            }
+        }
     }
 
     /// <summary>
