@@ -18,7 +18,7 @@ public static partial class ComplexCode
     }
 
     /// <summary>Every supported construct at once: constructor, constants, conversions, all operators, Conjugate, Exp, FromPolarCoordinates, Abs, Phase, a helper.</summary>
-    [Differentiable(nameof(x), nameof(y), nameof(w))]
+    [Differentiable(nameof(x), nameof(y), nameof(w), Generate = Derivatives.Reverse | Derivatives.Forward)]
     public static double Mixed(double x, double y, double w, Complex shift)
     {
         var z = new Complex(x, y);
@@ -56,6 +56,19 @@ public class ComplexTests
             p => ComplexCode.Mixed(p[0], p[1], p[2], new Complex(0.25, -0.5)),
             (p, g) => ComplexCode.MixedGradient(p[0], p[1], p[2], new Complex(0.25, -0.5), ref g[0], ref g[1], ref g[2]),
             3);
+
+    /// <summary>Forward mode over the same constructs: the tangent equals the gradient's inner product with the direction (1e-12 relative).</summary>
+    [Fact]
+    public void PushforwardAgreesWithTheGradient()
+    {
+        var shift = new Complex(0.25, -0.5);
+        double gx = 0, gy = 0, gw = 0;
+        ComplexCode.MixedGradient(0.6, -0.4, 0.9, shift, ref gx, ref gy, ref gw);
+        double value = ComplexCode.MixedPushforward(0.6, -0.4, 0.9, shift, 0.3, -0.7, 1.1, out double tangent);
+        Assert.Equal(ComplexCode.Mixed(0.6, -0.4, 0.9, shift), value);
+        double expected = (0.3 * gx) - (0.7 * gy) + (1.1 * gw);
+        Assert.True(Math.Abs(tangent - expected) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"{tangent} vs {expected}");
+    }
 
     [Fact]
     public void DivisionByARealValuedComplexTakesTheOtherBranchWithoutNaN()
