@@ -129,24 +129,7 @@ internal static class Emitter
             .Append(seedType + " " + pullback.SeedName)
             .Concat(GradientParameters(spec, pullback)));
         writer.OpenBlock($"{spec.Accessibility} {Static(spec)}{(spec.IsVectorValued ? "void" : spec.ReturnType.CSharp)} {pullback.Gradient.PullbackName}({parameters})");
-        WriteModelChecks(writer, spec, pullback);
-        foreach (ParameterSpec member in spec.Parameters.Where(p => p.IsMember))
-        {
-            writer.WriteLine($"{member.Type.CSharp} {member.Name} = {member.Access};");
-        }
-
-        for (int k = 0; k < pullback.Gradient.Wrt.Count; k++)
-        {
-            // A model's gradient argument holds the leaves' gradient buffers: each is read into the local the body adds into.
-            if (spec.Parameters[pullback.Gradient.Wrt[k]] is { Leaf: { } leaf } p)
-            {
-                string source = leaf.GradientSource;
-                writer.WriteLine(p.Type.IsScalar
-                    ? $"ref {p.Type.CSharp} {pullback.GradientParameterNames[k]} = ref {source};"
-                    : $"global::System.Span<{p.Type.ElementKeyword}> {pullback.GradientParameterNames[k]} = {source};");
-            }
-        }
-
+        WriteMemberInputs(writer, spec, pullback.Gradient, pullback.GradientParameterNames, tangents: false);
         foreach (Stmt statement in pullback.Body)
         {
             StmtPrinter.Write(writer, statement);
@@ -161,10 +144,7 @@ internal static class Emitter
         WriteAttributes(writer, spec);
         string parameters = string.Join(", ", Declared(spec).Select(p => p.Type.CSharp + " " + p.Name));
         writer.OpenBlock($"{spec.Accessibility} {Static(spec)}{(spec.IsVectorValued ? "void" : spec.ReturnType.CSharp)} {primal.Name}({parameters})");
-        foreach (ParameterSpec member in spec.Parameters.Where(p => p.IsMember))
-        {
-            writer.WriteLine($"{member.Type.CSharp} {member.Name} = {member.Access};");
-        }
+        WriteMemberReads(writer, spec);
 
         foreach (Stmt statement in primal.Body)
         {
@@ -184,35 +164,32 @@ internal static class Emitter
     /// The gradient arguments in wrt order: one per parameter or member (<c>Span&lt;T&gt;</c> or <c>ref T</c>), and one per
     /// model, of the model's type, where its first leaf comes.
     /// </summary>
-    internal static IEnumerable<(string Type, string Name, bool ByRef)> GradientArguments(DifferentiableMethodSpec spec, GeneratedPullback pullback)
-    {
-        var models = new HashSet<string>();
-        for (int k = 0; k < pullback.Gradient.Wrt.Count; k++)
+    internal static IEnumerable<(string Type, string Name, bool ByRef)> GradientArguments(DifferentiableMethodSpec spec, GeneratedPullback pullback) =>
+        spec.DerivativeArguments(pullback.Gradient).Select(a =>
         {
-            ParameterSpec p = spec.Parameters[pullback.Gradient.Wrt[k]];
-            if (p.Leaf is { } leaf)
+            if (a.Model is { } model)
             {
-                if (models.Add(leaf.GradientArgument))
-                {
-                    yield return ((leaf.ByRef ? "ref " : string.Empty) + leaf.ModelType, leaf.GradientArgument, leaf.ByRef);
-                }
+                return ((model.ByRef ? "ref " : string.Empty) + model.ModelType, model.GradientArgument, model.ByRef);
             }
-            else
-            {
-                yield return (p.Type.IsScalar ? "ref " + p.Type.CSharp : "global::System.Span<" + p.Type.ElementKeyword + ">", pullback.GradientParameterNames[k], p.Type.IsScalar);
-            }
-        }
-    }
+
+            TypeRef type = spec.Parameters[pullback.Gradient.Wrt[a.K]].Type;
+            return (type.IsScalar ? "ref " + type.CSharp : "global::System.Span<" + type.ElementKeyword + ">", pullback.GradientParameterNames[a.K], type.IsScalar);
+        });
 
     /// <summary>What a gradient differentiates with respect to, as the user named it (a model once, not leaf by leaf).</summary>
     internal static IEnumerable<string> WrtNames(DifferentiableMethodSpec spec, GradientSpec gradient) =>
         gradient.Wrt.Select(i => spec.Parameters[i].Leaf?.Model ?? spec.Parameters[i].Name).Distinct();
 
-    /// <summary>A model and its gradient argument must be objects: checked once, naming the argument.</summary>
-    private static void WriteModelChecks(SourceWriter writer, DifferentiableMethodSpec spec, GeneratedPullback pullback)
+    /// <summary>
+    /// What a pullback or pushforward reads before its body: each model and its gradient or tangent object checked for
+    /// null once, the members and model leaves read into locals, and each differentiated leaf's gradient buffer
+    /// (<c>Span&lt;T&gt;</c>, or a <c>ref</c> to a scalar field: the body adds into it) or tangent (<c>ReadOnlySpan&lt;T&gt;</c>,
+    /// or the scalar's value) read from that object into the local named in <paramref name="names"/>.
+    /// </summary>
+    internal static void WriteMemberInputs(SourceWriter writer, DifferentiableMethodSpec spec, GradientSpec gradient, IReadOnlyList<string> names, bool tangents)
     {
         var seen = new HashSet<string>();
-        foreach (ModelLeafSpec leaf in pullback.Gradient.Wrt.Select(i => spec.Parameters[i].Leaf).OfType<ModelLeafSpec>())
+        foreach (ModelLeafSpec leaf in gradient.Wrt.Select(i => spec.Parameters[i].Leaf).OfType<ModelLeafSpec>())
         {
             if (leaf.NullChecked && !leaf.ByRef && seen.Add(leaf.Model))
             {
@@ -223,6 +200,27 @@ internal static class Emitter
 
                 writer.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({leaf.GradientArgument});");
             }
+        }
+
+        WriteMemberReads(writer, spec);
+        for (int k = 0; k < gradient.Wrt.Count; k++)
+        {
+            if (spec.Parameters[gradient.Wrt[k]] is { Leaf: { } leaf } p)
+            {
+                string span = tangents ? "global::System.ReadOnlySpan" : "global::System.Span";
+                writer.WriteLine(p.Type.IsScalar
+                    ? (tangents ? $"{p.Type.CSharp} {names[k]} = {leaf.GradientSource};" : $"ref {p.Type.CSharp} {names[k]} = ref {leaf.GradientSource};")
+                    : $"{span}<{p.Type.ElementKeyword}> {names[k]} = {leaf.GradientSource};");
+            }
+        }
+    }
+
+    /// <summary>The members a method reads as inputs (fields, model leaves, arrays of structs as numbers), read into locals once.</summary>
+    private static void WriteMemberReads(SourceWriter writer, DifferentiableMethodSpec spec)
+    {
+        foreach (ParameterSpec member in spec.Parameters.Where(p => p.IsMember))
+        {
+            writer.WriteLine($"{member.Type.CSharp} {member.Name} = {member.Access};");
         }
     }
 

@@ -40,10 +40,10 @@ internal static class ModelWriter
             var buffers = model.Buffers.Where(b => b.Element == element).ToList();
             string keyword = element == ElementKind.Double ? "double" : "float";
             string @interface = Interface(element);
-            writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"DiffGen\", \"{typeof(ModelWriter).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"}\")]");
+            writer.WriteLine(GeneratedCode);
             writer.WriteLine($"int {@interface}.ParameterCount => {buffers.Count};");
             writer.WriteLine();
-            writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"DiffGen\", \"{typeof(ModelWriter).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"}\")]");
+            writer.WriteLine(GeneratedCode);
             writer.WriteLine($"global::DiffGen.ModelBuffer<{keyword}> {@interface}.GetParameter(int index) => index switch");
             writer.WriteLine("{");
             writer.Indentation++;
@@ -64,6 +64,9 @@ internal static class ModelWriter
 
         return writer.ToString();
     }
+
+    private static readonly string GeneratedCode =
+        $"[global::System.CodeDom.Compiler.GeneratedCode(\"DiffGen\", \"{typeof(ModelWriter).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"}\")]";
 
     private static string Interface(ElementKind element) => "global::DiffGen.IModel<" + (element == ElementKind.Double ? "double" : "float") + ">";
 }

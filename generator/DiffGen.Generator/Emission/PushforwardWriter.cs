@@ -28,7 +28,7 @@ internal static class PushforwardWriter
         Emitter.WriteAttributes(writer, spec);
         string returnType = spec.IsVectorValued ? "void" : spec.ReturnType.CSharp;
         writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}{returnType} {GeneratedNames.Pushforward(gradient.Stem)}({string.Join(", ", Parameters(spec, pushforward))})");
-        WriteMemberInputs(writer, spec, pushforward);
+        Emitter.WriteMemberInputs(writer, spec, gradient, pushforward.TangentParameterNames, tangents: true);
         foreach (Stmt statement in pushforward.Body)
         {
             StmtPrinter.Write(writer, statement);
@@ -46,22 +46,12 @@ internal static class PushforwardWriter
 
         // One tangent per differentiated parameter or member, and one per model (an object of its type whose buffers
         // hold the tangent: an array leaf's array, a Parameter<T>'s Grad), passed by value: a tangent is only read.
-        var models = new HashSet<string>();
-        for (int k = 0; k < pushforward.Gradient.Wrt.Count; k++)
+        foreach ((int k, ModelLeafSpec? model) in spec.DerivativeArguments(pushforward.Gradient))
         {
-            ParameterSpec p = spec.Parameters[pushforward.Gradient.Wrt[k]];
-            if (p.Leaf is { } leaf)
-            {
-                if (models.Add(leaf.GradientArgument))
-                {
-                    yield return TangentType(leaf) + " " + leaf.GradientArgument;
-                }
-
-                continue;
-            }
-
-            TypeRef type = p.Type;
-            yield return (type.IsScalar ? type.CSharp : "global::System.ReadOnlySpan<" + type.ElementKeyword + ">") + " " + pushforward.TangentParameterNames[k];
+            TypeRef type = spec.Parameters[pushforward.Gradient.Wrt[k]].Type;
+            yield return model is not null
+                ? TangentType(model) + " " + model.GradientArgument
+                : (type.IsScalar ? type.CSharp : "global::System.ReadOnlySpan<" + type.ElementKeyword + ">") + " " + pushforward.TangentParameterNames[k];
         }
 
         if (spec.IsVectorValued)
@@ -79,37 +69,4 @@ internal static class PushforwardWriter
         leaf.ModelType.StartsWith("global::System.Span<", System.StringComparison.Ordinal)
             ? "global::System.ReadOnlySpan<" + leaf.ModelType.Substring("global::System.Span<".Length)
             : leaf.ModelType;
-
-    /// <summary>Members and model leaves read into locals, and each leaf's tangent read from its model's tangent object.</summary>
-    private static void WriteMemberInputs(SourceWriter writer, DifferentiableMethodSpec spec, GeneratedPushforward pushforward)
-    {
-        var checkedModels = new HashSet<string>();
-        foreach (ModelLeafSpec leaf in pushforward.Gradient.Wrt.Select(i => spec.Parameters[i].Leaf).OfType<ModelLeafSpec>())
-        {
-            if (leaf.NullChecked && !leaf.ByRef && checkedModels.Add(leaf.Model))
-            {
-                if (leaf.Model != "this")
-                {
-                    writer.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({leaf.Model});");
-                }
-
-                writer.WriteLine($"global::System.ArgumentNullException.ThrowIfNull({leaf.GradientArgument});");
-            }
-        }
-
-        foreach (ParameterSpec member in spec.Parameters.Where(p => p.IsMember))
-        {
-            writer.WriteLine($"{member.Type.CSharp} {member.Name} = {member.Access};");
-        }
-
-        for (int k = 0; k < pushforward.Gradient.Wrt.Count; k++)
-        {
-            if (spec.Parameters[pushforward.Gradient.Wrt[k]] is { Leaf: { } leaf } p)
-            {
-                writer.WriteLine(p.Type.IsScalar
-                    ? $"{p.Type.CSharp} {pushforward.TangentParameterNames[k]} = {leaf.GradientSource};"
-                    : $"global::System.ReadOnlySpan<{p.Type.ElementKeyword}> {pushforward.TangentParameterNames[k]} = {leaf.GradientSource};");
-            }
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using DiffGen.Generator.Helpers;
 
 namespace DiffGen.Generator.Model;
@@ -67,4 +68,25 @@ internal sealed record DifferentiableMethodSpec(
 
     /// <summary>True for a vector-valued method: <c>void</c>, with an [Output] span parameter (<see cref="Output"/>).</summary>
     public bool IsVectorValued => Output >= 0;
+
+    /// <summary>
+    /// The derivative arguments of <paramref name="gradient"/>'s methods in wrt order: position k of each wrt parameter
+    /// or member with <c>Model</c> null, and each model once, at its first leaf, with <c>Model</c> set (one object holds
+    /// all its leaves' gradients or tangents).
+    /// </summary>
+    public IEnumerable<(int K, ModelLeafSpec? Model)> DerivativeArguments(GradientSpec gradient)
+    {
+        var models = new HashSet<string>();
+        for (int k = 0; k < gradient.Wrt.Count; k++)
+        {
+            if (Parameters[gradient.Wrt[k]].Leaf is not { } leaf)
+            {
+                yield return (k, null);
+            }
+            else if (models.Add(leaf.GradientArgument))
+            {
+                yield return (k, leaf);
+            }
+        }
+    }
 }

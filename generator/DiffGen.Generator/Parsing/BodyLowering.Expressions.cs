@@ -72,7 +72,7 @@ internal sealed partial class BodyLowering
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: not null, Arguments.Length: 1 } indexer:
                 return LowerElement(indexer, indexer.Instance, indexer.Arguments[0].Value, type);
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } array } when StructArray(array) is { } numbers:
-                return new Binary(TypeRef.Int, BinaryOp.Divide, new LengthOf(numbers.View.Name), new Literal(TypeRef.Int, numbers.Array.Fields.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                return StructCount(numbers.View, numbers.Array);
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: not null } length when !IsFlat(length.Instance.Type):
                 {
                     Expr instance = LowerExpr(length.Instance);

@@ -203,10 +203,7 @@ internal sealed partial class BodyLowering
         var body = new Block(_current.ToEquatableArray());
         _current = saved;
 
-        var init = new Block(new Stmt[] { new Declare(indexName, TypeRef.Int, LiteralFormatter.Int(0)) }.ToEquatableArray());
-        var condition = new Binary(TypeRef.Bool, BinaryOp.Less, index, count);
-        var update = new Block(new Stmt[] { new Assign(index, new Binary(TypeRef.Int, BinaryOp.Add, index, LiteralFormatter.Int(1))) }.ToEquatableArray());
-        _current.Add(new Loop(_nextLoopId++, init, condition, update, body, indexName));
+        AddIndexLoop(indexName, count, body, counted: true);
     }
 
     /// <summary>Sum and Average: float elements accumulate in double as Enumerable does; Average divides by the count.</summary>

@@ -299,6 +299,10 @@ internal sealed partial class BodyLowering
             : null;
     }
 
+    /// <summary>The number of structs in an array of structs read as numbers: its numbers over the fields per struct.</summary>
+    private static Expr StructCount(Var view, ModelTypes.StructArray array) =>
+        new Binary(TypeRef.Int, BinaryOp.Divide, new LengthOf(view.Name), new Literal(TypeRef.Int, array.Fields.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     /// <summary><c>foreach (var v in positions)</c> over an array of structs: an index loop with the element as a struct local.</summary>
     private bool LowerForEachOverStructs(IForEachLoopOperation forEach, ILocalSymbol element)
     {
@@ -318,11 +322,7 @@ internal sealed partial class BodyLowering
         _current = saved;
         _nestingDepth--;
 
-        var count = new Binary(TypeRef.Int, BinaryOp.Divide, new LengthOf(numbers.View.Name), new Literal(TypeRef.Int, numbers.Array.Fields.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var init = new Block(new Stmt[] { new Declare(index, TypeRef.Int, LiteralFormatter.Int(0)) }.ToEquatableArray());
-        var condition = new Binary(TypeRef.Bool, BinaryOp.Less, new Var(TypeRef.Int, index), count);
-        var update = new Block(new Stmt[] { new Assign(new Var(TypeRef.Int, index), new Binary(TypeRef.Int, BinaryOp.Add, new Var(TypeRef.Int, index), LiteralFormatter.Int(1))) }.ToEquatableArray());
-        _current.Add(new Loop(_nextLoopId++, init, condition, update, body, index));
+        AddIndexLoop(index, StructCount(numbers.View, numbers.Array), body, counted: true);
         return true;
     }
 

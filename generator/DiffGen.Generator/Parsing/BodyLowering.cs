@@ -460,10 +460,20 @@ internal sealed partial class BodyLowering
         _current = saved;
         _nestingDepth--;
 
+        AddIndexLoop(index, new LengthOf(vector.Name), body, counted: true);
+    }
+
+    /// <summary>
+    /// Adds <c>for (int index = 0; index &lt; count; index++) body</c>, the loop every foreach and LINQ source becomes;
+    /// <paramref name="counted"/> names the index as the loop's counter (a plain counted loop the later passes may fuse).
+    /// </summary>
+    private void AddIndexLoop(string index, Expr count, Block body, bool counted)
+    {
+        var at = new Var(TypeRef.Int, index);
         var init = new Block(new Stmt[] { new Declare(index, TypeRef.Int, LiteralFormatter.Int(0)) }.ToEquatableArray());
-        var condition = new Binary(TypeRef.Bool, BinaryOp.Less, new Var(TypeRef.Int, index), new LengthOf(vector.Name));
-        var update = new Block(new Stmt[] { new Assign(new Var(TypeRef.Int, index), new Binary(TypeRef.Int, BinaryOp.Add, new Var(TypeRef.Int, index), LiteralFormatter.Int(1))) }.ToEquatableArray());
-        _current.Add(new Loop(_nextLoopId++, init, condition, update, body, index));
+        var condition = new Binary(TypeRef.Bool, BinaryOp.Less, at, count);
+        var update = new Block(new Stmt[] { new Assign(at, new Binary(TypeRef.Int, BinaryOp.Add, at, LiteralFormatter.Int(1))) }.ToEquatableArray());
+        _current.Add(new Loop(_nextLoopId++, init, condition, update, body, counted ? index : null));
     }
 
     /// <summary>
@@ -499,10 +509,7 @@ internal sealed partial class BodyLowering
         _current = saved;
         _nestingDepth--;
 
-        var init = new Block(new Stmt[] { new Declare(index, TypeRef.Int, LiteralFormatter.Int(0)) }.ToEquatableArray());
-        var condition = new Binary(TypeRef.Bool, BinaryOp.Less, at, count);
-        var update = new Block(new Stmt[] { new Assign(at, new Binary(TypeRef.Int, BinaryOp.Add, at, LiteralFormatter.Int(1))) }.ToEquatableArray());
-        _current.Add(new Loop(_nextLoopId++, init, condition, update, body, null));
+        AddIndexLoop(index, count, body, counted: false);
     }
 
     /// <summary>A type with an <c>int Count</c> and an <c>int</c> indexer (itself or through an interface).</summary>

@@ -681,41 +681,40 @@ internal static class Parser
     /// <summary>The leaves of a model named <paramref name="name"/> (a parameter, or <c>this</c>) of type <paramref name="type"/>.</summary>
     private static List<int>? ModelLeaves(IMethodSymbol method, string name, ITypeSymbol type, List<ParameterSpec> parameters, WrtContext context, Location at, ImmutableArray<Diagnostic>.Builder diagnostics)
     {
-        var parameter = (Name: name, Type: type);
-        (List<ModelTypes.Leaf> leaves, ModelTypes.Problem? problem) = ModelTypes.LeavesOf(parameter.Type, method.ContainingType, context.Compilation);
+        (List<ModelTypes.Leaf> leaves, ModelTypes.Problem? problem) = ModelTypes.LeavesOf(type, method.ContainingType, context.Compilation);
         if (problem is not null)
         {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, at, parameter.Name, method.Name, "its member '" + problem.Member + "' cannot be differentiated: " + problem.Reason));
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, at, name, method.Name, "its member '" + problem.Member + "' cannot be differentiated: " + problem.Reason));
             return null;
         }
 
         if (leaves.Count == 0)
         {
-            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.WrtParameterNotDifferentiable, at, parameter.Name, parameter.Type.ToDisplayString()));
+            diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.WrtParameterNotDifferentiable, at, name, type.ToDisplayString()));
             return null;
         }
 
-        if (ModelTypeOf(parameter.Type, leaves) is { } modelType && !context.Models.Contains(modelType))
+        if (ModelTypeOf(type, leaves) is { } modelType && !context.Models.Contains(modelType))
         {
             context.Models.Add(modelType);
         }
 
-        string gradient = Unique(context.Reserved, "d" + parameter.Name);
+        string gradient = Unique(context.Reserved, "d" + name);
         var indices = new List<int>();
         foreach (ModelTypes.Leaf leaf in leaves)
         {
-            string access = parameter.Name + "." + leaf.Value;
-            if (!context.Leaves.TryGetValue(parameter.Name + "." + leaf.Path, out ParameterSpec? spec))
+            string access = name + "." + leaf.Value;
+            if (!context.Leaves.TryGetValue(name + "." + leaf.Path, out ParameterSpec? spec))
             {
-                string local = Unique(context.Reserved, parameter.Name + leaf.Path.Replace(".", string.Empty));
-                var where = new ModelLeafSpec(parameter.Name, leaf.Path, gradient + "." + leaf.Gradient, gradient, TypeClassifier.Classify(parameter.Type).CSharp, parameter.Type.IsValueType);
+                string local = Unique(context.Reserved, name + leaf.Path.Replace(".", string.Empty));
+                var where = new ModelLeafSpec(name, leaf.Path, gradient + "." + leaf.Gradient, gradient, TypeClassifier.Classify(type).CSharp, type.IsValueType);
                 spec = new ParameterSpec(local, leaf.Type, access, where);
                 parameters.Add(spec);
-                context.Leaves[parameter.Name + "." + leaf.Path] = spec;
+                context.Leaves[name + "." + leaf.Path] = spec;
                 if (leaf.IsParameter)
                 {
                     // Parameter<T>: the body reads .Value (a span) or .ValueArray.
-                    context.Leaves[parameter.Name + "." + leaf.Path + ".Value"] = spec;
+                    context.Leaves[name + "." + leaf.Path + ".Value"] = spec;
                     context.Leaves[access] = spec;
                 }
             }

@@ -58,7 +58,9 @@ internal static class ForwardDifferentiator
                     GeneratedNames.Pushforward(gradient.Stem),
                     spec.IsVectorValued ? TypeRef.Void : spec.ReturnType,
                     spec.Parameters.Where(p => !p.IsMember).Select(p => (Expr)new Var(p.Type, p.Name))
-                        .Concat(TangentArguments(wrt, tangentNames, replaced, zero))
+                        .Concat(spec.DerivativeArguments(gradient).Select(a => a.Model is { } model
+                            ? new Var(new TypeRef(ElementKind.Other, Shape.Scalar, model.ModelType), model.GradientArgument)
+                            : a.K == replaced ? zero : new Var(wrt[a.K].Type.IsScalar ? wrt[a.K].Type : new TypeRef(wrt[a.K].Type.Element, Shape.ReadOnlySpan), tangentNames[a.K])))
                         .Append(spec.IsVectorValued ? new Var(new TypeRef(spec.Parameters[spec.Output].Type.Element, Shape.Span), outputTangent!) : new RefArg(new Var(spec.ReturnType, resultTangent), Out: true)),
                     names)));
             }
@@ -112,29 +114,6 @@ internal static class ForwardDifferentiator
         code = AdjointCleanup.Apply(code, scope.IsGenerated);
         code = PooledScratch.Apply(code, names);
         return new GeneratedPushforward(gradient, tangentNames.ToEquatableArray(), outputTangent, resultTangent, code.ToEquatableArray());
-    }
-
-    /// <summary>
-    /// The tangent arguments of the pushforward's signature, in wrt order: one per parameter or member (the one at
-    /// <paramref name="replaced"/> given as <paramref name="zero"/>), and a model's tangent object once.
-    /// </summary>
-    private static IEnumerable<Expr> TangentArguments(List<ParameterSpec> wrt, List<string> tangentNames, int replaced, Expr zero)
-    {
-        var models = new HashSet<string>();
-        for (int m = 0; m < wrt.Count; m++)
-        {
-            if (wrt[m].Leaf is { } leaf)
-            {
-                if (models.Add(leaf.GradientArgument))
-                {
-                    yield return new Var(new TypeRef(ElementKind.Other, Shape.Scalar, leaf.ModelType), leaf.GradientArgument);
-                }
-            }
-            else
-            {
-                yield return m == replaced ? zero : new Var(wrt[m].Type.IsScalar ? wrt[m].Type : new TypeRef(wrt[m].Type.Element, Shape.ReadOnlySpan), tangentNames[m]);
-            }
-        }
     }
 
     /// <summary>
