@@ -360,6 +360,53 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void MultiDimensionalArraysAreReportedWhereTheirElementsWouldBeLost() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable(nameof(w))]
+            public static double Write(double[,] w)
+            {
+                {|DG0012:w[0, 1]|} = 1;
+                return w[0, 0];
+            }
+
+            [Differentiable(nameof(w))]
+            public static double Reassign(double[,] w, double[,] other)
+            {
+                {|DG0012:w = other|};
+                return w[0, 0];
+            }
+
+            [Differentiable(nameof(w))]
+            public static double Passed(double[,] w) => w[0, 0] + Sum(w) + {|DG0008:(double)w.GetValue(0, 1)!|};
+
+            [Differentiable]
+            public static double LocalPassed(double[] x)
+            {
+                var h = new double[2, x.Length];
+                h[0, 0] = x[0];
+                return Sum(h) + (double){|DG0008:h|}.GetValue(0, 0)!;
+            }
+
+            [Differentiable]
+            public static double LocalInLoop(double[] x)
+            {
+                double s = 0;
+                for (int i = 0; i < 2; i++)
+                {
+                    var {|DG0024:h = new double[2, 2]|};
+                    h[0, 0] = x[i];
+                    s += h[0, 0];
+                }
+
+                return s;
+            }
+
+            private static double Sum(double[,] a) => a[0, 0] + a[1, 1];
+        }
+        """);
+
+    [Fact]
     public void Recursion() => Verify("""
         public static partial class Losses
         {

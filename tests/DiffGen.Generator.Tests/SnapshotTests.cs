@@ -25,6 +25,36 @@ public class SnapshotTests
         }
         """);
 
+    // A matrix parameter named by the attribute is read as the span of its elements (row-major) with its extents in
+    // locals, so the loops are counted and the row update vectorises as with a span; the gradient is a matrix of the
+    // same shape. A local matrix is a pooled vector of rows × columns.
+    [Fact]
+    public void MatrixParameterAndLocalMatrix() => Verify(nameof(MatrixParameterAndLocalMatrix), """
+        public static partial class Losses
+        {
+            [Differentiable(nameof(w), nameof(x))]
+            public static double Layer(double[,] w, double[] x)
+            {
+                var h = new double[2, w.GetLength(0)];
+                double s = 0;
+                for (int i = 0; i < w.GetLength(0); i++)
+                {
+                    double z = 0;
+                    for (int j = 0; j < w.GetLength(1); j++)
+                    {
+                        z += w[i, j] * x[j];
+                    }
+
+                    h[0, i] = Math.Tanh(z);
+                    h[1, i] = h[0, i] * h[0, i];
+                    s += h[1, i];
+                }
+
+                return s;
+            }
+        }
+        """);
+
     // Forward mode: the primal statements unchanged, each followed (or, when it reads the old value, preceded) by its
     // tangent; a call of another [Differentiable] method becomes a call of its pushforward.
     [Fact]

@@ -23,6 +23,8 @@ internal sealed partial class BodyLowering
 
         switch (operation)
         {
+            case IArrayElementReferenceOperation or IInvocationOperation or IPropertyReferenceOperation or ILocalReferenceOperation when _grids.Count > 0 && LowerGridUse(operation, type) is { } gridUse:
+                return gridUse;
             case ILocalReferenceOperation local:
                 return VariableFor(local.Local, operation);
             case IParameterReferenceOperation parameter:
@@ -408,6 +410,11 @@ internal sealed partial class BodyLowering
         if (written is null || lowered is Var { Type.IsVector: true })
         {
             ReportExpression(target, "assignment target " + Describe(target), string.Empty);
+        }
+        else if (lowered is Elem && IsParameterGrid(written))
+        {
+            // The elements of a multi-dimensional array a gradient names belong to the caller.
+            Report(DiagnosticDescriptors.WriteToDifferentiatedInput, target.Syntax.GetLocation(), (target as IArrayElementReferenceOperation)?.ArrayReference.Syntax.ToString() ?? written, _method.Name);
         }
         else if (_members.Values.Any(m => m.Name == written) || _modelLeaves.Values.Any(m => m.Name == written) || lowered is Elem && _wrtNames.Contains(written) && _method.Parameters.Any(p => p.Name == written))
         {

@@ -197,6 +197,12 @@ internal sealed partial class BodyLowering
                 continue;
             }
 
+            if (GridOf(argument.Value) is { } grid && ModelTypes.RectangularArrayOf(parameter.Type)?.Rank == grid.Rank)
+            {
+                _grids[parameter] = grid; // the same elements and extents, as C# passes the array
+                continue;
+            }
+
             Expr value = ConvertTo(LowerOperand(argument.Value), parameterType);
             if (IsDummy(value))
             {

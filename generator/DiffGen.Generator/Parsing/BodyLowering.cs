@@ -51,8 +51,10 @@ internal sealed partial class BodyLowering
         CancellationToken cancellationToken,
         IReadOnlyDictionary<ISymbol, ParameterSpec>? members = null,
         IReadOnlyDictionary<string, ParameterSpec>? modelLeaves = null,
-        IReadOnlyDictionary<string, (ParameterSpec View, ModelTypes.StructArray Array)>? structArrays = null)
+        IReadOnlyDictionary<string, (ParameterSpec View, ModelTypes.StructArray Array)>? structArrays = null,
+        IReadOnlyDictionary<string, (ParameterSpec View, ModelTypes.RectangularArray Array)>? rectangularArrays = null)
     {
+        _rectangularArrays = rectangularArrays;
         _model = model;
         _method = method;
         _names = names;
@@ -71,6 +73,8 @@ internal sealed partial class BodyLowering
             }
         }
     }
+
+    private readonly IReadOnlyDictionary<string, (ParameterSpec View, ModelTypes.RectangularArray Array)>? _rectangularArrays;
 
     /// <summary>Arrays of float/double structs among the parameters: the span of their numbers, and the struct.</summary>
     private readonly Dictionary<ISymbol, (Var View, ModelTypes.StructArray Array)> _structArrays;
@@ -117,6 +121,8 @@ internal sealed partial class BodyLowering
         {
             _claimed.Add(view.Name);
         }
+
+        DeclareParameterGrids(_rectangularArrays, block);
 
         foreach (IParameterSymbol parameter in _method.Parameters)
         {
@@ -266,6 +272,12 @@ internal sealed partial class BodyLowering
         if (local.IsRef)
         {
             ReportStatement(declarator, "ref local", "; use a plain local");
+            return;
+        }
+
+        if (ModelTypes.RectangularArrayOf(local.Type) is { } grid)
+        {
+            LowerGridDeclarator(declarator, local, initializer, grid);
             return;
         }
 

@@ -108,6 +108,24 @@ internal static class ModelTypes
     }
 
     /// <summary>
+    /// A multi-dimensional (rectangular) array of float or double with 2 or 3 dimensions (<c>double[,]</c>): read as the
+    /// span of its elements, row-major. Null for anything else.
+    /// </summary>
+    public static RectangularArray? RectangularArrayOf(ITypeSymbol type) =>
+        type is IArrayTypeSymbol { Rank: 2 or 3 } array && array.ElementType.SpecialType is SpecialType.System_Single or SpecialType.System_Double
+            ? new RectangularArray(array.Rank, array.ElementType.SpecialType == SpecialType.System_Double ? ElementKind.Double : ElementKind.Float)
+            : null;
+
+    /// <summary>A rectangular array's rank and element type.</summary>
+    internal sealed record RectangularArray(int Rank, ElementKind Kind)
+    {
+        public string Keyword => Kind == ElementKind.Double ? "double" : "float";
+
+        /// <summary>The C# type: <c>double[,]</c>.</summary>
+        public string CSharp => Keyword + "[" + new string(',', Rank - 1) + "]";
+    }
+
+    /// <summary>
     /// The element of an array or span of structs whose instance fields are all float or all double (<c>Vec3[]</c>,
     /// <c>ReadOnlySpan&lt;Vector3&gt;</c>): such an array is read as a span of its numbers, <see cref="StructArray.Fields"/>
     /// per element in field order (C# lays a struct's fields out in order). Null for anything else.

@@ -183,6 +183,7 @@ internal static class Parser
         var modelLeaves = new Dictionary<string, ParameterSpec>(StringComparer.Ordinal);
         var context = new WrtContext(model.Compilation, reserved, modelLeaves);
         AddStructArrayViews(method, parameters, context);
+        AddRectangularArrayViews(method, attributes, parameters, context);
         List<GradientSpec> gradients = ParseAttributes(attributes, method, parameters, output, members, diagnostics, wrtSites, generateSites, context);
         for (int g = 0; g < gradients.Count && parameters.Any(p => p.IsMember); g++)
         {
@@ -190,7 +191,7 @@ internal static class Parser
             if ((gradients[g].Forms & ~(DerivativeForms.Reverse | DerivativeForms.Forward | DerivativeForms.PooledPrimal)) != 0)
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.GenerateDoesNotFit, generateSites[g], methodName,
-                    "Jacobians and second order of a method that reads fields, properties, models or arrays of structs are not generated yet; ask for Reverse and Forward"));
+                    "Jacobians and second order of a method that reads fields, properties, models, arrays of structs or named multi-dimensional arrays are not generated yet; ask for Reverse and Forward"));
             }
         }
 
@@ -202,7 +203,7 @@ internal static class Parser
         cancellationToken.ThrowIfCancellationRequested();
         var names = new NameTable(reserved);
         var wrtNames = new HashSet<string>(gradients.SelectMany(g => g.Wrt).Select(i => parameters[i].Name));
-        var lowering = new BodyLowering(model, method, names, wrtNames, diagnostics, cancellationToken, members, modelLeaves, context.StructArrays);
+        var lowering = new BodyLowering(model, method, names, wrtNames, diagnostics, cancellationToken, members, modelLeaves, context.StructArrays, context.RectangularArrays);
         Block? body = lowering.LowerMethodBody(syntax);
         if (body is null || diagnostics.Count > 0)
         {
@@ -344,6 +345,19 @@ internal static class Parser
                     }
 
                     index = parameters.IndexOf(known);
+                }
+
+                if (index >= 0 && context.RectangularArrays.TryGetValue(wrtNames[i], out (ParameterSpec View, ModelTypes.RectangularArray Array) rectangular))
+                {
+                    // A multi-dimensional array: its elements, row-major, are the input.
+                    index = parameters.IndexOf(rectangular.View);
+                    if (!wrt.Contains(index))
+                    {
+                        wrt.Add(index);
+                        wrtSites.Add(new DifferentiabilityAdvice.WrtSite(wrtNames[i], argLocation, new[] { rectangular.View.Name }));
+                    }
+
+                    continue;
                 }
 
                 if (index >= 0 && context.StructArrays.TryGetValue(wrtNames[i], out (ParameterSpec View, ModelTypes.StructArray Array) structArray))
@@ -634,6 +648,9 @@ internal static class Parser
 
         /// <summary>Arrays of structs by parameter name: the view of their numbers (a member input) and the struct.</summary>
         public Dictionary<string, (ParameterSpec View, ModelTypes.StructArray Array)> StructArrays { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Multi-dimensional arrays a gradient names, by parameter name: the span of their elements and the rank.</summary>
+        public Dictionary<string, (ParameterSpec View, ModelTypes.RectangularArray Array)> RectangularArrays { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -659,6 +676,35 @@ internal static class Parser
             var spec = new ParameterSpec(view, new TypeRef(array.Kind, Shape.ReadOnlySpan), cast + "((global::System.ReadOnlySpan<" + element + ">)" + p.Name + ")", leaf);
             parameters.Add(spec);
             context.StructArrays[p.Name] = (spec, array);
+        }
+    }
+
+    /// <summary>
+    /// A multi-dimensional array a gradient names (<c>double[,] w</c>) is read as the span of its elements, row-major
+    /// (<c>RectangularArrays.Values</c>, once at the top), and differentiating it differentiates that span; its gradient
+    /// argument is an array of the same shape (<c>double[,] dw</c>), checked shape for shape. One no gradient names stays
+    /// an object whose elements are constants, as before (DESIGN.md §1: the default differentiates float/double
+    /// parameters, scalars, arrays and spans).
+    /// </summary>
+    private static void AddRectangularArrayViews(IMethodSymbol method, ImmutableArray<AttributeData> attributes, List<ParameterSpec> parameters, WrtContext context)
+    {
+        var named = new HashSet<string>(attributes
+            .Where(a => a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Kind == TypedConstantKind.Array && !a.ConstructorArguments[0].IsNull)
+            .SelectMany(a => a.ConstructorArguments[0].Values.Select(v => v.Value as string ?? string.Empty)), StringComparer.Ordinal);
+        foreach (IParameterSymbol p in method.Parameters)
+        {
+            if (p.RefKind != RefKind.None || !named.Contains(p.Name) || ModelTypes.RectangularArrayOf(p.Type) is not { } array)
+            {
+                continue;
+            }
+
+            string helper = "global::DiffGen.CompilerServices.RectangularArrays";
+            string gradient = Unique(context.Reserved, "d" + p.Name);
+            var leaf = new ModelLeafSpec(p.Name, string.Empty, $"{helper}.Gradient({gradient}, {p.Name}, \"{gradient}\", \"{p.Name}\")", gradient, array.CSharp, ByRef: false, NullChecked: false);
+            string view = Unique(context.Reserved, p.Name + "Values");
+            var spec = new ParameterSpec(view, new TypeRef(array.Kind, Shape.ReadOnlySpan), $"{helper}.Values({p.Name}, \"{p.Name}\")", leaf);
+            parameters.Add(spec);
+            context.RectangularArrays[p.Name] = (spec, array);
         }
     }
 
