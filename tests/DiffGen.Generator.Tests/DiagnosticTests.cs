@@ -407,6 +407,49 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void SpanViewsAreReportedWhereTheyWouldNeedAVectorOfTheirOwn() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double Other(double[] x, double[] y)
+            {
+                ReadOnlySpan<double> v = x.AsSpan(1);
+                {|DG0008:v = y.AsSpan(1)|};
+                return v[0];
+            }
+
+            [Differentiable]
+            public static double Passed(double[] x)
+            {
+                ReadOnlySpan<double> v = x.AsSpan(1);
+                return v[0] + {|DG0008:v|}.ToArray()[0];
+            }
+        }
+        """);
+
+    [Fact]
+    public void IncrementsInsideExpressionsThatCannotGoFirstAreReported() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double Twice(double[] x)
+            {
+                int i = 0;
+                double s = x[{|DG0008:i++|}] * x[i];
+                return s;
+            }
+
+            [Differentiable]
+            public static double Conditional(double[] x, bool b)
+            {
+                int i = 0;
+                double s = b ? x[{|DG0008:i++|}] : 0;
+                return s + x[0];
+            }
+        }
+        """);
+
+    [Fact]
     public void Recursion() => Verify("""
         public static partial class Losses
         {

@@ -55,6 +55,33 @@ public class SnapshotTests
         }
         """);
 
+    // A span that views part of a vector (a row sliced in the loop) is its start and length in ints declared where the
+    // user declared it, checked as Slice checks; its elements are the vector's, so the row update still vectorises.
+    [Fact]
+    public void RowViewSlicedInTheLoop() => Verify(nameof(RowViewSlicedInTheLoop), """
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double Rows(ReadOnlySpan<double> w, ReadOnlySpan<double> x)
+            {
+                double s = 0;
+                for (int i = 0; i < w.Length / x.Length; i++)
+                {
+                    ReadOnlySpan<double> row = w.Slice(i * x.Length, x.Length);
+                    double z = 0;
+                    for (int j = 0; j < row.Length; j++)
+                    {
+                        z += row[j] * x[j];
+                    }
+
+                    s += Math.Tanh(z) + row[^1];
+                }
+
+                return s;
+            }
+        }
+        """);
+
     // Forward mode: the primal statements unchanged, each followed (or, when it reads the old value, preceded) by its
     // tangent; a call of another [Differentiable] method becomes a call of its pushforward.
     [Fact]

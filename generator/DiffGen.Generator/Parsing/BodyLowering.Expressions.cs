@@ -23,8 +23,13 @@ internal sealed partial class BodyLowering
 
         switch (operation)
         {
+            case IIncrementOrDecrementOperation when _hoistedIncrements.TryGetValue(operation, out Expr? incremented):
+                return incremented;
             case IArrayElementReferenceOperation or IInvocationOperation or IPropertyReferenceOperation or ILocalReferenceOperation when _grids.Count > 0 && LowerGridUse(operation, type) is { } gridUse:
                 return gridUse;
+            case IArrayElementReferenceOperation or IPropertyReferenceOperation or IImplicitIndexerReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation
+                when _views.Count > 0 && LowerViewUse(operation, type) is { } viewUse:
+                return viewUse;
             case ILocalReferenceOperation local:
                 return VariableFor(local.Local, operation);
             case IParameterReferenceOperation parameter:
@@ -131,7 +136,7 @@ internal sealed partial class BodyLowering
         {
             IDeclarationExpressionOperation => true,
             IAssignmentOperation a => Tracks(a.Target),
-            IIncrementOrDecrementOperation i => Tracks(i.Target),
+            IIncrementOrDecrementOperation i => Tracks(i.Target) && !_hoistedIncrements.ContainsKey(i),
             IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } arg => Tracks(arg.Value),
             _ => false,
         });
@@ -242,8 +247,8 @@ internal sealed partial class BodyLowering
         IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(target) is not null => true,
         IMemberReferenceOperation { Instance: { } instance } when IsFlat(instance.Type) => Tracks(instance),
         IInstanceReferenceOperation => _structReceiver is not null,
-        ILocalReferenceOperation l => _variables.ContainsKey(l.Local) || _structs.ContainsKey(l.Local),
-        IParameterReferenceOperation p => _variables.ContainsKey(p.Parameter) || _structs.ContainsKey(p.Parameter),
+        ILocalReferenceOperation l => _variables.ContainsKey(l.Local) || _structs.ContainsKey(l.Local) || _views.ContainsKey(l.Local),
+        IParameterReferenceOperation p => _variables.ContainsKey(p.Parameter) || _structs.ContainsKey(p.Parameter) || _views.ContainsKey(p.Parameter),
         IArrayElementReferenceOperation e => Tracks(e.ArrayReference),
         IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } => Tracks(instance),
         ITupleOperation tuple => tuple.Elements.Any(Tracks),
@@ -373,7 +378,10 @@ internal sealed partial class BodyLowering
     private Expr LowerElement(IOperation operation, IOperation instance, IOperation indexOperation, TypeRef type)
     {
         Expr array = LowerExpr(instance);
-        Expr index = LowerExpr(indexOperation);
+        // x[^k] on an array is x[x.Length - k] (spans get the same through their Length and indexer).
+        Expr index = indexOperation is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat, Operand: var fromEnd } && array is Var { Type.IsVector: true } counted
+            ? new Binary(TypeRef.Int, BinaryOp.Subtract, new LengthOf(counted.Name), LowerExpr(fromEnd))
+            : LowerExpr(indexOperation);
         if (IsDummy(array) || IsDummy(index))
         {
             return Dummy(type);

@@ -197,6 +197,11 @@ internal sealed partial class BodyLowering
                 continue;
             }
 
+            if (TryBindViewArgument(parameter, argument.Value))
+            {
+                continue;
+            }
+
             if (GridOf(argument.Value) is { } grid && ModelTypes.RectangularArrayOf(parameter.Type)?.Rank == grid.Rank)
             {
                 _grids[parameter] = grid; // the same elements and extents, as C# passes the array

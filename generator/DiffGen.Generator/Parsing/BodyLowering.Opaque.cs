@@ -141,6 +141,18 @@ internal sealed partial class BodyLowering
             return Dummy(type);
         }
 
+        if (operation.DescendantsAndSelf().FirstOrDefault(ExistsOnlyAsElements) is { } elementsOnly)
+        {
+            // Reported once, at the reference (lowering it may have reported it already).
+            Location at = elementsOnly.Syntax.GetLocation();
+            if (!_diagnostics.Any(d => d.Location == at))
+            {
+                ReportExpression(elementsOnly, "a span view or a local matrix used other than by its elements", "; they exist only as elements of a vector: index them");
+            }
+
+            return Dummy(type);
+        }
+
         (Opaque? code, string? problem) = VerbatimText.Of(operation.Syntax, type, SemanticModelFor(operation.Syntax), HoleFor, _receiver, _method.ContainingType);
         if (code is null)
         {
@@ -159,6 +171,11 @@ internal sealed partial class BodyLowering
         IInstanceReferenceOperation => _structReceiver is not null,
         _ => false,
     };
+
+    /// <summary>A span view or a local multi-dimensional array: no variable of it exists in the generated code.</summary>
+    private bool ExistsOnlyAsElements(IOperation operation) =>
+        ViewOf(operation) is not null || operation is ILocalReferenceOperation or IParameterReferenceOperation && GridOf(operation) is { } grid
+            && (grid.IsLocal || operation is IParameterReferenceOperation { Parameter: var p } && !SymbolEqualityComparer.Default.Equals(p.ContainingSymbol, _method));
 
     private SemanticModel SemanticModelFor(SyntaxNode syntax) =>
         syntax.SyntaxTree == _model.SyntaxTree ? _model : _model.Compilation.GetSemanticModel(syntax.SyntaxTree);

@@ -190,6 +190,24 @@ internal sealed partial class BodyLowering
     {
         switch (operation)
         {
+            case IExpressionStatementOperation { Operation: IIncrementOrDecrementOperation }:
+                break; // i++; is a statement already
+            case IExpressionStatementOperation expression:
+                HoistIncrements(operation, expression.Operation);
+                break;
+            case IReturnOperation ret:
+                HoistIncrements(operation, ret.ReturnedValue);
+                break;
+            case IVariableDeclarationGroupOperation group:
+                HoistIncrements(operation, group.Declarations.SelectMany(d => d.Declarators.Select(v => (IOperation?)(v.Initializer ?? d.Initializer))).ToArray());
+                break;
+            case IConditionalOperation conditional:
+                HoistIncrements(operation, conditional.Condition);
+                break;
+        }
+
+        switch (operation)
+        {
             case IBlockOperation block:
                 foreach (IOperation inner in block.Operations)
                 {
@@ -281,6 +299,11 @@ internal sealed partial class BodyLowering
             return;
         }
 
+        if (type.IsVector && TryLowerViewDeclarator(declarator, local, initializer))
+        {
+            return;
+        }
+
         if (IsFlat(local.Type))
         {
             LowerStructDeclarator(local, initializer);
@@ -357,7 +380,7 @@ internal sealed partial class BodyLowering
             return new NewVector(new TypeRef(type.Element, Shape.Array), LowerExpr(creation.DimensionSizes[0]), Stack: false);
         }
 
-        ReportStatement(declarator, "vector initializer", "; create vectors with new T[n] or stackalloc T[n] (slices and aliases are not supported yet)");
+        ReportStatement(declarator, "vector initializer", "; create vectors with new T[n] or stackalloc T[n], or view part of one with Slice, AsSpan or a range (x[a..b])");
         return null;
     }
 
@@ -365,6 +388,8 @@ internal sealed partial class BodyLowering
     {
         switch (operation)
         {
+            case ISimpleAssignmentOperation assignment when _views.Count > 0 && TryRebindView(assignment):
+                break;
             case ISimpleAssignmentOperation assignment when IsFlat(assignment.Target.Type):
                 LowerStructAssignment(assignment);
                 break;
@@ -444,6 +469,11 @@ internal sealed partial class BodyLowering
         while (collection is IConversionOperation conversion)
         {
             collection = conversion.Operand;
+        }
+
+        if (TryLowerForEachOverView(forEach, collection))
+        {
+            return;
         }
 
         Expr source = LowerExpr(collection);

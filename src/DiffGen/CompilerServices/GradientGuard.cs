@@ -16,4 +16,19 @@ public static class GradientGuard
     [DoesNotReturn]
     public static void ThrowLengthMismatch(string gradient, string primal, int expected, int actual) =>
         throw new ArgumentException($"{gradient} must have the length of {primal} ({expected}) but has length {actual}.", gradient);
+
+    /// <summary>
+    /// The check <c>Span.Slice(start, count)</c> makes, for a slice the generated code indexes through its vector: throws
+    /// the same <see cref="ArgumentOutOfRangeException"/> where the method itself would.
+    /// </summary>
+    /// <param name="length">The sliced vector's length.</param>
+    /// <param name="start">The slice's start.</param>
+    /// <param name="count">The slice's length.</param>
+    public static void CheckSlice(int length, int start, int count)
+    {
+        if ((ulong)(uint)start + (uint)count > (uint)length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"The slice [{start}, {start}+{count}) is outside a span of length {length}.");
+        }
+    }
 }
