@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 using static DiffGen.IntegrationTests.GradientCheck;
 
@@ -89,6 +90,29 @@ public static partial class SpanViewCode
         return s;
     }
 
+    /// <summary>Copies: ToArray and Clone into new arrays that are then edited, CopyTo, Array.Copy with offsets, a slice copied into scratch.</summary>
+    [Differentiable]
+    public static double Copies(double[] x)
+    {
+        double[] c = x.ToArray();
+        c[0] *= 2;
+        double[] d = (double[])x.Clone();
+        d[1] = Math.Sin(d[1]);
+        var e = new double[x.Length + 2];
+        x.CopyTo(e, 1);
+        var f = new double[x.Length];
+        Array.Copy(e, 2, f, 0, x.Length - 1);
+        Span<double> t = stackalloc double[3];
+        x.AsSpan().Slice(1, 3).CopyTo(t);
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += (c[i] * d[i]) + (e[i + 1] * f[i] * (i + 1)) + (t[i % 3] * t[(i + 1) % 3]);
+        }
+
+        return s;
+    }
+
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double s = 0;
@@ -129,6 +153,19 @@ public class SpanViewTests
     [Fact]
     public void WritesThroughAViewOfScratch() =>
         Check(x => SpanViewCode.PairsInScratch(x), (x, g) => SpanViewCode.PairsInScratchGradient(x, g), 5, sample: (r, _) => r.NextDouble() - 0.5);
+
+    [Fact]
+    public void CopiesCarryTheDerivativeToTheirSource() =>
+        Check(SpanViewCode.Copies, (x, g) => SpanViewCode.CopiesGradient(x, g), 5);
+
+    /// <summary>A copy into a destination too short throws where the method itself would (ArgumentException).</summary>
+    [Fact]
+    public void CopyIntoTooShortADestinationThrowsLikeTheMethod()
+    {
+        double[] x = new double[3];
+        Assert.ThrowsAny<ArgumentException>(() => SpanViewCode.Copies(x));
+        Assert.ThrowsAny<ArgumentException>(() => SpanViewCode.CopiesGradient(x, new double[3]));
+    }
 
     /// <summary>A slice out of range throws where the method itself would, with the same exception type.</summary>
     [Fact]

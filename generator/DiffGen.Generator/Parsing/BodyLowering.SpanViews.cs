@@ -145,11 +145,14 @@ internal sealed partial class BodyLowering
         return new Var(TypeRef.Int, name);
     }
 
-    private static Stmt CheckSlice(Var vector, Expr start, Expr length) =>
+    private static Stmt CheckSlice(Var vector, Expr start, Expr length) => CheckRange(new LengthOf(vector.Name), start, length);
+
+    /// <summary>Throws as <c>Slice(start, length)</c> of something <paramref name="total"/> long would.</summary>
+    private static Stmt CheckRange(Expr total, Expr start, Expr length) =>
         new Evaluate(new Opaque(
             TypeRef.Void,
             new[] { KnownTypeNames.GradientGuard + ".CheckSlice(", ", ", ", ", ")" }.ToEquatableArray(),
-            new Expr[] { new LengthOf(vector.Name), start, length }.ToEquatableArray(),
+            new Expr[] { total, start, length }.ToEquatableArray(),
             EquatableArray<string>.Empty));
 
     /// <summary>What a view's uses lower to; null when the operation is not about a view.</summary>

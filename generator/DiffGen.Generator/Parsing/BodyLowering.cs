@@ -304,6 +304,11 @@ internal sealed partial class BodyLowering
             return;
         }
 
+        if (type.IsVector && TryLowerCopyDeclarator(declarator, local, initializer, type))
+        {
+            return;
+        }
+
         if (IsFlat(local.Type))
         {
             LowerStructDeclarator(local, initializer);
@@ -438,6 +443,8 @@ internal sealed partial class BodyLowering
                     break;
                 }
 
+            case IInvocationOperation invocation when TryLowerCopyStatement(invocation):
+                break;
             case IInvocationOperation invocation:
                 LowerInvocation(invocation, asStatement: true);
                 break;

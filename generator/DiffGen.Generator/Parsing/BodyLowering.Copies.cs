@@ -1,0 +1,117 @@
+using System.Linq;
+using DiffGen.Generator.Diagnostics;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace DiffGen.Generator.Parsing;
+
+/// <summary>
+/// Copies between vectors: <c>double[] c = x.ToArray()</c> (or <c>Clone()</c>) is a new vector filled element by
+/// element, and <c>src.CopyTo(dst)</c>, <c>array.CopyTo(dst, index)</c>, <c>Array.Copy(…)</c> are element loops, so the
+/// derivative flows from every copied element to its source. The checks the framework makes (destination too short,
+/// ranges outside the arrays) are made first, with the same exception types.
+/// </summary>
+internal sealed partial class BodyLowering
+{
+    /// <summary><c>T[] c = v.ToArray();</c> / <c>(T[])v.Clone()</c>: false when the initializer is not a copy of a vector.</summary>
+    private bool TryLowerCopyDeclarator(IVariableDeclaratorOperation declarator, ILocalSymbol local, IVariableInitializerOperation? initializer, TypeRef type)
+    {
+        IOperation? value = initializer?.Value;
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        IOperation? source = value switch
+        {
+            IInvocationOperation { TargetMethod.Name: "ToArray", Instance: { } instance, Arguments.Length: 0 } => instance,
+            IInvocationOperation { TargetMethod.Name: "ToArray", Instance: null, Arguments.Length: 1 } call when call.TargetMethod.ContainingType.Name == "Enumerable" => call.Arguments[0].Value,
+            IInvocationOperation { TargetMethod.Name: "Clone", Instance: { } instance, Arguments.Length: 0 } => instance,
+            _ => null,
+        };
+        if (source is null || type.Shape != Shape.Array || SliceOf(Unconverted(source)) is not { } from || from.Vector.Type.Element != type.Element)
+        {
+            return false;
+        }
+
+        if (_nestingDepth > 0 || _inlining.Count > 0)
+        {
+            Report(DiagnosticDescriptors.VectorLocalNotAtTopLevel, declarator.Syntax.GetLocation(), local.Name, _method.Name);
+            Claim(local, local.Name, type);
+            return true;
+        }
+
+        SpanView bound = Bound(from, local.Name + "Source");
+        Var copy = Claim(local, local.Name, type);
+        _current.Add(new Declare(copy.Name, type, new NewVector(type, bound.Length, Stack: false)) { Source = SourceText.OfDeclarator(declarator.Syntax) });
+        CopyLoop(bound, new SpanView(copy, LiteralFormatter.Int(0), bound.Length));
+        return true;
+    }
+
+    /// <summary><c>src.CopyTo(dst)</c>, <c>array.CopyTo(dst, index)</c>, <c>Array.Copy(src, dst, n)</c>, <c>Array.Copy(src, i, dst, j, n)</c>.</summary>
+    private bool TryLowerCopyStatement(IInvocationOperation call)
+    {
+        IMethodSymbol method = call.TargetMethod;
+        IOperation[] args = call.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToArray();
+        (IOperation Source, IOperation? SourceIndex, IOperation Destination, IOperation? DestinationIndex, IOperation? Count)? copy = method switch
+        {
+            { Name: "CopyTo", Parameters.Length: 1 } when call.Instance is { } instance => (instance, null, args[0], null, null),
+            { Name: "CopyTo", Parameters.Length: 2, ContainingType.SpecialType: SpecialType.System_Array } when call.Instance is { } instance => (instance, null, args[0], args[1], null),
+            { Name: "Copy", IsStatic: true, Parameters.Length: 3, ContainingType.SpecialType: SpecialType.System_Array } => (args[0], null, args[1], null, args[2]),
+            { Name: "Copy", IsStatic: true, Parameters.Length: 5, ContainingType.SpecialType: SpecialType.System_Array } => (args[0], args[1], args[2], args[3], args[4]),
+            _ => null,
+        };
+        if (copy is not { } c || SliceOf(Unconverted(c.Source)) is not { } source || SliceOf(Unconverted(c.Destination)) is not { } destination
+            || c.Count?.Type?.SpecialType is not (null or SpecialType.System_Int32) || source.Vector.Type.Element != destination.Vector.Type.Element)
+        {
+            return false;
+        }
+
+        if (source.Vector.Name == destination.Vector.Name)
+        {
+            // Overlapping copies move like memmove; an element loop in one direction would not.
+            ReportExpression(call, "a copy within one vector", "; copy through a second buffer");
+            return true;
+        }
+
+        // A slice written in the call is checked against its vector first, as Slice would; then each range against the
+        // span or array the user named (a view's own length), as CopyTo and Copy do.
+        source = Checked(source, c.Source);
+        destination = Checked(destination, c.Destination);
+
+        Expr sourceOffset = c.SourceIndex is null ? LiteralFormatter.Int(0) : ViewLocal("copySourceOffset", LowerExpr(c.SourceIndex));
+        Var count = ViewLocal("copyCount", c.Count is null ? Minus(source.Length, sourceOffset) : LowerExpr(c.Count));
+        _current.Add(CheckRange(source.Length, sourceOffset, count));
+        Expr destinationOffset = c.DestinationIndex is null ? LiteralFormatter.Int(0) : ViewLocal("copyDestinationOffset", LowerExpr(c.DestinationIndex));
+        _current.Add(CheckRange(destination.Length, destinationOffset, count));
+        CopyLoop(new SpanView(source.Vector, Plus(source.Start, sourceOffset), count), new SpanView(destination.Vector, Plus(destination.Start, destinationOffset), count));
+        return true;
+    }
+
+    private SpanView Checked(SpanView slice, IOperation written) =>
+        ViewOf(Unconverted(written)) is null && !(slice.Start is Literal { Text: "0" } && slice.Length is LengthOf) ? Bound(slice, "slice") : slice;
+
+    /// <summary>The operand under implicit conversions (to <c>Array</c>, <c>IEnumerable&lt;T&gt;</c>, spans).</summary>
+    private static IOperation Unconverted(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    private void CopyLoop(SpanView from, SpanView to)
+    {
+        string index = _names.Unique("index");
+        var at = new Var(TypeRef.Int, index);
+        var body = Block.Of(new Stmt[]
+        {
+            new Assign(new Elem(to.Vector.Type.ElementType, to.Vector.Name, Plus(to.Start, at)), new Elem(from.Vector.Type.ElementType, from.Vector.Name, Plus(from.Start, at))),
+        });
+        AddIndexLoop(index, from.Length, body, counted: true);
+    }
+}
