@@ -113,6 +113,49 @@ public static partial class SpanViewCode
         return s;
     }
 
+    /// <summary>A batch loss as the mean of a [Differentiable] per-sample loss over rows of the data (xs.Slice(i * d, d)).</summary>
+    [Differentiable(nameof(w))]
+    public static double BatchLoss(ReadOnlySpan<double> w, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
+    {
+        int d = w.Length;
+        double total = 0;
+        for (int i = 0; i < ys.Length; i++)
+        {
+            total += SampleLoss(w, xs.Slice(i * d, d), ys[i]);
+        }
+
+        return total / ys.Length;
+    }
+
+    [Differentiable(nameof(w))]
+    public static double SampleLoss(ReadOnlySpan<double> w, ReadOnlySpan<double> x, double y)
+    {
+        double z = 0;
+        for (int j = 0; j < x.Length; j++)
+        {
+            z += w[j] * x[j];
+        }
+
+        double e = Math.Tanh(z) - y;
+        return e * e;
+    }
+
+    /// <summary>A [Differentiable] callee handed differentiated segments of the input.</summary>
+    [Differentiable]
+    public static double Segments(ReadOnlySpan<double> v)
+    {
+        double s = 0;
+        for (int k = 0; k + 2 <= v.Length; k += 2)
+        {
+            s += Norm2(v.Slice(k, 2)) * (k + 1);
+        }
+
+        return s;
+    }
+
+    [Differentiable]
+    public static double Norm2(ReadOnlySpan<double> a) => Math.Sqrt((a[0] * a[0]) + (a[1] * a[1]));
+
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double s = 0;
@@ -153,6 +196,29 @@ public class SpanViewTests
     [Fact]
     public void WritesThroughAViewOfScratch() =>
         Check(x => SpanViewCode.PairsInScratch(x), (x, g) => SpanViewCode.PairsInScratchGradient(x, g), 5, sample: (r, _) => r.NextDouble() - 0.5);
+
+    [Fact]
+    public void DifferentiableCalleeOnRowsOfTheData()
+    {
+        var random = new Random(3);
+        double[] xs = new double[12];
+        double[] ys = new double[4];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            xs[i] = random.NextDouble() - 0.5;
+        }
+
+        for (int i = 0; i < ys.Length; i++)
+        {
+            ys[i] = random.NextDouble() - 0.5;
+        }
+
+        Check(w => SpanViewCode.BatchLoss(w, xs, ys), (w, g) => SpanViewCode.BatchLossGradient(w, xs, ys, g), 3);
+    }
+
+    [Fact]
+    public void DifferentiableCalleeOnDifferentiatedSegments() =>
+        Check(x => SpanViewCode.Segments(x), (x, g) => SpanViewCode.SegmentsGradient(x, g), 6);
 
     [Fact]
     public void CopiesCarryTheDerivativeToTheirSource() =>

@@ -541,6 +541,13 @@ internal sealed partial class BodyLowering
             return Dummy(type);
         }
 
+        if (spec is not null && !spec.IsRegisteredPullback && invocation.Arguments.Any(a => IsSliceForm(a.Value)) && InlinedBody(target) is { } viewBody)
+        {
+            // A differentiable callee handed part of a vector (a sample's row, a segment): inlined, so the slice stays a
+            // window on the caller's vector and the gradient lands in the caller's elements.
+            return InlineCall(invocation, target, viewBody, type, asStatement);
+        }
+
         if (spec is null && Parser.IsGeneratedByDiffGen(target))
         {
             // A generated gradient, pullback, pushforward, … has no derivative of its own (no nesting yet).
@@ -561,7 +568,9 @@ internal sealed partial class BodyLowering
         {
             if (spec.ParameterTypes[i].IsVector && args[i] is not Var { Type.IsVector: true })
             {
-                ReportExpression(invocation, "vector argument that is not a variable", "; pass an array or span variable");
+                ReportExpression(invocation, "vector argument that is not a variable", IsSliceForm(invocation.Arguments[i].Value)
+                    ? "; a registered derivative (Ops, [DerivativeOf]) takes whole vectors: pass an array or span variable (slices go to methods written in source, which are inlined)"
+                    : "; pass an array or span variable");
                 return Dummy(type);
             }
 
