@@ -90,6 +90,25 @@ public static partial class RectangularArrayCode
         return s;
     }
 
+    /// <summary>Data as a jagged array, one row per sample, iterated with foreach (rows are constants).</summary>
+    [Differentiable]
+    public static double JaggedRows(double[][] rows, double[] w)
+    {
+        double s = 0;
+        foreach (double[] row in rows)
+        {
+            double z = 0;
+            for (int j = 0; j < w.Length; j++)
+            {
+                z += row[j] * w[j];
+            }
+
+            s += Math.Tanh(z) * z;
+        }
+
+        return s;
+    }
+
     /// <summary>A matrix not named by the attribute is a constant, read element by element as before.</summary>
     [Differentiable]
     public static double ConstantMatrix(double[,] a, double[] x)
@@ -235,6 +254,13 @@ public class RectangularArrayTests
     [Fact]
     public void LocalMatrixScratch() =>
         Check(x => RectangularArrayCode.Scratch(x, 3), (x, g) => RectangularArrayCode.ScratchGradient(x, 3, g), 6);
+
+    [Fact]
+    public void ForeachOverJaggedDataRows()
+    {
+        double[][] rows = [[0.3, -0.2, 0.9], [0.5, 0.1, -0.4]];
+        Check(w => RectangularArrayCode.JaggedRows(rows, w), (w, g) => RectangularArrayCode.JaggedRowsGradient(rows, w, g), 3);
+    }
 
     [Fact]
     public void UnnamedMatrixIsAConstant()

@@ -546,7 +546,9 @@ internal sealed partial class BodyLowering
         string index = _names.Unique("index");
         var at = new Var(TypeRef.Int, index);
         TypeRef elementType = TypeClassifier.Classify(element.Type);
-        Opaque count = Site(new Opaque(TypeRef.Int, new[] { string.Empty, ".Count" }.ToEquatableArray(), new Expr[] { list }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "'Count'", isCall: false);
+        // An array of objects implements Count only explicitly (ICollection<T>): it is counted by Length.
+        string countMember = forEach.Collection.Type is IArrayTypeSymbol || Unconverted(forEach.Collection).Type is IArrayTypeSymbol ? ".Length" : ".Count";
+        Opaque count = Site(new Opaque(TypeRef.Int, new[] { string.Empty, countMember }.ToEquatableArray(), new Expr[] { list }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "'" + countMember.Substring(1) + "'", isCall: false);
         Opaque item = Site(new Opaque(elementType, new[] { string.Empty, "[", "]" }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "an element of the list", isCall: false);
 
         _nestingDepth++;
