@@ -23,6 +23,8 @@ internal sealed partial class BodyLowering
 
         switch (operation)
         {
+            case IInvalidOperation when TryLowerNestedCall(operation, asStatement: false, out Expr? nested):
+                return nested ?? Dummy(type);
             case ILocalReferenceOperation local:
                 return VariableFor(local.Local, operation);
             case IParameterReferenceOperation parameter:
@@ -528,8 +530,15 @@ internal sealed partial class BodyLowering
 
         if (spec is null && Parser.IsGeneratedByDiffGen(target))
         {
-            // A generated gradient, pullback, pushforward, … has no derivative of its own (no nesting yet).
-            Report(DiagnosticDescriptors.DerivativeCallCannotNest, invocation.Syntax.GetLocation(), target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat), _method.Name);
+            // A generated gradient, pullback or pushforward: nested differentiation (the generator sees the same call
+            // unbound and lowers it the same way, from the syntax).
+            if (TryLowerNestedCall(invocation, asStatement, out Expr? nested))
+            {
+                return nested;
+            }
+
+            Report(DiagnosticDescriptors.DerivativeCallCannotNest, invocation.Syntax.GetLocation(), target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat), _method.Name,
+                "DiffGen cannot tell which method it derives from; compute it outside the differentiated method or mark the call's result with StopGradient");
             return Dummy(type);
         }
 

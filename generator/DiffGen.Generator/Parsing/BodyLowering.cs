@@ -353,6 +353,8 @@ internal sealed partial class BodyLowering
     {
         switch (operation)
         {
+            case IInvalidOperation when TryLowerNestedCall(operation, asStatement: true, out _):
+                break;
             case ISimpleAssignmentOperation assignment when IsFlat(assignment.Target.Type):
                 LowerStructAssignment(assignment);
                 break;
