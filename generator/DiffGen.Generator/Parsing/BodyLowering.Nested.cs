@@ -159,7 +159,7 @@ internal sealed partial class BodyLowering
                 CallSpec helper = seed is null
                     ? Helper(NestedNames.Partial(nested), new[] { LiteralFormatter.Int(parameter) }, new[] { "parameter" })
                     : Helper(NestedNames.SeededPartial(nested), new[] { seed, LiteralFormatter.Int(parameter) }, new[] { "seed", "parameter" });
-                partials.Add(Call(helper, "d" + names[parameter], syntax));
+                partials.Add(Call(helper, "partial" + char.ToUpperInvariant(names[parameter][0]) + names[parameter].Substring(1), syntax));
             }
 
             for (int k = 0; k < partials.Count; k++)
