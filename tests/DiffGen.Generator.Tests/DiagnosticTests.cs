@@ -504,6 +504,47 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void NestedCallOfTheMethodsOwnDerivativeIsReportedAtTheCall()
+    {
+        var diagnostics = Verify("""
+            public static partial class Losses
+            {
+                [Differentiable(Generate = Derivatives.Reverse | Derivatives.Nested)]
+                public static double Loop(double x)
+                {
+                    double d = 0;
+                    {|DG0029:LoopGradient(x, ref d)|};
+                    return d * x;
+                }
+            }
+            """, allowCompilerErrors: true);
+        Assert.Contains("its own derivative", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void NestedCallWhoseValueHasNoTypeInTheGeneratorIsReportedAtTheCall()
+    {
+        var diagnostics = Verify("""
+            public static partial class Losses
+            {
+                [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Nested)]
+                public static double Half(double x) => 0.5 * x * x;
+
+                [Differentiable]
+                public static double Slope(double x)
+                {
+                    double d = 0;
+                    double twice = 2 * {|DG0029:HalfGradient(x, ref d)|};
+                    var value = {|DG0029:HalfGradient(x, ref d)|};
+                    {|DG0029:HalfPushforward(x, 1.0, out var t)|};
+                    return d * x * twice * value * t;
+                }
+            }
+            """, expectGeneratedFor: "Half");
+        Assert.Equal(3, diagnostics.Count(d => d.GetMessage().Contains("with its type", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void NestingHelpersOfAVectorInputAreRefusedAtGenerate() => Verify("""
         public static partial class Losses
         {
@@ -531,7 +572,10 @@ public class DiagnosticTests
                     InnerGradient(p, 2 * p, ref g);
                     InnerPullback(p, p, p, ref s);
                     Losses.InnerPushforward(p, p, p, out t);
-                    return (g * s) + t + value;
+                    InnerPushforward(p, 1.0, 2.0, out double u);
+                    double w = InnerPushforward(2.0, p, p, out double v);
+                    w = (InnerGradient(w, p, ref g));
+                    return (g * s) + t + value + (u * v) + w;
                 }
             }
             """);

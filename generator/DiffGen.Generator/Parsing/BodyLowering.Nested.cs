@@ -32,7 +32,10 @@ internal sealed partial class BodyLowering
         }
 
         TypeRef type = callee.Method is null ? TypeRef.Double : TypeClassifier.Classify(callee.Method.ReturnType);
-        string? refusal = callee.Refusal ?? ShapeRefusal(syntax, callee);
+        string? refusal = callee.Refusal
+            ?? (SymbolEqualityComparer.Default.Equals(callee.Method?.OriginalDefinition, _method.OriginalDefinition)
+                ? "a method cannot be differentiated through its own derivative (its helpers would call back into it); compute the derivative outside the method"
+                : ShapeRefusal(syntax, callee) ?? UseRefusal(syntax, asStatement));
         if (refusal is null && !asStatement && _noExtraction is not null)
         {
             Report(DiagnosticDescriptors.CallMustBeHoisted, syntax.GetLocation(), callee.Name, _method.Name, _noExtraction);
@@ -42,6 +45,13 @@ internal sealed partial class BodyLowering
 
         if (refusal is not null)
         {
+            // A local the call declares (out double t) still exists for the code after it: one diagnostic, not two.
+            if (syntax.ArgumentList.Arguments.LastOrDefault()?.Expression is DeclarationExpressionSyntax declaration
+                && _model.GetOperation(declaration, _cancellationToken) is IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared })
+            {
+                DeclareNestedOut(declared.Local, type);
+            }
+
             Report(DiagnosticDescriptors.DerivativeCallCannotNest, syntax.GetLocation(), callee.Name, _method.Name, refusal);
             result = Dummy(type);
             return true;
@@ -49,6 +59,30 @@ internal sealed partial class BodyLowering
 
         result = LowerNestedCall(syntax, callee, type, asStatement);
         return true;
+    }
+
+    /// <summary>
+    /// Why the call's value cannot be used where it is, or null. The generator sees the call unbound, so its value has
+    /// no type there: it may only initialise a local declared with its type or be assigned in a statement of its own.
+    /// </summary>
+    private static string? UseRefusal(InvocationExpressionSyntax syntax, bool asStatement)
+    {
+        SyntaxNode node = syntax;
+        while (node.Parent is ParenthesizedExpressionSyntax parenthesized)
+        {
+            node = parenthesized;
+        }
+
+        bool typedLocal = node.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type.IsVar: false } } };
+        bool assigned = node.Parent is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Parent: ExpressionStatementSyntax } assignment && assignment.Right == node;
+        if (!asStatement && !typedLocal && !assigned)
+        {
+            return "its value is used inside a larger expression or a var declaration; assign it first to a local declared with its type (double value = …)";
+        }
+
+        return syntax.ArgumentList.Arguments.LastOrDefault()?.Expression is DeclarationExpressionSyntax { Type.IsVar: true }
+            ? "the tangent is declared with var; declare it with its type (out double tangent)"
+            : null;
     }
 
     /// <summary>Why the call's arguments do not have the derivative's shape, or null.</summary>
@@ -116,7 +150,10 @@ internal sealed partial class BodyLowering
 
         if (callee.Form == NestedForm.Pushforward)
         {
-            targets.Add(LowerTarget(Argument(at)));
+            // out double t / out var t declares the tangent's local (its type is the result's: unbound, var has none).
+            targets.Add(Argument(at) is IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared }
+                ? DeclareNestedOut(declared.Local, type)
+                : LowerTarget(Argument(at)));
         }
 
         string typeName = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + ".";
@@ -186,6 +223,13 @@ internal sealed partial class BodyLowering
             Pushforwards = new[] { new PushforwardVariant(typeName + GeneratedNames.Pushforward(nested), tangentSlots.ToEquatableArray()) }.ToEquatableArray(),
         };
         return Call(value, char.ToLowerInvariant(method.Name[0]) + method.Name.Substring(1), syntax);
+    }
+
+    private Var DeclareNestedOut(ILocalSymbol local, TypeRef type)
+    {
+        Var variable = Claim(local, local.Name, type);
+        _current.Add(new Declare(variable.Name, type, null));
+        return variable;
     }
 
     /// <summary><c>T name = M(args);</c> as a call with a derivative; its result.</summary>
