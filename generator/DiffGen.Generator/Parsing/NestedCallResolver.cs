@@ -37,7 +37,7 @@ internal static class NestedCallResolver
         {
             IdentifierNameSyntax id => (id.Identifier.ValueText, Enclosing(caller.ContainingType)),
             MemberAccessExpressionSyntax { Name: IdentifierNameSyntax member } access
-                when model.GetSymbolInfo(access.Expression).Symbol is INamedTypeSymbol type => (member.Identifier.ValueText, new List<INamedTypeSymbol> { type }),
+                when TypeNamed(model.GetSymbolInfo(access.Expression).Symbol) is { } type => (member.Identifier.ValueText, new List<INamedTypeSymbol> { type }),
             _ => (string.Empty, new List<INamedTypeSymbol>()),
         };
 
@@ -118,6 +118,14 @@ internal static class NestedCallResolver
             || name == GeneratedNames.Hessian(stem) || name == GeneratedNames.HessianDiagonal(stem)
             || (name.StartsWith(nested, System.StringComparison.Ordinal) && name.Length > nested.Length);
     }
+
+    /// <summary>The type a qualifier names (through a <c>using</c> alias too), or null.</summary>
+    private static INamedTypeSymbol? TypeNamed(ISymbol? symbol) => symbol switch
+    {
+        INamedTypeSymbol type => type,
+        IAliasSymbol { Target: INamedTypeSymbol target } => target,
+        _ => null,
+    };
 
     private static List<INamedTypeSymbol> Enclosing(INamedTypeSymbol? type)
     {
