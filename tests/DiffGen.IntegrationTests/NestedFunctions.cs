@@ -62,4 +62,29 @@ public static partial class NestedFunctions
 
         return (x * y) + (vx * vx);
     }
+
+    /// <summary>A named attribute (its gradient is exactly <c>PowerInX</c>), an int parameter and a loop in the inner body.</summary>
+    [Differentiable(nameof(x), Name = "PowerInX", Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Nested)]
+    public static double Power(double x, double c, int n)
+    {
+        double r = c;
+        for (int i = 0; i < n; i++)
+        {
+            r *= x;
+        }
+
+        return r;
+    }
+
+    /// <summary>Both of the named attribute's derivatives nested, the int argument a computed one.</summary>
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public static double OfNamed(double p, double q)
+    {
+        double d = 0;
+        int n = 2 + 1;
+        double value = PowerInX(q, p, n, ref d);
+        double t;
+        PowerInXPushforward(p, q, n - 1, d, out t);
+        return (value * d) + t;
+    }
 }

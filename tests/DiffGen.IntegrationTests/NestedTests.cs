@@ -49,6 +49,20 @@ public class NestedTests
         (x, v) => (NestedFunctions.OfPullbackPushforward(x[0], x[1], v[0], v[1], out double tangent), tangent),
         2);
 
+    [Fact]
+    public void NamedAttributeWithIntParameterInBothModes()
+    {
+        GradientCheck.Check(
+            x => NestedFunctions.OfNamed(x[0], x[1]),
+            (x, g) => NestedFunctions.OfNamedGradient(x[0], x[1], ref g[0], ref g[1]),
+            2);
+        TangentCheck.Check(
+            x => NestedFunctions.OfNamed(x[0], x[1]),
+            (x, g) => NestedFunctions.OfNamedGradient(x[0], x[1], ref g[0], ref g[1]),
+            (x, v) => (NestedFunctions.OfNamedPushforward(x[0], x[1], v[0], v[1], out double tangent), tangent),
+            2);
+    }
+
     /// <summary>The inner gradient evaluated at every step of a loop with a data-dependent exit (taped in reverse mode).</summary>
     [Fact]
     public void ForceAsGradientInsideLoop()
