@@ -31,9 +31,9 @@ internal sealed partial class BodyLowering
             return false;
         }
 
-        TypeRef type = callee.Method is null ? TypeRef.Double : TypeClassifier.Classify(callee.Method.ReturnType);
+        TypeRef type = TypeClassifier.Classify(callee.Method.ReturnType);
         string? refusal = callee.Refusal
-            ?? (SymbolEqualityComparer.Default.Equals(callee.Method?.OriginalDefinition, _method.OriginalDefinition)
+            ?? (SymbolEqualityComparer.Default.Equals(callee.Method.OriginalDefinition, _method.OriginalDefinition)
                 ? "a method cannot be differentiated through its own derivative (its helpers would call back into it); compute the derivative outside the method"
                 : ShapeRefusal(syntax, callee) ?? UseRefusal(syntax, asStatement));
         if (refusal is null && !asStatement && _noExtraction is not null)
@@ -89,7 +89,7 @@ internal sealed partial class BodyLowering
     private static string? ShapeRefusal(InvocationExpressionSyntax syntax, NestedCallee callee)
     {
         SeparatedSyntaxList<ArgumentSyntax> arguments = syntax.ArgumentList.Arguments;
-        int n = callee.Method!.Parameters.Length;
+        int n = callee.Method.Parameters.Length;
         int expected = n + callee.Wrt.Count + (callee.Form == NestedForm.Gradient ? 0 : 1);
         const string Fix = "; pass every argument by position, the gradient arguments with ref and the tangent with out";
         if (arguments.Count != expected || arguments.Any(a => a.NameColon is not null))
@@ -117,7 +117,7 @@ internal sealed partial class BodyLowering
 
     private Expr? LowerNestedCall(InvocationExpressionSyntax syntax, NestedCallee callee, TypeRef type, bool asStatement)
     {
-        IMethodSymbol method = callee.Method!;
+        IMethodSymbol method = callee.Method;
         SeparatedSyntaxList<ArgumentSyntax> arguments = syntax.ArgumentList.Arguments;
         int n = method.Parameters.Length;
         var types = method.Parameters.Select(p => TypeClassifier.Classify(p.Type)).ToList();
@@ -150,7 +150,7 @@ internal sealed partial class BodyLowering
 
         if (callee.Form == NestedForm.Pushforward)
         {
-            // out double t / out var t declares the tangent's local (its type is the result's: unbound, var has none).
+            // out double t declares the tangent's local (UseRefusal has refused out var: unbound, it has no type).
             targets.Add(Argument(at) is IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared }
                 ? DeclareNestedOut(declared.Local, type)
                 : LowerTarget(Argument(at)));

@@ -20,7 +20,7 @@ internal enum NestedForm
 /// differentiating the parameters <see cref="Wrt"/>, ordinals), or why it cannot be differentiated through
 /// (<see cref="Refusal"/>, the fix included).
 /// </summary>
-internal sealed record NestedCallee(string Name, IMethodSymbol? Method, string Stem, NestedForm Form, List<int> Wrt, string? Refusal);
+internal sealed record NestedCallee(string Name, IMethodSymbol Method, string Stem, NestedForm Form, List<int> Wrt, string? Refusal);
 
 /// <summary>
 /// Finds what a call of a generated derivative derives from, by name. The generator cannot bind such a call (its own
