@@ -545,6 +545,27 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void NestingHelpersOfAMethodThatItselfNestsAreRefusedAtGenerate()
+    {
+        var diagnostics = Verify("""
+            public static partial class Losses
+            {
+                [Differentiable(Generate = Derivatives.Reverse | Derivatives.Nested)]
+                public static double Half(double x) => 0.5 * x * x;
+
+                [Differentiable({|DG0025:Generate = Derivatives.Reverse | Derivatives.Nested|})]
+                public static double Slope(double x)
+                {
+                    double d = 0;
+                    HalfGradient(x, ref d);
+                    return d * x;
+                }
+            }
+            """, expectGeneratedFor: "Half");
+        Assert.Contains("nesting helpers (Derivatives.Nested) through a call", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
     public void NestingHelpersOfAVectorInputAreRefusedAtGenerate() => Verify("""
         public static partial class Losses
         {
