@@ -320,6 +320,33 @@ public class JacobianEvalTests
         AssertClose("saddle max generated vs hand-written " + nesting, handWritten, gradient, 1e-9);
     }
 
+    /// <summary>Every nesting's derivative of particle and saddle allocates nothing per call (tapes and helpers included).</summary>
+    [Fact]
+    public void NestedDerivativesAllocateNothing()
+    {
+        double[] gradient = new double[2];
+        Nesting[] nestings = Enum.GetValues<Nesting>();
+        double sink = 0;
+        void Calls()
+        {
+            foreach (Nesting nesting in nestings)
+            {
+                sink += Particle.Objective(nesting, 0.1, out double dw) + dw;
+                sink += Saddle.Max(nesting, 0.4, -0.7, 1, 1, gradient) + gradient[0];
+            }
+        }
+
+        Calls();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            Calls();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(double.IsFinite(sink));
+    }
+
     [Fact]
     public void SaddleInnerMaximumGradient()
     {
