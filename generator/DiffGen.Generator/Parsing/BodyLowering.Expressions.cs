@@ -23,8 +23,6 @@ internal sealed partial class BodyLowering
 
         switch (operation)
         {
-            case IInvalidOperation when TryLowerNestedCall(operation, asStatement: false, out Expr? nested):
-                return nested ?? Dummy(type);
             case ILocalReferenceOperation local:
                 return VariableFor(local.Local, operation);
             case IParameterReferenceOperation parameter:
@@ -69,6 +67,8 @@ internal sealed partial class BodyLowering
 
             case IInvocationOperation invocation:
                 return LowerInvocation(invocation, asStatement: false) ?? Dummy(type);
+            case IInvalidOperation when TryLowerNestedCall(operation, asStatement: false, out Expr? nested):
+                return nested ?? Dummy(type);
             case IArrayElementReferenceOperation { Indices.Length: 1 } element:
                 return LowerElement(element, element.ArrayReference, element.Indices[0], type);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: not null, Arguments.Length: 1 } indexer:

@@ -353,8 +353,6 @@ internal sealed partial class BodyLowering
     {
         switch (operation)
         {
-            case IInvalidOperation when TryLowerNestedCall(operation, asStatement: true, out _):
-                break;
             case ISimpleAssignmentOperation assignment when IsFlat(assignment.Target.Type):
                 LowerStructAssignment(assignment);
                 break;
@@ -406,6 +404,8 @@ internal sealed partial class BodyLowering
             case IInvocationOperation invocation:
                 LowerInvocation(invocation, asStatement: true);
                 break;
+            case IInvalidOperation when TryLowerNestedCall(operation, asStatement: true, out _):
+                break; // a generated derivative, unbound in the generator (BodyLowering.Nested)
             default:
                 ReportUnsupported(operation, DiagnosticDescriptors.UnsupportedStatement);
                 break;
