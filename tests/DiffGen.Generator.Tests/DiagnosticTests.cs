@@ -531,6 +531,172 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void NestedCallOfAMethodWithoutNestingHelpersIsReportedAtTheCall()
+    {
+        var diagnostics = Verify("""
+            public static partial class Losses
+            {
+                [Differentiable]
+                public static double Half(double x) => 0.5 * x * x;
+
+                [Differentiable]
+                public static double Slope(double x)
+                {
+                    double d = 0;
+                    {|DG0029:HalfGradient(x, ref d)|};
+                    return d * x;
+                }
+            }
+            """, expectGeneratedFor: "Half");
+        Assert.Contains("add Derivatives.Nested to the Generate of 'Half'", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void NestedCallOfASecondOrderDerivativeIsReportedAtTheCall()
+    {
+        var diagnostics = Verify("""
+            public static partial class Losses
+            {
+                [Differentiable(Generate = Derivatives.Reverse | Derivatives.HessianVectorProduct | Derivatives.Nested)]
+                public static double Half(double x) => 0.5 * x * x;
+
+                [Differentiable]
+                public static double Curvature(double x)
+                {
+                    double h = 0;
+                    {|DG0029:HalfHessianVectorProduct(x, 1.0, ref h)|};
+                    return h * x;
+                }
+            }
+            """, expectGeneratedFor: "Half");
+        Assert.Contains("only a gradient, pullback or pushforward", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void NestedCallWithNamedArgumentsIsReportedAtTheCall()
+    {
+        var diagnostics = Verify("""
+            public static partial class Losses
+            {
+                [Differentiable(Generate = Derivatives.Reverse | Derivatives.Nested)]
+                public static double Half(double x) => 0.5 * x * x;
+
+                [Differentiable]
+                public static double Slope(double x)
+                {
+                    double d = 0;
+                    {|DG0029:Losses.HalfGradient(x: x, dx: ref d)|};
+                    return d * x;
+                }
+            }
+            """, expectGeneratedFor: "Half");
+        Assert.Contains("positional", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void NestedCallOfTheMethodsOwnDerivativeIsReportedAtTheCall()
+    {
+        var diagnostics = Verify("""
+            public static partial class Losses
+            {
+                [Differentiable(Generate = Derivatives.Reverse | Derivatives.Nested)]
+                public static double Loop(double x)
+                {
+                    double d = 0;
+                    {|DG0029:LoopGradient(x, ref d)|};
+                    return d * x;
+                }
+            }
+            """, allowCompilerErrors: true);
+        Assert.Contains("its own derivative", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void NestedCallWhoseValueHasNoTypeInTheGeneratorIsReportedAtTheCall()
+    {
+        var diagnostics = Verify("""
+            public static partial class Losses
+            {
+                [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Nested)]
+                public static double Half(double x) => 0.5 * x * x;
+
+                [Differentiable]
+                public static double Slope(double x)
+                {
+                    double d = 0;
+                    double twice = 2 * {|DG0029:HalfGradient(x, ref d)|};
+                    var value = {|DG0029:HalfGradient(x, ref d)|};
+                    {|DG0029:HalfPushforward(x, 1.0, out var t)|};
+                    return d * x * twice * value * t;
+                }
+            }
+            """, expectGeneratedFor: "Half");
+        Assert.Equal(3, diagnostics.Count(d => d.GetMessage().Contains("with its type", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void NestingHelpersOfAMethodThatItselfNestsAreRefusedAtGenerate()
+    {
+        var diagnostics = Verify("""
+            public static partial class Losses
+            {
+                [Differentiable(Generate = Derivatives.Reverse | Derivatives.Nested)]
+                public static double Half(double x) => 0.5 * x * x;
+
+                [Differentiable({|DG0025:Generate = Derivatives.Reverse | Derivatives.Nested|})]
+                public static double Slope(double x)
+                {
+                    double d = 0;
+                    HalfGradient(x, ref d);
+                    return d * x;
+                }
+            }
+            """, expectGeneratedFor: "Half");
+        Assert.Contains("nesting helpers (Derivatives.Nested) through a call", diagnostics.Single().GetMessage());
+    }
+
+    [Fact]
+    public void NestingHelpersOfAVectorInputAreRefusedAtGenerate() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable({|DG0025:Generate = Derivatives.Reverse | Derivatives.Nested|})]
+            public static double First(ReadOnlySpan<double> x) => x[0] * x[0];
+        }
+        """);
+
+    [Fact]
+    public void NestedCallsInEveryFormCompileWithoutDiagnostics()
+    {
+        // The analyzer binds the calls to the generated methods, the generator sees them unbound: both lower them the
+        // same way, so neither reports anything, and the generated code compiles.
+        (TestCompiler.Result result, ImmutableArray<Diagnostic> analyzer) = TestCompiler.RunWithAnalyzer(Usings + """
+            public static partial class Losses
+            {
+                [Differentiable(nameof(x), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Nested)]
+                public static double Inner(double x, double a) => a * x * x * x;
+
+                [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward)]
+                public static double Outer(double p)
+                {
+                    double g = 0, s = 0, t;
+                    double value = Inner(p, p);
+                    InnerGradient(p, 2 * p, ref g);
+                    InnerPullback(p, p, p, ref s);
+                    Losses.InnerPushforward(p, p, p, out t);
+                    InnerPushforward(p, 1.0, 2.0, out double u);
+                    double w = InnerPushforward(2.0, p, p, out double v);
+                    w = (InnerGradient(w, p, ref g));
+                    return (g * s) + t + value + (u * v) + w;
+                }
+            }
+            """);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Assert.Empty(analyzer.Where(d => d.Id.StartsWith("DG", StringComparison.Ordinal) || d.Id == "AD0001"));
+        Assert.Empty(result.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains(result.Sources, s => s.HintName.EndsWith(".Outer.g.cs", StringComparison.Ordinal) && s.Text.Contains("InnerNestedTangentPullback"));
+    }
+
+    [Fact]
     public void EveryDescriptorHasAHelpLinkAndACatalogId()
     {
         var ids = typeof(DiagnosticIds).GetFields().Select(f => (string)f.GetValue(null)!).ToList();

@@ -131,6 +131,35 @@ public class SnapshotTests
         }
         """);
 
+    // Nesting: the outer method calls the inner's generated gradient; the call becomes FNestedPartial calls whose
+    // pullbacks (reverse) and pushforwards (forward) are Hessian-vector products of the inner with respect to all
+    // its inputs, so the outer derivative also sees the inner gradient move with w, which the inner does not differentiate.
+    [Fact]
+    public void NestedGradientInsideLoop() => Verify(nameof(NestedGradientInsideLoop), """
+        public static partial class Losses
+        {
+            [Differentiable(nameof(x0), nameof(x1), Generate = Derivatives.Reverse | Derivatives.Nested)]
+            public static double Potential(double x0, double x1, double w) => 1 / Math.Sqrt((x0 * x0) + ((x1 - w) * (x1 - w)));
+
+            [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward)]
+            public static double Fall(double w)
+            {
+                double x0 = 0, x1 = 1, v0 = 1, v1 = 0;
+                for (int step = 0; step < 10; step++)
+                {
+                    double f0 = 0, f1 = 0;
+                    PotentialGradient(x0, x1, w, ref f0, ref f1);
+                    x0 += 0.1 * v0;
+                    x1 += 0.1 * v1;
+                    v0 -= 0.1 * f0;
+                    v1 -= 0.1 * f1;
+                }
+
+                return x0 * x0;
+            }
+        }
+        """);
+
     [Fact]
     public void LogisticWithInputGradient() => Verify(nameof(LogisticWithInputGradient), """
         public static partial class Losses

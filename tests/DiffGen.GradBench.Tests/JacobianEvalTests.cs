@@ -200,17 +200,38 @@ public class JacobianEvalTests
         Assert.True(value >= 0);
     }
 
-    [Theory]
-    [InlineData(0.0)]
-    [InlineData(0.1)]
-    [InlineData(-0.3)]
-    public void ParticleGeneratedDerivativeAlongTheTrajectory(double w)
+    public static TheoryData<Nesting, double> NestingsAndControls()
     {
-        double value = Particle.Objective(w, out double dw);
+        var data = new TheoryData<Nesting, double>();
+        foreach (Nesting nesting in Enum.GetValues<Nesting>())
+        {
+            foreach (double w in new[] { 0.0, 0.1, -0.3 })
+            {
+                data.Add(nesting, w);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// Each nesting's d/dw (an outer generated derivative through generated derivatives of the potential) against
+    /// central differences of the objective (1e-5: the step's error grows along the trajectory) and against the
+    /// hand-written tangents (1e-9); the value is the hand-written one to 12 digits.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(NestingsAndControls))]
+    public void ParticleGeneratedDerivativeAlongTheTrajectory(Nesting nesting, double w)
+    {
+        double value = Particle.Objective(nesting, w, out double dw);
         double[] theta = [w];
-        AssertAgrees("particle generated d/dw", Gradient(theta, () => Particle.Objective(theta[0], out _)), [dw], 1e-5);
+        Func<double> objective = nesting is Nesting.ForwardOverForward or Nesting.ReverseOverForward
+            ? () => Particle.ObjectiveOfPushforward(theta[0])
+            : () => Particle.ObjectiveOfGradient(theta[0]);
+        Assert.Equal(objective(), value);
+        AssertAgrees("particle generated d/dw " + nesting, Gradient(theta, objective), [dw], 1e-5);
         Assert.Equal(NestedHandWritten.ParticleObjective(w, out double handWritten), value, 12);
-        AssertClose("particle d/dw generated vs hand-written", [handWritten], [dw], 1e-9);
+        AssertClose("particle d/dw generated vs hand-written " + nesting, [handWritten], [dw], 1e-9);
     }
 
     [Theory]
@@ -219,9 +240,14 @@ public class JacobianEvalTests
     [InlineData(9.0, 1.0, -0.3, 0.0, 0.0, 1.0)]
     public void ParticleForceTangentIsTheHessianAlongTheDirection(double x0, double x1, double w, double v0, double v1, double vw)
     {
-        // (H_xx·v + H_xw·vw) against central differences of the generated gradient ∇ₓp along (v, vw).
-        double h0 = 0, h1 = 0;
-        Particle.PotentialDirectionalGradient(x0, x1, w, v0, v1, vw, ref h0, ref h1);
+        // The nesting helper's tangent of ∇ₓp along (v, vw), H_xx·v + H_xw·vw, against central differences of the
+        // generated gradient ∇ₓp along (v, vw).
+        double[] h = new double[2];
+        for (int k = 0; k < 2; k++)
+        {
+            Particle.PotentialNestedPartialPushforward(x0, x1, w, k, v0, v1, vw, out h[k]);
+        }
+
         double[] t = [0];
         double[] expected = new double[2];
         for (int c = 0; c < 2; c++)
@@ -235,7 +261,7 @@ public class JacobianEvalTests
             })[0];
         }
 
-        AssertAgrees("∇ₓp tangent", expected, [h0, h1], 1e-6);
+        AssertAgrees("∇ₓp tangent", expected, h, 1e-6);
     }
 
     [Fact]
@@ -243,37 +269,82 @@ public class JacobianEvalTests
     {
         // gradbench's particle eval expects 0.2071918746486116 from w = 0 (its tolerance: 1e-4 relative to max(1, |·|)).
         Assert.Equal(0.2071918746486116, NestedHandWritten.Particle(0), 6);
-        Assert.Equal(0.2071918746486116, Particle.Control(0), 6);
+        foreach (Nesting nesting in Enum.GetValues<Nesting>())
+        {
+            Assert.Equal(0.2071918746486116, Particle.Control(nesting, 0), 6);
+        }
     }
 
     [Fact]
     public void SaddleFindsTheEvalsPoint()
     {
         // gradbench's saddle eval expects 8.246324826140356e-06 in all four coordinates from (1, 1).
-        double[] result = new double[4], generated = new double[4];
+        double[] result = new double[4];
         NestedHandWritten.Saddle([1.0, 1.0], result);
-        Saddle.Solve([1.0, 1.0], generated);
         foreach (double v in result)
         {
             Assert.Equal(8.246324826140356e-06, v, 9);
         }
 
-        foreach (double v in generated)
+        foreach (Nesting nesting in Enum.GetValues<Nesting>())
         {
-            Assert.Equal(8.246324826140356e-06, v, 9);
+            double[] generated = new double[4];
+            Saddle.Solve(nesting, [1.0, 1.0], generated);
+            Assert.Equal(result, generated);
         }
     }
 
+    public static TheoryData<Nesting, double, double> NestingsAndPoints()
+    {
+        var data = new TheoryData<Nesting, double, double>();
+        foreach (Nesting nesting in Enum.GetValues<Nesting>())
+        {
+            data.Add(nesting, 0.4, -0.7);
+            data.Add(nesting, 1.0, 1.0);
+        }
+
+        return data;
+    }
+
+    /// <summary>Each nesting's gradient of max_y f(x, y) (through the whole inner ascent) against central differences (1e-6) and the hand-written 2x.</summary>
     [Theory]
-    [InlineData(0.4, -0.7)]
-    [InlineData(1.0, 1.0)]
-    public void SaddleGeneratedOuterGradient(double x1, double x2)
+    [MemberData(nameof(NestingsAndPoints))]
+    public void SaddleGeneratedOuterGradient(Nesting nesting, double x1, double x2)
     {
         double[] x = [x1, x2];
         double[] gradient = new double[2];
-        double value = Saddle.Max(x[0], x[1], 1, 1, gradient);
-        Assert.Equal(NestedHandWritten.SaddleMax(x1, x2, 1, 1, new double[2]), value);
-        AssertAgrees("saddle max generated", Gradient(x, () => Saddle.Max(x[0], x[1], 1, 1, new double[2])), gradient, 1e-6);
+        double value = Saddle.Max(nesting, x[0], x[1], 1, 1, gradient);
+        double[] handWritten = new double[2];
+        Assert.Equal(NestedHandWritten.SaddleMax(x1, x2, 1, 1, handWritten), value);
+        AssertAgrees("saddle max generated " + nesting, Gradient(x, () => Saddle.Max(nesting, x[0], x[1], 1, 1, new double[2])), gradient, 1e-6);
+        AssertClose("saddle max generated vs hand-written " + nesting, handWritten, gradient, 1e-9);
+    }
+
+    /// <summary>Every nesting's derivative of particle and saddle allocates nothing per call (tapes and helpers included).</summary>
+    [Fact]
+    public void NestedDerivativesAllocateNothing()
+    {
+        double[] gradient = new double[2];
+        Nesting[] nestings = Enum.GetValues<Nesting>();
+        double sink = 0;
+        void Calls()
+        {
+            foreach (Nesting nesting in nestings)
+            {
+                sink += Particle.Objective(nesting, 0.1, out double dw) + dw;
+                sink += Saddle.Max(nesting, 0.4, -0.7, 1, 1, gradient) + gradient[0];
+            }
+        }
+
+        Calls();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            Calls();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(double.IsFinite(sink));
     }
 
     [Fact]

@@ -95,4 +95,34 @@ public class AllocationTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void NestedDerivativesAllocateNothing()
+    {
+        double sink = 0;
+
+        void Calls()
+        {
+            double dp = 0, dq = 0;
+            NestedFunctions.OfGradientGradient(0.3, -0.4, ref dp, ref dq);
+            NestedFunctions.OfPushforwardGradient(0.3, -0.4, ref dp, ref dq);
+            NestedFunctions.OfPullbackGradient(0.3, -0.4, ref dp, ref dq);
+            NestedFunctions.TrajectoryGradient(1.0, 1.5, ref dp, ref dq);
+            NestedFunctions.OfGradientPushforward(0.3, -0.4, 1, 0.5, out double t1);
+            NestedFunctions.OfPushforwardPushforward(0.3, -0.4, 1, 0.5, out double t2);
+            NestedFunctions.OfPullbackPushforward(0.3, -0.4, 1, 0.5, out double t3);
+            NestedFunctions.TrajectoryPushforward(1.0, 1.5, 1, 0.5, out double t4);
+            sink += dp + dq + t1 + t2 + t3 + t4;
+        }
+
+        Calls();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++)
+        {
+            Calls();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(double.IsFinite(sink));
+    }
 }

@@ -111,7 +111,8 @@ public sealed class DifferentiableAnalyzer : DiagnosticAnalyzer
         foreach (Diagnostic diagnostic in result.Diagnostics)
         {
             // DG0001 sits on the type, outside this method: AnalyzeType reports it once per type (a local diagnostic).
-            if ((bodyIsBroken && IsInBody(diagnostic, syntax)) || diagnostic.Id == DiagnosticIds.ContainingTypeMustBePartial)
+            // DG0029 explains a compile error: a derivative DiffGen refused to generate is the missing method.
+            if ((bodyIsBroken && IsInBody(diagnostic, syntax) && diagnostic.Id != DiagnosticIds.DerivativeCallCannotNest) || diagnostic.Id == DiagnosticIds.ContainingTypeMustBePartial)
             {
                 continue;
             }

@@ -154,7 +154,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DerivativeCallCannotNest = Error(
         DiagnosticIds.DerivativeCallCannotNest, Support,
         "A generated derivative cannot be differentiated",
-        "'{0}' is a derivative DiffGen generated; '{1}' cannot be differentiated through it (nested differentiation is not supported yet); compute it outside the differentiated method or mark the call's result with StopGradient");
+        "'{0}' is a derivative DiffGen generated; '{1}' cannot be differentiated through it: {2}");
 
     public static readonly DiagnosticDescriptor InternalError = Error(
         DiagnosticIds.InternalError, Support,

@@ -73,6 +73,12 @@ internal static class Emitter
             {
                 Separate();
                 SecondOrderWriter.WriteProduct(writer, spec, product);
+                if (product.Gradient.Has(DerivativeForms.Nested))
+                {
+                    writer.WriteLine();
+                    NestedWriter.Write(writer, spec, product.Gradient);
+                }
+
                 if (product.Gradient.Has(DerivativeForms.Hessian))
                 {
                     writer.WriteLine();

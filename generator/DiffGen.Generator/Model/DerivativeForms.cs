@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace DiffGen.Generator.Model;
 
@@ -36,4 +38,28 @@ internal static class GeneratedNames
         name is null ? methodName
         : name.EndsWith("Gradient", StringComparison.Ordinal) && name.Length > "Gradient".Length ? name.Substring(0, name.Length - "Gradient".Length)
         : name;
+}
+
+/// <summary>
+/// The names <c>Derivatives.Nested</c> adds for an attribute with stem <c>F</c>: <c>FNested…</c> (gradient, pullback,
+/// pushforward and Hessian-vector product with respect to every real parameter) and the helpers a nested call lowers to,
+/// each a scalar function of the inputs with its pullback and pushforward: <c>FNestedPartial</c> (a component of
+/// <c>FGradient</c>), <c>FNestedSeededPartial</c> (of <c>FPullback</c>), <c>FNestedTangent</c> (<c>FPushforward</c>'s tangent).
+/// </summary>
+internal static class NestedNames
+{
+    public static string Stem(string stem) => stem + "Nested";
+
+    public static string Partial(string nestedStem) => nestedStem + "Partial";
+
+    public static string SeededPartial(string nestedStem) => nestedStem + "SeededPartial";
+
+    public static string Tangent(string nestedStem) => nestedStem + "Tangent";
+
+    public static string PullbackOf(string helper) => helper + "Pullback";
+
+    public static string PushforwardOf(string helper) => helper + "Pushforward";
+
+    public static IEnumerable<string> Helpers(string nestedStem) =>
+        new[] { Partial(nestedStem), SeededPartial(nestedStem), Tangent(nestedStem) }.SelectMany(h => new[] { h, PullbackOf(h), PushforwardOf(h) });
 }

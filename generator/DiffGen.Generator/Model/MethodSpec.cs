@@ -44,6 +44,9 @@ internal sealed record GradientSpec(
     DerivativeForms Forms = DerivativeForms.Reverse,
     string Stem = "")
 {
+    /// <summary>For the spec <c>Derivatives.Nested</c> adds: the user's attribute whose derivatives the nesting helpers mirror.</summary>
+    public GradientSpec? NestedFor { get; init; }
+
     public bool Has(DerivativeForms form) => (Forms & form) != 0;
 }
 

@@ -74,6 +74,8 @@ internal sealed partial class BodyLowering
 
             case IInvocationOperation invocation:
                 return LowerInvocation(invocation, asStatement: false) ?? Dummy(type);
+            case IInvalidOperation when TryLowerNestedCall(operation, asStatement: false, out Expr? nested):
+                return nested ?? Dummy(type);
             case IArrayElementReferenceOperation { Indices.Length: 1 } element:
                 return LowerElement(element, element.ArrayReference, element.Indices[0], type);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: not null, Arguments.Length: 1 } indexer:
@@ -550,8 +552,15 @@ internal sealed partial class BodyLowering
 
         if (spec is null && Parser.IsGeneratedByDiffGen(target))
         {
-            // A generated gradient, pullback, pushforward, … has no derivative of its own (no nesting yet).
-            Report(DiagnosticDescriptors.DerivativeCallCannotNest, invocation.Syntax.GetLocation(), target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat), _method.Name);
+            // A generated gradient, pullback or pushforward: nested differentiation (the generator sees the same call
+            // unbound and lowers it the same way, from the syntax).
+            if (TryLowerNestedCall(invocation, asStatement, out Expr? nested))
+            {
+                return nested;
+            }
+
+            Report(DiagnosticDescriptors.DerivativeCallCannotNest, invocation.Syntax.GetLocation(), target.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat), _method.Name,
+                "DiffGen cannot tell which method it derives from; compute it outside the differentiated method or mark the call's result with StopGradient");
             return Dummy(type);
         }
 

@@ -448,6 +448,8 @@ internal sealed partial class BodyLowering
             case IInvocationOperation invocation:
                 LowerInvocation(invocation, asStatement: true);
                 break;
+            case IInvalidOperation when TryLowerNestedCall(operation, asStatement: true, out _):
+                break; // a generated derivative, unbound in the generator (BodyLowering.Nested)
             default:
                 ReportUnsupported(operation, DiagnosticDescriptors.UnsupportedStatement);
                 break;

@@ -24,6 +24,8 @@ internal static class CalleeResolver
 
         var variants = new List<CalleeVariant>();
         var pushforwards = new List<PushforwardVariant>();
+        var nestedVariants = new List<CalleeVariant>();
+        var nestedPushforwards = new List<PushforwardVariant>();
         int output = callee.Parameters.ToList().FindIndex(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypeNames.OutputAttribute));
         foreach (AttributeData attribute in callee.GetAttributes())
         {
@@ -57,6 +59,14 @@ internal static class CalleeResolver
                 pushforwards.Add(new PushforwardVariant(typeName + "." + GeneratedNames.Pushforward(stem), forwardSlots));
             }
 
+            if ((forms & DerivativeForms.Nested) != 0 && returnType.IsRealScalar && parameterTypes.All(t => !t.IsReal || t.IsScalar))
+            {
+                // The nesting helpers' pullback and pushforward differentiate every input: offered after the attribute's own.
+                string nested = NestedNames.Stem(stem);
+                nestedVariants.Add(new CalleeVariant(typeName + "." + nested + "Pullback", parameterTypes.Select(t => t.IsReal ? AdjointSlot.RefScalar : AdjointSlot.None).ToEquatableArray()));
+                nestedPushforwards.Add(new PushforwardVariant(typeName + "." + GeneratedNames.Pushforward(nested), parameterTypes.Select(t => t.IsReal ? TangentSlot.Scalar : TangentSlot.None).ToEquatableArray()));
+            }
+
             if ((forms & (DerivativeForms.Reverse | DerivativeForms.Jacobian)) == 0 && forms != 0)
             {
                 continue;
@@ -79,6 +89,8 @@ internal static class CalleeResolver
             }
         }
 
+        variants.AddRange(nestedVariants);
+        pushforwards.AddRange(nestedPushforwards);
         if ((variants.Count > 0 || pushforwards.Count > 0) && returnType.IsRealScalar)
         {
             return new CallSpec(qualifiedName, returnType, EquatableArray<Expr>.Empty, parameterTypes, callee.Parameters.Select(p => p.Name).ToEquatableArray(), variants.ToEquatableArray(), PullbackTakesSeed: true)

@@ -244,7 +244,8 @@ internal static class Parser
             {
                 string callee = call.StartsWith("global::", StringComparison.Ordinal) ? call.Substring("global::".Length) : call;
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.GenerateDoesNotFit, generateSites[g], methodName,
-                    "a Hessian through a call of '" + callee + "' needs its second-order form, which DiffGen does not generate yet; inline the callee or ask for Reverse and Forward only"));
+                    (gradients[g].Has(DerivativeForms.Nested) ? "nesting helpers (Derivatives.Nested) through a call of '" + callee + "' need" : "a Hessian through a call of '" + callee + "' needs")
+                    + " its second-order form, which DiffGen does not generate yet; inline the callee or ask for Reverse and Forward only"));
                 return null;
             }
         }
@@ -463,6 +464,7 @@ internal static class Parser
 
             string? misfit = Misfit(forms, output >= 0);
             TypeRef result = TypeClassifier.Classify(method.ReturnsVoid && output >= 0 ? method.Parameters[output].Type : method.ReturnType);
+            misfit ??= (forms & DerivativeForms.Nested) != 0 ? NestedMisfit(method, parameters, result) : null;
             if (misfit is null && (forms & (DerivativeForms.Hessian | DerivativeForms.Jacobian)) != 0 && wrt.Any(i => parameters[i].Type.Element != result.Element))
             {
                 misfit = "a dense Hessian or Jacobian needs every differentiated parameter to have the result's element type (" + result.ElementKeyword + ")";
@@ -478,6 +480,13 @@ internal static class Parser
             string pullbackName = PullbackName(method.Name, name);
             string stem = GeneratedNames.Stem(method.Name, name);
             List<string> generatedNames = GeneratedMethodNames(forms, output >= 0, gradientName, pullbackName, stem);
+            GradientSpec? nested = (forms & DerivativeForms.Nested) != 0 ? NestedSpec(parameters, stem) : null;
+            if (nested is not null)
+            {
+                generatedNames.AddRange(GeneratedMethodNames(nested.Forms, vectorResult: false, nested.GradientName, nested.PullbackName, nested.Stem));
+                generatedNames.AddRange(NestedNames.Helpers(nested.Stem));
+            }
+
             if (generatedNames.FirstOrDefault(n => !usedNames.Add(n)) is { } duplicate)
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.DuplicateGeneratedName, nameLocation, duplicate, " by another [Differentiable] attribute of '" + method.Name + "'"));
@@ -495,8 +504,14 @@ internal static class Parser
 
             if (!failed)
             {
-                gradients.Add(new GradientSpec(gradientName, pullbackName, wrt.ToEquatableArray(), reassociate, forms, stem));
+                var own = new GradientSpec(gradientName, pullbackName, wrt.ToEquatableArray(), reassociate, forms & ~DerivativeForms.Nested, stem);
+                gradients.Add(own);
                 generateSites.Add(generateLocation);
+                if (nested is not null)
+                {
+                    gradients.Add(nested with { AllowReassociation = reassociate, NestedFor = own });
+                    generateSites.Add(generateLocation);
+                }
             }
         }
 
@@ -511,11 +526,6 @@ internal static class Parser
             return "it asks for no derivative";
         }
 
-        if ((forms & DerivativeForms.Nested) != 0)
-        {
-            return "nesting helpers (Derivatives.Nested) are not generated yet";
-        }
-
         if (!vectorResult && (forms & DerivativeForms.Jacobian) != 0)
         {
             return "a Jacobian needs a vector result (a void method with an [Output] span); use Reverse for the gradient of a scalar result";
@@ -527,6 +537,39 @@ internal static class Parser
         }
 
         return null;
+    }
+
+    /// <summary>Why <c>Derivatives.Nested</c> does not fit the method, or null (the helpers are scalar drivers over a Hessian-vector product).</summary>
+    private static string? NestedMisfit(IMethodSymbol method, List<ParameterSpec> parameters, TypeRef result)
+    {
+        if (!result.IsRealScalar)
+        {
+            return "nesting helpers (Derivatives.Nested) are for a scalar result";
+        }
+
+        if (!method.IsStatic || method.IsGenericMethod)
+        {
+            return "nesting helpers (Derivatives.Nested) are generated for a static, non-generic method";
+        }
+
+        if (parameters.FirstOrDefault(p => p.Type.IsReal && (p.IsMember || !p.Type.IsScalar || p.Type.Element != result.Element)) is { } misfit)
+        {
+            return "nesting helpers (Derivatives.Nested) need every float/double input to be a scalar parameter of the result's type ('" + misfit.Name + "' is not); pass its elements as scalars";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The second attribute-like spec <c>Derivatives.Nested</c> adds: every real parameter differentiated (an outer
+    /// derivative may vary any of them), with the pullback, pushforward and Hessian-vector product the nesting
+    /// helpers (<see cref="NestedNames"/>) are built on.
+    /// </summary>
+    private static GradientSpec NestedSpec(List<ParameterSpec> parameters, string stem)
+    {
+        string nestedStem = NestedNames.Stem(stem);
+        var all = Enumerable.Range(0, parameters.Count).Where(i => parameters[i].Type.IsReal && !parameters[i].IsMember).ToEquatableArray();
+        return new GradientSpec(nestedStem + "Gradient", nestedStem + "Pullback", all, Forms: DerivativeForms.Reverse | DerivativeForms.Forward | DerivativeForms.HessianVectorProduct | DerivativeForms.Nested, Stem: nestedStem);
     }
 
     /// <summary>The names one attribute generates, for collision checks.</summary>

@@ -31,10 +31,11 @@ public enum Derivatives
     Hessian = 16,
 
     /// <summary>
-    /// The second-order helpers (<c>{Method}PushforwardAll</c>, <c>{Method}ForwardOverReverse</c>,
-    /// <c>{Method}ForwardOverForward</c>, with respect to every floating-point parameter) that other differentiated
-    /// methods call when they differentiate through a call of this method's derivatives, and that second-order forms of
-    /// callers need.
+    /// Nesting helpers, so that another <c>[Differentiable]</c> method may call this method's generated gradient,
+    /// pullback or pushforward and still be differentiated (in either mode): <c>{stem}Nested…</c>, the gradient,
+    /// pullback, pushforward and Hessian-vector product with respect to every floating-point parameter, and the
+    /// partial-derivative helpers a nested call becomes (docs/forward-and-second-order.md §5). For a static method with
+    /// a scalar result whose floating-point parameters are scalars of the result's type.
     /// </summary>
     Nested = 32,
 

@@ -13,7 +13,7 @@ namespace DiffGen.Benchmarks.GradBench;
 /// Every derivative function of the gradbench tool (tools/GradBench), exactly as an <c>evaluate</c> message runs it
 /// (input parsed and buffers allocated beforehand, one <see cref="Evaluation.Run"/> per call): the generated variant
 /// against the hand-written one. Which parts of a "generated" function are still hand-written (ht's chain between its
-/// two stages, kmeans' first derivative, particle's outer tangents) is in docs/gradbench.md.
+/// two stages, kmeans' first derivative) is in docs/gradbench.md.
 /// </summary>
 [MemoryDiagnoser]
 public class GradBenchBenchmarks : ISmokeCheck

@@ -10,8 +10,8 @@ namespace DiffGen.GradBench.Evals;
 /// </summary>
 public static partial class Particle
 {
-    /// <summary>The potential p(x; w) at (x0, x1).</summary>
-    [Differentiable(nameof(x0), nameof(x1))]
+    /// <summary>The potential p(x; w) at (x0, x1); nesting helpers, because the objective differentiates through its derivatives.</summary>
+    [Differentiable(nameof(x0), nameof(x1), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Nested)]
     public static double Potential(double x0, double x1, double w)
     {
         double a0 = x0 - 10;

@@ -12,6 +12,6 @@ public static partial class Saddle
     /// f(x, y) = ‖x‖² − ‖y‖². The eval's README writes (x₁² + y₁²) − (x₂² + y₂²) with subscripts naming the two points
     /// (1 the outer, 2 the inner); read with x and y as the points, the inner maximum would not exist.
     /// </summary>
-    [Differentiable]
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Nested)]
     public static double Objective(double x1, double x2, double y1, double y2) => (x1 * x1 + x2 * x2) - (y1 * y1 + y2 * y2);
 }

@@ -197,11 +197,12 @@ public sealed class ParticleModule : Module
     {
         foreach (string function in new[] { "ff", "fr", "rf", "rr" })
         {
+            Nesting nesting = NestingNames.Parse(function);
             Add(function, input =>
             {
                 double w0 = input.GetProperty("w").GetDouble(), result = 0;
                 return new Evaluation(
-                    () => result = Variant == Variant.Generated ? Particle.Control(w0) : NestedHandWritten.Particle(w0),
+                    () => result = Variant == Variant.Generated ? Particle.Control(nesting, w0) : NestedHandWritten.Particle(w0),
                     w => w.WriteNumberValue(result));
             });
         }
@@ -216,6 +217,7 @@ public sealed class SaddleModule : Module
     {
         foreach (string function in new[] { "ff", "fr", "rf", "rr" })
         {
+            Nesting nesting = NestingNames.Parse(function);
             Add(function, input =>
             {
                 double[] start = Json.Vector(input.GetProperty("start"));
@@ -230,7 +232,7 @@ public sealed class SaddleModule : Module
                     {
                         if (Variant == Variant.Generated)
                         {
-                            Saddle.Solve(start, result);
+                            Saddle.Solve(nesting, start, result);
                         }
                         else
                         {
