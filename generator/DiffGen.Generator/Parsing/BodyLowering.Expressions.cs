@@ -73,6 +73,8 @@ internal sealed partial class BodyLowering
                 return LowerElement(indexer, indexer.Instance, indexer.Arguments[0].Value, type);
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } array } when StructArray(array) is { } numbers:
                 return StructCount(numbers.View, numbers.Array);
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } layerLeaf } when PackedLeafPath(layerLeaf) is not null:
+                return PackedLeafOf(layerLeaf)!.Length;
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: not null } length when !IsFlat(length.Instance.Type):
                 {
                     Expr instance = LowerExpr(length.Instance);
@@ -93,6 +95,9 @@ internal sealed partial class BodyLowering
                 return new StaticValue(type, field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             case IParenthesizedOperation parenthesized:
                 return LowerExpr(parenthesized.Operand);
+            case IFieldReferenceOperation or IPropertyReferenceOperation when PackedLeafPath(operation) is not null:
+                ReportExpression(operation, "a layer's leaf used whole", "; a leaf of a collection of layers is read element by element: index it (layer.W.Value[i]) or take its Length, in the method's own loops (docs/models.md)");
+                return Dummy(type);
             case IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(operation) is { } member:
                 return member;
             case IPropertyReferenceOperation { Instance: { } complex } when IsComplex(complex.Type) && ComplexScalar(operation) is { } complexPart:
@@ -370,6 +375,11 @@ internal sealed partial class BodyLowering
 
     private Expr LowerElement(IOperation operation, IOperation instance, IOperation indexOperation, TypeRef type)
     {
+        if (LowerLayerElement(instance, indexOperation, type) is { } layerElement)
+        {
+            return layerElement;
+        }
+
         Expr array = LowerExpr(instance);
         Expr index = LowerExpr(indexOperation);
         if (IsDummy(array) || IsDummy(index))

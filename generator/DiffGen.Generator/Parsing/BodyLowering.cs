@@ -288,6 +288,10 @@ internal sealed partial class BodyLowering
             {
                 _modelAliases[local] = part;
             }
+            else if (initializer is not null && LayerOf(initializer.Value) is { } layer && !IsReassigned(declarator, local))
+            {
+                AliasLayer(local, layer);
+            }
 
             // Any other type holds no derivative: an object, a string, a Random (issue #13 item 2).
             Expr? value = initializer is null ? null : LowerOperand(initializer.Value);
@@ -432,6 +436,12 @@ internal sealed partial class BodyLowering
         while (collection is IConversionOperation conversion)
         {
             collection = conversion.Operand;
+        }
+
+        if (LayerCollection(collection) is { } layers && forEach.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { } layer })
+        {
+            LowerForEachOverLayers(forEach, layers, layer);
+            return;
         }
 
         Expr source = LowerExpr(collection);

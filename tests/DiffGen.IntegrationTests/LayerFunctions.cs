@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using DiffGen.Optimization;
+
+namespace DiffGen.IntegrationTests;
+
+/// <summary>A dense layer of <see cref="Parameter{T}"/>s with its sizes as ints (constants), as in issue #15.</summary>
+public sealed class StackDense
+{
+    public StackDense(Parameters<double> parameters, string name, int inputs, int outputs)
+    {
+        In = inputs;
+        Out = outputs;
+        W = parameters.Add(name + ".W", inputs * outputs);
+        B = parameters.Add(name + ".B", outputs);
+    }
+
+    public int In { get; }
+
+    public int Out { get; }
+
+    public Parameter<double> W { get; }
+
+    public Parameter<double> B { get; }
+}
+
+/// <summary>
+/// PyTorch's nn.ModuleList: an array of layers of different widths looped over in the loss, the activations in two
+/// buffers of the widest layer's width (a layer's buffer cannot be allocated inside the loop: DG0024).
+/// </summary>
+public sealed partial class LayerStack
+{
+    public LayerStack(Parameters<double> parameters, params int[] widths)
+    {
+        Layers = new StackDense[widths.Length - 1];
+        for (int l = 0; l < Layers.Length; l++)
+        {
+            Layers[l] = new StackDense(parameters, "layer" + l, widths[l], widths[l + 1]);
+        }
+
+        Width = 0;
+        foreach (int width in widths)
+        {
+            Width = Math.Max(Width, width);
+        }
+    }
+
+    public StackDense[] Layers;
+
+    public int Width;
+
+    [Differentiable(nameof(model), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.PooledPrimal)]
+    public static double Loss(LayerStack model, double[] x, double target)
+    {
+        var h = new double[model.Width];
+        var next = new double[model.Width];
+        for (int i = 0; i < x.Length; i++)
+        {
+            h[i] = x[i];
+        }
+
+        int width = x.Length;
+        for (int l = 0; l < model.Layers.Length; l++)
+        {
+            StackDense layer = model.Layers[l];
+            for (int o = 0; o < layer.Out; o++)
+            {
+                double a = layer.B.Value[o];
+                for (int i = 0; i < layer.In; i++)
+                {
+                    a += layer.W.Value[(o * layer.In) + i] * h[i];
+                }
+
+                next[o] = Math.Tanh(a);
+            }
+
+            for (int o = 0; o < layer.Out; o++)
+            {
+                h[o] = next[o];
+            }
+
+            width = layer.Out;
+        }
+
+        double loss = 0;
+        for (int o = 0; o < width; o++)
+        {
+            double r = h[o] - target;
+            loss += r * r;
+        }
+
+        return loss;
+    }
+}
+
+/// <summary>A layer of plain arrays (a model of arrays needs a second object for its gradient).</summary>
+public sealed class ArrayLayer
+{
+    public ArrayLayer(int size)
+    {
+        Scale = new double[size];
+        Shift = new double[size];
+    }
+
+    public double[] Scale { get; }
+
+    public double[] Shift { get; }
+}
+
+/// <summary>
+/// A <see cref="List{T}"/> of layers between two members of the model, read by foreach and by direct indexing
+/// (<c>model.Blocks[l].Scale[k]</c>), the layer's length taken from the leaf.
+/// </summary>
+public sealed partial class ListModel
+{
+    public ListModel(int size, int blocks)
+    {
+        Input = new double[size];
+        for (int b = 0; b < blocks; b++)
+        {
+            Blocks.Add(new ArrayLayer(size));
+        }
+
+        Output = new double[size];
+    }
+
+    public double[] Input { get; }
+
+    public List<ArrayLayer> Blocks { get; } = new();
+
+    public double[] Output { get; }
+
+    [Differentiable(nameof(model), Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public static double Loss(ListModel model, double[] x)
+    {
+        var h = new double[x.Length];
+        for (int k = 0; k < x.Length; k++)
+        {
+            h[k] = x[k] * model.Input[k];
+        }
+
+        foreach (ArrayLayer block in model.Blocks)
+        {
+            for (int k = 0; k < block.Scale.Length; k++)
+            {
+                h[k] = Math.Sin((block.Scale[k] * h[k]) + block.Shift[k]);
+            }
+        }
+
+        // A second pass, backwards, indexing the list directly.
+        for (int l = model.Blocks.Count - 1; l >= 0; l--)
+        {
+            for (int k = 0; k < h.Length; k++)
+            {
+                h[k] += model.Blocks[l].Shift[k] * model.Blocks[l].Scale[k];
+            }
+        }
+
+        double y = 0;
+        for (int k = 0; k < h.Length; k++)
+        {
+            y += model.Output[k] * h[k] * h[k];
+        }
+
+        return y;
+    }
+}
+
+/// <summary>An <see cref="IReadOnlyList{T}"/> of layers handed to a helper, which reads the layer's leaves.</summary>
+public sealed partial class ChainModel
+{
+    public ChainModel(IReadOnlyList<ArrayLayer> links) => Links = links;
+
+    public IReadOnlyList<ArrayLayer> Links { get; }
+
+    [Differentiable(nameof(model))]
+    public static double Loss(ChainModel model, double[] x)
+    {
+        double s = 0;
+        for (int l = 0; l < model.Links.Count; l++)
+        {
+            s += Link(model.Links[l], x);
+        }
+
+        return s;
+    }
+
+    private static double Link(ArrayLayer link, double[] x)
+    {
+        double s = 0;
+        for (int k = 0; k < x.Length; k++)
+        {
+            s += Math.Exp(link.Scale[k] * x[k]) * link.Shift[k];
+        }
+
+        return s;
+    }
+}
