@@ -242,7 +242,7 @@ internal sealed partial class BodyLowering
 
     private bool Tracks(IOperation target) => target switch
     {
-        IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(target) is not null => true,
+        IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(target) is not null || PackedLeafPath(target) is not null => true,
         IMemberReferenceOperation { Instance: { } instance } when IsFlat(instance.Type) => Tracks(instance),
         IInstanceReferenceOperation => _structReceiver is not null,
         ILocalReferenceOperation l => _variables.ContainsKey(l.Local) || _structs.ContainsKey(l.Local),

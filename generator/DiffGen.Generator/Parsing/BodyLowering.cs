@@ -288,9 +288,17 @@ internal sealed partial class BodyLowering
             {
                 _modelAliases[local] = part;
             }
-            else if (initializer is not null && LayerOf(initializer.Value) is { } layer && !IsReassigned(declarator, local))
+            else if (initializer is not null && LayerOf(initializer.Value) is { } layer)
             {
-                AliasLayer(local, layer);
+                if (IsReassigned(declarator, local))
+                {
+                    // Its leaves would be read through whichever layer it holds last: as constants.
+                    ReportStatement(declarator, "a local holding a layer that is reassigned", "; declare one local per layer and never reassign it (Dense layer = model.Layers[l]; inside the loop)");
+                }
+                else
+                {
+                    AliasLayer(local, layer);
+                }
             }
 
             // Any other type holds no derivative: an object, a string, a Random (issue #13 item 2).
