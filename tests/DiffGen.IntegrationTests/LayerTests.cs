@@ -248,6 +248,24 @@ public class LayerTests
     }
 
     [Fact]
+    public void TangentOperationsOverLayersDoNotAllocate()
+    {
+        var a = new ListModel(4, 3);
+        var b = new ListModel(4, 3);
+        a.Blocks[2].Shift[1] = 2;
+        b.Blocks[2].Shift[1] = 3;
+        Assert.Equal(6, Tangent.Dot(a, b));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            Tangent.Dot(a, b);
+            Tangent.AddScaled(a, 0.0, b);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void ModelInterfaceEnumeratesEveryLayerAndTrains()
     {
         var model = new ListModel(4, 3);

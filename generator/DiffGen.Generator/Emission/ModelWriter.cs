@@ -75,7 +75,8 @@ internal static class ModelWriter
     /// <summary>
     /// A model with collections of layers has a number of buffers known at run time: its members' buffers in order, a
     /// collection's as each layer's in turn (named <c>Layers[2].W</c>). GetParameter walks the groups: a run of members,
-    /// then a collection (index / per-layer count is the layer, index % per-layer count its buffer), and so on.
+    /// then a collection (index / per-layer count is the layer, index % per-layer count its buffer), and so on. The names
+    /// are made once (<c>LayerNames</c>): optimizers and Tangent ask for every buffer on every call.
     /// </summary>
     private static void WriteWithLayers(SourceWriter writer, List<ModelBufferSpec> buffers, string keyword, string @interface)
     {
@@ -118,7 +119,7 @@ internal static class ModelWriter
                 for (int i = 0; i < group.Count; i++)
                 {
                     string pattern = i == group.Count - 1 ? "_" : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    writer.WriteLine($"{pattern} => new($\"{layers}[{{at / {group.Count}}}].{group[i].Path}\", layer.{group[i].Values}, layer.{group[i].Gradient}),");
+                    writer.WriteLine($"{pattern} => new(global::DiffGen.CompilerServices.LayerNames.Of(\"{layers}\", at / {group.Count}, \"{group[i].Path}\"), layer.{group[i].Values}, layer.{group[i].Gradient}),");
                 }
             }
             else

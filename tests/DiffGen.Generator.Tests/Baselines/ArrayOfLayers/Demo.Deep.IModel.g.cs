@@ -25,8 +25,8 @@ partial class Deep : global::DiffGen.IModel<float>
             var layer = this.Layers[at / 2];
             return (at % 2) switch
             {
-                0 => new($"Layers[{at / 2}].W", layer.W.ValueArray, layer.W.GradArray),
-                _ => new($"Layers[{at / 2}].B", layer.B.ValueArray, layer.B.GradArray),
+                0 => new(global::DiffGen.CompilerServices.LayerNames.Of("Layers", at / 2, "W"), layer.W.ValueArray, layer.W.GradArray),
+                _ => new(global::DiffGen.CompilerServices.LayerNames.Of("Layers", at / 2, "B"), layer.B.ValueArray, layer.B.GradArray),
             };
         }
         throw new global::System.ArgumentOutOfRangeException(nameof(index), index, "The model has " + (1 + this.Layers.Length * 2) + " float buffers.");
