@@ -196,3 +196,48 @@ public sealed partial class ChainModel
         return s;
     }
 }
+
+/// <summary>
+/// Layers of equal width through DiffGen.Ops: each layer's weights passed whole to the kernels (its slice of the packed
+/// leaf; MatVec and Dot have pullbacks and pushforwards), the activation overwritten layer by layer, and a penalty that
+/// passes one leaf as both operands.
+/// </summary>
+public sealed partial class OpsStack
+{
+    public const int Width = 3;
+
+    public OpsStack(Parameters<double> parameters, int layers)
+    {
+        for (int l = 0; l < layers; l++)
+        {
+            Layers.Add(new StackDense(parameters, "block" + l, Width, Width));
+        }
+    }
+
+    public List<StackDense> Layers { get; } = new();
+
+    [Differentiable(nameof(model), Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public static double Loss(OpsStack model, double[] x, double[] target)
+    {
+        var h = new double[Width];
+        var z = new double[Width];
+        for (int i = 0; i < Width; i++)
+        {
+            h[i] = x[i];
+        }
+
+        double penalty = 0;
+        foreach (StackDense layer in model.Layers)
+        {
+            Ops.MatVec(layer.W.Value, h, z, Width, Width);
+            for (int o = 0; o < Width; o++)
+            {
+                h[o] = Math.Tanh(z[o] + layer.B.Value[o]);
+            }
+
+            penalty += Ops.Dot(layer.B.Value, layer.B.Value);
+        }
+
+        return Ops.Dot(h, target) + (0.1 * penalty);
+    }
+}

@@ -201,6 +201,52 @@ public class LayerTests
     }
 
     [Fact]
+    public void LayerLeavesPassedToOpsKernelsMatchFiniteDifferences()
+    {
+        var model = new OpsStack(new Parameters<double>(), 3);
+        double[] x = { 0.5, -0.3, 0.9 };
+        double[] target = { 0.2, -0.7, 0.3 };
+        Parameter<double>[] buffers = model.Layers.SelectMany(l => new[] { l.W, l.B }).ToArray();
+        void Set(double[] theta)
+        {
+            int at = 0;
+            foreach (Parameter<double> p in buffers)
+            {
+                theta.AsSpan(at, p.Length).CopyTo(p.Value);
+                at += p.Length;
+                p.ZeroGrad();
+            }
+        }
+
+        Check(
+            theta =>
+            {
+                Set(theta);
+                return OpsStack.Loss(model, x, target);
+            },
+            (theta, g) =>
+            {
+                Set(theta);
+                double value = OpsStack.LossGradient(model, x, target, model);
+                double[] flat = buffers.SelectMany(p => p.GradArray).ToArray();
+                for (int i = 0; i < flat.Length; i++)
+                {
+                    g[i] += flat[i];
+                }
+
+                return value;
+            },
+            buffers.Sum(p => p.Length));
+
+        // Forward mode through the kernels' pushforwards, along the gradient itself: the tangent is |∇|².
+        Set(Enumerable.Range(0, buffers.Sum(p => p.Length)).Select(i => Math.Sin(i) * 0.4).ToArray());
+        OpsStack.LossGradient(model, x, target, model);
+        double squared = buffers.Sum(p => p.GradArray.Sum(v => v * v));
+        OpsStack.LossPushforward(model, x, target, model, out double tangent);
+        Assert.True(Math.Abs(tangent - squared) <= 1e-10 * Math.Max(1, squared), $"{tangent} vs {squared}");
+    }
+
+    [Fact]
     public void LayerCountMismatchNamesTheCollection()
     {
         var model = new LayerStack(new Parameters<double>(), Widths);

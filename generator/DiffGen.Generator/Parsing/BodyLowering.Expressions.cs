@@ -456,7 +456,9 @@ internal sealed partial class BodyLowering
         return a.Element == ElementKind.Float || b.Element == ElementKind.Float ? TypeRef.Float : a;
     }
 
-    private List<Expr> LowerArguments(IInvocationOperation invocation)
+    /// <param name="invocation">The call.</param>
+    /// <param name="layerSlices">A call with a derivative: a layer's leaf passed to a read-only span is its slice of the packed vector.</param>
+    private List<Expr> LowerArguments(IInvocationOperation invocation, bool layerSlices = false)
     {
         var args = new List<Expr>();
         foreach (IArgumentOperation argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
@@ -467,6 +469,12 @@ internal sealed partial class BodyLowering
             }
 
             TypeRef parameterType = TypeClassifier.Classify(argument.Parameter?.Type);
+            if (layerSlices && parameterType is { IsRealVector: true, Shape: Shape.ReadOnlySpan } && LayerSlice(argument.Value) is { } slice)
+            {
+                args.Add(slice);
+                continue;
+            }
+
             args.Add(ConvertTo(LowerExpr(argument.Value), parameterType));
         }
 
@@ -551,10 +559,10 @@ internal sealed partial class BodyLowering
                 : OpaqueInvocation(invocation, type, asStatement);
         }
 
-        List<Expr> args = LowerArguments(invocation);
+        List<Expr> args = LowerArguments(invocation, layerSlices: true);
         for (int i = 0; i < args.Count; i++)
         {
-            if (spec.ParameterTypes[i].IsVector && args[i] is not Var { Type.IsVector: true })
+            if (spec.ParameterTypes[i].IsVector && args[i] is not (Var { Type.IsVector: true } or SliceOf))
             {
                 ReportExpression(invocation, "vector argument that is not a variable", "; pass an array or span variable");
                 return Dummy(type);

@@ -106,6 +106,23 @@ internal sealed partial class BodyLowering
     }
 
     /// <summary>
+    /// <c>layer.W.Value</c> passed whole to a read-only span of a method with a derivative: the layer's slice of the
+    /// packed vector (the call's pullback adds into the same slice of the packed gradient).
+    /// </summary>
+    private SliceOf? LayerSlice(IOperation argument)
+    {
+        IOperation leaf = WithoutConversions(argument);
+        while (leaf is IConversionOperation conversion)
+        {
+            leaf = conversion.Operand; // float[] → ReadOnlySpan<float> is a user-defined conversion
+        }
+
+        return PackedLeafOf(leaf) is { } packed
+            ? new SliceOf(new TypeRef(packed.Values.Type.Element, Shape.ReadOnlySpan), packed.Values.Name, packed.Start, packed.Length)
+            : null;
+    }
+
+    /// <summary>
     /// <c>Dense layer = model.Layers[l];</c> (never reassigned): the layer's index is kept in a local of its own, so its
     /// leaves stay that layer's even if <c>l</c> changes later. The local itself still holds the layer (for its sizes).
     /// </summary>

@@ -131,44 +131,6 @@ internal static class ModelTypes
     }
 
     /// <summary>
-    /// The leaves of every layer of a collection member, packed per leaf at run time (docs/models.md): a layer's leaves are
-    /// arrays and <c>Parameter&lt;T&gt;</c>s (references, so a struct layer's are the collection's too, not copies).
-    /// </summary>
-    private static Problem? CollectLayers(ISymbol member, ITypeSymbol layer, string path, INamedTypeSymbol within, Compilation compilation, List<Leaf> leaves, List<ITypeSymbol> open)
-    {
-        if (!compilation.IsSymbolAccessibleWithin(member, within))
-        {
-            return new Problem(path, "'" + member.Name + "' is not accessible from '" + within.Name + "'; make it internal or public, or mark it [NoDerivative]");
-        }
-
-        var inner = new List<Leaf>();
-        if (Collect(layer, string.Empty, within, compilation, inner, open) is { } problem)
-        {
-            return new Problem(path + "[]." + problem.Member, problem.Reason);
-        }
-
-        if (inner.FirstOrDefault(l => l.Layers is not null || l.Type.IsScalar) is { } unsupported)
-        {
-            return new Problem(path + "[]." + unsupported.Path, unsupported.Layers is not null
-                ? "layers that hold layers are not supported; keep one collection of layers per model"
-                : "a layer's " + unsupported.Type.ElementKeyword + " field is not supported; hold it in a " + unsupported.Type.ElementKeyword + "[1] or a Parameter<" + unsupported.Type.ElementKeyword + ">, or mark it [NoDerivative]");
-        }
-
-        var collection = new LayerCollection(path, member is IFieldSymbol { Type: IArrayTypeSymbol } or IPropertySymbol { Type: IArrayTypeSymbol } ? "Length" : "Count");
-        leaves.AddRange(inner.Select(l => l with { Layers = collection }));
-        return null;
-    }
-
-    /// <summary>The element of <c>T[]</c>, <c>List&lt;T&gt;</c>, <c>IList&lt;T&gt;</c> or <c>IReadOnlyList&lt;T&gt;</c>; null for anything else.</summary>
-    public static ITypeSymbol? LayerElementOf(ITypeSymbol type) => type switch
-    {
-        IArrayTypeSymbol { Rank: 1 } array => array.ElementType,
-        INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "List" or "IList" or "IReadOnlyList", ContainingNamespace: { } ns } list
-            when ns.ToDisplayString() == "System.Collections.Generic" => list.TypeArguments[0],
-        _ => null,
-    };
-
-    /// <summary>
     /// The element of an array or span of structs whose instance fields are all float or all double (<c>Vec3[]</c>,
     /// <c>ReadOnlySpan&lt;Vector3&gt;</c>): such an array is read as a span of its numbers, <see cref="StructArray.Fields"/>
     /// per element in field order (C# lays a struct's fields out in order). Null for anything else.
@@ -211,6 +173,44 @@ internal static class ModelTypes
         Problem? problem = Collect(type, string.Empty, within, compilation, leaves, new List<ITypeSymbol>(open));
         return problem is not null || leaves.Count > 0;
     }
+
+    /// <summary>
+    /// The leaves of every layer of a collection member, packed per leaf at run time (docs/models.md): a layer's leaves are
+    /// arrays and <c>Parameter&lt;T&gt;</c>s (references, so a struct layer's are the collection's too, not copies).
+    /// </summary>
+    private static Problem? CollectLayers(ISymbol member, ITypeSymbol layer, string path, INamedTypeSymbol within, Compilation compilation, List<Leaf> leaves, List<ITypeSymbol> open)
+    {
+        if (!compilation.IsSymbolAccessibleWithin(member, within))
+        {
+            return new Problem(path, "'" + member.Name + "' is not accessible from '" + within.Name + "'; make it internal or public, or mark it [NoDerivative]");
+        }
+
+        var inner = new List<Leaf>();
+        if (Collect(layer, string.Empty, within, compilation, inner, open) is { } problem)
+        {
+            return new Problem(path + "[]." + problem.Member, problem.Reason);
+        }
+
+        if (inner.FirstOrDefault(l => l.Layers is not null || l.Type.IsScalar) is { } unsupported)
+        {
+            return new Problem(path + "[]." + unsupported.Path, unsupported.Layers is not null
+                ? "layers that hold layers are not supported; keep one collection of layers per model"
+                : "a layer's " + unsupported.Type.ElementKeyword + " field is not supported; hold it in a " + unsupported.Type.ElementKeyword + "[1] or a Parameter<" + unsupported.Type.ElementKeyword + ">, or mark it [NoDerivative]");
+        }
+
+        var collection = new LayerCollection(path, member is IFieldSymbol { Type: IArrayTypeSymbol } or IPropertySymbol { Type: IArrayTypeSymbol } ? "Length" : "Count");
+        leaves.AddRange(inner.Select(l => l with { Layers = collection }));
+        return null;
+    }
+
+    /// <summary>The element of <c>T[]</c>, <c>List&lt;T&gt;</c>, <c>IList&lt;T&gt;</c> or <c>IReadOnlyList&lt;T&gt;</c>; null for anything else.</summary>
+    public static ITypeSymbol? LayerElementOf(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol { Rank: 1 } array => array.ElementType,
+        INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "List" or "IList" or "IReadOnlyList", ContainingNamespace: { } ns } list
+            when ns.ToDisplayString() == "System.Collections.Generic" => list.TypeArguments[0],
+        _ => null,
+    };
 
     /// <summary>True when some leaf of <paramref name="type"/> is an array or a <c>Parameter&lt;T&gt;</c> (or its leaves cannot be had).</summary>
     private static bool HoldsBuffers(ITypeSymbol type, INamedTypeSymbol within, Compilation compilation, List<ITypeSymbol> open)
