@@ -241,3 +241,41 @@ public sealed partial class OpsStack
         return Ops.Dot(h, target) + (0.1 * penalty);
     }
 }
+
+/// <summary>A layer that is a struct holding arrays (its arrays are the collection's, not copies).</summary>
+public struct ScaleShift
+{
+    public double[] Scale;
+    public double[] Shift;
+}
+
+/// <summary>An <see cref="IList{T}"/> of struct layers, the loss an instance method differentiating its own object.</summary>
+public sealed partial class StructLayers
+{
+    public StructLayers(int size, int count)
+    {
+        for (int l = 0; l < count; l++)
+        {
+            Links.Add(new ScaleShift { Scale = new double[size], Shift = new double[size] });
+        }
+    }
+
+    public IList<ScaleShift> Links { get; } = new List<ScaleShift>();
+
+    [Differentiable("this")]
+    public double Loss(double[] x)
+    {
+        double s = 0;
+        for (int l = 0; l < Links.Count; l++)
+        {
+            ScaleShift link = Links[l];
+            for (int k = 0; k < x.Length; k++)
+            {
+                double u = (link.Scale[k] * x[k]) + link.Shift[k];
+                s += u * u * (l + 1);
+            }
+        }
+
+        return s;
+    }
+}

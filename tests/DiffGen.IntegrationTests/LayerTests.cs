@@ -247,6 +247,49 @@ public class LayerTests
     }
 
     [Fact]
+    public void StructLayersOfThisObjectMatchFiniteDifferences()
+    {
+        var model = new StructLayers(3, 2);
+        var gradient = new StructLayers(3, 2);
+        double[] x = { 0.5, -0.2, 0.9 };
+        double[][] Flat(StructLayers m) => m.Links.SelectMany(b => new[] { b.Scale, b.Shift }).ToArray();
+        void Set(double[] theta)
+        {
+            int at = 0;
+            foreach (double[] buffer in Flat(model))
+            {
+                theta.AsSpan(at, buffer.Length).CopyTo(buffer);
+                at += buffer.Length;
+            }
+        }
+
+        Check(
+            theta =>
+            {
+                Set(theta);
+                return model.Loss(x);
+            },
+            (theta, g) =>
+            {
+                Set(theta);
+                foreach (double[] buffer in Flat(gradient))
+                {
+                    Array.Clear(buffer);
+                }
+
+                double value = model.LossGradient(x, gradient);
+                double[] flat = Flat(gradient).SelectMany(b => b).ToArray();
+                for (int i = 0; i < flat.Length; i++)
+                {
+                    g[i] += flat[i];
+                }
+
+                return value;
+            },
+            12);
+    }
+
+    [Fact]
     public void LayerCountMismatchNamesTheCollection()
     {
         var model = new LayerStack(new Parameters<double>(), Widths);
