@@ -223,14 +223,22 @@ internal sealed partial class BodyLowering
         return _modelLeaves.Keys.Any(k => k.StartsWith(prefix, System.StringComparison.Ordinal)) ? path : null;
     }
 
-    /// <summary>True when a local is assigned anywhere after its declaration (in the body it belongs to).</summary>
-    private static bool IsReassigned(IOperation declaration, ILocalSymbol local)
+    /// <summary>The outermost operation above <paramref name="operation"/> (the body it belongs to).</summary>
+    private static IOperation RootOf(IOperation operation)
     {
-        IOperation root = declaration;
+        IOperation root = operation;
         while (root.Parent is not null)
         {
             root = root.Parent;
         }
+
+        return root;
+    }
+
+    /// <summary>True when a local is assigned anywhere after its declaration (in the body it belongs to).</summary>
+    private static bool IsReassigned(IOperation declaration, ILocalSymbol local)
+    {
+        IOperation root = RootOf(declaration);
 
         return root.Descendants().Any(o => o switch
         {

@@ -159,7 +159,7 @@ internal sealed partial class BodyLowering
             }
             else if (parameter.RefKind == RefKind.None && LayerOf(argument.Value) is { } layer && !written.Contains(parameter))
             {
-                AliasLayer(parameter, layer); // a layer passed to a helper: its leaves are read through the parameter
+                AliasLayer(parameter, layer, body); // a layer passed to a helper: its leaves are read through the parameter
             }
 
             if (IsFlat(parameter.Type) && parameter.RefKind == RefKind.None)

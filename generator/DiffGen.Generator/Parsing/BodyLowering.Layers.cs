@@ -15,19 +15,29 @@ namespace DiffGen.Generator.Parsing;
 /// </summary>
 internal sealed partial class BodyLowering
 {
-    /// <summary>Locals and helper parameters that hold a layer: its collection's path and the int local holding its index.</summary>
-    private readonly Dictionary<ISymbol, (string Collection, Var Index)> _layerAliases = new(SymbolEqualityComparer.Default);
+    /// <summary>Locals and helper parameters that hold a layer, by symbol.</summary>
+    private readonly Dictionary<ISymbol, LayerAlias> _layerAliases = new(SymbolEqualityComparer.Default);
 
-    /// <summary>Where a layer comes from: an alias (its index already in a local), or an element of the collection.</summary>
-    private sealed record LayerSite(string Collection, Var? Alias, IOperation? Index);
+    /// <summary>
+    /// A local or helper parameter holding a layer: its collection's path, the int holding its index, and the start and
+    /// length of each leaf read through it, in locals (by the packed leaf's name), so an element's index is that local
+    /// plus the user's index: affine in the loop counters, as the fusion and vectorisation passes need.
+    /// </summary>
+    private sealed record LayerAlias(string Collection, Var Index, IReadOnlyDictionary<string, (Var Start, Var? Length)> Leaves);
 
-    /// <summary>A leaf of one layer: the packed vector, the offsets of its layers and the layer's index.</summary>
-    private sealed record PackedRead(Var Values, Var Offsets, Expr Layer)
+    /// <summary>Where a layer comes from: an alias, or an element of the collection (<paramref name="Index"/> unlowered).</summary>
+    private sealed record LayerSite(string Collection, LayerAlias? Alias, IOperation? Index);
+
+    /// <summary>A leaf of one layer: the packed vector, where the layer's part starts and its length.</summary>
+    private sealed record PackedRead(Var Values, Expr Start, Expr Length)
     {
-        public Expr Start => new Elem(TypeRef.Int, Offsets.Name, Layer);
-
-        public Expr Length => new Binary(TypeRef.Int, BinaryOp.Subtract,
-            new Elem(TypeRef.Int, Offsets.Name, new Binary(TypeRef.Int, BinaryOp.Add, Layer, LiteralFormatter.Int(1))), Start);
+        public static PackedRead Of(ParameterSpec leaf, Expr layer)
+        {
+            string offsets = leaf.Packed!.Offsets;
+            var start = new Elem(TypeRef.Int, offsets, layer);
+            var end = new Elem(TypeRef.Int, offsets, new Binary(TypeRef.Int, BinaryOp.Add, layer, LiteralFormatter.Int(1)));
+            return new PackedRead(new Var(leaf.Type, leaf.Name), start, new Binary(TypeRef.Int, BinaryOp.Subtract, end, start));
+        }
     }
 
     /// <summary>The path of a differentiated collection of layers (<c>model.Layers</c>); null otherwise.</summary>
@@ -49,8 +59,8 @@ internal sealed partial class BodyLowering
         operation = WithoutConversions(operation);
         return operation switch
         {
-            IParameterReferenceOperation or ILocalReferenceOperation when _layerAliases.TryGetValue(Symbol(operation), out (string Collection, Var Index) alias)
-                => new LayerSite(alias.Collection, alias.Index, null),
+            IParameterReferenceOperation or ILocalReferenceOperation when _layerAliases.TryGetValue(Symbol(operation), out LayerAlias? alias)
+                => new LayerSite(alias.Collection, alias, null),
             IArrayElementReferenceOperation { Indices.Length: 1 } element when LayerCollection(element.ArrayReference) is { } collection
                 => new LayerSite(collection, null, element.Indices[0]),
             IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } list, Arguments.Length: 1 } indexer when LayerCollection(list) is { } collection
@@ -89,8 +99,15 @@ internal sealed partial class BodyLowering
             return null;
         }
 
-        Expr layer = found.Layer.Alias ?? LowerExpr(found.Layer.Index!);
-        return new PackedRead(new Var(found.Leaf.Type, found.Leaf.Name), new Var(new TypeRef(ElementKind.Int, Shape.ReadOnlySpan), found.Leaf.Packed!.Offsets), layer);
+        if (found.Layer.Alias is { } alias)
+        {
+            PackedRead whole = PackedRead.Of(found.Leaf, alias.Index);
+            return alias.Leaves.TryGetValue(found.Leaf.Name, out (Var Start, Var? Length) range)
+                ? whole with { Start = range.Start, Length = (Expr?)range.Length ?? whole.Length }
+                : whole;
+        }
+
+        return PackedRead.Of(found.Leaf, LowerExpr(found.Layer.Index!));
     }
 
     /// <summary><c>layer.W.Value[k]</c>: the packed element (null when <paramref name="instance"/> is not a layer's leaf).</summary>
@@ -123,15 +140,95 @@ internal sealed partial class BodyLowering
     }
 
     /// <summary>
-    /// <c>Dense layer = model.Layers[l];</c> (never reassigned): the layer's index is kept in a local of its own, so its
-    /// leaves stay that layer's even if <c>l</c> changes later. The local itself still holds the layer (for its sizes).
+    /// <c>Dense layer = model.Layers[l];</c> (never reassigned), or a helper's parameter bound to a layer: the layer's index
+    /// is kept in a local of its own, so its leaves stay that layer's even if <c>l</c> changes later, and so are the start
+    /// and length of each leaf <paramref name="scope"/> reads through it. The local itself still holds the layer (for its sizes).
     /// </summary>
-    private void AliasLayer(ISymbol local, LayerSite site)
+    private void AliasLayer(ISymbol symbol, LayerSite site, IOperation scope)
     {
-        var index = new Var(TypeRef.Int, _names.Unique(local.Name + "Index"));
-        _claimed.Add(index.Name);
-        _current.Add(new Declare(index.Name, TypeRef.Int, site.Alias ?? LowerExpr(site.Index!)));
-        _layerAliases[local] = (site.Collection, index);
+        var index = DeclareInt(symbol.Name + "Index", site.Alias?.Index ?? LowerExpr(site.Index!));
+        _layerAliases[symbol] = Alias(symbol, site.Collection, index, scope);
+    }
+
+    /// <summary>The alias of a layer at <paramref name="index"/>, declaring the start and length of each leaf read through it.</summary>
+    private LayerAlias Alias(ISymbol symbol, string collection, Var index, IOperation scope)
+    {
+        var leaves = new Dictionary<string, (Var Start, Var? Length)>();
+        foreach ((ParameterSpec leaf, bool measured) in LeavesReadThrough(symbol, scope, collection))
+        {
+            PackedRead range = PackedRead.Of(leaf, index);
+            string name = symbol.Name + leaf.Packed!.Path.Replace(".", string.Empty);
+            Var start = DeclareInt(name + "Start", range.Start);
+            leaves[leaf.Name] = (start, measured ? DeclareInt(name + "Length", range.Length) : null);
+        }
+
+        return new LayerAlias(collection, index, leaves);
+    }
+
+    private Var DeclareInt(string preferred, Expr value)
+    {
+        var variable = new Var(TypeRef.Int, _names.Unique(preferred));
+        _claimed.Add(variable.Name);
+        _current.Add(new Declare(variable.Name, TypeRef.Int, value));
+        return variable;
+    }
+
+    /// <summary>
+    /// The packed leaves <paramref name="scope"/> reads through <paramref name="symbol"/> (<c>layer.W.Value</c> → W), in order,
+    /// and whether it takes a leaf's <c>Length</c>.
+    /// </summary>
+    private List<(ParameterSpec Leaf, bool Measured)> LeavesReadThrough(ISymbol symbol, IOperation scope, string collection)
+    {
+        var found = new List<(ParameterSpec Leaf, bool Measured)>();
+        foreach (IOperation reference in scope.DescendantsAndSelf())
+        {
+            if (reference is not (ILocalReferenceOperation or IParameterReferenceOperation) || !SymbolEqualityComparer.Default.Equals(Symbol(reference), symbol))
+            {
+                continue;
+            }
+
+            var parts = new List<string>();
+            ParameterSpec? longest = null;
+            bool measured = false;
+            for (IOperation at = reference; at.Parent is { } parent;)
+            {
+                if (parent is IConversionOperation { IsImplicit: true })
+                {
+                    at = parent;
+                    continue;
+                }
+
+                if (MemberOf(parent) is not ({ } member, { } instance) || !ReferenceEquals(instance, at))
+                {
+                    break;
+                }
+
+                parts.Add(member.Name);
+                at = parent;
+                measured |= longest is not null && member.Name == "Length";
+                if (_modelLeaves.TryGetValue(collection + "[]." + string.Join(".", parts), out ParameterSpec? leaf) && leaf.Packed is not null)
+                {
+                    longest = leaf;
+                }
+            }
+
+            if (longest is null)
+            {
+                continue;
+            }
+
+            int known = found.FindIndex(f => f.Leaf.Equals(longest));
+            if (known < 0)
+            {
+                found.Add((longest, measured));
+            }
+            else if (measured)
+            {
+                found[known] = (longest, true);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>
@@ -154,9 +251,9 @@ internal sealed partial class BodyLowering
 
         _nestingDepth++;
         Var variable = Claim(element, element.Name, elementType);
-        _layerAliases[element] = (collection, at);
         List<Stmt> saved = _current;
         _current = new List<Stmt> { new Declare(variable.Name, elementType, item) };
+        _layerAliases[element] = Alias(element, collection, at, forEach.Body);
         LowerStatement(forEach.Body);
         var body = new Block(_current.ToEquatableArray());
         _current = saved;

@@ -297,7 +297,7 @@ internal sealed partial class BodyLowering
                 }
                 else
                 {
-                    AliasLayer(local, layer);
+                    AliasLayer(local, layer, RootOf(declarator));
                 }
             }
 

@@ -87,6 +87,8 @@ partial class Deep
         {
             trips++;
             global::Demo.Dense layer = layers[index];
+            int layerBStart = modelLayersBAt[index];
+            int layerWStart = modelLayersWAt[index];
             int in_2 = layer.In;
             int fanIn = in_2;
             int o = 0;
@@ -94,10 +96,10 @@ partial class Deep
             for (; o < layer.Out; o++)
             {
                 trips_2++;
-                float a = modelLayersB[modelLayersBAt[index] + o];
+                float a = modelLayersB[layerBStart + o];
                 for (int i_2 = 0; i_2 < fanIn; i_2++)
                 {
-                    a += modelLayersW[modelLayersWAt[index] + (o * fanIn + i_2)] * h[i_2];
+                    a += modelLayersW[layerWStart + (o * fanIn + i_2)] * h[i_2];
                 }
                 next[o] = global::System.Math.Max(a, 0f);
                 floatTape.Push(a);
@@ -110,7 +112,9 @@ partial class Deep
                 floatTape.Push(h[o_2]);
                 h[o_2] = next[o_2];
             }
+            intTape.Push(layerBStart);
             intTape.Push(o);
+            intTape.Push(layerWStart);
             intTape.Push(fanIn);
             intTape.Push(o_2);
             intTape.Push(trips_2);
@@ -124,12 +128,13 @@ partial class Deep
         // foreach (Dense layer in model.Layers)
         for (int iteration_3 = trips; iteration_3 > 0; iteration_3--)
         {
-            index--;
             int trips_3 = intTape.Pop();
             int trips_2 = intTape.Pop();
             int o_2 = intTape.Pop();
             int fanIn = intTape.Pop();
+            int layerWStart = intTape.Pop();
             int o = intTape.Pop();
+            int layerBStart = intTape.Pop();
             // for (int o = 0; o < layer.Out; o++)
             for (int iteration = trips_3; iteration > 0; iteration--)
             {
@@ -153,13 +158,12 @@ partial class Deep
                 for (int i_2 = fanIn - 1; i_2 >= 0; i_2--)
                 {
                     // a += layer.W.Value[o * fanIn + i] * h[i];
-                    int sum_2 = modelLayersWAt[index] + (o * fanIn + i_2);
-                    dmodelLayersW[sum_2] += da * h[i_2];
-                    dh[i_2] += modelLayersW[sum_2] * da;
+                    dmodelLayersW[layerWStart + (o * fanIn + i_2)] += da * h[i_2];
+                    float modelLayersWElem = modelLayersW[layerWStart + (o * fanIn + i_2)];
+                    dh[i_2] += modelLayersWElem * da;
                 }
                 // float a = layer.B.Value[o];
-                int sum = modelLayersBAt[index] + o;
-                dmodelLayersB[sum] += da;
+                dmodelLayersB[layerBStart + o] += da;
             }
         }
         // for (int i = 0; i < x.Length; i++)
