@@ -119,7 +119,17 @@ internal sealed partial class BodyLowering
         }
 
         Expr index = LowerExpr(indexOperation);
-        return IsDummy(index) ? Dummy(type) : new Elem(packed.Values.Type.ElementType, packed.Values.Name, new Binary(TypeRef.Int, BinaryOp.Add, packed.Start, index));
+        if (IsDummy(index))
+        {
+            return Dummy(type);
+        }
+
+        // start + (a + i) is written (start + a) + i: the counter stays the last term, the shape the fused-iteration
+        // passes and the vectoriser read as "offset + i" (integer addition is associative, so the value is the same).
+        Expr at = index is Binary { Op: BinaryOp.Add, Type.Element: ElementKind.Int } sum
+            ? sum with { Left = new Binary(TypeRef.Int, BinaryOp.Add, packed.Start, sum.Left) }
+            : new Binary(TypeRef.Int, BinaryOp.Add, packed.Start, index);
+        return new Elem(packed.Values.Type.ElementType, packed.Values.Name, at);
     }
 
     /// <summary>

@@ -99,7 +99,7 @@ partial class Deep
                 float a = modelLayersB[layerBStart + o];
                 for (int i_2 = 0; i_2 < fanIn; i_2++)
                 {
-                    a += modelLayersW[layerWStart + (o * fanIn + i_2)] * h[i_2];
+                    a += modelLayersW[layerWStart + o * fanIn + i_2] * h[i_2];
                 }
                 next[o] = global::System.Math.Max(a, 0f);
                 floatTape.Push(a);
@@ -155,12 +155,10 @@ partial class Deep
                 float da = a >= 0f ? dnext[o] : 0f;
                 dnext[o] = 0f;
                 // for (int i = 0; i < fanIn; i++)
-                for (int i_2 = fanIn - 1; i_2 >= 0; i_2--)
+                if (fanIn > 0)
                 {
-                    // a += layer.W.Value[o * fanIn + i] * h[i];
-                    dmodelLayersW[layerWStart + (o * fanIn + i_2)] += da * h[i_2];
-                    float modelLayersWElem = modelLayersW[layerWStart + (o * fanIn + i_2)];
-                    dh[i_2] += modelLayersWElem * da;
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)h).Slice(0, fanIn), da, dmodelLayersW.Slice(layerWStart + o * fanIn, fanIn), dmodelLayersW.Slice(layerWStart + o * fanIn, fanIn));
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)modelLayersW).Slice(layerWStart + o * fanIn, fanIn), da, dh.Slice(0, fanIn), dh.Slice(0, fanIn));
                 }
                 // float a = layer.B.Value[o];
                 dmodelLayersB[layerBStart + o] += da;
