@@ -279,3 +279,38 @@ public sealed partial class StructLayers
         return s;
     }
 }
+
+/// <summary>A layer's nested part (its leaves are the layer's, with a dotted path).</summary>
+public sealed class Gain
+{
+    public double[] Gamma = new double[2];
+}
+
+/// <summary>A layer holding a nested part and an array.</summary>
+public sealed class GainLayer
+{
+    public Gain Norm = new();
+    public double[] W = new double[2];
+}
+
+/// <summary>Layers with a nested part, read through the layer (<c>layer.Norm.Gamma[k]</c>).</summary>
+public sealed partial class NestedLayers
+{
+    public GainLayer[] Layers = { new(), new(), new() };
+
+    [Differentiable(nameof(model))]
+    public static double Loss(NestedLayers model, double[] x)
+    {
+        double s = 0;
+        for (int l = 0; l < model.Layers.Length; l++)
+        {
+            GainLayer layer = model.Layers[l];
+            for (int k = 0; k < layer.W.Length; k++)
+            {
+                s += Math.Sin(layer.Norm.Gamma[k] * x[k]) * layer.W[k];
+            }
+        }
+
+        return s;
+    }
+}

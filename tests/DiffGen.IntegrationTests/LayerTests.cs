@@ -290,6 +290,50 @@ public class LayerTests
     }
 
     [Fact]
+    public void NestedPartOfALayerMatchesFiniteDifferences()
+    {
+        var model = new NestedLayers();
+        var gradient = new NestedLayers();
+        double[] x = { 0.7, -1.3 };
+        double[][] Flat(NestedLayers m) => m.Layers.SelectMany(b => new[] { b.Norm.Gamma, b.W }).ToArray();
+        void Set(double[] theta)
+        {
+            int at = 0;
+            foreach (double[] buffer in Flat(model))
+            {
+                theta.AsSpan(at, buffer.Length).CopyTo(buffer);
+                at += buffer.Length;
+            }
+        }
+
+        Check(
+            theta =>
+            {
+                Set(theta);
+                return NestedLayers.Loss(model, x);
+            },
+            (theta, g) =>
+            {
+                Set(theta);
+                foreach (double[] buffer in Flat(gradient))
+                {
+                    Array.Clear(buffer);
+                }
+
+                double value = NestedLayers.LossGradient(model, x, gradient);
+                double[] flat = Flat(gradient).SelectMany(b => b).ToArray();
+                for (int i = 0; i < flat.Length; i++)
+                {
+                    g[i] += flat[i];
+                }
+
+                return value;
+            },
+            12);
+        Assert.Equal(["Layers[0].Norm.Gamma", "Layers[0].W", "Layers[1].Norm.Gamma"], Parameters<double>.FromModel(model, gradient).Take(3).Select(p => p.Name));
+    }
+
+    [Fact]
     public void LayerCountMismatchNamesTheCollection()
     {
         var model = new LayerStack(new Parameters<double>(), Widths);
