@@ -175,6 +175,162 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void LayerLeafUsedWholeIsReportedAtTheUse() => Verify("""
+        public sealed class Dense
+        {
+            public double[] W = new double[4];
+        }
+
+        public sealed class Model
+        {
+            public Dense[] Layers = { new Dense() };
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable(nameof(model))]
+            public static double F(Model model)
+            {
+                double s = 0;
+                for (int l = 0; l < model.Layers.Length; l++)
+                {
+                    s += Sum({|DG0008:model.Layers[l].W|});
+                }
+
+                return s;
+            }
+
+            private static double Sum(ReadOnlySpan<double> v) => v[0] + v[1];
+        }
+        """);
+
+    [Fact]
+    public void WriteToALayerLeafIsReportedAtTheWrite() => Verify("""
+        public sealed class Dense
+        {
+            public double[] W = new double[4];
+        }
+
+        public sealed class Model
+        {
+            public System.Collections.Generic.List<Dense> Layers = new();
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable(nameof(model))]
+            public static double F(Model model, double x)
+            {
+                foreach (Dense layer in model.Layers)
+                {
+                    {|DG0012:layer.W[0]|} = x;
+                }
+
+                return model.Layers[0].W[0];
+            }
+        }
+        """);
+
+    [Fact]
+    public void LayerBufferAllocatedPerLayerIsReportedAtTheDeclaration() => Verify("""
+        public sealed class Dense
+        {
+            public double[] W = new double[4];
+            public int Out = 4;
+        }
+
+        public sealed class Model
+        {
+            public Dense[] Layers = { new Dense() };
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable(nameof(model))]
+            public static double F(Model model)
+            {
+                double s = 0;
+                foreach (Dense layer in model.Layers)
+                {
+                    double[] {|DG0024:h = new double[layer.Out]|};
+                    h[0] = layer.W[0];
+                    s += h[0];
+                }
+
+                return s;
+            }
+        }
+        """);
+
+    [Fact]
+    public void ReassignedLayerLocalIsReportedAtItsDeclaration() => Verify("""
+        public sealed class Dense
+        {
+            public double[] W = new double[4];
+        }
+
+        public sealed class Model
+        {
+            public Dense[] Layers = { new Dense(), new Dense() };
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable(nameof(model))]
+            public static double F(Model model)
+            {
+                Dense {|DG0007:layer = model.Layers[0]|};
+                layer = model.Layers[1];
+                return layer.W[0];
+            }
+        }
+        """);
+
+    [Fact]
+    public void LayerWithAScalarFieldIsRefusedAtTheWrtName() => Verify("""
+        public sealed class Dense
+        {
+            public double[] W = new double[4];
+            public double Gain;
+        }
+
+        public sealed class Model
+        {
+            public Dense[] Layers = { new Dense() };
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable({|DG0010:nameof(model)|})]
+            public static double F(Model model) => model.Layers[0].W[0] * model.Layers[0].Gain;
+        }
+        """);
+
+    [Fact]
+    public void LayersOfLayersAreRefusedAtTheWrtName() => Verify("""
+        public sealed class Dense
+        {
+            public double[] W = new double[4];
+        }
+
+        public sealed class Block
+        {
+            public Dense[] Inner = { new Dense() };
+        }
+
+        public sealed class Model
+        {
+            public Block[] Blocks = { new Block() };
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable({|DG0010:nameof(model)|})]
+            public static double F(Model model) => model.Blocks[0].Inner[0].W[0];
+        }
+        """);
+
+    [Fact]
     public void SecondOrderWithRespectToAModelIsRefusedAtGenerate() => Verify("""
         public sealed class Model
         {

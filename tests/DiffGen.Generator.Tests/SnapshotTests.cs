@@ -666,6 +666,60 @@ public class SnapshotTests
         }
         """);
 
+    // A collection of layers (issue #15): each leaf of the layers packed into one pooled vector with its layers' offsets,
+    // the layer's elements read at offset + index through the plain IR; the gradient object's layers checked (count,
+    // then each buffer naming its path), the packed gradient added into each layer's Grad before the return; IModel<T>
+    // counts the layers at run time.
+    [Fact]
+    public void ArrayOfLayers() => Verify(nameof(ArrayOfLayers), """
+        public sealed class Dense
+        {
+            public DiffGen.Optimization.Parameter<float> W = null!;
+            public DiffGen.Optimization.Parameter<float> B = null!;
+            public int In;
+            public int Out;
+        }
+
+        public sealed partial class Deep
+        {
+            public float[] Scale = new float[1];
+            public Dense[] Layers = System.Array.Empty<Dense>();
+
+            [Differentiable(nameof(model))]
+            public static float Loss(Deep model, ReadOnlySpan<float> x, int width)
+            {
+                var h = new float[width];
+                var next = new float[width];
+                for (int i = 0; i < x.Length; i++)
+                {
+                    h[i] = x[i];
+                }
+
+                foreach (Dense layer in model.Layers)
+                {
+                    int fanIn = layer.In;
+                    for (int o = 0; o < layer.Out; o++)
+                    {
+                        float a = layer.B.Value[o];
+                        for (int i = 0; i < fanIn; i++)
+                        {
+                            a += layer.W.Value[o * fanIn + i] * h[i];
+                        }
+
+                        next[o] = MathF.Max(a, 0);
+                    }
+
+                    for (int o = 0; o < layer.Out; o++)
+                    {
+                        h[o] = next[o];
+                    }
+                }
+
+                return model.Scale[0] * h[0];
+            }
+        }
+        """);
+
     private static void Verify(string test, string code)
     {
         TestCompiler.Result result = TestCompiler.Run(Usings + code);

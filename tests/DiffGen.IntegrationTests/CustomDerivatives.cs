@@ -63,6 +63,15 @@ public static partial class Functions
     [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward)]
     public static double UsesCustomScalar(double x, double y) => UserMath.Softplus(x * y) + UserMath.Softplus(-x);
 
+    /// <summary>A local array as a kernel's output: its tangent follows (the argument is an array, the parameter a span).</summary>
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public static double MatVecIntoLocalArray(ReadOnlySpan<double> a, ReadOnlySpan<double> x)
+    {
+        var y = new double[2];
+        Ops.MatVec(a, x, y, 2, 2);
+        return Ops.Dot(y, y);
+    }
+
     [Differentiable(nameof(v), nameof(a), Generate = Derivatives.Reverse | Derivatives.Forward)]
     [Differentiable(nameof(a), Name = "UsesCustomVectorScaleGradient", Generate = Derivatives.Reverse | Derivatives.Forward)]
     public static double UsesCustomVector(ReadOnlySpan<double> v, double a, Span<double> scratch)

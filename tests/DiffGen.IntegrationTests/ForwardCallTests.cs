@@ -26,6 +26,13 @@ public class ForwardCallTests
     }
 
     [Fact]
+    public void LocalArrayWrittenByAKernelCarriesItsTangent() => Check(
+        x => Functions.MatVecIntoLocalArray(x.AsSpan(0, 4), x.AsSpan(4, 2)),
+        (x, g) => Functions.MatVecIntoLocalArrayGradient(x.AsSpan(0, 4), x.AsSpan(4, 2), g.AsSpan(0, 4), g.AsSpan(4, 2)),
+        (x, v) => (Functions.MatVecIntoLocalArrayPushforward(x.AsSpan(0, 4), x.AsSpan(4, 2), v.AsSpan(0, 4), v.AsSpan(4, 2), out double tangent), tangent),
+        6);
+
+    [Fact]
     public void RegisteredPushforwardGetsEmptyTangentForConstantInput()
     {
         double[] scratch = new double[4];

@@ -129,7 +129,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor VectorLocalNotAtTopLevel = Error(
         DiagnosticIds.VectorLocalNotAtTopLevel, Support,
         "Array or span local must be declared at the top level",
-        "The vector '{0}' in '{1}' is declared inside a loop, a branch, a local function or after a return; declare it once at the top of the method and reuse it");
+        "The vector '{0}' in '{1}' is declared inside a loop, a branch, a local function or after a return; declare it once at the top of the method and reuse it (a buffer whose size changes per iteration, such as a layer's activations, sized for the largest: new T[model.Width])");
 
     public static readonly DiagnosticDescriptor GenerateDoesNotFit = Error(
         DiagnosticIds.GenerateDoesNotFit, Usage,

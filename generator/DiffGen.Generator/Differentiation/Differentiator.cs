@@ -112,7 +112,7 @@ internal static class Differentiator
         var code = new List<Stmt>();
         for (int k = 0; k < wrt.Count; k++)
         {
-            if (wrt[k].Type.IsVector)
+            if (wrt[k].Type.IsVector && wrt[k].Packed is null) // a packed leaf's gradient is made with its length
             {
                 code.Add(wrt[k].Leaf is { } leaf
                     ? new LengthGuard(gradientNames[k], wrt[k].Name, leaf.GradientDisplay, leaf.Display)

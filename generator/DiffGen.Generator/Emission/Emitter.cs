@@ -136,10 +136,7 @@ internal static class Emitter
             .Concat(GradientParameters(spec, pullback)));
         writer.OpenBlock($"{spec.Accessibility} {Static(spec)}{(spec.IsVectorValued ? "void" : spec.ReturnType.CSharp)} {pullback.Gradient.PullbackName}({parameters})");
         WriteMemberInputs(writer, spec, pullback.Gradient, pullback.GradientParameterNames, tangents: false);
-        foreach (Stmt statement in pullback.Body)
-        {
-            StmtPrinter.Write(writer, statement);
-        }
+        WriteBody(writer, spec, pullback.Body, PackedDerivatives(spec, pullback.Gradient, pullback.GradientParameterNames), gradients: true);
 
         writer.CloseBlock();
     }
@@ -151,11 +148,7 @@ internal static class Emitter
         string parameters = string.Join(", ", Declared(spec).Select(p => p.Type.CSharp + " " + p.Name));
         writer.OpenBlock($"{spec.Accessibility} {Static(spec)}{(spec.IsVectorValued ? "void" : spec.ReturnType.CSharp)} {primal.Name}({parameters})");
         WriteMemberReads(writer, spec);
-
-        foreach (Stmt statement in primal.Body)
-        {
-            StmtPrinter.Write(writer, statement);
-        }
+        WriteBody(writer, spec, primal.Body, new List<(ParameterSpec, string)>(), gradients: false);
 
         writer.CloseBlock();
     }
@@ -209,9 +202,14 @@ internal static class Emitter
         }
 
         WriteMemberReads(writer, spec);
+        var countsChecked = new HashSet<string>();
         for (int k = 0; k < gradient.Wrt.Count; k++)
         {
-            if (spec.Parameters[gradient.Wrt[k]] is { Leaf: { } leaf } p)
+            if (spec.Parameters[gradient.Wrt[k]] is { Leaf: { } packedLeaf, Packed: not null } packed)
+            {
+                PackedLeafWriter.WriteDerivative(writer, packed, packedLeaf, names[k], tangents, countsChecked);
+            }
+            else if (spec.Parameters[gradient.Wrt[k]] is { Leaf: { } leaf } p)
             {
                 string span = tangents ? "global::System.ReadOnlySpan" : "global::System.Span";
                 writer.WriteLine(p.Type.IsScalar
@@ -224,11 +222,40 @@ internal static class Emitter
     /// <summary>The members a method reads as inputs (fields, model leaves, arrays of structs as numbers), read into locals once.</summary>
     private static void WriteMemberReads(SourceWriter writer, DifferentiableMethodSpec spec)
     {
-        foreach (ParameterSpec member in spec.Parameters.Where(p => p.IsMember))
+        foreach (ParameterSpec member in spec.Parameters.Where(p => p.IsMember && !p.IsOffsets))
         {
+            if (member.Packed is not null)
+            {
+                PackedLeafWriter.WriteValues(writer, member);
+                continue;
+            }
+
             writer.WriteLine($"{member.Type.CSharp} {member.Name} = {member.Access};");
         }
     }
+
+    /// <summary>
+    /// A generated method's statements; before its final return (every generated body ends in its one exit), the packed
+    /// leaves' epilogue: gradients added into the layers, pooled arrays returned.
+    /// </summary>
+    internal static void WriteBody(SourceWriter writer, DifferentiableMethodSpec spec, IReadOnlyList<Stmt> body, IReadOnlyList<(ParameterSpec Leaf, string Name)> packed, bool gradients)
+    {
+        bool anyPacked = spec.Parameters.Any(p => p.Packed is not null);
+        for (int s = 0; s < body.Count; s++)
+        {
+            if (anyPacked && s == body.Count - 1 && body[s] is Return)
+            {
+                PackedLeafWriter.WriteEpilogue(writer, spec, packed, gradients);
+            }
+
+            StmtPrinter.Write(writer, body[s]);
+        }
+    }
+
+    /// <summary>The packed leaves a derivative differentiates, with the names of their gradient or tangent locals.</summary>
+    internal static List<(ParameterSpec Leaf, string Name)> PackedDerivatives(DifferentiableMethodSpec spec, GradientSpec gradient, IReadOnlyList<string> names) =>
+        Enumerable.Range(0, gradient.Wrt.Count).Where(k => spec.Parameters[gradient.Wrt[k]].Packed is not null)
+            .Select(k => (spec.Parameters[gradient.Wrt[k]], names[k])).ToList();
 
     internal static void WriteAttributes(SourceWriter writer, DifferentiableMethodSpec spec)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Model;
@@ -40,6 +41,12 @@ internal static class ModelWriter
             var buffers = model.Buffers.Where(b => b.Element == element).ToList();
             string keyword = element == ElementKind.Double ? "double" : "float";
             string @interface = Interface(element);
+            if (buffers.Any(b => b.Layers is not null))
+            {
+                WriteWithLayers(writer, buffers, keyword, @interface);
+                continue;
+            }
+
             writer.WriteLine(GeneratedCode);
             writer.WriteLine($"int {@interface}.ParameterCount => {buffers.Count};");
             writer.WriteLine();
@@ -63,6 +70,77 @@ internal static class ModelWriter
         }
 
         return writer.ToString();
+    }
+
+    /// <summary>
+    /// A model with collections of layers has a number of buffers known at run time: its members' buffers in order, a
+    /// collection's as each layer's in turn (named <c>Layers[2].W</c>). GetParameter walks the groups: a run of members,
+    /// then a collection (index / per-layer count is the layer, index % per-layer count its buffer), and so on. The names
+    /// are made once (<c>LayerNames</c>): optimizers and Tangent ask for every buffer on every call.
+    /// </summary>
+    private static void WriteWithLayers(SourceWriter writer, List<ModelBufferSpec> buffers, string keyword, string @interface)
+    {
+        var groups = new List<List<ModelBufferSpec>>();
+        foreach (ModelBufferSpec buffer in buffers)
+        {
+            if (groups.Count == 0 || groups[groups.Count - 1][0].Layers != buffer.Layers)
+            {
+                groups.Add(new List<ModelBufferSpec>());
+            }
+
+            groups[groups.Count - 1].Add(buffer);
+        }
+
+        string Size(List<ModelBufferSpec> group) => group[0].Layers is { } layers
+            ? $"this.{layers}.{group[0].Count} * {group.Count}"
+            : group.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string count = string.Join(" + ", groups.Select(Size));
+
+        writer.WriteLine(GeneratedCode);
+        writer.WriteLine($"int {@interface}.ParameterCount => {count};");
+        writer.WriteLine();
+        writer.WriteLine(GeneratedCode);
+        writer.OpenBlock($"global::DiffGen.ModelBuffer<{keyword}> {@interface}.GetParameter(int index)");
+        writer.WriteLine("int at = index;");
+        foreach (List<ModelBufferSpec> group in groups)
+        {
+            if (!ReferenceEquals(group, groups[0]))
+            {
+                writer.WriteLine($"at -= {Size(groups[groups.IndexOf(group) - 1])};");
+            }
+
+            writer.OpenBlock($"if (at >= 0 && at < {Size(group)})");
+            if (group[0].Layers is { } layers)
+            {
+                writer.WriteLine($"var layer = this.{layers}[at / {group.Count}];");
+                writer.WriteLine($"return (at % {group.Count}) switch");
+                writer.WriteLine("{");
+                writer.Indentation++;
+                for (int i = 0; i < group.Count; i++)
+                {
+                    string pattern = i == group.Count - 1 ? "_" : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    writer.WriteLine($"{pattern} => new(global::DiffGen.CompilerServices.LayerNames.Of(\"{layers}\", at / {group.Count}, \"{group[i].Path}\"), layer.{group[i].Values}, layer.{group[i].Gradient}),");
+                }
+            }
+            else
+            {
+                writer.WriteLine("return at switch");
+                writer.WriteLine("{");
+                writer.Indentation++;
+                for (int i = 0; i < group.Count; i++)
+                {
+                    string pattern = i == group.Count - 1 ? "_" : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    writer.WriteLine($"{pattern} => new(\"{group[i].Path}\", this.{group[i].Values}, this.{group[i].Gradient}),");
+                }
+            }
+
+            writer.Indentation--;
+            writer.WriteLine("};");
+            writer.CloseBlock();
+        }
+
+        writer.WriteLine($"throw new global::System.ArgumentOutOfRangeException(nameof(index), index, \"The model has \" + ({count}) + \" {keyword} buffers.\");");
+        writer.CloseBlock();
     }
 
     private static readonly string GeneratedCode =

@@ -29,10 +29,7 @@ internal static class PushforwardWriter
         string returnType = spec.IsVectorValued ? "void" : spec.ReturnType.CSharp;
         writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}{returnType} {GeneratedNames.Pushforward(gradient.Stem)}({string.Join(", ", Parameters(spec, pushforward))})");
         Emitter.WriteMemberInputs(writer, spec, gradient, pushforward.TangentParameterNames, tangents: true);
-        foreach (Stmt statement in pushforward.Body)
-        {
-            StmtPrinter.Write(writer, statement);
-        }
+        Emitter.WriteBody(writer, spec, pushforward.Body, Emitter.PackedDerivatives(spec, gradient, pushforward.TangentParameterNames), gradients: false);
 
         writer.CloseBlock();
     }

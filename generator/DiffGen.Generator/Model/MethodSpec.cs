@@ -9,11 +9,15 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name, string Ty
 /// <summary>
 /// A parameter of the method, or (<see cref="Access"/> set) a field or property of the object or type that a gradient
 /// names: the pullback reads it into a local of that name (<c>double[] Weights = this.Weights;</c>) and treats it as an
-/// input; its gradient argument follows the parameters' (<c>Span&lt;double&gt; dWeights</c>).
+/// input; its gradient argument follows the parameters' (<c>Span&lt;double&gt; dWeights</c>). <see cref="Packed"/>: a leaf
+/// of every layer of a collection, packed (its values, or with <see cref="IsOffsets"/> the offsets of its layers).
 /// </summary>
-internal sealed record ParameterSpec(string Name, TypeRef Type, string? Access = null, ModelLeafSpec? Leaf = null)
+internal sealed record ParameterSpec(string Name, TypeRef Type, string? Access = null, ModelLeafSpec? Leaf = null, PackedLeafSpec? Packed = null)
 {
     public bool IsMember => Access is not null;
+
+    /// <summary>The offsets of a packed leaf's layers (written with the leaf's values, not on its own).</summary>
+    public bool IsOffsets => Packed is not null && Packed.Offsets == Name;
 }
 
 /// <summary>

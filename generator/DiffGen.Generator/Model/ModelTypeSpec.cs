@@ -8,5 +8,9 @@ namespace DiffGen.Generator.Model;
 /// </summary>
 internal sealed record ModelTypeSpec(string? Namespace, EquatableArray<ContainingTypeSpec> Types, string HintName, EquatableArray<ModelBufferSpec> Buffers);
 
-/// <summary>One buffer of a model type: its path, the member chains of its values and gradient buffer, its element type.</summary>
-internal sealed record ModelBufferSpec(string Path, string Values, string Gradient, ElementKind Element);
+/// <summary>
+/// One buffer of a model type: its path, the member chains of its values and gradient buffer, its element type. With
+/// <see cref="Layers"/> set, one buffer per layer of that collection (counted by <see cref="Count"/>), the chains
+/// starting at the layer.
+/// </summary>
+internal sealed record ModelBufferSpec(string Path, string Values, string Gradient, ElementKind Element, string? Layers = null, string? Count = null);

@@ -31,7 +31,7 @@ internal sealed partial class BodyLowering
             IInvocationOperation { TargetMethod.Name: "Clone", Instance: { } instance, Arguments.Length: 0 } => instance,
             _ => null,
         };
-        if (source is null || type.Shape != Shape.Array || SliceOf(Unconverted(source)) is not { } from || from.Vector.Type.Element != type.Element)
+        if (source is null || type.Shape != Shape.Array || ViewSlice(Unconverted(source)) is not { } from || from.Vector.Type.Element != type.Element)
         {
             return false;
         }
@@ -63,7 +63,7 @@ internal sealed partial class BodyLowering
             { Name: "Copy", IsStatic: true, Parameters.Length: 5, ContainingType.SpecialType: SpecialType.System_Array } => (args[0], args[1], args[2], args[3], args[4]),
             _ => null,
         };
-        if (copy is not { } c || SliceOf(Unconverted(c.Source)) is not { } source || SliceOf(Unconverted(c.Destination)) is not { } destination
+        if (copy is not { } c || ViewSlice(Unconverted(c.Source)) is not { } source || ViewSlice(Unconverted(c.Destination)) is not { } destination
             || c.Count?.Type?.SpecialType is not (null or SpecialType.System_Int32) || source.Vector.Type.Element != destination.Vector.Type.Element)
         {
             return false;

@@ -82,6 +82,8 @@ internal sealed partial class BodyLowering
                 return LowerElement(indexer, indexer.Instance, indexer.Arguments[0].Value, type);
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } array } when StructArray(array) is { } numbers:
                 return StructCount(numbers.View, numbers.Array);
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } layerLeaf } when PackedLeafPath(layerLeaf) is not null:
+                return PackedLeafOf(layerLeaf)!.Length;
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: not null } length when !IsFlat(length.Instance.Type):
                 {
                     Expr instance = LowerExpr(length.Instance);
@@ -102,6 +104,9 @@ internal sealed partial class BodyLowering
                 return new StaticValue(type, field.Field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + field.Field.Name);
             case IParenthesizedOperation parenthesized:
                 return LowerExpr(parenthesized.Operand);
+            case IFieldReferenceOperation or IPropertyReferenceOperation when PackedLeafPath(operation) is not null:
+                ReportExpression(operation, "a layer's leaf used whole", "; a leaf of a collection of layers is read element by element: index it (layer.W.Value[i]) or take its Length, in the method's own loops (docs/models.md)");
+                return Dummy(type);
             case IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(operation) is { } member:
                 return member;
             case IPropertyReferenceOperation { Instance: { } complex } when IsComplex(complex.Type) && ComplexScalar(operation) is { } complexPart:
@@ -227,14 +232,22 @@ internal sealed partial class BodyLowering
         return _modelLeaves.Keys.Any(k => k.StartsWith(prefix, System.StringComparison.Ordinal)) ? path : null;
     }
 
-    /// <summary>True when a local is assigned anywhere after its declaration (in the body it belongs to).</summary>
-    private static bool IsReassigned(IOperation declaration, ILocalSymbol local)
+    /// <summary>The outermost operation above <paramref name="operation"/> (the body it belongs to).</summary>
+    private static IOperation RootOf(IOperation operation)
     {
-        IOperation root = declaration;
+        IOperation root = operation;
         while (root.Parent is not null)
         {
             root = root.Parent;
         }
+
+        return root;
+    }
+
+    /// <summary>True when a local is assigned anywhere after its declaration (in the body it belongs to).</summary>
+    private static bool IsReassigned(IOperation declaration, ILocalSymbol local)
+    {
+        IOperation root = RootOf(declaration);
 
         return root.Descendants().Any(o => o switch
         {
@@ -246,7 +259,7 @@ internal sealed partial class BodyLowering
 
     private bool Tracks(IOperation target) => target switch
     {
-        IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(target) is not null => true,
+        IFieldReferenceOperation or IPropertyReferenceOperation when MemberParameter(target) is not null || PackedLeafPath(target) is not null => true,
         IMemberReferenceOperation { Instance: { } instance } when IsFlat(instance.Type) => Tracks(instance),
         IInstanceReferenceOperation => _structReceiver is not null,
         ILocalReferenceOperation l => _variables.ContainsKey(l.Local) || _structs.ContainsKey(l.Local) || _views.ContainsKey(l.Local),
@@ -379,6 +392,11 @@ internal sealed partial class BodyLowering
 
     private Expr LowerElement(IOperation operation, IOperation instance, IOperation indexOperation, TypeRef type)
     {
+        if (LowerLayerElement(instance, indexOperation, type) is { } layerElement)
+        {
+            return layerElement;
+        }
+
         Expr array = LowerExpr(instance);
         // x[^k] on an array is x[x.Length - k] (spans get the same through their Length and indexer).
         Expr index = indexOperation is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat, Operand: var fromEnd } && array is Var { Type.IsVector: true } counted
@@ -463,7 +481,9 @@ internal sealed partial class BodyLowering
         return a.Element == ElementKind.Float || b.Element == ElementKind.Float ? TypeRef.Float : a;
     }
 
-    private List<Expr> LowerArguments(IInvocationOperation invocation)
+    /// <param name="invocation">The call.</param>
+    /// <param name="layerSlices">A call with a derivative: a layer's leaf passed to a read-only span is its slice of the packed vector.</param>
+    private List<Expr> LowerArguments(IInvocationOperation invocation, bool layerSlices = false)
     {
         var args = new List<Expr>();
         foreach (IArgumentOperation argument in invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0))
@@ -474,6 +494,12 @@ internal sealed partial class BodyLowering
             }
 
             TypeRef parameterType = TypeClassifier.Classify(argument.Parameter?.Type);
+            if (layerSlices && parameterType is { IsRealVector: true, Shape: Shape.ReadOnlySpan } && LayerSlice(argument.Value) is { } slice)
+            {
+                args.Add(slice);
+                continue;
+            }
+
             args.Add(ConvertTo(LowerExpr(argument.Value), parameterType));
         }
 
@@ -572,10 +598,10 @@ internal sealed partial class BodyLowering
                 : OpaqueInvocation(invocation, type, asStatement);
         }
 
-        List<Expr> args = LowerArguments(invocation);
+        List<Expr> args = LowerArguments(invocation, layerSlices: true);
         for (int i = 0; i < args.Count; i++)
         {
-            if (spec.ParameterTypes[i].IsVector && args[i] is not Var { Type.IsVector: true })
+            if (spec.ParameterTypes[i].IsVector && args[i] is not (Var { Type.IsVector: true } or SliceOf))
             {
                 ReportExpression(invocation, "vector argument that is not a variable", IsSliceForm(invocation.Arguments[i].Value)
                     ? "; a registered derivative (Ops, [DerivativeOf]) takes whole vectors: pass an array or span variable (slices go to methods written in source, which are inlined)"

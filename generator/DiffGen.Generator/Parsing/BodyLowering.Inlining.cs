@@ -157,6 +157,10 @@ internal sealed partial class BodyLowering
             {
                 _modelAliases[parameter] = part;
             }
+            else if (parameter.RefKind == RefKind.None && LayerOf(argument.Value) is { } layer && !written.Contains(parameter))
+            {
+                AliasLayer(parameter, layer, body); // a layer passed to a helper: its leaves are read through the parameter
+            }
 
             if (IsFlat(parameter.Type) && parameter.RefKind == RefKind.None)
             {

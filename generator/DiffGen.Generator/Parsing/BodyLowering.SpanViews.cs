@@ -23,7 +23,7 @@ internal sealed partial class BodyLowering
     private sealed record SpanView(Var Vector, Expr Start, Expr Length);
 
     /// <summary>A slice, range or conversion to a span of a vector (or of another view); null for anything else.</summary>
-    private SpanView? SliceOf(IOperation operation)
+    private SpanView? ViewSlice(IOperation operation)
     {
         while (operation is IConversionOperation { Operand: var operand } conversion && IsSpanLike(conversion.Type) && IsSpanLike(operand.Type))
         {
@@ -38,15 +38,15 @@ internal sealed partial class BodyLowering
                 return view;
             case ILocalReferenceOperation or IParameterReferenceOperation when GridOf(operation) is null && LowerExpr(operation) is Var { Type.IsVector: true } vector:
                 return new SpanView(vector, LiteralFormatter.Int(0), new LengthOf(vector.Name));
-            case IInvocationOperation { TargetMethod.Name: "Slice", Instance: { } instance, Arguments.Length: 1 or 2 } slice when SliceOf(instance) is { } source:
+            case IInvocationOperation { TargetMethod.Name: "Slice", Instance: { } instance, Arguments.Length: 1 or 2 } slice when ViewSlice(instance) is { } source:
                 return Window(source, slice.Arguments[0].Value, slice.Arguments.Length == 2 ? slice.Arguments[1].Value : null);
             case IInvocationOperation { TargetMethod.Name: "AsSpan", Instance: null, Arguments.Length: >= 1 and <= 3 } asSpan
                 when asSpan.TargetMethod.ContainingType.Name == "MemoryExtensions" && asSpan.Arguments[0].Value.Type is IArrayTypeSymbol { Rank: 1 }
-                    && asSpan.Arguments.Skip(1).All(a => a.Value.Type?.SpecialType == SpecialType.System_Int32) && SliceOf(asSpan.Arguments[0].Value) is { } array:
+                    && asSpan.Arguments.Skip(1).All(a => a.Value.Type?.SpecialType == SpecialType.System_Int32) && ViewSlice(asSpan.Arguments[0].Value) is { } array:
                 return asSpan.Arguments.Length == 1 ? array : Window(array, asSpan.Arguments[1].Value, asSpan.Arguments.Length == 3 ? asSpan.Arguments[2].Value : null);
-            case IImplicitIndexerReferenceOperation { Argument: IRangeOperation range, Instance: { } instance } when SliceOf(instance) is { } source:
+            case IImplicitIndexerReferenceOperation { Argument: IRangeOperation range, Instance: { } instance } when ViewSlice(instance) is { } source:
                 return Range(source, range);
-            case IArrayElementReferenceOperation { Indices.Length: 1, ArrayReference: var array } element when element.Indices[0] is IRangeOperation range && SliceOf(array) is { } source:
+            case IArrayElementReferenceOperation { Indices.Length: 1, ArrayReference: var array } element when element.Indices[0] is IRangeOperation range && ViewSlice(array) is { } source:
                 // array[a..b] copies (RuntimeHelpers.GetSubArray); read-only as a view, it reads the same elements.
                 return Range(source, range);
             default:
@@ -94,7 +94,7 @@ internal sealed partial class BodyLowering
             return false;
         }
 
-        if (SliceOf(initializer.Value) is not { } slice)
+        if (ViewSlice(initializer.Value) is not { } slice)
         {
             return false;
         }
@@ -121,7 +121,7 @@ internal sealed partial class BodyLowering
             return false;
         }
 
-        if (SliceOf(assignment.Value) is not { } slice || slice.Vector.Name != view.Vector.Name)
+        if (ViewSlice(assignment.Value) is not { } slice || slice.Vector.Name != view.Vector.Name)
         {
             ReportExpression(assignment, "a span viewing another vector than the one it was declared on", "; declare a new span");
             return true;
@@ -232,7 +232,7 @@ internal sealed partial class BodyLowering
     /// <summary>foreach over a view or a slice expression: an index loop over its window (bounds fixed before the loop).</summary>
     private bool TryLowerForEachOverView(IForEachLoopOperation forEach, IOperation collection)
     {
-        if (!IsSliceForm(collection) || forEach.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: { } element } || SliceOf(collection) is not { } slice)
+        if (!IsSliceForm(collection) || forEach.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: { } element } || ViewSlice(collection) is not { } slice)
         {
             return false;
         }
@@ -264,7 +264,7 @@ internal sealed partial class BodyLowering
     /// <summary>A helper's span parameter handed a view or a slice: the parameter is that window of the caller's vector.</summary>
     private bool TryBindViewArgument(IParameterSymbol parameter, IOperation argument)
     {
-        if (!IsSliceForm(argument) || parameter.Type is not INamedTypeSymbol { Name: "Span" or "ReadOnlySpan" } || SliceOf(argument) is not { } slice)
+        if (!IsSliceForm(argument) || parameter.Type is not INamedTypeSymbol { Name: "Span" or "ReadOnlySpan" } || ViewSlice(argument) is not { } slice)
         {
             return false;
         }

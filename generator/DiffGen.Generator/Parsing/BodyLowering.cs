@@ -328,6 +328,18 @@ internal sealed partial class BodyLowering
             {
                 _modelAliases[local] = part;
             }
+            else if (initializer is not null && LayerOf(initializer.Value) is { } layer)
+            {
+                if (IsReassigned(declarator, local))
+                {
+                    // Its leaves would be read through whichever layer it holds last: as constants.
+                    ReportStatement(declarator, "a local holding a layer that is reassigned", "; declare one local per layer and never reassign it (Dense layer = model.Layers[l]; inside the loop)");
+                }
+                else
+                {
+                    AliasLayer(local, layer, RootOf(declarator));
+                }
+            }
 
             // Any other type holds no derivative: an object, a string, a Random (issue #13 item 2).
             Expr? value = initializer is null ? null : LowerOperand(initializer.Value);
@@ -482,6 +494,12 @@ internal sealed partial class BodyLowering
 
         if (TryLowerForEachOverView(forEach, collection))
         {
+            return;
+        }
+
+        if (LayerCollection(collection) is { } layers && forEach.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { } layer })
+        {
+            LowerForEachOverLayers(forEach, layers, layer);
             return;
         }
 

@@ -21,7 +21,17 @@ internal static class ModelTypes
     /// <see cref="Gradient"/> are the member chains that read its values from the model and its gradient buffer from the
     /// gradient argument (<c>W1.ValueArray</c> and <c>W1.GradArray</c> for a <c>Parameter&lt;T&gt;</c>, the same chain otherwise).
     /// </summary>
-    internal sealed record Leaf(string Path, string Value, string Gradient, TypeRef Type, bool IsParameter);
+    /// <remarks>
+    /// A leaf of every layer of a collection (<c>Layers[*].W</c>) has <see cref="Layers"/> set; its chains then start at the
+    /// layer (<c>W.ValueArray</c>) and <see cref="Path"/> names it inside the layer.
+    /// </remarks>
+    internal sealed record Leaf(string Path, string Value, string Gradient, TypeRef Type, bool IsParameter, LayerCollection? Layers = null);
+
+    /// <summary>
+    /// A member holding layers (<c>Dense[] Layers</c>, a <c>List&lt;Dense&gt;</c>, an <c>IReadOnlyList&lt;Dense&gt;</c>): its path
+    /// from the model and the member that counts them (<c>Length</c> or <c>Count</c>).
+    /// </summary>
+    internal sealed record LayerCollection(string Path, string Count);
 
     /// <summary>Why a model type cannot be differentiated, at its member; null when it can.</summary>
     internal sealed record Problem(string Member, string Reason);
@@ -64,6 +74,19 @@ internal static class ModelTypes
             }
 
             string path = prefix + member.Name;
+            // A collection of classes with leaves, or of structs holding buffers, holds layers; a collection of structs of
+            // numbers (points, Vector3s) is data: a constant, as before.
+            if (LayerElementOf(memberType) is { } layer && IsCandidate(layer) && HasLeaves(layer, within, compilation, open)
+                && (layer.IsReferenceType || HoldsBuffers(layer, within, compilation, open)))
+            {
+                if (CollectLayers(member, layer, path, within, compilation, leaves, open) is { } layerProblem)
+                {
+                    return layerProblem;
+                }
+
+                continue;
+            }
+
             TypeRef typeRef = TypeClassifier.Classify(memberType);
             bool real = typeRef.IsReal && typeRef.Shape is Shape.Scalar or Shape.Array;
             bool parameter = memberType is INamedTypeSymbol named && IsParameter(named);
@@ -167,6 +190,52 @@ internal static class ModelTypes
         var leaves = new List<Leaf>();
         Problem? problem = Collect(type, string.Empty, within, compilation, leaves, new List<ITypeSymbol>(open));
         return problem is not null || leaves.Count > 0;
+    }
+
+    /// <summary>
+    /// The leaves of every layer of a collection member, packed per leaf at run time (docs/models.md): a layer's leaves are
+    /// arrays and <c>Parameter&lt;T&gt;</c>s (references, so a struct layer's are the collection's too, not copies).
+    /// </summary>
+    private static Problem? CollectLayers(ISymbol member, ITypeSymbol layer, string path, INamedTypeSymbol within, Compilation compilation, List<Leaf> leaves, List<ITypeSymbol> open)
+    {
+        if (!compilation.IsSymbolAccessibleWithin(member, within))
+        {
+            return new Problem(path, "'" + member.Name + "' is not accessible from '" + within.Name + "'; make it internal or public, or mark it [NoDerivative]");
+        }
+
+        var inner = new List<Leaf>();
+        if (Collect(layer, string.Empty, within, compilation, inner, open) is { } problem)
+        {
+            return new Problem(path + "[]." + problem.Member, problem.Reason);
+        }
+
+        if (inner.FirstOrDefault(l => l.Layers is not null || l.Type.IsScalar) is { } unsupported)
+        {
+            return new Problem(path + "[]." + unsupported.Path, unsupported.Layers is not null
+                ? "layers that hold layers are not supported; keep one collection of layers per model"
+                : "a layer's " + unsupported.Type.ElementKeyword + " field is not supported; hold it in a " + unsupported.Type.ElementKeyword + "[1] or a Parameter<" + unsupported.Type.ElementKeyword + ">, or mark it [NoDerivative]");
+        }
+
+        var collection = new LayerCollection(path, member is IFieldSymbol { Type: IArrayTypeSymbol } or IPropertySymbol { Type: IArrayTypeSymbol } ? "Length" : "Count");
+        leaves.AddRange(inner.Select(l => l with { Layers = collection }));
+        return null;
+    }
+
+    /// <summary>The element of <c>T[]</c>, <c>List&lt;T&gt;</c>, <c>IList&lt;T&gt;</c> or <c>IReadOnlyList&lt;T&gt;</c>; null for anything else.</summary>
+    public static ITypeSymbol? LayerElementOf(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol { Rank: 1 } array => array.ElementType,
+        INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "List" or "IList" or "IReadOnlyList", ContainingNamespace: { } ns } list
+            when ns.ToDisplayString() == "System.Collections.Generic" => list.TypeArguments[0],
+        _ => null,
+    };
+
+    /// <summary>True when some leaf of <paramref name="type"/> is an array or a <c>Parameter&lt;T&gt;</c> (or its leaves cannot be had).</summary>
+    private static bool HoldsBuffers(ITypeSymbol type, INamedTypeSymbol within, Compilation compilation, List<ITypeSymbol> open)
+    {
+        var leaves = new List<Leaf>();
+        Problem? problem = Collect(type, string.Empty, within, compilation, leaves, new List<ITypeSymbol>(open));
+        return problem is not null || leaves.Any(l => !l.Type.IsScalar);
     }
 
     private static IEnumerable<ISymbol> MembersOf(ITypeSymbol type)

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace DiffGen.Generator.Parsing;
 
@@ -21,7 +22,8 @@ internal sealed class NameTable
 
     public string Unique(string preferred)
     {
-        if (_used.Add(preferred))
+        // A hint taken from a member (layer.In → "in") may be a C# keyword: numbered like a taken name instead.
+        if (SyntaxFacts.GetKeywordKind(preferred) == SyntaxKind.None && _used.Add(preferred))
         {
             return preferred;
         }

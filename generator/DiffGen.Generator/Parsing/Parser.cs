@@ -792,6 +792,12 @@ internal static class Parser
         var indices = new List<int>();
         foreach (ModelTypes.Leaf leaf in leaves)
         {
+            if (leaf.Layers is { } layers)
+            {
+                indices.Add(parameters.IndexOf(PackedLeaf(name, gradient, type, leaf, layers, parameters, context)));
+                continue;
+            }
+
             string access = name + "." + leaf.Value;
             if (!context.Leaves.TryGetValue(name + "." + leaf.Path, out ParameterSpec? spec))
             {
@@ -812,6 +818,40 @@ internal static class Parser
         }
 
         return indices;
+    }
+
+    /// <summary>
+    /// A leaf of every layer of a collection (<c>model.Layers[*].W</c>): the packed vector the body reads (in wrt) and the
+    /// offsets of its layers (a constant), both member inputs the generated method fills (docs/models.md). The body finds
+    /// it by the path <c>model.Layers[].W</c> (and <c>.W.Value</c>, <c>.W.ValueArray</c> for a <c>Parameter&lt;T&gt;</c>).
+    /// </summary>
+    private static ParameterSpec PackedLeaf(string name, string gradient, ITypeSymbol type, ModelTypes.Leaf leaf, ModelTypes.LayerCollection layers, List<ParameterSpec> parameters, WrtContext context)
+    {
+        string path = name + "." + layers.Path + "[]." + leaf.Path;
+        if (context.Leaves.TryGetValue(path, out ParameterSpec? known))
+        {
+            return known;
+        }
+
+        string local = Unique(context.Reserved, name + (layers.Path + leaf.Path).Replace(".", string.Empty));
+        var packed = new PackedLeafSpec(
+            name + "." + layers.Path, gradient + "." + layers.Path, layers.Count, leaf.Value, leaf.Gradient, leaf.Path,
+            Unique(context.Reserved, local + "At"), Unique(context.Reserved, "layer"));
+        context.Reserved.Add(packed.Buffer(local));
+        context.Reserved.Add(packed.Buffer(packed.Offsets));
+        context.Reserved.Add("d" + packed.Buffer(local));
+        var where = new ModelLeafSpec(name, layers.Path + "[]." + leaf.Path, string.Empty, gradient, TypeClassifier.Classify(type).CSharp, type.IsValueType);
+        parameters.Add(new ParameterSpec(packed.Offsets, new TypeRef(ElementKind.Int, Shape.ReadOnlySpan), packed.Collection, Packed: packed));
+        var spec = new ParameterSpec(local, new TypeRef(leaf.Type.Element, Shape.ReadOnlySpan), packed.Collection, where, packed);
+        parameters.Add(spec);
+        context.Leaves[path] = spec;
+        if (leaf.IsParameter)
+        {
+            context.Leaves[path + ".Value"] = spec;
+            context.Leaves[name + "." + layers.Path + "[]." + leaf.Value] = spec;
+        }
+
+        return spec;
     }
 
     /// <summary>
@@ -848,7 +888,7 @@ internal static class Parser
 
         string ns = named.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
         string hint = string.Join(".", new[] { ns }.Concat(types.Select(t => t.Name)).Where(s => s.Length > 0)) + ".IModel.g.cs";
-        var buffers = leaves.Select(l => new ModelBufferSpec(l.Path, l.Value, l.Gradient, l.Type.Element)).ToEquatableArray();
+        var buffers = leaves.Select(l => new ModelBufferSpec(l.Path, l.Value, l.Gradient, l.Type.Element, l.Layers?.Path, l.Layers?.Count)).ToEquatableArray();
         return new ModelTypeSpec(ns.Length == 0 ? null : ns, types.ToEquatableArray(), hint, buffers);
     }
 

@@ -31,4 +31,13 @@ public static class GradientGuard
             throw new ArgumentOutOfRangeException(nameof(start), $"The slice [{start}, {start}+{count}) is outside a span of length {length}.");
         }
     }
+
+    /// <summary>Throws the <see cref="ArgumentException"/> for a gradient or tangent object with another number of layers than the model.</summary>
+    /// <param name="gradient">The gradient object's collection (<c>dmodel.Layers</c>).</param>
+    /// <param name="primal">The model's collection (<c>model.Layers</c>).</param>
+    /// <param name="expected">The model's number of layers.</param>
+    /// <param name="actual">The gradient object's number of layers.</param>
+    [DoesNotReturn]
+    public static void ThrowCountMismatch(string gradient, string primal, int expected, int actual) =>
+        throw new ArgumentException($"{gradient} must have as many layers as {primal} ({expected}) but has {actual}.", gradient);
 }

@@ -131,6 +131,30 @@ internal static class LocalAdjoint
                         break;
                     }
 
+                case AdjointSlot.InputVector when arg is SliceOf slice:
+                    {
+                        // A part of a vector (a layer's leaf): the callee adds into the same part of its adjoint.
+                        TypeRef span = new(type.Element, Shape.Span);
+                        if (needs[i])
+                        {
+                            args.Add(slice with { Type = span, Vector = scope.AdjointOf(slice.Vector) });
+                        }
+                        else if (call.IsRegisteredPullback)
+                        {
+                            args.Add(new DefaultValue(span));
+                        }
+                        else
+                        {
+                            string buffer = scope.Temp("unusedBuffer");
+                            string unused = scope.Temp("unused");
+                            output.Add(new RentBuffer(buffer, unused, type.Element, slice.Length));
+                            args.Add(new Var(span, unused));
+                            after.Add(new ReturnBuffer(buffer, type.Element, MayBeNull: false));
+                        }
+
+                        break;
+                    }
+
                 case AdjointSlot.InputVector or AdjointSlot.OutputVector:
                     {
                         var vector = (Var)arg;

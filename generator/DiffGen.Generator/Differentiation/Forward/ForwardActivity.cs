@@ -53,7 +53,8 @@ internal static class ForwardActivity
                         yield return result;
                     }
 
-                    foreach (string written in WrittenArguments(call.Call.Args))
+                    // An array passed to a Span parameter is written too (its argument keeps the array's type).
+                    foreach (string written in WrittenArguments(call.Call.Args).Concat(ActivityAnalysis.OutputArgs(call.Call)))
                     {
                         yield return written;
                     }

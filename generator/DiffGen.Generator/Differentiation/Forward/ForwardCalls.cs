@@ -66,7 +66,9 @@ internal sealed class ForwardCalls
                     break;
                 case TangentSlot.InputVector:
                     // An empty span is a zero tangent.
-                    args.Add(varied[i] ? new Var(new TypeRef(type.Element, Shape.ReadOnlySpan), scope.TangentOf(((Var)arg).Name)) : new DefaultValue(new TypeRef(type.Element, Shape.ReadOnlySpan)));
+                    args.Add(!varied[i] ? new DefaultValue(new TypeRef(type.Element, Shape.ReadOnlySpan))
+                        : arg is SliceOf slice ? slice with { Vector = scope.TangentOf(slice.Vector) } // a layer's leaf: the same part of its tangent
+                        : new Var(new TypeRef(type.Element, Shape.ReadOnlySpan), scope.TangentOf(((Var)arg).Name)));
                     break;
                 case TangentSlot.OutputVector:
                     {

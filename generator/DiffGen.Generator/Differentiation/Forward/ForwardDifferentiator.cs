@@ -45,10 +45,14 @@ internal static class ForwardDifferentiator
             preset[wrt[k].Name] = tangentNames[k];
             if (wrt[k].IsMember && wrt[k].Type.IsVector)
             {
-                // A member's or model leaf's tangent is read from the caller's object: it has the member's length.
-                code.Add(wrt[k].Leaf is { } leaf
-                    ? new LengthGuard(tangentNames[k], wrt[k].Name, leaf.GradientDisplay, leaf.Display)
-                    : new LengthGuard(tangentNames[k], wrt[k].Name));
+                // A member's or model leaf's tangent is read from the caller's object: it has the member's length (a
+                // packed leaf's tangent is packed from the tangent object's layers, each checked against its layer).
+                if (wrt[k].Packed is null)
+                {
+                    code.Add(wrt[k].Leaf is { } leaf
+                        ? new LengthGuard(tangentNames[k], wrt[k].Name, leaf.GradientDisplay, leaf.Display)
+                        : new LengthGuard(tangentNames[k], wrt[k].Name));
+                }
             }
             else if (wrt[k].Type.IsVector)
             {
