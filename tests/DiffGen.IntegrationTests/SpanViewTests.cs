@@ -156,6 +156,40 @@ public static partial class SpanViewCode
     [Differentiable]
     public static double Norm2(ReadOnlySpan<double> a) => Math.Sqrt((a[0] * a[0]) + (a[1] * a[1]));
 
+    /// <summary>Rows and ranges handed to Ops.Dot (a registered derivative): its pullback adds into the same windows.</summary>
+    [Differentiable]
+    public static double RowsThroughOps(ReadOnlySpan<double> w, ReadOnlySpan<double> x)
+    {
+        double s = 0;
+        int n = x.Length;
+        for (int i = 0; i < w.Length / n; i++)
+        {
+            ReadOnlySpan<double> row = w.Slice(i * n, n);
+            s += Math.Tanh(Ops.Dot(row, x)) + Ops.Dot(w.Slice(i * n, 2), x[..2]);
+        }
+
+        return s;
+    }
+
+    /// <summary>A slice of scratch rewritten every iteration handed to Ops.Dot.</summary>
+    [Differentiable]
+    public static double ScratchThroughOps(ReadOnlySpan<double> x)
+    {
+        double[] h = new double[x.Length];
+        double s = 0;
+        for (int k = 0; k < 3; k++)
+        {
+            for (int i = 0; i < x.Length; i++)
+            {
+                h[i] = Math.Sin(x[i] * (k + 1));
+            }
+
+            s += Ops.Dot(h.AsSpan(1), x[1..]) * (k + 1);
+        }
+
+        return s;
+    }
+
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double s = 0;
@@ -219,6 +253,14 @@ public class SpanViewTests
     [Fact]
     public void DifferentiableCalleeOnDifferentiatedSegments() =>
         Check(x => SpanViewCode.Segments(x), (x, g) => SpanViewCode.SegmentsGradient(x, g), 6);
+
+    [Fact]
+    public void SlicesIntoARegisteredDerivative() =>
+        Check(x => SpanViewCode.RowsThroughOps(x.AsSpan(0, 12), x.AsSpan(12)), (x, g) => SpanViewCode.RowsThroughOpsGradient(x.AsSpan(0, 12), x.AsSpan(12), g.AsSpan(0, 12), g.AsSpan(12)), 16);
+
+    [Fact]
+    public void SliceOfRewrittenScratchIntoARegisteredDerivative() =>
+        Check(x => SpanViewCode.ScratchThroughOps(x), (x, g) => SpanViewCode.ScratchThroughOpsGradient(x, g), 5);
 
     [Fact]
     public void CopiesCarryTheDerivativeToTheirSource() =>

@@ -494,7 +494,7 @@ internal sealed partial class BodyLowering
             }
 
             TypeRef parameterType = TypeClassifier.Classify(argument.Parameter?.Type);
-            if (layerSlices && parameterType is { IsRealVector: true, Shape: Shape.ReadOnlySpan } && LayerSlice(argument.Value) is { } slice)
+            if (layerSlices && parameterType is { IsRealVector: true, Shape: Shape.ReadOnlySpan } && (LayerSlice(argument.Value) ?? ViewArgument(argument.Value, parameterType)) is { } slice)
             {
                 args.Add(slice);
                 continue;
@@ -604,7 +604,7 @@ internal sealed partial class BodyLowering
             if (spec.ParameterTypes[i].IsVector && args[i] is not (Var { Type.IsVector: true } or SliceOf))
             {
                 ReportExpression(invocation, "vector argument that is not a variable", IsSliceForm(invocation.Arguments[i].Value)
-                    ? "; a registered derivative (Ops, [DerivativeOf]) takes whole vectors: pass an array or span variable (slices go to methods written in source, which are inlined)"
+                    ? "; an output span of a registered derivative (Ops, [DerivativeOf]) takes a whole vector: pass an array or span variable (read-only inputs take slices)"
                     : "; pass an array or span variable");
                 return Dummy(type);
             }

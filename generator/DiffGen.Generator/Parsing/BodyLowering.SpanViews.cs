@@ -285,4 +285,19 @@ internal sealed partial class BodyLowering
             || operation is IInvocationOperation { TargetMethod.Name: "Slice" or "AsSpan" } or IImplicitIndexerReferenceOperation { Argument: IRangeOperation }
             || operation is IArrayElementReferenceOperation { Indices.Length: 1 } element && element.Indices[0] is IRangeOperation;
     }
+
+    /// <summary>
+    /// A view or a slice handed to a read-only span of a method with a derivative (<c>Ops.Dot(w.Slice(i * n, n), x)</c>):
+    /// that window of the vector, checked as Slice checks; the call's pullback adds into the same window of the adjoint.
+    /// </summary>
+    private SliceOf? ViewArgument(IOperation argument, TypeRef parameterType)
+    {
+        if (!IsSliceForm(argument) || ViewSlice(argument) is not { } slice || slice.Vector.Type.Element != parameterType.Element)
+        {
+            return null;
+        }
+
+        SpanView view = ViewOf(Unconverted(argument)) ?? Bound(slice, "slice");
+        return new SliceOf(new TypeRef(parameterType.Element, Shape.ReadOnlySpan), view.Vector.Name, view.Start, view.Length);
+    }
 }
