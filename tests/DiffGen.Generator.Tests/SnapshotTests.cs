@@ -82,6 +82,47 @@ public class SnapshotTests
         }
         """);
 
+    // Sizes read from objects that cannot change during the call (a get-only auto-property of a layer held in a local,
+    // a readonly field of this) are read once where the object is bound: the loops they bound are counted loops, and
+    // nothing is re-read or taped per iteration.
+    [Fact]
+    public void StableSizesReadOnce() => Verify(nameof(StableSizesReadOnce), """
+        public sealed class Layer
+        {
+            public int In { get; }
+            public int Out { get; init; }
+            public readonly double[] W = new double[0];
+        }
+
+        public sealed partial class Net
+        {
+            private readonly int _repeats = 2;
+            public Layer Hidden = new();
+
+            [Differentiable]
+            public double Loss(double[] x)
+            {
+                Layer layer = Hidden;
+                double s = 0;
+                for (int r = 0; r < _repeats; r++)
+                {
+                    for (int o = 0; o < layer.Out; o++)
+                    {
+                        double a = 0;
+                        for (int i = 0; i < layer.In; i++)
+                        {
+                            a += layer.W[(o * layer.In) + i] * x[i];
+                        }
+
+                        s += Math.Tanh(a);
+                    }
+                }
+
+                return s;
+            }
+        }
+        """);
+
     // Forward mode: the primal statements unchanged, each followed (or, when it reads the old value, preceded) by its
     // tangent; a call of another [Differentiable] method becomes a call of its pushforward.
     [Fact]

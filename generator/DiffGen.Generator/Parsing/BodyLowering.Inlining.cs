@@ -242,7 +242,12 @@ internal sealed partial class BodyLowering
             }
 
             Var local = Claim(parameter, parameter.Name, parameterType);
-            _current.Add(new Declare(local.Name, parameterType, value));
+            var declaration = new Declare(local.Name, parameterType, value);
+            _current.Add(declaration);
+            if (parameterType.Element is ElementKind.Other)
+            {
+                RecordObjectDeclaration(parameter, declaration, written.Contains(parameter));
+            }
         }
 
         return true;

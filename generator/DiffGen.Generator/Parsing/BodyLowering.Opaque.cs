@@ -86,6 +86,11 @@ internal sealed partial class BodyLowering
             return Dummy(type);
         }
 
+        if (operation is IFieldReferenceOperation or IPropertyReferenceOperation && StableRead(operation, type) is { } stable)
+        {
+            return stable;
+        }
+
         Expr code = operation switch
         {
             IInvocationOperation invocation => OpaqueCallOf(invocation, type),
@@ -340,6 +345,11 @@ internal sealed partial class BodyLowering
         if (ownOrStatic && _memberVectors.TryGetValue(member, out Var? known))
         {
             return known;
+        }
+
+        if (!ownOrStatic && StableRead(operation, type) is { } stable)
+        {
+            return stable; // a readonly array of an object bound at the top level: read once, after the object
         }
 
         if (!ownOrStatic && (_nestingDepth > 0 || _inlining.Count > 0))

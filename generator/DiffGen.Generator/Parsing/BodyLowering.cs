@@ -123,6 +123,7 @@ internal sealed partial class BodyLowering
         }
 
         DeclareParameterGrids(_rectangularArrays, block);
+        FindReassignedParameters(block);
 
         foreach (IParameterSymbol parameter in _method.Parameters)
         {
@@ -344,7 +345,9 @@ internal sealed partial class BodyLowering
             // Any other type holds no derivative: an object, a string, a Random (issue #13 item 2).
             Expr? value = initializer is null ? null : LowerOperand(initializer.Value);
             Var holder = Claim(local, local.Name, type);
-            _current.Add(new Declare(holder.Name, type, value) { Source = SourceText.OfDeclarator(declarator.Syntax) });
+            var holderDeclaration = new Declare(holder.Name, type, value) { Source = SourceText.OfDeclarator(declarator.Syntax) };
+            _current.Add(holderDeclaration);
+            RecordObjectDeclaration(local, holderDeclaration, IsReassigned(declarator, local));
             return;
         }
 
