@@ -66,22 +66,7 @@ public sealed partial class LayerStackLoop
 
         for (int l = 0; l < model.Layers.Length; l++)
         {
-            TanhLayer layer = model.Layers[l];
-            for (int o = 0; o < layer.Out; o++)
-            {
-                double a = layer.B.Value[o];
-                for (int i = 0; i < layer.In; i++)
-                {
-                    a += layer.W.Value[(o * layer.In) + i] * h[i];
-                }
-
-                next[o] = Math.Tanh(a);
-            }
-
-            for (int o = 0; o < layer.Out; o++)
-            {
-                h[o] = next[o];
-            }
+            LayerMembersLoop.Apply(model.Layers[l], h, next);
         }
 
         double loss = 0;
@@ -134,7 +119,8 @@ public sealed partial class LayerMembersLoop
         return loss;
     }
 
-    private static void Apply(TanhLayer layer, double[] h, double[] next)
+    /// <summary>h ← tanh(W·h + b) through the scratch next (inlined by the generator in both losses).</summary>
+    internal static void Apply(TanhLayer layer, double[] h, double[] next)
     {
         for (int o = 0; o < layer.Out; o++)
         {
