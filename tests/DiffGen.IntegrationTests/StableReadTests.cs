@@ -91,6 +91,6 @@ public class StableReadTests
     {
         var layer = new SizedLayer(3, 2, new Random(6));
         Check(x => SizedNet.Maybe(layer, x), (x, g) => SizedNet.MaybeGradient(layer, x, g), 3);
-        Check(x => SizedNet.Maybe(null, x), (x, g) => SizedNet.MaybeGradient(null!, x, g), 3);
+        Check(x => SizedNet.Maybe(null, x), (x, g) => SizedNet.MaybeGradient(null, x, g), 3);
     }
 }

@@ -128,6 +128,11 @@ internal static class Parser
         {
             IParameterSymbol p = method.Parameters[i];
             TypeRef type = TypeClassifier.Classify(p.Type);
+            if (type.Element is ElementKind.Other && !p.Type.IsValueType && p.Type.NullableAnnotation == NullableAnnotation.Annotated)
+            {
+                // A nullable reference parameter keeps its '?' in the generated signatures (the files are #nullable enable).
+                type = type with { OtherName = p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier)) };
+            }
             Location location = i < syntax.ParameterList.Parameters.Count ? syntax.ParameterList.Parameters[i].GetLocation() : syntax.Identifier.GetLocation();
             if (p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypeNames.OutputAttribute))
             {
