@@ -190,6 +190,23 @@ public static partial class SpanViewCode
         return s;
     }
 
+    /// <summary>Vectors written as their elements: { a, b }, new[] { … }, a collection expression, stackalloc[] { … }.</summary>
+    [Differentiable]
+    public static double Listed(double a, double b)
+    {
+        double[] v = { a, b, a * b };
+        double[] u = new[] { 1.0, 2.0, 3.0 };
+        double[] c = [a - b, 0.5, Math.Sin(b)];
+        Span<double> t = stackalloc double[] { b * b, a };
+        double s = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            s += v[i] * u[i] * c[i];
+        }
+
+        return s + (t[0] * t[1]);
+    }
+
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double s = 0;
@@ -261,6 +278,20 @@ public class SpanViewTests
     [Fact]
     public void SliceOfRewrittenScratchIntoARegisteredDerivative() =>
         Check(x => SpanViewCode.ScratchThroughOps(x), (x, g) => SpanViewCode.ScratchThroughOpsGradient(x, g), 5);
+
+    [Fact]
+    public void VectorsWrittenAsTheirElements() =>
+        Check(
+            x => SpanViewCode.Listed(x[0], x[1]),
+            (x, g) =>
+            {
+                double da = 0, db = 0;
+                double value = SpanViewCode.ListedGradient(x[0], x[1], ref da, ref db);
+                g[0] += da;
+                g[1] += db;
+                return value;
+            },
+            2);
 
     [Fact]
     public void CopiesCarryTheDerivativeToTheirSource() =>

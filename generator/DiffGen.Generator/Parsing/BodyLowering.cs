@@ -362,6 +362,12 @@ internal sealed partial class BodyLowering
                 return;
             }
 
+            if (ElementList(declarator, initializer) is { } elements)
+            {
+                LowerVectorWithElements(declarator, local, type, elements);
+                return;
+            }
+
             init = LowerVectorInitializer(declarator, initializer, type);
             if (init is null)
             {
@@ -376,6 +382,70 @@ internal sealed partial class BodyLowering
 
         Var variable = Claim(local, local.Name, type);
         _current.Add(new Declare(variable.Name, type, init) { Source = SourceText.OfDeclarator(declarator.Syntax) });
+    }
+
+    /// <summary>
+    /// The elements of <c>{ a, b }</c>, <c>new[] { … }</c>, <c>new double[n] { … }</c>, <c>[a, b]</c> or
+    /// <c>stackalloc double[] { … }</c>, and whether it is on the stack; null for any other initializer.
+    /// </summary>
+    private (IReadOnlyList<IOperation> Values, bool Stack)? ElementList(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? initializer)
+    {
+        ExpressionSyntax? value = (declarator.Syntax as VariableDeclaratorSyntax)?.Initializer?.Value;
+        InitializerExpressionSyntax? stackElements = value switch
+        {
+            StackAllocArrayCreationExpressionSyntax { Initializer: { } elements } => elements,
+            ImplicitStackAllocArrayCreationExpressionSyntax { Initializer: { } elements } => elements,
+            _ => null,
+        };
+        if (stackElements is not null)
+        {
+            return Operations(stackElements.Expressions, stack: true);
+        }
+
+        if (value is CollectionExpressionSyntax collection && collection.Elements.All(e => e is ExpressionElementSyntax))
+        {
+            return Operations(collection.Elements.Select(e => ((ExpressionElementSyntax)e).Expression), stack: false);
+        }
+
+        IOperation? op = initializer?.Value;
+        while (op is IConversionOperation conversion)
+        {
+            op = conversion.Operand;
+        }
+
+        return op switch
+        {
+            IArrayCreationOperation { DimensionSizes.Length: 1, Initializer: { } elements } => (elements.ElementValues, false),
+            _ => null,
+        };
+    }
+
+    private (IReadOnlyList<IOperation> Values, bool Stack)? Operations(IEnumerable<ExpressionSyntax> expressions, bool stack)
+    {
+        var values = new List<IOperation>();
+        foreach (ExpressionSyntax expression in expressions)
+        {
+            if (_model.GetOperation(expression, _cancellationToken) is not { } operation)
+            {
+                return null;
+            }
+
+            values.Add(operation);
+        }
+
+        return (values, stack);
+    }
+
+    /// <summary>A vector with its elements listed: a vector of that many elements, then one store per element, in order.</summary>
+    private void LowerVectorWithElements(IVariableDeclaratorOperation declarator, ILocalSymbol local, TypeRef type, (IReadOnlyList<IOperation> Values, bool Stack) elements)
+    {
+        Var vector = Claim(local, local.Name, type);
+        var storage = new TypeRef(type.Element, elements.Stack ? Shape.Span : Shape.Array);
+        _current.Add(new Declare(vector.Name, type, new NewVector(storage, LiteralFormatter.Int(elements.Values.Count), elements.Stack)) { Source = SourceText.OfDeclarator(declarator.Syntax) });
+        for (int k = 0; k < elements.Values.Count; k++)
+        {
+            _current.Add(new Assign(new Elem(type.ElementType, vector.Name, LiteralFormatter.Int(k)), ConvertTo(LowerExpr(elements.Values[k]), type.ElementType)));
+        }
     }
 
     private Expr? LowerVectorInitializer(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? initializer, TypeRef type)
