@@ -31,15 +31,13 @@ internal sealed partial class BodyLowering
             IInvocationOperation { TargetMethod.Name: "Clone", Instance: { } instance, Arguments.Length: 0 } => instance,
             _ => null,
         };
-        if (source is null || type.Shape != Shape.Array || ViewSlice(Unconverted(source)) is not { } from || from.Vector.Type.Element != type.Element)
+        if (source is null || type.Shape != Shape.Array || ViewSlice(WithoutConversions(source)) is not { } from || from.Vector.Type.Element != type.Element)
         {
             return false;
         }
 
-        if (_nestingDepth > 0 || _inlining.Count > 0)
+        if (RefusedBelowTopLevel(declarator, local, type))
         {
-            Report(DiagnosticDescriptors.VectorLocalNotAtTopLevel, declarator.Syntax.GetLocation(), local.Name, _method.Name);
-            Claim(local, local.Name, type);
             return true;
         }
 
@@ -63,7 +61,7 @@ internal sealed partial class BodyLowering
             { Name: "Copy", IsStatic: true, Parameters.Length: 5, ContainingType.SpecialType: SpecialType.System_Array } => (args[0], args[1], args[2], args[3], args[4]),
             _ => null,
         };
-        if (copy is not { } c || ViewSlice(Unconverted(c.Source)) is not { } source || ViewSlice(Unconverted(c.Destination)) is not { } destination
+        if (copy is not { } c || ViewSlice(WithoutConversions(c.Source)) is not { } source || ViewSlice(WithoutConversions(c.Destination)) is not { } destination
             || c.Count?.Type?.SpecialType is not (null or SpecialType.System_Int32) || source.Vector.Type.Element != destination.Vector.Type.Element)
         {
             return false;
@@ -81,28 +79,17 @@ internal sealed partial class BodyLowering
         source = Checked(source, c.Source);
         destination = Checked(destination, c.Destination);
 
-        Expr sourceOffset = c.SourceIndex is null ? LiteralFormatter.Int(0) : ViewLocal("copySourceOffset", LowerExpr(c.SourceIndex));
-        Var count = ViewLocal("copyCount", c.Count is null ? Minus(source.Length, sourceOffset) : LowerExpr(c.Count));
+        Expr sourceOffset = c.SourceIndex is null ? LiteralFormatter.Int(0) : DeclareInt("copySourceOffset", LowerExpr(c.SourceIndex));
+        Var count = DeclareInt("copyCount", c.Count is null ? Minus(source.Length, sourceOffset) : LowerExpr(c.Count));
         _current.Add(CheckRange(source.Length, sourceOffset, count));
-        Expr destinationOffset = c.DestinationIndex is null ? LiteralFormatter.Int(0) : ViewLocal("copyDestinationOffset", LowerExpr(c.DestinationIndex));
+        Expr destinationOffset = c.DestinationIndex is null ? LiteralFormatter.Int(0) : DeclareInt("copyDestinationOffset", LowerExpr(c.DestinationIndex));
         _current.Add(CheckRange(destination.Length, destinationOffset, count));
         CopyLoop(new SpanView(source.Vector, Plus(source.Start, sourceOffset), count), new SpanView(destination.Vector, Plus(destination.Start, destinationOffset), count));
         return true;
     }
 
     private SpanView Checked(SpanView slice, IOperation written) =>
-        ViewOf(Unconverted(written)) is null && !(slice.Start is Literal { Text: "0" } && slice.Length is LengthOf) ? Bound(slice, "slice") : slice;
-
-    /// <summary>The operand under implicit conversions (to <c>Array</c>, <c>IEnumerable&lt;T&gt;</c>, spans).</summary>
-    private static IOperation Unconverted(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
+        ViewOf(written) is null && !(slice.Start is Literal { Text: "0" } && slice.Length is LengthOf) ? Bound(slice, "slice") : slice;
 
     private void CopyLoop(SpanView from, SpanView to)
     {

@@ -244,14 +244,36 @@ internal sealed partial class BodyLowering
         return root;
     }
 
-    /// <summary>True when a local is assigned anywhere after its declaration (in the body it belongs to).</summary>
-    private static bool IsReassigned(IOperation declaration, ILocalSymbol local)
+    /// <summary>The operand under implicit conversions (to a span, to <c>Array</c>, to <c>IEnumerable&lt;T&gt;</c>, …).</summary>
+    private static IOperation WithoutConversions(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>The local or parameter an operation reads (under implicit conversions), or null.</summary>
+    private static ISymbol? VariableSymbol(IOperation operation) => WithoutConversions(operation) switch
+    {
+        ILocalReferenceOperation l => l.Local,
+        IParameterReferenceOperation p => p.Parameter,
+        _ => null,
+    };
+
+    /// <summary>
+    /// True when a local is assigned anywhere after its declaration (in the body it belongs to), or, with
+    /// <paramref name="byAssignment"/> false, only passed by ref or out.
+    /// </summary>
+    private static bool IsReassigned(IOperation declaration, ILocalSymbol local, bool byAssignment = true)
     {
         IOperation root = RootOf(declaration);
 
         return root.Descendants().Any(o => o switch
         {
-            IAssignmentOperation { Target: ILocalReferenceOperation l } => SymbolEqualityComparer.Default.Equals(l.Local, local),
+            IAssignmentOperation { Target: ILocalReferenceOperation l } => byAssignment && SymbolEqualityComparer.Default.Equals(l.Local, local),
             IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: ILocalReferenceOperation l } => SymbolEqualityComparer.Default.Equals(l.Local, local),
             _ => false,
         });

@@ -23,16 +23,11 @@ internal sealed partial class BodyLowering
         var parts = expressions.OfType<IOperation>().ToList();
         foreach (IIncrementOrDecrementOperation increment in parts.SelectMany(p => p.Descendants()).OfType<IIncrementOrDecrementOperation>().ToList())
         {
-            ISymbol? counter = increment.Target switch
-            {
-                ILocalReferenceOperation l => l.Local,
-                IParameterReferenceOperation p => p.Parameter,
-                _ => null,
-            };
+            ISymbol? counter = VariableSymbol(increment.Target);
             if (counter is null || increment.Type?.SpecialType != SpecialType.System_Int32 || increment.IsChecked
                 || !_variables.TryGetValue(counter, out Var? variable) || !AlwaysRuns(increment, statement)
-                || parts.SelectMany(p => p.DescendantsAndSelf()).Count(o => o is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, counter)
-                    || o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, counter)) != 1)
+                || parts.SelectMany(p => p.DescendantsAndSelf()).Count(o => o is ILocalReferenceOperation or IParameterReferenceOperation
+                    && SymbolEqualityComparer.Default.Equals(VariableSymbol(o), counter)) != 1)
             {
                 continue;
             }

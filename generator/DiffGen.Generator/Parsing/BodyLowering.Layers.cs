@@ -175,11 +175,12 @@ internal sealed partial class BodyLowering
         return new LayerAlias(collection, index, leaves);
     }
 
-    private Var DeclareInt(string preferred, Expr value)
+    /// <summary>A fresh int local holding <paramref name="value"/>, declared in <paramref name="into"/> (by default, here).</summary>
+    private Var DeclareInt(string preferred, Expr value, List<Stmt>? into = null)
     {
         var variable = new Var(TypeRef.Int, _names.Unique(preferred));
         _claimed.Add(variable.Name);
-        _current.Add(new Declare(variable.Name, TypeRef.Int, value));
+        (into ?? _current).Add(new Declare(variable.Name, TypeRef.Int, value));
         return variable;
     }
 
@@ -270,15 +271,5 @@ internal sealed partial class BodyLowering
         _nestingDepth--;
 
         AddIndexLoop(index, count, body, counted: leaf.Packed.Count == "Length");
-    }
-
-    private static IOperation WithoutConversions(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
     }
 }

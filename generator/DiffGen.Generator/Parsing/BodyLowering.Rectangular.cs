@@ -19,7 +19,7 @@ internal sealed partial class BodyLowering
 
     /// <summary>A rectangular array as a vector: the vector, its rank, and the int locals holding its extents.</summary>
     /// <param name="IsLocal">A local the method creates (it exists only as the vector); a parameter is still the caller's array.</param>
-    private sealed record Grid(Var Vector, int Rank, IReadOnlyList<Var?> Extents, bool IsLocal);
+    private sealed record Grid(Var Vector, int Rank, IReadOnlyList<Var> Extents, bool IsLocal);
 
     /// <summary>Declares the extents of the named parameter grids: loops bounded by them are counted loops.</summary>
     private void DeclareParameterGrids(IReadOnlyDictionary<string, (ParameterSpec View, ModelTypes.RectangularArray Array)>? views, IOperation body)
@@ -39,7 +39,7 @@ internal sealed partial class BodyLowering
                 Report(DiagnosticDescriptors.WriteToDifferentiatedInput, assignment.Syntax.GetLocation(), parameter.Name, _method.Name);
             }
 
-            var extents = new List<Var?>();
+            var extents = new List<Var>();
             for (int d = 0; d < view.Array.Rank; d++)
             {
                 Var extent = ExtentLocal(parameter.Name, d, new OpaqueCall(TypeRef.Int, parameter.Name + ".GetLength", new Expr[] { LiteralFormatter.Int(d) }.ToEquatableArray()), _prologue);
@@ -54,10 +54,8 @@ internal sealed partial class BodyLowering
     private void LowerGridDeclarator(IVariableDeclaratorOperation declarator, ILocalSymbol local, IVariableInitializerOperation? initializer, ModelTypes.RectangularArray array)
     {
         var type = new TypeRef(array.Kind, Shape.Array);
-        if (_nestingDepth > 0 || _inlining.Count > 0)
+        if (RefusedBelowTopLevel(declarator, local, type))
         {
-            Report(DiagnosticDescriptors.VectorLocalNotAtTopLevel, declarator.Syntax.GetLocation(), local.Name, _method.Name);
-            Claim(local, local.Name, type);
             return;
         }
 
@@ -74,7 +72,7 @@ internal sealed partial class BodyLowering
             return;
         }
 
-        var extents = new List<Var?>();
+        var extents = new List<Var>();
         Expr length = null!;
         for (int d = 0; d < array.Rank; d++)
         {
@@ -93,30 +91,12 @@ internal sealed partial class BodyLowering
 
     private static Expr Plus(Expr a, Expr b) => a is Literal { Text: "0" } ? b : b is Literal { Text: "0" } ? a : new Binary(TypeRef.Int, BinaryOp.Add, a, b);
 
-    private Var ExtentLocal(string array, int dimension, Expr value, List<Stmt> into)
-    {
-        string name = _names.Unique(array + "Length" + dimension.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        _claimed.Add(name);
-        into.Add(new Declare(name, TypeRef.Int, value));
-        return new Var(TypeRef.Int, name);
-    }
+    private Var ExtentLocal(string array, int dimension, Expr value, List<Stmt> into) =>
+        DeclareInt(array + "Length" + dimension.ToString(System.Globalization.CultureInfo.InvariantCulture), value, into);
 
     /// <summary>The grid an operation names (a parameter or a local), or null.</summary>
-    private Grid? GridOf(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        ISymbol? symbol = operation switch
-        {
-            ILocalReferenceOperation l => l.Local,
-            IParameterReferenceOperation p => p.Parameter,
-            _ => null,
-        };
-        return symbol is not null && _grids.TryGetValue(symbol, out Grid? grid) ? grid : null;
-    }
+    private Grid? GridOf(IOperation operation) =>
+        VariableSymbol(operation) is { } symbol && _grids.TryGetValue(symbol, out Grid? grid) ? grid : null;
 
     /// <summary>What a grid's uses lower to; null when the operation is not about a grid.</summary>
     private Expr? LowerGridUse(IOperation operation, TypeRef type)
@@ -134,7 +114,7 @@ internal sealed partial class BodyLowering
                             return Dummy(type);
                         }
 
-                        index = d == 0 ? i : Plus(Times(index, grid.Extents[d]!), i);
+                        index = d == 0 ? i : Plus(Times(index, grid.Extents[d]), i);
                     }
 
                     return new Elem(grid.Vector.Type.ElementType, grid.Vector.Name, index);
@@ -142,7 +122,7 @@ internal sealed partial class BodyLowering
 
             case IInvocationOperation { TargetMethod.Name: "GetLength", Instance: { } instance, Arguments.Length: 1 } call when GridOf(instance) is { } grid:
                 return call.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int dimension } && dimension >= 0 && dimension < grid.Rank
-                    ? grid.Extents[dimension]!
+                    ? grid.Extents[dimension]
                     : Reported(call, "GetLength with a dimension that is not a constant", "; write the dimension as a literal");
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance } when GridOf(instance) is { } grid:
                 return new LengthOf(grid.Vector.Name);

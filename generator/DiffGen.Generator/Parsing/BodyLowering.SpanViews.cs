@@ -99,17 +99,14 @@ internal sealed partial class BodyLowering
             return false;
         }
 
-        if (IsReassignedOtherThanBySlice(declarator, local))
+        if (IsReassigned(declarator, local, byAssignment: false))
         {
             ReportStatement(declarator, "span " + local.Name + " passed by ref or out", "; declare a new span instead");
             return true;
         }
 
-        Var start = ViewLocal(local.Name + "Start", slice.Start);
-        Var length = ViewLocal(local.Name + "Length", slice.Length);
         _claimed.Add(local.Name);
-        _views[local] = new SpanView(slice.Vector, start, length);
-        _current.Add(CheckSlice(slice.Vector, start, length));
+        _views[local] = Bound(slice, local.Name);
         return true;
     }
 
@@ -130,19 +127,11 @@ internal sealed partial class BodyLowering
         // Both computed before either is written: the new window may be defined through the old one.
         var start = (Var)view.Start;
         var length = (Var)view.Length;
-        Var newStart = ViewLocal(local.Name + "Start", slice.Start);
+        Var newStart = DeclareInt(local.Name + "Start", slice.Start);
         _current.Add(new Assign(length, slice.Length));
         _current.Add(new Assign(start, newStart));
         _current.Add(CheckSlice(view.Vector, start, length));
         return true;
-    }
-
-    private Var ViewLocal(string hint, Expr value)
-    {
-        string name = _names.Unique(hint);
-        _claimed.Add(name);
-        _current.Add(new Declare(name, TypeRef.Int, value));
-        return new Var(TypeRef.Int, name);
     }
 
     private static Stmt CheckSlice(Var vector, Expr start, Expr length) => CheckRange(new LengthOf(vector.Name), start, length);
@@ -190,21 +179,8 @@ internal sealed partial class BodyLowering
         return IsDummy(index) ? Dummy(type) : new Elem(view.Vector.Type.ElementType, view.Vector.Name, Plus(view.Start, index));
     }
 
-    private SpanView? ViewOf(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        ISymbol? symbol = operation switch
-        {
-            ILocalReferenceOperation l => l.Local,
-            IParameterReferenceOperation p => p.Parameter,
-            _ => null,
-        };
-        return symbol is not null && _views.TryGetValue(symbol, out SpanView? view) ? view : null;
-    }
+    private SpanView? ViewOf(IOperation operation) =>
+        VariableSymbol(operation) is { } symbol && _views.TryGetValue(symbol, out SpanView? view) ? view : null;
 
     /// <summary>A stackalloc or new T[n]: a vector of its own, not a view.</summary>
     private static bool IsFreshVector(IOperation value)
@@ -217,18 +193,6 @@ internal sealed partial class BodyLowering
         return value is IArrayCreationOperation || value.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.StackAllocArrayCreationExpressionSyntax;
     }
 
-    private static bool IsReassignedOtherThanBySlice(IOperation declaration, ILocalSymbol local)
-    {
-        IOperation root = declaration;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        return root.Descendants().Any(o => o is IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: ILocalReferenceOperation l }
-            && SymbolEqualityComparer.Default.Equals(l.Local, local));
-    }
-
     /// <summary>foreach over a view or a slice expression: an index loop over its window (bounds fixed before the loop).</summary>
     private bool TryLowerForEachOverView(IForEachLoopOperation forEach, IOperation collection)
     {
@@ -237,26 +201,15 @@ internal sealed partial class BodyLowering
             return false;
         }
 
-        SpanView view = ViewOf(collection) ?? Bound(slice, "slice");
-        string index = _names.Unique("index");
-        TypeRef elementType = TypeClassifier.Classify(element.Type);
-        _nestingDepth++;
-        Var item = Claim(element, element.Name, elementType);
-        List<Stmt> saved = _current;
-        _current = new List<Stmt> { new Declare(item.Name, elementType, ConvertTo(new Elem(view.Vector.Type.ElementType, view.Vector.Name, Plus(view.Start, new Var(TypeRef.Int, index))), elementType)) };
-        LowerStatement(forEach.Body);
-        var body = new Block(_current.ToEquatableArray());
-        _current = saved;
-        _nestingDepth--;
-        AddIndexLoop(index, view.Length, body, counted: true);
+        LowerForEachOverWindow(forEach, element, ViewOf(collection) ?? Bound(slice, "slice"));
         return true;
     }
 
     /// <summary>A slice with its start and length in int locals, checked: how a view is passed to a helper or iterated.</summary>
     private SpanView Bound(SpanView slice, string hint)
     {
-        Var start = ViewLocal(hint + "Start", slice.Start);
-        Var length = ViewLocal(hint + "Length", slice.Length);
+        Var start = DeclareInt(hint + "Start", slice.Start);
+        Var length = DeclareInt(hint + "Length", slice.Length);
         _current.Add(CheckSlice(slice.Vector, start, length));
         return new SpanView(slice.Vector, start, length);
     }
@@ -297,7 +250,7 @@ internal sealed partial class BodyLowering
             return null;
         }
 
-        SpanView view = ViewOf(Unconverted(argument)) ?? Bound(slice, "slice");
+        SpanView view = ViewOf(argument) ?? Bound(slice, "slice");
         return new SliceOf(new TypeRef(parameterType.Element, Shape.ReadOnlySpan), view.Vector.Name, view.Start, view.Length);
     }
 }

@@ -98,12 +98,8 @@ internal sealed partial class BodyLowering
         return local;
     }
 
-    private Var? ObjectVariable(IOperation instance) => instance switch
-    {
-        ILocalReferenceOperation l when _variables.TryGetValue(l.Local, out Var? v) => v,
-        IParameterReferenceOperation p when _variables.TryGetValue(p.Parameter, out Var? v) => v,
-        _ => null,
-    };
+    private Var? ObjectVariable(IOperation instance) =>
+        VariableSymbol(instance) is { } symbol && _variables.TryGetValue(symbol, out Var? v) ? v : null;
 
     /// <summary>A get-only or init-only auto-property declared in source: a field in disguise.</summary>
     private static bool IsStableProperty(IPropertySymbol property)

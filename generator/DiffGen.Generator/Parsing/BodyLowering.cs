@@ -355,10 +355,8 @@ internal sealed partial class BodyLowering
         if (type.IsVector)
         {
             // (A vector declared after an early return is fine: the reverse sweep declares it before the guard.)
-            if (_nestingDepth > 0 || _inlining.Count > 0)
+            if (RefusedBelowTopLevel(declarator, local, type))
             {
-                Report(DiagnosticDescriptors.VectorLocalNotAtTopLevel, declarator.Syntax.GetLocation(), local.Name, _method.Name);
-                Claim(local, local.Name, type);
                 return;
             }
 
@@ -446,6 +444,22 @@ internal sealed partial class BodyLowering
         {
             _current.Add(new Assign(new Elem(type.ElementType, vector.Name, LiteralFormatter.Int(k)), ConvertTo(LowerExpr(elements.Values[k]), type.ElementType)));
         }
+    }
+
+    /// <summary>
+    /// DG0024 for a vector local inside a loop, a branch or an inlined helper (the IR declares vectors once, at the top
+    /// of the method); the name is still claimed so later uses resolve. False at the top level.
+    /// </summary>
+    private bool RefusedBelowTopLevel(IVariableDeclaratorOperation declarator, ILocalSymbol local, TypeRef type)
+    {
+        if (_nestingDepth == 0 && _inlining.Count == 0)
+        {
+            return false;
+        }
+
+        Report(DiagnosticDescriptors.VectorLocalNotAtTopLevel, declarator.Syntax.GetLocation(), local.Name, _method.Name);
+        Claim(local, local.Name, type);
+        return true;
     }
 
     private Expr? LowerVectorInitializer(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? initializer, TypeRef type)
@@ -591,18 +605,25 @@ internal sealed partial class BodyLowering
             return;
         }
 
+        LowerForEachOverWindow(forEach, element, new SpanView(vector, LiteralFormatter.Int(0), new LengthOf(vector.Name)));
+    }
+
+    /// <summary>foreach over elements Start … Start + Length − 1 of a vector: an index loop, the loop variable read from it.</summary>
+    private void LowerForEachOverWindow(IForEachLoopOperation forEach, ILocalSymbol element, SpanView window)
+    {
         string index = _names.Unique("index");
         TypeRef elementType = TypeClassifier.Classify(element.Type);
         _nestingDepth++;
         Var item = Claim(element, element.Name, elementType);
         List<Stmt> saved = _current;
-        _current = new List<Stmt> { new Declare(item.Name, elementType, ConvertTo(new Elem(vector.Type.ElementType, vector.Name, new Var(TypeRef.Int, index)), elementType)) };
+        Expr at = Plus(window.Start, new Var(TypeRef.Int, index));
+        _current = new List<Stmt> { new Declare(item.Name, elementType, ConvertTo(new Elem(window.Vector.Type.ElementType, window.Vector.Name, at), elementType)) };
         LowerStatement(forEach.Body);
         var body = new Block(_current.ToEquatableArray());
         _current = saved;
         _nestingDepth--;
 
-        AddIndexLoop(index, new LengthOf(vector.Name), body, counted: true);
+        AddIndexLoop(index, window.Length, body, counted: true);
     }
 
     /// <summary>
@@ -640,7 +661,7 @@ internal sealed partial class BodyLowering
         var at = new Var(TypeRef.Int, index);
         TypeRef elementType = TypeClassifier.Classify(element.Type);
         // An array of objects implements Count only explicitly (ICollection<T>): it is counted by Length.
-        string countMember = forEach.Collection.Type is IArrayTypeSymbol || Unconverted(forEach.Collection).Type is IArrayTypeSymbol ? ".Length" : ".Count";
+        string countMember = forEach.Collection.Type is IArrayTypeSymbol || WithoutConversions(forEach.Collection).Type is IArrayTypeSymbol ? ".Length" : ".Count";
         Opaque count = Site(new Opaque(TypeRef.Int, new[] { string.Empty, countMember }.ToEquatableArray(), new Expr[] { list }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "'" + countMember.Substring(1) + "'", isCall: false);
         Opaque item = Site(new Opaque(elementType, new[] { string.Empty, "[", "]" }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "an element of the list", isCall: false);
 
