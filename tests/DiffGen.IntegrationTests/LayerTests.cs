@@ -35,6 +35,49 @@ public class LayerTests
 
     private static double[] Gradients(LayerStack model) => Buffers(model).SelectMany(p => p.GradArray).ToArray();
 
+    /// <summary>
+    /// Central differences (GradientCheck) over a model of array buffers: θ is the buffers <paramref name="buffers"/> lists
+    /// of <paramref name="model"/>, in order, and the gradient the same buffers of <paramref name="gradient"/>, cleared
+    /// before each call of <paramref name="lossGradient"/>.
+    /// </summary>
+    private static void CheckArrayBuffers<TModel>(TModel model, TModel gradient, Func<TModel, double[][]> buffers, Func<double> loss, Func<double> lossGradient, int dimension)
+    {
+        void Set(double[] theta)
+        {
+            int at = 0;
+            foreach (double[] buffer in buffers(model))
+            {
+                theta.AsSpan(at, buffer.Length).CopyTo(buffer);
+                at += buffer.Length;
+            }
+        }
+
+        Check(
+            theta =>
+            {
+                Set(theta);
+                return loss();
+            },
+            (theta, g) =>
+            {
+                Set(theta);
+                foreach (double[] buffer in buffers(gradient))
+                {
+                    Array.Clear(buffer);
+                }
+
+                double value = lossGradient();
+                double[] flat = buffers(gradient).SelectMany(b => b).ToArray();
+                for (int i = 0; i < flat.Length; i++)
+                {
+                    g[i] += flat[i];
+                }
+
+                return value;
+            },
+            dimension);
+    }
+
     [Fact]
     public void ArrayOfParameterLayersMatchesFiniteDifferences()
     {
@@ -119,40 +162,12 @@ public class LayerTests
         var model = new ListModel(Size, Blocks);
         var gradient = new ListModel(Size, Blocks);
         double[] x = { 0.4, -0.9, 1.2, 0.1 };
-        double[][] Flat(ListModel m) => new[] { m.Input }.Concat(m.Blocks.SelectMany(b => new[] { b.Scale, b.Shift })).Append(m.Output).ToArray();
-        void Set(double[] theta)
-        {
-            int at = 0;
-            foreach (double[] buffer in Flat(model))
-            {
-                theta.AsSpan(at, buffer.Length).CopyTo(buffer);
-                at += buffer.Length;
-            }
-        }
-
-        Check(
-            theta =>
-            {
-                Set(theta);
-                return ListModel.Loss(model, x);
-            },
-            (theta, g) =>
-            {
-                Set(theta);
-                foreach (double[] buffer in Flat(gradient))
-                {
-                    Array.Clear(buffer);
-                }
-
-                double value = ListModel.LossGradient(model, x, gradient);
-                double[] flat = Flat(gradient).SelectMany(b => b).ToArray();
-                for (int i = 0; i < flat.Length; i++)
-                {
-                    g[i] += flat[i];
-                }
-
-                return value;
-            },
+        CheckArrayBuffers(
+            model,
+            gradient,
+            m => new[] { m.Input }.Concat(m.Blocks.SelectMany(b => new[] { b.Scale, b.Shift })).Append(m.Output).ToArray(),
+            () => ListModel.Loss(model, x),
+            () => ListModel.LossGradient(model, x, gradient),
             Size * (2 + (2 * Blocks)));
     }
 
@@ -163,40 +178,12 @@ public class LayerTests
         var model = new ChainModel(links);
         var gradient = new ChainModel(new List<ArrayLayer> { new(3), new(3) });
         double[] x = { 0.5, -0.2, 0.9 };
-        double[][] Flat(ChainModel m) => m.Links.SelectMany(b => new[] { b.Scale, b.Shift }).ToArray();
-        void Set(double[] theta)
-        {
-            int at = 0;
-            foreach (double[] buffer in Flat(model))
-            {
-                theta.AsSpan(at, buffer.Length).CopyTo(buffer);
-                at += buffer.Length;
-            }
-        }
-
-        Check(
-            theta =>
-            {
-                Set(theta);
-                return ChainModel.Loss(model, x);
-            },
-            (theta, g) =>
-            {
-                Set(theta);
-                foreach (double[] buffer in Flat(gradient))
-                {
-                    Array.Clear(buffer);
-                }
-
-                double value = ChainModel.LossGradient(model, x, gradient);
-                double[] flat = Flat(gradient).SelectMany(b => b).ToArray();
-                for (int i = 0; i < flat.Length; i++)
-                {
-                    g[i] += flat[i];
-                }
-
-                return value;
-            },
+        CheckArrayBuffers(
+            model,
+            gradient,
+            m => m.Links.SelectMany(b => new[] { b.Scale, b.Shift }).ToArray(),
+            () => ChainModel.Loss(model, x),
+            () => ChainModel.LossGradient(model, x, gradient),
             12);
     }
 
@@ -252,40 +239,12 @@ public class LayerTests
         var model = new StructLayers(3, 2);
         var gradient = new StructLayers(3, 2);
         double[] x = { 0.5, -0.2, 0.9 };
-        double[][] Flat(StructLayers m) => m.Links.SelectMany(b => new[] { b.Scale, b.Shift }).ToArray();
-        void Set(double[] theta)
-        {
-            int at = 0;
-            foreach (double[] buffer in Flat(model))
-            {
-                theta.AsSpan(at, buffer.Length).CopyTo(buffer);
-                at += buffer.Length;
-            }
-        }
-
-        Check(
-            theta =>
-            {
-                Set(theta);
-                return model.Loss(x);
-            },
-            (theta, g) =>
-            {
-                Set(theta);
-                foreach (double[] buffer in Flat(gradient))
-                {
-                    Array.Clear(buffer);
-                }
-
-                double value = model.LossGradient(x, gradient);
-                double[] flat = Flat(gradient).SelectMany(b => b).ToArray();
-                for (int i = 0; i < flat.Length; i++)
-                {
-                    g[i] += flat[i];
-                }
-
-                return value;
-            },
+        CheckArrayBuffers(
+            model,
+            gradient,
+            m => m.Links.SelectMany(b => new[] { b.Scale, b.Shift }).ToArray(),
+            () => model.Loss(x),
+            () => model.LossGradient(x, gradient),
             12);
     }
 
@@ -295,40 +254,12 @@ public class LayerTests
         var model = new NestedLayers();
         var gradient = new NestedLayers();
         double[] x = { 0.7, -1.3 };
-        double[][] Flat(NestedLayers m) => m.Layers.SelectMany(b => new[] { b.Norm.Gamma, b.W }).ToArray();
-        void Set(double[] theta)
-        {
-            int at = 0;
-            foreach (double[] buffer in Flat(model))
-            {
-                theta.AsSpan(at, buffer.Length).CopyTo(buffer);
-                at += buffer.Length;
-            }
-        }
-
-        Check(
-            theta =>
-            {
-                Set(theta);
-                return NestedLayers.Loss(model, x);
-            },
-            (theta, g) =>
-            {
-                Set(theta);
-                foreach (double[] buffer in Flat(gradient))
-                {
-                    Array.Clear(buffer);
-                }
-
-                double value = NestedLayers.LossGradient(model, x, gradient);
-                double[] flat = Flat(gradient).SelectMany(b => b).ToArray();
-                for (int i = 0; i < flat.Length; i++)
-                {
-                    g[i] += flat[i];
-                }
-
-                return value;
-            },
+        CheckArrayBuffers(
+            model,
+            gradient,
+            m => m.Layers.SelectMany(b => new[] { b.Norm.Gamma, b.W }).ToArray(),
+            () => NestedLayers.Loss(model, x),
+            () => NestedLayers.LossGradient(model, x, gradient),
             12);
         Assert.Equal(["Layers[0].Norm.Gamma", "Layers[0].W", "Layers[1].Norm.Gamma"], Parameters<double>.FromModel(model, gradient).Take(3).Select(p => p.Name));
     }
