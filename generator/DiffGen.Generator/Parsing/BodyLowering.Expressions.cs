@@ -218,10 +218,7 @@ internal sealed partial class BodyLowering
     /// <summary>The path of a differentiated model or a part of it that holds leaves (<c>model</c>, <c>model.Hidden</c>); null otherwise.</summary>
     private string? ModelPart(IOperation operation)
     {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
+        operation = WithoutConversions(operation);
 
         if (_modelLeaves.Count == 0 || ModelPath(operation) is not { } path)
         {

@@ -90,10 +90,7 @@ internal sealed partial class BodyLowering
 
     private LinqSource? SourceOf(IOperation operation)
     {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
+        operation = WithoutConversions(operation);
 
         switch (operation)
         {

@@ -279,10 +279,7 @@ internal sealed partial class BodyLowering
     /// </summary>
     private (Var View, ModelTypes.StructArray Array)? StructArray(IOperation operation)
     {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
+        operation = WithoutConversions(operation);
 
         if (operation is not IParameterReferenceOperation { Parameter: var parameter } || _structArrays.Count == 0)
         {
