@@ -610,6 +610,39 @@ public class SnapshotTests
         }
         """);
 
+    // An element an inner loop touches at an index it never changes — the row adjoint dx[i] summed over j, the load
+    // x[i] — is kept in a local across the loop in both sweeps (read once before it, stored once after it), under the
+    // loop's first test, so an empty inner loop reads nothing.
+    [Fact]
+    public void InvariantElementsKeptInLocals() => Verify(nameof(InvariantElementsKeptInLocals), """
+        public static partial class Lower
+        {
+            [Differentiable(nameof(l), nameof(x))]
+            public static double Norm(ReadOnlySpan<double> l, ReadOnlySpan<double> x)
+            {
+                int d = x.Length;
+                Span<double> y = stackalloc double[d];
+                int k = 0;
+                for (int i = 0; i < d; i++)
+                {
+                    for (int j = i + 1; j < d; j++)
+                    {
+                        y[j] += l[k] * x[i];
+                        k++;
+                    }
+                }
+
+                double s = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    s += y[j] * y[j];
+                }
+
+                return Math.Log(s);
+            }
+        }
+        """);
+
     // A scratch vector overwritten whole in each iteration of a two-sweep loop is recorded once per iteration (PushRange
     // at the iteration's end), not at each element write; the loop-local integer stepping through the weights is
     // undone in the reverse sweep (k = k - 1), not recorded.

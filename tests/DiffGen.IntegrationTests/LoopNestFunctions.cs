@@ -349,4 +349,26 @@ public static partial class Functions
 
         return p;
     }
+
+    /// <summary>
+    /// Row i sums w[i − 1]·x[j]² over j &lt; i: the element w[i − 1] is the same throughout the inner loop (kept in a local
+    /// in both sweeps) and does not exist when that loop is empty (i = 0), so it must not be read then.
+    /// </summary>
+    [Differentiable(nameof(w), nameof(x))]
+    public static double LaggedRows(ReadOnlySpan<double> w, ReadOnlySpan<double> x)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double row = 0;
+            for (int j = 0; j < i; j++)
+            {
+                row += w[i - 1] * x[j] * x[j];
+            }
+
+            s += Math.Sin(row);
+        }
+
+        return s;
+    }
 }

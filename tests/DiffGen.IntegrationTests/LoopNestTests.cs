@@ -90,6 +90,12 @@ public class LoopNestTests
         Check(x => F.LaterBranchOverwrites(x[0], x[1]), (x, g) => F.LaterBranchOverwritesGradient(x[0], x[1], ref g[0], ref g[1]), 2, points: 20);
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void LaggedRows(int n) =>
+        Check(x => F.LaggedRows(x.AsSpan(0, n - 1), x.AsSpan(n - 1, n)), (x, g) => F.LaggedRowsGradient(x.AsSpan(0, n - 1), x.AsSpan(n - 1, n), g.AsSpan(0, n - 1), g.AsSpan(n - 1, n)), 2 * n - 1);
+
+    [Theory]
     [InlineData(4)]
     [InlineData(7)]
     public void SteppedPairs(int n) => Check(x => F.SteppedPairs(x), (x, g) => F.SteppedPairsGradient(x, g), n);

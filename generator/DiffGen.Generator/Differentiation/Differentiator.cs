@@ -180,6 +180,8 @@ internal static class Differentiator
             code = ReverseLoopVectorizer.Apply(code);
         }
 
+        code = ElementPromotion.Apply(code, scope.IsAdjoint, scope.Temp);
+
         code = PooledScratch.Apply(code, names);
 
         return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), code.ToEquatableArray());

@@ -54,7 +54,8 @@ internal static class InvariantLoads
         return (forward.Select(replace.Rewrite).ToList(), reverse.Select(replace.Rewrite).ToList(), loads);
     }
 
-    private static IEnumerable<Elem> EvaluatedElements(Expr expr)
+    /// <summary>Elements the expression always evaluates (not under a branch of ?: or the right of && and ||).</summary>
+    internal static IEnumerable<Elem> EvaluatedElements(Expr expr)
     {
         switch (expr)
         {
