@@ -643,6 +643,46 @@ public class SnapshotTests
         }
         """);
 
+    // A caller's scratch span of unknown length, of which each iteration writes the first d elements (and the loop
+    // nothing beyond): those d are recorded once per iteration (PushRange(xc, d)), not each element write; an element
+    // read right after its store in the same loop (xc[j] * xc[j]) does not stop it.
+    [Fact]
+    public void ScratchSpanPrefixRecordedOncePerIteration() => Verify(nameof(ScratchSpanPrefixRecordedOncePerIteration), """
+        public static partial class Mixture
+        {
+            [Differentiable(nameof(mu))]
+            public static double Terms(ReadOnlySpan<double> mu, ReadOnlySpan<double> x, Span<double> xc, Span<double> terms)
+            {
+                int d = x.Length;
+                int k = terms.Length;
+                for (int c = 0; c < k; c++)
+                {
+                    double dist = 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        xc[j] = x[j] - mu[c * d + j];
+                        dist += xc[j] * xc[j];
+                    }
+
+                    for (int j = 1; j < d; j++)
+                    {
+                        dist += xc[j] * xc[j - 1];
+                    }
+
+                    terms[c] = dist;
+                }
+
+                double s = 0;
+                for (int c = 0; c < k; c++)
+                {
+                    s += Math.Exp(-terms[c]);
+                }
+
+                return Math.Log(s);
+            }
+        }
+        """);
+
     // A scratch vector overwritten whole in each iteration of a two-sweep loop is recorded once per iteration (PushRange
     // at the iteration's end), not at each element write; the loop-local integer stepping through the weights is
     // undone in the reverse sweep (k = k - 1), not recorded.

@@ -371,4 +371,40 @@ public static partial class Functions
 
         return s;
     }
+
+    /// <summary>
+    /// Each component's distance through the caller's scratch spans (longer than the part used: only xc[0..d) and
+    /// terms[0..k) change), each element of xc read right after it is stored and again by the next loop; then a soft
+    /// minimum over the components.
+    /// </summary>
+    [Differentiable(nameof(mu), nameof(scale))]
+    public static double ScratchMixture(ReadOnlySpan<double> mu, ReadOnlySpan<double> scale, ReadOnlySpan<double> x, Span<double> xc, Span<double> terms)
+    {
+        int d = x.Length;
+        int k = scale.Length;
+        for (int c = 0; c < k; c++)
+        {
+            double dist = 0;
+            for (int j = 0; j < d; j++)
+            {
+                xc[j] = x[j] - mu[c * d + j];
+                dist += xc[j] * xc[j];
+            }
+
+            for (int j = 1; j < d; j++)
+            {
+                dist += scale[c] * xc[j] * xc[j - 1];
+            }
+
+            terms[c] = scale[c] * dist;
+        }
+
+        double s = 0;
+        for (int c = 0; c < k; c++)
+        {
+            s += Math.Exp(-terms[c]);
+        }
+
+        return Math.Log(s);
+    }
 }

@@ -89,6 +89,23 @@ public class LoopNestTests
     public void LaterBranchOverwrites() =>
         Check(x => F.LaterBranchOverwrites(x[0], x[1]), (x, g) => F.LaterBranchOverwritesGradient(x[0], x[1], ref g[0], ref g[1]), 2, points: 20);
 
+    /// <summary>The caller's scratch spans are longer than the part used; their tails (7.0) must come back untouched.</summary>
+    [Fact]
+    public void ScratchMixture()
+    {
+        double[] x = { 0.3, -0.2, 0.5, 0.1 };
+        double[] xc = new double[7];
+        double[] terms = new double[5];
+        Array.Fill(xc, 7.0);
+        Array.Fill(terms, 7.0);
+        Check(
+            p => F.ScratchMixture(p.AsSpan(0, 12), p.AsSpan(12, 3), x, xc, terms),
+            (p, g) => F.ScratchMixtureGradient(p.AsSpan(0, 12), p.AsSpan(12, 3), x, xc, terms, g.AsSpan(0, 12), g.AsSpan(12, 3)),
+            15);
+        Assert.Equal(new[] { 7.0, 7.0, 7.0 }, xc[4..]);
+        Assert.Equal(new[] { 7.0, 7.0 }, terms[3..]);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(5)]

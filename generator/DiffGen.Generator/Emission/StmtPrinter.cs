@@ -71,10 +71,10 @@ internal static class StmtPrinter
                 writer.WriteLine(p.Tape + ".Push(" + ExprPrinter.Print(p.Value) + ");");
                 break;
             case PushRange p:
-                writer.WriteLine(p.Tape + ".PushRange(" + p.Vector + ");");
+                writer.WriteLine(p.Tape + ".PushRange(" + p.Vector + Count(p.Count) + ");");
                 break;
             case PopRange p:
-                writer.WriteLine(p.Tape + ".PopRange(" + p.Vector + ");");
+                writer.WriteLine(p.Tape + ".PopRange(" + p.Vector + Count(p.Count) + ");");
                 break;
             case RentBuffer r:
                 {
@@ -129,6 +129,9 @@ internal static class StmtPrinter
                 throw new System.InvalidOperationException("Unexpected statement " + statement.GetType().Name);
         }
     }
+
+    /// <summary>The count argument of a partial push or pop (the part of a scratch vector a loop writes), or nothing.</summary>
+    private static string Count(Expr? count) => count is null ? string.Empty : ", " + ExprPrinter.Print(count);
 
     private static string KernelText(VectorKernel k)
     {

@@ -47,6 +47,17 @@ internal sealed record CountedLoopShape(string Counter, Expr Start, BinaryOp Com
         return new CountedLoopShape(i, start, op, bound, signed);
     }
 
+    /// <summary>The counter's least and greatest values as linear forms (null where the bound is not linear).</summary>
+    public (LinearForm? Low, LinearForm? High) Range()
+    {
+        LinearForm? start = LinearForm.Of(Start);
+        LinearForm? bound = LinearForm.Of(Bound);
+        LinearForm? Shift(int by) => bound?.Plus(LinearForm.Of(new Literal(TypeRef.Int, by.ToString(System.Globalization.CultureInfo.InvariantCulture)))!);
+        return Step > 0
+            ? (start, Compare == BinaryOp.Less ? Shift(-1) : Compare == BinaryOp.LessOrEqual ? bound : null)
+            : (Compare == BinaryOp.Greater ? Shift(1) : Compare == BinaryOp.GreaterOrEqual ? bound : null, start);
+    }
+
     /// <summary><c>i</c>, <c>i + c</c> or <c>i - c</c> with a literal c (the shift to move to the other side, if any).</summary>
     private static bool IsCounter(Expr e, string i, out Expr? shift)
     {

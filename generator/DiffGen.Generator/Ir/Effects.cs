@@ -142,10 +142,12 @@ internal sealed class Effects
                 break;
             case PushRange p:
                 Reads.Add(p.Vector);
+                ReadAll(p.Count);
                 Opaque = true;
                 break;
             case PopRange p:
                 VectorWrites.Add(p.Vector);
+                ReadAll(p.Count);
                 Opaque = true;
                 break;
             case RentBuffer r:

@@ -185,6 +185,8 @@ internal static class IrWalk
         Evaluate e => new Expr[] { e.Code },
         RentBuffer r => new[] { r.Length },
         VectorKernel k => new Expr[] { k.Destination }.Concat(k.Operands),
+        PushRange { Count: { } count } => new[] { count },
+        PopRange { Count: { } count } => new[] { count },
         Block or Break or Continue or Comment or DeclareTape or DisposeTape or PushRange or PopRange or DeclareBuffer or ReturnBuffer or ClearVector or LengthGuard => Array.Empty<Expr>(),
         _ => throw new InvalidOperationException("IrWalk does not know " + statement.GetType().Name),
     };

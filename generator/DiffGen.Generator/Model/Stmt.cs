@@ -75,10 +75,10 @@ internal sealed record DisposeTape(string Name) : Stmt;
 internal sealed record Push(string Tape, Expr Value) : Stmt;
 
 /// <summary>Generated: <c>Tape.PushRange(Vector);</c> (a whole vector's values, before a call overwrites them).</summary>
-internal sealed record PushRange(string Tape, string Vector) : Stmt;
+internal sealed record PushRange(string Tape, string Vector, Expr? Count = null) : Stmt;
 
 /// <summary>Generated: <c>Tape.PopRange(Vector);</c>.</summary>
-internal sealed record PopRange(string Tape, string Vector) : Stmt;
+internal sealed record PopRange(string Tape, string Vector, Expr? Count = null) : Stmt;
 
 /// <summary>
 /// Generated: a zeroed adjoint vector of <paramref name="Length"/> elements in a pooled array:

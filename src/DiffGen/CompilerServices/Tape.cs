@@ -57,7 +57,7 @@ public struct Tape<T> : IDisposable
         _count += values.Length;
     }
 
-    /// <summary>Pops a vector pushed by <see cref="PushRange"/> back into <paramref name="destination"/>.</summary>
+    /// <summary>Pops a vector pushed by <see cref="PushRange(ReadOnlySpan{T})"/> back into <paramref name="destination"/>.</summary>
     public void PopRange(Span<T> destination)
     {
         if (_count < destination.Length)
@@ -68,6 +68,12 @@ public struct Tape<T> : IDisposable
         _count -= destination.Length;
         _items.AsSpan(_count, destination.Length).CopyTo(destination);
     }
+
+    /// <summary>Pushes a copy of the first <paramref name="count"/> elements (a scratch vector's part a loop writes).</summary>
+    public void PushRange(ReadOnlySpan<T> values, int count) => PushRange(values.Slice(0, count));
+
+    /// <summary>Pops the first <paramref name="count"/> elements pushed by <see cref="PushRange(ReadOnlySpan{T}, int)"/>.</summary>
+    public void PopRange(Span<T> destination, int count) => PopRange(destination.Slice(0, count));
 
     /// <summary>Returns the buffer to the pool.</summary>
     public void Dispose()

@@ -25,11 +25,90 @@ internal sealed class ArrayCoverage
     /// <c>for (int i = 0; i &lt; length(A); i++) { …; A[i] = e; … }</c> with the store at the body's top level: every
     /// element of A is written whenever the statement runs.
     /// </summary>
-    public bool FullyWrites(Stmt statement, string vector) =>
+    public bool FullyWrites(Stmt statement, string vector) => WrittenPrefix(statement, vector) is { } bound && IsLengthOf(vector, bound);
+
+    /// <summary>
+    /// B when the statement is <c>for (int i = 0; i &lt; B; i++) { …; A[i] = e; … }</c> with the store at the body's top
+    /// level: A[0..B) is written whenever it runs (all of A when B is its length).
+    /// </summary>
+    public Expr? WrittenPrefix(Stmt statement, string vector) =>
         statement is Loop loop
         && CountedLoopShape.Of(loop) is { Step: 1, Compare: BinaryOp.Less, Start: Literal { Text: "0" } } shape
-        && IsLengthOf(vector, shape.Bound)
-        && loop.Body.Statements.Any(s => s is Assign { Kind: AssignKind.Set, Target: Elem { Index: Var index } target } && target.Array == vector && index.Name == shape.Counter);
+        && loop.Body.Statements.Any(s => s is Assign { Kind: AssignKind.Set, Target: Elem { Index: Var index } target } && target.Array == vector && index.Name == shape.Counter)
+            ? shape.Bound
+            : null;
+
+    /// <summary>
+    /// Every write of the vector inside <paramref name="loop"/> is an element store at an index in [0, bound): its
+    /// elements from the bound on stay as they were (a caller's scratch span may be longer than the part used).
+    /// </summary>
+    public bool WritesOnlyBelow(Loop loop, string vector, Expr bound)
+    {
+        if (LinearForm.Of(bound) is not { } limit)
+        {
+            return false;
+        }
+
+        foreach (Stmt statement in IrWalk.Descendants(new Stmt[] { loop }))
+        {
+            if (!Effects.Of(statement).VectorWrites.Contains(vector))
+            {
+                continue;
+            }
+
+            if (statement is not Assign { Target: Elem target } || LinearForm.Of(target.Index) is not { } index
+                || Extreme(index, statement, loop, lowest: true) is not { IsConstant: true } low || low.Constant < 0
+                || Extreme(index, statement, loop, lowest: false) is not { } high || limit.Plus(high.Scale(-1)) is not { IsConstant: true } room || room.Constant < 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The least (or greatest) value of a linear index over the counted loops around the statement out to
+    /// <paramref name="outer"/>: each counter replaced by the end of its range that minimises (maximises) the form,
+    /// innermost first. Null when a range is unknown or the form still reads something the loops change.
+    /// </summary>
+    private LinearForm? Extreme(LinearForm form, Stmt statement, Loop outer, bool lowest)
+    {
+        Stmt current = statement;
+        while (!ReferenceEquals(current, outer))
+        {
+            if (_index.OwnerOf(_index.BlockOf(current)) is not { } owner)
+            {
+                return null;
+            }
+
+            if (owner is Loop { Counter: { } counter } loop && form.Coefficient(counter) != 0)
+            {
+                if (CountedLoopShape.Of(loop) is not { } shape || LinearForm.Of(shape.Start) is null)
+                {
+                    return null;
+                }
+
+                (LinearForm? low, LinearForm? high) = shape.Range();
+                LinearForm? end = (form.Coefficient(counter) > 0) == lowest ? low : high;
+                if (end is null)
+                {
+                    return null;
+                }
+
+                form = form.Substitute(counter, end);
+            }
+
+            current = owner;
+        }
+
+        Effects changed = Effects.Deep(outer);
+        return form.Terms.Any(t => t.Value != 0 && (changed.Writes.Contains(t.Key) || changed.Declares.Contains(t.Key))) ? null : form;
+    }
+
+    /// <summary>Pure, and reads only locals assigned once and parameters never assigned: the same value wherever it is evaluated.</summary>
+    public bool IsFixed(Expr value) =>
+        IrWalk.IsPure(value) && IrWalk.Reads(value).All(n => _index.IsSingleAssignment(n) || (_parameters.Contains(n) && _index.WritersOf(n).Count == 0));
 
     /// <summary>Every read of the vector in the block comes after a statement that overwrote it (in the same execution).</summary>
     public bool ReadsOnlyAfterOverwrite(Block block, string vector) => Covered(block.Statements, vector, covered: false);
@@ -108,7 +187,6 @@ internal sealed class ArrayCoverage
             return true;
         }
 
-        return _index.DeclarationOf(vector)?.Init is NewVector { Length: var length } && length.Equals(bound)
-            && IrWalk.Reads(length).All(n => _index.IsSingleAssignment(n) || (_parameters.Contains(n) && _index.WritersOf(n).Count == 0));
+        return _index.DeclarationOf(vector)?.Init is NewVector { Length: var length } && length.Equals(bound) && IsFixed(length);
     }
 }

@@ -175,23 +175,12 @@ internal sealed class ElementPromotion : IrRewriter
             return difference.IsConstant && difference.Constant != 0;
         }
 
-        (LinearForm? low, LinearForm? high) = Range(shape);
+        (LinearForm? low, LinearForm? high) = shape.Range();
         return Sign(difference, shape.Counter, a > 0 ? low : high) > 0 || Sign(difference, shape.Counter, a > 0 ? high : low) < 0;
     }
 
     private static int Sign(LinearForm difference, string counter, LinearForm? at) =>
         at is not null && difference.Substitute(counter, at) is { IsConstant: true } value ? Math.Sign(value.Constant) : 0;
-
-    /// <summary>The counter's least and greatest values (as linear forms, null where unknown).</summary>
-    private static (LinearForm? Low, LinearForm? High) Range(CountedLoopShape shape)
-    {
-        LinearForm? start = LinearForm.Of(shape.Start);
-        LinearForm? bound = LinearForm.Of(shape.Bound);
-        LinearForm? Shift(LinearForm? form, int by) => form?.Plus(LinearForm.Of(new Literal(TypeRef.Int, by.ToString(System.Globalization.CultureInfo.InvariantCulture)))!);
-        return shape.Step > 0
-            ? (start, shape.Compare == BinaryOp.Less ? Shift(bound, -1) : shape.Compare == BinaryOp.LessOrEqual ? bound : null)
-            : (shape.Compare == BinaryOp.Greater ? Shift(bound, 1) : shape.Compare == BinaryOp.GreaterOrEqual ? bound : null, start);
-    }
 
     private sealed class Replacement : IrRewriter
     {

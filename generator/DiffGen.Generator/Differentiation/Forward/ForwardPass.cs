@@ -84,9 +84,9 @@ internal sealed class ForwardPass
             case Push p:
                 return new Stmt[] { p };
             case PushRange p:
-                return _scope.IsVaried(p.Tape) ? new Stmt[] { p, new PushRange(_scope.TangentOf(p.Tape), _scope.TangentOf(p.Vector)) } : new Stmt[] { p };
+                return _scope.IsVaried(p.Tape) ? new Stmt[] { p, p with { Tape = _scope.TangentOf(p.Tape), Vector = _scope.TangentOf(p.Vector) } } : new Stmt[] { p };
             case PopRange p:
-                return _scope.IsVaried(p.Tape) ? new Stmt[] { p, new PopRange(_scope.TangentOf(p.Tape), _scope.TangentOf(p.Vector)) } : new Stmt[] { p };
+                return _scope.IsVaried(p.Tape) ? new Stmt[] { p, p with { Tape = _scope.TangentOf(p.Tape), Vector = _scope.TangentOf(p.Vector) } } : new Stmt[] { p };
             case DeclareTape t:
                 return _scope.IsVaried(t.Name) ? new Stmt[] { t, new DeclareTape(_scope.TangentOf(t.Name), t.Element) } : new Stmt[] { t };
             case DisposeTape t:

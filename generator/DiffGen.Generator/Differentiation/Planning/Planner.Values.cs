@@ -63,9 +63,9 @@ internal sealed partial class Planner
 
         // A scratch vector overwritten in every iteration of a two-sweep loop is recorded once per iteration (its values
         // at the iteration's end, which is all its adjoint reads), not at each element write.
-        if (_scope.Activity.TryGetType(name, out TypeRef type) && type.IsVector && SnapshotLoop(name, at) is { } loop)
+        if (_scope.Activity.TryGetType(name, out TypeRef type) && type.IsVector && SnapshotLoop(name, at) is ({ } loop, var count))
         {
-            Snapshot(name, type, loop.Body);
+            Snapshot(name, type, loop.Body, count);
             SaveWriters(name, at, before, boundary: null, except: loop);
             return;
         }
@@ -88,10 +88,11 @@ internal sealed partial class Planner
 
     /// <summary>
     /// The outermost two-sweep loop around <paramref name="at"/> (in its region) in which the vector can be recorded
-    /// once per iteration: an iteration overwrites it whole, all its writes come before all the adjoint code that reads
-    /// it (in the iteration's statement order), and no adjoint code outside the loop needs the values it overwrites.
+    /// once per iteration: an iteration overwrites it whole (or its first B elements, the loop writing none beyond: then
+    /// only those are recorded, the count), all its writes come before all the adjoint code that reads it (in the
+    /// iteration's statement order), and no adjoint code outside the loop needs the values it overwrites.
     /// </summary>
-    private Loop? SnapshotLoop(string vector, Stmt at)
+    private (Loop Loop, Expr? Count)? SnapshotLoop(string vector, Stmt at)
     {
         var loops = new List<Loop>();
         Block block = _index.BlockOf(at);
@@ -106,15 +107,29 @@ internal sealed partial class Planner
             block = _index.BlockOf(owner);
         }
 
-        return loops.FirstOrDefault(loop => CanSnapshot(vector, loop));
+        foreach (Loop loop in loops)
+        {
+            if (CanSnapshot(vector, loop, out Expr? count))
+            {
+                return (loop, count);
+            }
+        }
+
+        return null;
     }
 
-    private bool CanSnapshot(string vector, Loop loop)
+    private bool CanSnapshot(string vector, Loop loop, out Expr? count)
     {
         IReadOnlyList<Stmt> body = loop.Body.Statements;
+        count = null;
         if (!body.Any(s => _coverage.FullyWrites(s, vector)))
         {
-            return false;
+            count = body.Select(s => _coverage.WrittenPrefix(s, vector))
+                .FirstOrDefault(bound => bound is not null && _coverage.IsFixed(bound) && _coverage.WritesOnlyBelow(loop, vector, bound));
+            if (count is null)
+            {
+                return false;
+            }
         }
 
         int lastWrite = -1;
@@ -133,7 +148,7 @@ internal sealed partial class Planner
             }
         }
 
-        if (lastWrite >= firstRead)
+        if (lastWrite > firstRead || (lastWrite == firstRead && !StoresBeforeReads(body[lastWrite], vector)))
         {
             return false;
         }
@@ -150,7 +165,58 @@ internal sealed partial class Planner
         return true;
     }
 
-    private void Snapshot(string vector, TypeRef type, Block body)
+    /// <summary>
+    /// <c>for (…; i …) { …; A[i] = e; … A[i] … }</c>: a counted loop whose only write of A is that store, with nothing
+    /// before it reading A and nothing after it reading another element: every read sees the value the element keeps
+    /// to the end of the iteration of the enclosing loop (<c>xc[j] = x[j] − μ[j]; y[j] = q[j] * xc[j];</c>).
+    /// </summary>
+    private bool StoresBeforeReads(Stmt statement, string vector)
+    {
+        if (statement is not Loop { Counter: { } counter } loop || CountedLoopShape.Of(loop) is not { Step: 1 or -1 })
+        {
+            return false;
+        }
+
+        IReadOnlyList<Stmt> body = loop.Body.Statements;
+        int store = -1;
+        for (int k = 0; k < body.Count; k++)
+        {
+            if (body[k] is Assign { Kind: AssignKind.Set, Target: Elem { Index: Var index } target } && target.Array == vector && index.Name == counter)
+            {
+                store = k;
+                break;
+            }
+        }
+
+        if (store < 0 || _index.WritersOf(vector).Count(w => _index.IsWithin(w, loop)) != 1)
+        {
+            return false;
+        }
+
+        for (int k = 0; k < body.Count; k++)
+        {
+            foreach (Stmt inner in IrWalk.Descendants(new[] { body[k] }))
+            {
+                bool reads = AdjointReads(inner).Contains(vector) || Effects.Of(inner).Reads.Contains(vector);
+                if (k < store && reads)
+                {
+                    return false;
+                }
+
+                // Reads after the store (and the store's own value) only at the counter.
+                IEnumerable<Expr> expressions = inner is Assign assign && ReferenceEquals(inner, body[store]) ? new[] { assign.Value } : IrWalk.OwnExpressions(inner);
+                if (expressions.SelectMany(IrWalk.SelfAndDescendants).Any(e => (e is Elem other && other.Array == vector && !(other.Index is Var v && v.Name == counter))
+                    || (e is SliceOf slice && slice.Vector == vector)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private void Snapshot(string vector, TypeRef type, Block body, Expr? count)
     {
         if (!_plan.Provisions.TryGetValue(body, out List<Provision>? list))
         {
@@ -159,7 +225,7 @@ internal sealed partial class Planner
 
         if (!list.Any(p => p.Name == vector))
         {
-            list.Add(new Provision(vector, type, null));
+            list.Add(new Provision(vector, type, null, count));
         }
     }
 

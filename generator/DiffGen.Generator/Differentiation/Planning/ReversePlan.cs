@@ -4,8 +4,11 @@ using DiffGen.Generator.Model;
 
 namespace DiffGen.Generator.Differentiation.Planning;
 
-/// <summary>A local the reverse block re-creates at its start: recomputed from its initializer, or popped from the tape.</summary>
-internal sealed record Provision(string Name, TypeRef Type, Expr? Recompute);
+/// <summary>
+/// A local the reverse block re-creates at its start: recomputed from its initializer, or popped from the tape (a
+/// vector's first Count elements when only those change).
+/// </summary>
+internal sealed record Provision(string Name, TypeRef Type, Expr? Recompute, Expr? Count = null);
 
 /// <summary>
 /// How a two-sweep loop runs backwards: from its own bounds (counted loops whose bounds still hold), or from a recorded
