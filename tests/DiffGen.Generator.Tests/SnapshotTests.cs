@@ -643,6 +643,29 @@ public class SnapshotTests
         }
         """);
 
+    // A two-sweep loop whose iterations' adjoint code commutes (dc[j] only accumulated, ds fixed) and whose adjoint
+    // reads an inactive recurrence (power *= t): the reverse runs first to last, steps the power again from its value
+    // on entry, and records nothing.
+    [Fact]
+    public void PassiveRecurrenceSteppedAgain() => Verify(nameof(PassiveRecurrenceSteppedAgain), """
+        public static partial class Series
+        {
+            [Differentiable(nameof(c))]
+            public static double SineOf(ReadOnlySpan<double> c, double t)
+            {
+                double s = 0;
+                double power = 1;
+                for (int j = 0; j < c.Length; j++)
+                {
+                    s += c[j] * power;
+                    power *= t;
+                }
+
+                return Math.Sin(s);
+            }
+        }
+        """);
+
     // A caller's scratch span of unknown length, of which each iteration writes the first d elements (and the loop
     // nothing beyond): those d are recorded once per iteration (PushRange(xc, d)), not each element write; an element
     // read right after its store in the same loop (xc[j] * xc[j]) does not stop it.

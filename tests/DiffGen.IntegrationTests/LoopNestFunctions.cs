@@ -407,4 +407,61 @@ public static partial class Functions
 
         return Math.Log(s);
     }
+
+    /// <summary>
+    /// A polynomial least-squares fit written with running powers: two inactive recurrences (the power of t and a
+    /// damping factor) stepped per coefficient, which the reverse runs again first to last instead of recording.
+    /// </summary>
+    [Differentiable(nameof(c))]
+    public static double PolynomialFit(ReadOnlySpan<double> c, ReadOnlySpan<double> ts, ReadOnlySpan<double> ys)
+    {
+        double loss = 0;
+        for (int i = 0; i < ts.Length; i++)
+        {
+            double t = ts[i];
+            double r = -ys[i];
+            double power = 1;
+            double damping = 1;
+            for (int j = 0; j < c.Length; j++)
+            {
+                r += c[j] * power * damping;
+                power *= t;
+                damping = damping * 0.5 + 0.25;
+            }
+
+            loss += r * r;
+        }
+
+        return loss;
+    }
+
+    /// <summary>A power series at the method's top level, its sum's adjoint known only after the loop; the power is read afterwards.</summary>
+    [Differentiable(nameof(c))]
+    public static double SineOfSeries(ReadOnlySpan<double> c, double t)
+    {
+        double s = 0;
+        double power = 1;
+        for (int j = 0; j < c.Length; j++)
+        {
+            s += c[j] * power;
+            power *= t;
+        }
+
+        return Math.Sin(s) + power;
+    }
+
+    /// <summary>An active running product: its adjoint flows from iteration to iteration, so the reverse must run last to first.</summary>
+    [Differentiable(nameof(c))]
+    public static double RunningProduct(ReadOnlySpan<double> c, double t)
+    {
+        double s = 0;
+        double product = 1;
+        for (int j = 0; j < c.Length; j++)
+        {
+            product *= c[j] + t;
+            s += product;
+        }
+
+        return Math.Sin(s);
+    }
 }

@@ -89,6 +89,20 @@ public class LoopNestTests
     public void LaterBranchOverwrites() =>
         Check(x => F.LaterBranchOverwrites(x[0], x[1]), (x, g) => F.LaterBranchOverwritesGradient(x[0], x[1], ref g[0], ref g[1]), 2, points: 20);
 
+    [Fact]
+    public void PolynomialFit()
+    {
+        double[] ts = { -0.9, -0.3, 0.2, 0.7, 1.1 };
+        double[] ys = { 1.0, -0.5, 0.25, 0.8, -1.2 };
+        Check(c => F.PolynomialFit(c, ts, ys), (c, g) => F.PolynomialFitGradient(c, ts, ys, g), 6);
+    }
+
+    [Fact]
+    public void SineOfSeries() => Check(c => F.SineOfSeries(c, 0.8), (c, g) => F.SineOfSeriesGradient(c, 0.8, g), 5);
+
+    [Fact]
+    public void RunningProduct() => Check(c => F.RunningProduct(c, 0.3), (c, g) => F.RunningProductGradient(c, 0.3, g), 5);
+
     /// <summary>The caller's scratch spans are longer than the part used; their tails (7.0) must come back untouched.</summary>
     [Fact]
     public void ScratchMixture()

@@ -28,8 +28,18 @@ internal sealed partial class Planner
         for (int j = root.Statements.Count - 1; j >= 0; j--)
         {
             Stmt statement = root.Statements[j];
-            if (statement is not (Loop or If) || !HasAdjoint(statement) || !TryJoint(root, j, out List<Stmt> early))
+            if (statement is not (Loop or If) || !HasAdjoint(statement))
             {
+                continue;
+            }
+
+            if (!TryJoint(root, j, out List<Stmt> early))
+            {
+                if (ForwardOrderRecurrence(root, j) is { } recurrence)
+                {
+                    _plan.ForwardOrder[(Loop)statement] = recurrence.Select(n => (n, _scope.Temp(n + "Entry"))).ToList();
+                }
+
                 continue;
             }
 

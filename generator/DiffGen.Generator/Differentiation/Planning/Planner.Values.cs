@@ -40,6 +40,13 @@ internal sealed partial class Planner
 
             foreach (string name in AdjointReads(statement))
             {
+                // A forward-order loop's reverse steps its recurrence itself.
+                if (_index.OwnerOf(_index.BlockOf(statement)) is Loop owner && _plan.ForwardOrder.TryGetValue(owner, out List<(string Variable, string Entry)>? recurrence)
+                    && recurrence.Any(r => r.Variable == name))
+                {
+                    continue;
+                }
+
                 Need(name, statement, before: !ReadsOwnResult(statement, name));
             }
         }

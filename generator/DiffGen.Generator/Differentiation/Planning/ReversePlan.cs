@@ -38,6 +38,12 @@ internal sealed class ReversePlan
     /// <summary>Loops and branches run forward-then-reverse in place (one fused sweep).</summary>
     public HashSet<Stmt> Joint { get; } = new(ReferenceComparer<Stmt>.Instance);
 
+    /// <summary>
+    /// Two-sweep loops whose reverse runs first to last, re-running an inactive recurrence from its value on entry (kept
+    /// in the Entry local) instead of recording it (<c>Planner.ForwardOrder.cs</c>).
+    /// </summary>
+    public Dictionary<Loop, List<(string Variable, string Entry)>> ForwardOrder { get; } = new(ReferenceComparer<Loop>.Instance);
+
     /// <summary>Statements whose adjoint runs before a joint statement (the one named), since that one needs it.</summary>
     public Dictionary<Stmt, Stmt> EarlyBefore { get; } = new(ReferenceComparer<Stmt>.Instance);
 

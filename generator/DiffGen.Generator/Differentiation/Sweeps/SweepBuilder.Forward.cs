@@ -57,6 +57,12 @@ internal sealed partial class SweepBuilder
                 output.AddRange(ForwardIf(branch));
                 break;
             case Loop loop:
+                if (_plan.ForwardOrder.TryGetValue(loop, out List<(string Variable, string Entry)>? recurrence))
+                {
+                    // The recurrence's values on entry, where the forward-order reverse starts it again.
+                    output.AddRange(recurrence.Select(r => new Declare(r.Entry, _scope.Activity.TypeOf(r.Variable), new Var(_scope.Activity.TypeOf(r.Variable), r.Variable))));
+                }
+
                 output.AddRange(ForwardLoop(loop));
                 break;
             default:

@@ -58,6 +58,9 @@ internal sealed partial class SweepBuilder
             case If branch when _plan.HasReverse.Contains(branch):
                 output.AddRange(ReverseIf(branch));
                 break;
+            case Loop loop when _plan.ForwardOrder.ContainsKey(loop):
+                output.AddRange(ForwardOrderLoop(loop));
+                break;
             case Loop loop when _plan.HasReverse.Contains(loop):
                 output.AddRange(ReverseLoop(loop));
                 break;
@@ -99,6 +102,26 @@ internal sealed partial class SweepBuilder
         body.AddRange(ReverseBlock(loop.Body).Statements);
         TripPlan trips = _plan.Trips[loop];
         return Commented(loop, new List<Stmt> { ReverseLoops.Header(loop, trips, body, _scope) });
+    }
+
+    /// <summary>
+    /// A forward-order loop's reverse: its own header, first to last; each iteration's adjoint code (backwards within the
+    /// iteration, reading the recurrence as the iteration began), then the recurrence's steps.
+    /// </summary>
+    private IEnumerable<Stmt> ForwardOrderLoop(Loop loop)
+    {
+        var code = new List<Stmt> { new Comment("Iterations reversed first to last (their adjoints commute); the recurrence stepped again, not recorded") };
+        foreach ((string variable, string entry) in _plan.ForwardOrder[loop])
+        {
+            TypeRef type = _scope.Activity.TypeOf(variable);
+            code.Add(new Assign(new Var(type, variable), new Var(type, entry)));
+        }
+
+        var body = new List<Stmt>(ReverseBlock(loop.Body).Statements);
+        HashSet<string> stepped = new(_plan.ForwardOrder[loop].Select(r => r.Variable));
+        body.AddRange(loop.Body.Statements.Where(s => s is Assign { Target: Var target } && stepped.Contains(target.Name)));
+        code.Add(loop with { Body = Block.Of(body) });
+        return Commented(loop, code);
     }
 
     /// <summary>A nested block's reverse: re-create its locals (popped, then recomputed), declare its adjoints, then its statements backwards.</summary>
