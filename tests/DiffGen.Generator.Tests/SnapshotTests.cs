@@ -643,6 +643,35 @@ public class SnapshotTests
         }
         """);
 
+    // A loop that overwrites elements of a vector below its bound, whose adjoint code does not read that vector, saves
+    // the vector's first n elements once before it runs and restores them once after its reverse (PushRange/PopRange
+    // of n), instead of recording each element it overwrites: the stage and the state of each explicit step.
+    [Fact]
+    public void OverwrittenBlockSavedOnce() => Verify(nameof(OverwrittenBlockSavedOnce), """
+        public static partial class Steps
+        {
+            [Differentiable(nameof(a))]
+            public static double Run(ReadOnlySpan<double> a, int steps, Span<double> y, Span<double> stage)
+            {
+                int n = a.Length;
+                for (int step = 0; step < steps; step++)
+                {
+                    for (int i = 1; i < n; i++)
+                    {
+                        stage[i] = y[i] + 0.1 * a[i] * y[i - 1] * y[i - 1];
+                    }
+
+                    for (int i = 1; i < n; i++)
+                    {
+                        y[i] += 0.2 * stage[i] * stage[i - 1];
+                    }
+                }
+
+                return y[n - 1];
+            }
+        }
+        """);
+
     // A two-sweep loop whose iterations' adjoint code commutes (dc[j] only accumulated, ds fixed) and whose adjoint
     // reads an inactive recurrence (power *= t): the reverse runs first to last, steps the power again from its value
     // on entry, and records nothing.

@@ -89,6 +89,22 @@ public class LoopNestTests
     public void LaterBranchOverwrites() =>
         Check(x => F.LaterBranchOverwrites(x[0], x[1]), (x, g) => F.LaterBranchOverwritesGradient(x[0], x[1], ref g[0], ref g[1]), 2, points: 20);
 
+    /// <summary>The scratch is longer than the part used; its tails (7.0) must come back untouched.</summary>
+    [Fact]
+    public void MidpointSteps()
+    {
+        double[] y = new double[6];
+        double[] stage = new double[5];
+        Array.Fill(y, 7.0);
+        Array.Fill(stage, 7.0);
+        Check(
+            p => F.MidpointSteps(p.AsSpan(0, 4), p.AsSpan(4, 4), 5, y, stage),
+            (p, g) => F.MidpointStepsGradient(p.AsSpan(0, 4), p.AsSpan(4, 4), 5, y, stage, g.AsSpan(0, 4), g.AsSpan(4, 4)),
+            8);
+        Assert.Equal(new[] { 7.0, 7.0 }, y[4..]);
+        Assert.Equal(new[] { 7.0 }, stage[4..]);
+    }
+
     [Fact]
     public void PolynomialFit()
     {

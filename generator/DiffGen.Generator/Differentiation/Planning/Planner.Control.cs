@@ -16,7 +16,8 @@ internal sealed partial class Planner
 {
     private bool MarkReverseWork(Stmt statement)
     {
-        bool has = (_plan.LocalAdjoints.TryGetValue(statement, out List<Stmt>? code) && code.Count > 0) || _plan.Saved.Contains(statement);
+        bool has = (_plan.LocalAdjoints.TryGetValue(statement, out List<Stmt>? code) && code.Count > 0) || _plan.Saved.Contains(statement)
+            || (statement is Loop loop && _plan.BlockSaves.ContainsKey(loop));
         IEnumerable<Stmt> children = statement is Block block ? block.Statements : IrWalk.ChildBlocks(statement);
         foreach (Stmt child in children)
         {

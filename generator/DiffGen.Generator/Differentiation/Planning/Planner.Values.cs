@@ -132,7 +132,8 @@ internal sealed partial class Planner
         if (!body.Any(s => _coverage.FullyWrites(s, vector)))
         {
             count = body.Select(s => _coverage.WrittenPrefix(s, vector))
-                .FirstOrDefault(bound => bound is not null && _coverage.IsFixed(bound) && _coverage.WritesOnlyBelow(loop, vector, bound));
+                .FirstOrDefault(bound => bound is not null && _coverage.IsFixed(bound) && _coverage.WritesOnlyBelow(loop, vector, bound)
+                    && ValueReadsOf(bound).All(r => _index.DeclarationOf(r) is not { } declaration || !_index.IsWithin(declaration, loop)));
             if (count is null)
             {
                 return false;
@@ -257,7 +258,10 @@ internal sealed partial class Planner
                 continue;
             }
 
-            Save(writer);
+            if (!SavedAsBlock(writer, at, boundary))
+            {
+                Save(writer);
+            }
         }
     }
 

@@ -44,6 +44,9 @@ internal sealed class ReversePlan
     /// </summary>
     public Dictionary<Loop, List<(string Variable, string Entry)>> ForwardOrder { get; } = new(ReferenceComparer<Loop>.Instance);
 
+    /// <summary>Loops that save the first Count elements of vectors they overwrite before they run, and restore them after their reverse.</summary>
+    public Dictionary<Loop, List<(string Vector, Expr Count)>> BlockSaves { get; } = new(ReferenceComparer<Loop>.Instance);
+
     /// <summary>Statements whose adjoint runs before a joint statement (the one named), since that one needs it.</summary>
     public Dictionary<Stmt, Stmt> EarlyBefore { get; } = new(ReferenceComparer<Stmt>.Instance);
 

@@ -63,6 +63,11 @@ internal sealed partial class SweepBuilder
                     output.AddRange(recurrence.Select(r => new Declare(r.Entry, _scope.Activity.TypeOf(r.Variable), new Var(_scope.Activity.TypeOf(r.Variable), r.Variable))));
                 }
 
+                if (_plan.BlockSaves.TryGetValue(loop, out List<(string Vector, Expr Count)>? saves))
+                {
+                    output.AddRange(saves.Select(s => new PushRange(Tapes.For(_scope.Activity.TypeOf(s.Vector).Element), s.Vector, s.Count)));
+                }
+
                 output.AddRange(ForwardLoop(loop));
                 break;
             default:

@@ -101,7 +101,14 @@ internal sealed partial class SweepBuilder
 
         body.AddRange(ReverseBlock(loop.Body).Statements);
         TripPlan trips = _plan.Trips[loop];
-        return Commented(loop, new List<Stmt> { ReverseLoops.Header(loop, trips, body, _scope) });
+        var code = new List<Stmt> { ReverseLoops.Header(loop, trips, body, _scope) };
+        if (_plan.BlockSaves.TryGetValue(loop, out List<(string Vector, Expr Count)>? saves))
+        {
+            // The elements the loop overwrote get their earlier values back, all at once.
+            code.AddRange(saves.AsEnumerable().Reverse().Select(s => new PopRange(Tapes.For(_scope.Activity.TypeOf(s.Vector).Element), s.Vector, s.Count)));
+        }
+
+        return Commented(loop, code);
     }
 
     /// <summary>
