@@ -643,6 +643,29 @@ public class SnapshotTests
         }
         """);
 
+    // An assignment's adjoint that needs the value it assigned (the quotient of a Newton step) reads the assigned local
+    // back instead of dividing again; the local's old value, recorded at the next iteration's write, is restored after
+    // that adjoint code (not before). (x is still recorded here: the step's derivative reads it.)
+    [Fact]
+    public void AssignedQuotientReadBack() => Verify(nameof(AssignedQuotientReadBack), """
+        public static partial class Newton
+        {
+            [Differentiable(nameof(a))]
+            public static double Root(double a)
+            {
+                double x = a;
+                double step = 1;
+                for (int k = 0; k < 6; k++)
+                {
+                    step = (x * x - a) / (2 * x);
+                    x -= step;
+                }
+
+                return Math.Sin(x);
+            }
+        }
+        """);
+
     // A loop that overwrites elements of a vector below its bound, whose adjoint code does not read that vector, saves
     // the vector's first n elements once before it runs and restores them once after its reverse (PushRange/PopRange
     // of n), instead of recording each element it overwrites: the stage and the state of each explicit step.

@@ -100,7 +100,7 @@ internal static class Differentiator
         {
             if (statement is Declare or Assign or CallStmt)
             {
-                localAdjoints[statement] = LocalAdjoint.Of(statement, scope, KnownValues(statement, index));
+                localAdjoints[statement] = LocalAdjoint.Of(statement, scope, KnownValues(statement, index), n => n != result && index.DeclarationOf(n) is not null);
             }
         }
 

@@ -18,7 +18,11 @@ internal static class LocalAdjoint
     /// <param name="statement">A declaration, assignment or call.</param>
     /// <param name="scope">Activity and names.</param>
     /// <param name="known">Values that locals hold where the statement is (a costly call kept by a neighbour).</param>
-    public static List<Stmt> Of(Stmt statement, AdjointScope scope, IReadOnlyList<(Expr Value, Var Holder)> known)
+    /// <param name="readsBack">
+    /// Locals whose assigned value the adjoint may read back (not the result or a parameter: the reverse sweep may
+    /// restore those, and the caller sees their final values).
+    /// </param>
+    public static List<Stmt> Of(Stmt statement, AdjointScope scope, IReadOnlyList<(Expr Value, Var Holder)> known, System.Func<string, bool> readsBack)
     {
         var output = new List<Stmt>();
         var adjoint = new ExpressionAdjoint(scope);
@@ -34,7 +38,7 @@ internal static class LocalAdjoint
                 adjoint.Propagate(init, scope.AdjointVar(d.Name), output);
                 break;
             case Assign a when scope.IsActive(IrWalk.TargetName(a.Target)):
-                OfAssignment(a, adjoint, scope, output);
+                OfAssignment(a, adjoint, scope, output, readsBack);
                 break;
             case CallStmt call:
                 OfCall(call, scope, output);
@@ -44,7 +48,7 @@ internal static class LocalAdjoint
         return output;
     }
 
-    private static void OfAssignment(Assign assign, ExpressionAdjoint adjoint, AdjointScope scope, List<Stmt> output)
+    private static void OfAssignment(Assign assign, ExpressionAdjoint adjoint, AdjointScope scope, List<Stmt> output, System.Func<string, bool> readsBack)
     {
         string name = IrWalk.TargetName(assign.Target);
         Expr target = assign.Target is Elem element
@@ -63,6 +67,12 @@ internal static class LocalAdjoint
         Expr zero = Lit(0, assign.Target.Type);
         if (!IrWalk.Mentions(assign.Value, name))
         {
+            // The target holds the value just assigned (a quotient the rule needs is read, not divided again).
+            if (assign.Target is Var assigned && readsBack(assigned.Name))
+            {
+                adjoint.Know(assign.Value, assigned);
+            }
+
             adjoint.Propagate(assign.Value, target, output);
             output.Add(new Assign(target, zero));
             return;

@@ -52,10 +52,14 @@ internal sealed partial class Planner
         }
     }
 
-    /// <summary>A declaration's adjoint may read the declared value; a call's pullback reads its outputs as written.</summary>
-    private static bool ReadsOwnResult(Stmt statement, string name) => statement switch
+    /// <summary>
+    /// A declaration's adjoint may read the declared value, an assignment's the value it assigned (when its right side
+    /// does not read the target, any read of the target is of the result); a call's pullback reads its outputs as written.
+    /// </summary>
+    internal static bool ReadsOwnResult(Stmt statement, string name) => statement switch
     {
         Declare d => d.Name == name,
+        Assign { Kind: AssignKind.Set, Target: Var target } a => target.Name == name && !IrWalk.Mentions(a.Value, name),
         CallStmt c => Analysis.ActivityAnalysis.OutputArgs(c.Call).Contains(name),
         _ => false,
     };

@@ -9,9 +9,10 @@ namespace DiffGen.Generator.Differentiation.Planning;
 
 /// <summary>
 /// Decides the <see cref="ReversePlan"/> in three steps, each reading the previous ones' results, never revisiting
-/// them: (1) joint statements, region by region (<c>Planner.Joint.cs</c>); (2) what keeps each value the adjoint code
-/// reads available: saves, re-created locals, hoisted declarations (<c>Planner.Values.cs</c>, the to-be-recorded
-/// analysis); (3) branch decisions and trip counts, evaluated again where their inputs are still at hand and recorded
+/// them: (1) joint statements, region by region (<c>Planner.Joint.cs</c>), and two-sweep loops whose reverse runs first
+/// to last (<c>Planner.ForwardOrder.cs</c>); (2) what keeps each value the adjoint code reads available: saves (one
+/// block per loop where it can, <c>Planner.BlockSaves.cs</c>), re-created locals, hoisted declarations
+/// (<c>Planner.Values.cs</c>, the to-be-recorded analysis); (3) branch decisions and trip counts, evaluated again where their inputs are still at hand and recorded
 /// otherwise (<c>Planner.Control.cs</c>).
 /// </summary>
 internal sealed partial class Planner

@@ -28,7 +28,19 @@ internal sealed partial class SweepBuilder
                         Expr old = _plan.SaveLocals.TryGetValue(assign, out string? local)
                             ? new Var(assign.Target.Type, local)
                             : new TapePop(assign.Target.Type, Tapes.For(assign.Target.Type.Element));
-                        code.Add(new Assign(assign.Target, old));
+                        var restore = new Assign(assign.Target, old);
+
+                        // An adjoint that reads the value this assignment made runs before the old value comes back.
+                        if (assign.Target is Var target && Planner.ReadsOwnResult(assign, target.Name)
+                            && IrWalk.Descendants(AdjointOf(assign)).SelectMany(IrWalk.OwnExpressions).Any(e => IrWalk.Mentions(e, target.Name)))
+                        {
+                            code.AddRange(AdjointOf(assign));
+                            code.Add(restore);
+                            output.AddRange(Commented(assign, code));
+                            break;
+                        }
+
+                        code.Add(restore);
                     }
 
                     code.AddRange(AdjointOf(assign));
