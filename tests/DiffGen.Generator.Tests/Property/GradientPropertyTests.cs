@@ -96,9 +96,10 @@ public sealed class GradientPropertyTests
                 "nested loop", "if", "else", "?:", "break", "continue", "early return", "local function", "local array",
                 "local stackalloc span", "vector element write", "reassignment in a loop", "compound assignment in a loop", "++/--",
                 "division", "call of a [Differentiable] helper", "local vector passed to a helper",
-                "accumulation loop", "accumulation loop with a branch", "pair loop", "loop-local accumulator",
+                "accumulation loop", "accumulation loop with a branch", "pair loop", "loop-local accumulator", "running power",
                 "generated: fused loop", "generated: fused loop nest", "generated: vectorised reverse loop",
-                "generated: local re-created from the per-iteration record",
+                "generated: local re-created from the per-iteration record", "generated: forward-order reverse loop",
+                "generated: adjoint element kept in a local across a loop",
                 "generated: gradient element without a second bounds check", "generated: Hessian-vector product",
             };
             foreach (string feature in required)
@@ -399,6 +400,21 @@ public sealed class GradientPropertyTests
         if (generated.Contains("TensorPrimitives.", StringComparison.Ordinal))
         {
             yield return "generated: vectorised reverse loop";
+        }
+
+        if (generated.Contains("the recurrence stepped again", StringComparison.Ordinal))
+        {
+            yield return "generated: forward-order reverse loop";
+        }
+
+        if (System.Text.RegularExpressions.Regex.IsMatch(generated, @"\w+\[[^\]]+\] = \w+Elem(_\d+)?;"))
+        {
+            yield return "generated: adjoint element kept in a local across a loop";
+        }
+
+        if (System.Text.RegularExpressions.Regex.IsMatch(generated, @"\.(PushRange|PopRange)\(\w+, "))
+        {
+            yield return "generated: vector recorded in part or as one block";
         }
 
         if (System.Text.RegularExpressions.Regex.IsMatch(generated, @"(double|int|bool) \w+ = \w+Tape\.Pop\(\);"))

@@ -286,6 +286,31 @@ internal sealed class ProgramBuilder
                     Feature("loop-local accumulator");
                     break;
                 }
+
+            case 2:
+                {
+                    // A series with a running power that does not depend on the inputs (p *= t of a polynomial).
+                    string a = Fresh("a");
+                    string p = Fresh("p");
+                    Line($"double {a} = 0;");
+                    Line($"double {p} = 1;");
+                    string j = Fresh("j");
+                    Line($"for (int {j} = 0; {j} < {_vector}.Length; {j}++)");
+                    Open();
+                    PushScope();
+                    Declare(new Local(j, LocalKind.Int, writable: false, index: j));
+                    Line($"{a} += {_vector}[{j}] * {p};");
+                    Line(_r.Chance(0.5) ? $"{p} *= {(0.5 + _r.Next(5) * 0.25).ToString("0.00", CultureInfo.InvariantCulture)};" : $"{p} = {p} * 0.75 + 0.125 * ({j} % 3);");
+                    PopScope();
+                    Close();
+                    Declare(new Local(a, LocalKind.Real, writable: false));
+                    string h = Fresh("e");
+                    Line($"double {h} = Math.Sin({a});");
+                    Declare(new Local(h, LocalKind.Real, writable: false));
+                    temporaries.Add(h);
+                    Feature("running power");
+                    break;
+                }
         }
 
         if (_r.Chance(0.5))
