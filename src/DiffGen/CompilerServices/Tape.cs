@@ -69,11 +69,15 @@ public struct Tape<T> : IDisposable
         _items.AsSpan(_count, destination.Length).CopyTo(destination);
     }
 
-    /// <summary>Pushes a copy of the first <paramref name="count"/> elements (a scratch vector's part a loop writes).</summary>
-    public void PushRange(ReadOnlySpan<T> values, int count) => PushRange(values.Slice(0, count));
+    /// <summary>
+    /// Pushes a copy of the first <paramref name="count"/> elements (the part of a vector a loop writes), as many as the
+    /// vector has when the count is larger and none when it is not positive: a loop that writes nothing past the end
+    /// did not run, and the pop with the same count and vector takes back exactly what was pushed.
+    /// </summary>
+    public void PushRange(ReadOnlySpan<T> values, int count) => PushRange(values.Slice(0, Math.Clamp(count, 0, values.Length)));
 
     /// <summary>Pops the first <paramref name="count"/> elements pushed by <see cref="PushRange(ReadOnlySpan{T}, int)"/>.</summary>
-    public void PopRange(Span<T> destination, int count) => PopRange(destination.Slice(0, count));
+    public void PopRange(Span<T> destination, int count) => PopRange(destination.Slice(0, Math.Clamp(count, 0, destination.Length)));
 
     /// <summary>Returns the buffer to the pool.</summary>
     public void Dispose()

@@ -72,7 +72,7 @@ internal sealed class ElementPromotion : IrRewriter
         foreach (Elem element in Unconditional(loop.Body).Select(e => e with { ProvenInRange = false }).Distinct())
         {
             if (promoted.ContainsKey(element) || !element.Type.IsScalar || !IrWalk.IsPure(element.Index) || IrWalk.Reads(element.Index).Overlaps(written)
-                || LinearForm.Of(element.Index) is not { } index)
+                || LinearForm.Of(element.Index) is not { } index || all.Any(s => Effects.Of(s).Writes.Contains(element.Array) || Effects.Of(s).Declares.Contains(element.Array)))
             {
                 continue;
             }

@@ -35,6 +35,7 @@ internal sealed partial class Planner
             return null;
         }
 
+
         // The recurrence: inactive scalars declared outside the loop, stepped by cheap statements of the body that read
         // only the recurrence, the counter and what the loop leaves alone; all adjoint readers come before them.
         int firstStep = int.MaxValue;
@@ -73,12 +74,23 @@ internal sealed partial class Planner
         // forward sweep left them); nor may anything after the loop change what its reverse reads or its bounds.
         var later = root.Statements.Skip(position + 1).ToList();
         List<Stmt> inLoop = IrWalk.Descendants(new Stmt[] { loop }).ToList();
+        // Whatever else it writes only adjoint code after it reads (which runs before its reverse): nothing in the loop is
+        // ever recorded, since a reverse that runs first to last could not pop records in order.
+        var others = new HashSet<string>(written.Where(n => !recurrence.Contains(n)));
         foreach (KeyValuePair<Stmt, HashSet<string>> reader in _adjointReads)
         {
-            if (reader.Value.Overlaps(recurrence) && !inLoop.Contains(reader.Key, ReferenceComparer<Stmt>.Instance) && !later.Any(s => _index.IsWithin(reader.Key, s)))
+            bool afterIt = later.Any(s => _index.IsWithin(reader.Key, s));
+            if ((reader.Value.Overlaps(recurrence) && !inLoop.Contains(reader.Key, ReferenceComparer<Stmt>.Instance) && !afterIt)
+                || (reader.Value.Overlaps(others) && !afterIt))
             {
                 return null;
             }
+        }
+
+        // A saved element write elsewhere whose index reads what the loop writes would have the loop's writes saved too.
+        if (IrWalk.Descendants(_index.Root).Any(s => s is Assign { Target: Elem stored } && !_index.IsWithin(s, loop) && IrWalk.Reads(stored.Index).Overlaps(written)))
+        {
+            return null;
         }
 
         var inputs = new HashSet<string>(effects.Reads.Concat(adjointReads).Concat(IrWalk.Reads(shape.Start)).Concat(IrWalk.Reads(shape.Bound)));
