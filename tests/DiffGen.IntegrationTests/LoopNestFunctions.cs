@@ -502,4 +502,23 @@ public static partial class Functions
 
         return sum;
     }
+
+    /// <summary>
+    /// The same call before and after the variable it reads changes (found by the property test): the division's
+    /// derivative needs sin of the old s, which the later local sin(s) does not hold.
+    /// </summary>
+    [Differentiable]
+    public static double SineBeforeAndAfter(double x, double a)
+    {
+        double s = x;
+        for (int i = 0; i < 3; i++)
+        {
+            s += a;
+            s /= 2.0 + Math.Sin(s);
+            double t = Math.Sin(s);
+            s = Math.Sqrt(1.0 + s * s) + t;
+        }
+
+        return s;
+    }
 }

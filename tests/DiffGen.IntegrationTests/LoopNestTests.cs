@@ -106,6 +106,10 @@ public class LoopNestTests
     }
 
     [Fact]
+    public void SineBeforeAndAfter() =>
+        Check(z => F.SineBeforeAndAfter(z[0], z[1]), (z, g) => F.SineBeforeAndAfterGradient(z[0], z[1], ref g[0], ref g[1]), 2);
+
+    [Fact]
     public void PolynomialFit()
     {
         double[] ts = { -0.9, -0.3, 0.2, 0.7, 1.1 };

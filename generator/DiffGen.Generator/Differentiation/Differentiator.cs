@@ -184,6 +184,9 @@ internal static class Differentiator
 
         code = PooledScratch.Apply(code, names);
 
+        // Flags and constants a cleanup left unread (an emptied branch that tested `continued`): CS0219 otherwise.
+        code = UnreadLocalElimination.Apply(Block.Of(code), new HashSet<string>(), result).Statements.ToList();
+
         return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), code.ToEquatableArray());
     }
 
@@ -205,8 +208,10 @@ internal static class Differentiator
                 continue;
             }
 
+            // A holder after the statement sees what the statement itself wrote (s /= 2 + sin(s); double t = sin(s);).
             HashSet<string> reads = IrWalk.Reads(call);
-            bool unchanged = true;
+            Effects own = index.DeepEffects(statement);
+            bool unchanged = k < at || (!own.Writes.Overlaps(reads) && !own.VectorWrites.Overlaps(reads));
             for (int m = System.Math.Min(k, at) + 1; m < System.Math.Max(k, at) && unchanged; m++)
             {
                 Effects between = index.DeepEffects(block.Statements[m]);

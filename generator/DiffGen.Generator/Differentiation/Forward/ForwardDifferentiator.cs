@@ -117,6 +117,7 @@ internal static class ForwardDifferentiator
         code.Add(new Return(spec.IsVectorValued ? null : new Var(spec.ReturnType, result)));
         code = AdjointCleanup.Apply(code, scope.IsGenerated);
         code = PooledScratch.Apply(code, names);
+        code = Preparation.UnreadLocalElimination.Apply(Block.Of(code), new HashSet<string>(), string.Empty).Statements.ToList();
         return new GeneratedPushforward(gradient, tangentNames.ToEquatableArray(), outputTangent, resultTangent, code.ToEquatableArray());
     }
 
