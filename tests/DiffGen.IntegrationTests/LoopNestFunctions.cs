@@ -521,4 +521,27 @@ public static partial class Functions
 
         return s;
     }
+
+    /// <summary>
+    /// A branch that could run forward-then-reverse in place, then a vector declared after it that the return also
+    /// reads (found by the property test): the return's adjoint cannot run before the branch, where the vector's
+    /// adjoint does not exist yet.
+    /// </summary>
+    [Differentiable]
+    public static double BranchThenVector(ReadOnlySpan<double> x, double a)
+    {
+        double s = a * 2;
+        if (s < 10)
+        {
+            s = Math.Sin(s) * x[0];
+        }
+
+        Span<double> t = stackalloc double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            t[i] = x[i] * x[i];
+        }
+
+        return s + 0.5 * t[1];
+    }
 }

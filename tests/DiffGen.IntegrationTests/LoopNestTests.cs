@@ -106,6 +106,10 @@ public class LoopNestTests
     }
 
     [Fact]
+    public void BranchThenVector() =>
+        Check(z => F.BranchThenVector(z.AsSpan(0, 3), z[3]), (z, g) => F.BranchThenVectorGradient(z.AsSpan(0, 3), z[3], g.AsSpan(0, 3), ref g[3]), 4);
+
+    [Fact]
     public void SineBeforeAndAfter() =>
         Check(z => F.SineBeforeAndAfter(z[0], z[1]), (z, g) => F.SineBeforeAndAfterGradient(z[0], z[1], ref g[0], ref g[1]), 2);
 

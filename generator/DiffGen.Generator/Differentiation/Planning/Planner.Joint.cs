@@ -140,6 +140,13 @@ internal sealed partial class Planner
                 return false;
             }
 
+            // Its adjoint runs before the candidate, where a vector declared after the candidate has no adjoint buffer yet.
+            if (laterEffects.Reads.Overlaps(root.Statements.Skip(position + 1).Take(k - position - 1)
+                .SelectMany(s => IrWalk.Descendants(new[] { s })).OfType<Declare>().Where(d => d.Type.IsVector).Select(d => d.Name)))
+            {
+                return false;
+            }
+
             downstream.Add(later);
             outputs.UnionWith(laterEffects.Writes.Concat(laterEffects.VectorWrites).Where(IsReal));
         }
