@@ -58,6 +58,32 @@ internal sealed record CountedLoopShape(string Counter, Expr Start, BinaryOp Com
             : (Compare == BinaryOp.Greater ? Shift(1) : Compare == BinaryOp.GreaterOrEqual ? bound : null, start);
     }
 
+    /// <summary>
+    /// Whether an index differs from a fixed one for every value of the counter: other − fixed = a·i + r is monotone in
+    /// i, so it never vanishes when it has one strict sign at the end of the range where it is smallest (or largest); a
+    /// difference free of i must be a nonzero constant.
+    /// </summary>
+    public bool NeverMeets(Expr other, LinearForm fixedIndex)
+    {
+        if (LinearForm.Of(other) is not { } form)
+        {
+            return false;
+        }
+
+        LinearForm difference = form.Plus(fixedIndex.Scale(-1));
+        long a = difference.Coefficient(Counter);
+        if (a == 0)
+        {
+            return difference.IsConstant && difference.Constant != 0;
+        }
+
+        (LinearForm? low, LinearForm? high) = Range();
+        return Sign(difference, a > 0 ? low : high) > 0 || Sign(difference, a > 0 ? high : low) < 0;
+    }
+
+    private int Sign(LinearForm difference, LinearForm? at) =>
+        at is not null && difference.Substitute(Counter, at) is { IsConstant: true } value ? System.Math.Sign(value.Constant) : 0;
+
     /// <summary><c>i</c>, <c>i + c</c> or <c>i - c</c> with a literal c (the shift to move to the other side, if any).</summary>
     private static bool IsCounter(Expr e, string i, out Expr? shift)
     {

@@ -148,7 +148,7 @@ internal sealed class ElementPromotion : IrRewriter
         foreach (Expr node in code.SelectMany(IrWalk.OwnExpressions).SelectMany(IrWalk.SelfAndDescendants))
         {
             if ((node is SliceOf slice && slice.Vector == fixedElement.Array)
-                || (node is Elem other && other.Array == fixedElement.Array && !other.Index.Equals(fixedElement.Index) && !Disjoint(other.Index, fixedIndex, shape)))
+                || (node is Elem other && other.Array == fixedElement.Array && !other.Index.Equals(fixedElement.Index) && !shape.NeverMeets(other.Index, fixedIndex)))
             {
                 return false;
             }
@@ -156,31 +156,6 @@ internal sealed class ElementPromotion : IrRewriter
 
         return true;
     }
-
-    /// <summary>
-    /// other − fixed = a·j + r is monotone in the counter j: it never vanishes when it has one strict sign at the end of
-    /// the range where it is smallest (or largest). A difference free of j must be a nonzero constant.
-    /// </summary>
-    private static bool Disjoint(Expr other, LinearForm fixedIndex, CountedLoopShape shape)
-    {
-        if (LinearForm.Of(other) is not { } form)
-        {
-            return false;
-        }
-
-        LinearForm difference = form.Plus(fixedIndex.Scale(-1));
-        long a = difference.Coefficient(shape.Counter);
-        if (a == 0)
-        {
-            return difference.IsConstant && difference.Constant != 0;
-        }
-
-        (LinearForm? low, LinearForm? high) = shape.Range();
-        return Sign(difference, shape.Counter, a > 0 ? low : high) > 0 || Sign(difference, shape.Counter, a > 0 ? high : low) < 0;
-    }
-
-    private static int Sign(LinearForm difference, string counter, LinearForm? at) =>
-        at is not null && difference.Substitute(counter, at) is { IsConstant: true } value ? Math.Sign(value.Constant) : 0;
 
     private sealed class Replacement : IrRewriter
     {

@@ -78,7 +78,7 @@ internal static class InvariantAccumulation
                     }
 
                     if (node is Elem other && other.Array == fixedElement.Array && !other.Index.Equals(fixedElement.Index)
-                        && !Disjoint(other.Index, fixedIndex, shape))
+                        && !shape.NeverMeets(other.Index, fixedIndex))
                     {
                         return false;
                     }
@@ -92,47 +92,5 @@ internal static class InvariantAccumulation
         }
 
         return true;
-    }
-
-    /// <summary>
-    /// other − fixed = a·j + r; with j = start + t (or bound − 1 − t, or the bound itself for ≤) and t ≥ 0 it is K ± a·t:
-    /// never zero when K is a constant of the same sign as the change (or the index does not involve j and K ≠ 0).
-    /// </summary>
-    private static bool Disjoint(Expr other, LinearForm fixedIndex, CountedLoopShape shape)
-    {
-        if (LinearForm.Of(other) is not { } form)
-        {
-            return false;
-        }
-
-        LinearForm difference = form.Plus(fixedIndex.Scale(-1));
-        long a = difference.Coefficient(shape.Counter);
-        if (a == 0)
-        {
-            return difference.IsConstant && difference.Constant != 0;
-        }
-
-        // The counter's first value: start (counting up) — the difference is K + a·t, t ≥ 0.
-        if (shape.Step > 0 && LinearForm.Of(shape.Start) is { } start)
-        {
-            LinearForm k = difference.Substitute(shape.Counter, start);
-            if (k.IsConstant && ((a > 0 && k.Constant > 0) || (a < 0 && k.Constant < 0)))
-            {
-                return true;
-            }
-        }
-
-        // The counter's last value below the bound (counting up to j < bound): K − a·t, t ≥ 0.
-        if (shape.Step > 0 && LinearForm.Of(shape.Bound) is { } bound)
-        {
-            LinearForm last = shape.Compare == BinaryOp.Less ? bound.Plus(LinearForm.Of(new Literal(TypeRef.Int, "-1"))!) : bound;
-            LinearForm k = difference.Substitute(shape.Counter, last);
-            if (k.IsConstant && ((a > 0 && k.Constant < 0) || (a < 0 && k.Constant > 0)))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
