@@ -35,7 +35,6 @@ internal sealed partial class Planner
             return null;
         }
 
-
         // The recurrence: inactive scalars declared outside the loop, stepped by cheap statements of the body that read
         // only the recurrence, the counter and what the loop leaves alone; all adjoint readers come before them.
         int firstStep = int.MaxValue;
@@ -71,11 +70,11 @@ internal sealed partial class Planner
         }
 
         // Adjoint code that runs after this loop's reverse must not need the recurrence's values (they are left as the
-        // forward sweep left them); nor may anything after the loop change what its reverse reads or its bounds.
+        // forward sweep left them); whatever else the loop writes, only adjoint code after it reads (which runs before
+        // its reverse), so nothing in the loop is ever recorded: a reverse that runs first to last could not pop records
+        // in order. Nor may anything after the loop change what its reverse reads or its bounds.
         var later = root.Statements.Skip(position + 1).ToList();
         List<Stmt> inLoop = IrWalk.Descendants(new Stmt[] { loop }).ToList();
-        // Whatever else it writes only adjoint code after it reads (which runs before its reverse): nothing in the loop is
-        // ever recorded, since a reverse that runs first to last could not pop records in order.
         var others = new HashSet<string>(written.Where(n => !recurrence.Contains(n)));
         foreach (KeyValuePair<Stmt, HashSet<string>> reader in _adjointReads)
         {
