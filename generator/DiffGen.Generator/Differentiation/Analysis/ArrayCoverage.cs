@@ -49,6 +49,7 @@ internal sealed class ArrayCoverage
             return false;
         }
 
+        Effects changed = Effects.Deep(loop);
         foreach (Stmt statement in IrWalk.Descendants(new Stmt[] { loop }))
         {
             if (!Effects.Of(statement).VectorWrites.Contains(vector))
@@ -57,8 +58,8 @@ internal sealed class ArrayCoverage
             }
 
             if (statement is not Assign { Target: Elem target } || LinearForm.Of(target.Index) is not { } index
-                || Extreme(index, statement, loop, lowest: true) is not { IsConstant: true } low || low.Constant < 0
-                || Extreme(index, statement, loop, lowest: false) is not { } high || limit.Plus(high.Scale(-1)) is not { IsConstant: true } room || room.Constant < 1)
+                || Extreme(index, statement, loop, changed, lowest: true) is not { IsConstant: true } low || low.Constant < 0
+                || Extreme(index, statement, loop, changed, lowest: false) is not { } high || limit.Plus(high.Scale(-1)) is not { IsConstant: true } room || room.Constant < 1)
             {
                 return false;
             }
@@ -70,9 +71,10 @@ internal sealed class ArrayCoverage
     /// <summary>
     /// The least (or greatest) value of a linear index over the counted loops around the statement out to
     /// <paramref name="outer"/>: each counter replaced by the end of its range that minimises (maximises) the form,
-    /// innermost first. Null when a range is unknown or the form still reads something the loops change.
+    /// innermost first. Null when a range is unknown or the form still reads something the loops change (what
+    /// <paramref name="outer"/> writes or declares: <paramref name="changed"/>).
     /// </summary>
-    private LinearForm? Extreme(LinearForm form, Stmt statement, Loop outer, bool lowest)
+    private LinearForm? Extreme(LinearForm form, Stmt statement, Loop outer, Effects changed, bool lowest)
     {
         Stmt current = statement;
         while (!ReferenceEquals(current, outer))
@@ -102,7 +104,6 @@ internal sealed class ArrayCoverage
             current = owner;
         }
 
-        Effects changed = Effects.Deep(outer);
         return form.Terms.Any(t => t.Value != 0 && (changed.Writes.Contains(t.Key) || changed.Declares.Contains(t.Key))) ? null : form;
     }
 

@@ -65,14 +65,15 @@ internal sealed class ElementPromotion : IrRewriter
             return null;
         }
 
-        bool writesOnlyUnaliased = written.Where(IsVector(all)).All(_cannotAlias);
+        Effects effects = Effects.Deep(loop);
+        bool writesOnlyUnaliased = effects.VectorWrites.All(_cannotAlias);
         var promoted = new Dictionary<Elem, Var>();
         var stores = new List<Stmt>();
         var loads = new List<Stmt>();
         foreach (Elem element in Unconditional(loop.Body).Select(e => e with { ProvenInRange = false }).Distinct())
         {
             if (promoted.ContainsKey(element) || !element.Type.IsScalar || !IrWalk.IsPure(element.Index) || IrWalk.Reads(element.Index).Overlaps(written)
-                || LinearForm.Of(element.Index) is not { } index || all.Any(s => Effects.Of(s).Writes.Contains(element.Array) || Effects.Of(s).Declares.Contains(element.Array)))
+                || LinearForm.Of(element.Index) is not { } index || effects.Writes.Contains(element.Array) || effects.Declares.Contains(element.Array))
             {
                 continue;
             }
@@ -81,7 +82,7 @@ internal sealed class ElementPromotion : IrRewriter
             bool safe = stored
                 ? _cannotAlias(element.Array) && all.All(s => !Effects.Of(s).VectorWrites.Contains(element.Array) || s is Assign { Target: Elem })
                 : _cannotAlias(element.Array) || writesOnlyUnaliased;
-            if (!safe || !OthersNeverReach(all, element, index, shape))
+            if (!safe || !InvariantAccumulation.OthersNeverReach(new Stmt[] { loop }, element, index, shape))
             {
                 continue;
             }
@@ -104,12 +105,6 @@ internal sealed class ElementPromotion : IrRewriter
         var block = new List<Stmt>(loads) { replaced };
         block.AddRange(stores);
         return new If(new Binary(TypeRef.Bool, shape.Compare, shape.Start, shape.Bound), Block.Of(block), null);
-    }
-
-    private static Func<string, bool> IsVector(List<Stmt> code)
-    {
-        var vectors = new HashSet<string>(code.SelectMany(s => Effects.Of(s).VectorWrites));
-        return vectors.Contains;
     }
 
     /// <summary>Elements every iteration evaluates: in the body's own statements, outside branches and short-circuits.</summary>
@@ -140,21 +135,6 @@ internal sealed class ElementPromotion : IrRewriter
                     break;
             }
         }
-    }
-
-    /// <summary>Every other access of the vector in the loop is at an index that differs from the fixed one throughout the counter's range.</summary>
-    private static bool OthersNeverReach(List<Stmt> code, Elem fixedElement, LinearForm fixedIndex, CountedLoopShape shape)
-    {
-        foreach (Expr node in code.SelectMany(IrWalk.OwnExpressions).SelectMany(IrWalk.SelfAndDescendants))
-        {
-            if ((node is SliceOf slice && slice.Vector == fixedElement.Array)
-                || (node is Elem other && other.Array == fixedElement.Array && !other.Index.Equals(fixedElement.Index) && !shape.NeverMeets(other.Index, fixedIndex)))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private sealed class Replacement : IrRewriter

@@ -64,7 +64,7 @@ internal static class InvariantAccumulation
     private static bool IsInvariant(Expr index, HashSet<string> written) => IrWalk.IsPure(index) && !IrWalk.Reads(index).Overlaps(written);
 
     /// <summary>Every other access of the same vector in the loop is at an index provably different from the fixed one.</summary>
-    private static bool OthersNeverReach(IEnumerable<Stmt> code, Elem fixedElement, LinearForm fixedIndex, CountedLoopShape shape)
+    internal static bool OthersNeverReach(IEnumerable<Stmt> code, Elem fixedElement, LinearForm fixedIndex, CountedLoopShape shape)
     {
         foreach (Stmt statement in IrWalk.Descendants(code))
         {
