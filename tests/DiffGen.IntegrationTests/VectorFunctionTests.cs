@@ -53,6 +53,66 @@ public class VectorFunctionTests
         sample: (r, _) => r.NextDouble() * 4,
         points: 12);
 
+    [Fact]
+    public void MomentsShareOneForwardSweep() => Check(
+        (x, y) => V.Moments(x, y),
+        (x, v, y, dy) => V.MomentsPushforward(x, y, v, dy),
+        (x, y, dy, g) => V.MomentsPullback(x, y, dy, g),
+        (x, y, j) => V.MomentsJacobian(x, y, j),
+        5,
+        2);
+
+    [Fact]
+    public void RecurrenceRunsPullbacksPerRow() => Check(
+        (x, y) => V.Recurrence(x, y),
+        (x, v, y, dy) => V.RecurrencePushforward(x, y, v, dy),
+        (x, y, dy, g) => V.RecurrencePullback(x, y, dy, g),
+        (x, y, j) => V.RecurrenceJacobian(x, y, j),
+        4,
+        2,
+        sample: (r, _) => r.NextDouble() - 0.5);
+
+    /// <summary>
+    /// Which Jacobians share one forward sweep between their rows (a private <c>…JacobianByRows</c>): those whose reverse
+    /// sweep reads only what the forward sweep left; each of their rows equals the pullback of that row's unit vector,
+    /// bit for bit. A taped accumulator (Recurrence) keeps one pullback per row, and so does a loop whose forward and
+    /// reverse sweeps run fused per iteration (Blocks: its adjoint code reads the row's seed during the forward sweep).
+    /// </summary>
+    [Theory]
+    [InlineData(nameof(V.Projection), true)]
+    [InlineData(nameof(V.Moments), true)]
+    [InlineData(nameof(V.Blocks), false)]
+    [InlineData(nameof(V.Recurrence), false)]
+    public void RowsShareTheForwardSweepWhenTheReverseReadsOnly(string function, bool shared)
+    {
+        var method = typeof(V).GetMethod(function + "JacobianByRows", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static);
+        Assert.Equal(shared, method is not null);
+    }
+
+    [Fact]
+    public void RowsSharingTheForwardSweepEqualThePullbacks()
+    {
+        double[] camera = { 0.3, 0.1, -0.2, 4.5, 1.2, 0.05 };
+        double[] point = { 0.4, -0.7, 0.9 };
+        double[] x = { 0.3, -1.2, 0.8, 2.0, -0.4 };
+        double[] y = new double[2];
+        double[] jacobian = new double[2 * 9];
+        V.ProjectionJacobian(camera, point, 0.7, Feature, y, jacobian);
+        double[] moments = new double[2 * 5];
+        V.MomentsJacobian(x, y, moments);
+        for (int row = 0; row < 2; row++)
+        {
+            double[] seed = new double[2];
+            seed[row] = 1;
+            double[] dcamera = new double[6], dpoint = new double[3], dx = new double[5];
+            V.ProjectionPullback(camera, point, 0.7, Feature, y, seed, dcamera, dpoint);
+            V.MomentsPullback(x, y, seed, dx);
+            Assert.Equal(dcamera, jacobian.AsSpan(9 * row, 6).ToArray());
+            Assert.Equal(dpoint, jacobian.AsSpan((9 * row) + 6, 3).ToArray());
+            Assert.Equal(dx, moments.AsSpan(5 * row, 5).ToArray());
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]

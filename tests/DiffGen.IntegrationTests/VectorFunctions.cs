@@ -90,4 +90,43 @@ public static partial class VectorFunctions
 
         r[1] = Math.Tanh(x - y);
     }
+
+    /// <summary>
+    /// Two moments of exp(x/2) through a scratch array (n inputs, 2 outputs): the Jacobian runs one forward sweep and
+    /// a reverse sweep per row, clearing the scratch array's adjoint between rows.
+    /// </summary>
+    [Differentiable(Generate = Derivatives.Jacobian)]
+    public static void Moments(ReadOnlySpan<double> x, [Output] Span<double> r)
+    {
+        double[] e = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            e[i] = Math.Exp(x[i] / 2);
+        }
+
+        double sum = 0;
+        double weighted = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            sum += e[i];
+            weighted += e[i] * x[i];
+        }
+
+        r[0] = Math.Log(sum);
+        r[1] = weighted / sum;
+    }
+
+    /// <summary>An accumulator overwritten in a loop (its values are taped): the rows cannot share a forward sweep.</summary>
+    [Differentiable(Generate = Derivatives.Jacobian)]
+    public static void Recurrence(ReadOnlySpan<double> x, [Output] Span<double> r)
+    {
+        double acc = x[0];
+        for (int i = 1; i < x.Length; i++)
+        {
+            acc = (acc * x[i]) + Math.Sin(acc);
+        }
+
+        r[0] = acc;
+        r[1] = (acc * acc) + x[1];
+    }
 }

@@ -22,6 +22,9 @@ namespace DiffGen.Generator.Differentiation;
 /// </summary>
 internal static class Differentiator
 {
+    /// <summary>Elements of a vector result's adjoint kept on the stack (above it, pooled).</summary>
+    private const int OutputStackLimit = 64;
+
     public static DifferentiationResult Differentiate(DifferentiableMethodSpec spec, GradientSpec gradient, GenerationOptions options)
     {
         try
@@ -127,14 +130,18 @@ internal static class Differentiator
 
         // Vectors the caller passes as scratch (not differentiated) that carry active values get pooled adjoints.
         var returns = new List<Stmt>();
+        var scratchRents = new List<Stmt>();
         foreach (ParameterSpec p in spec.Parameters)
         {
             if (p.Type.IsVector && activity.IsActive(p.Name) && !preset.ContainsKey(p.Name))
             {
                 string adjoint = scope.AdjointOf(p.Name);
                 string buffer = scope.Temp(adjoint + "Buffer");
-                code.Add(new RentBuffer(buffer, adjoint, p.Type.Element, new LengthOf(p.Name)));
-                returns.Add(new ReturnBuffer(buffer, p.Type.Element, MayBeNull: false));
+                // A vector result is usually short (residuals, a few outputs): its adjoint lives on the stack up to 64.
+                bool small = p.Name == output;
+                scratchRents.Add(new RentBuffer(buffer, adjoint, p.Type.Element, new LengthOf(p.Name), StackLimit: small ? OutputStackLimit : 0));
+                code.Add(scratchRents[scratchRents.Count - 1]);
+                returns.Add(new ReturnBuffer(buffer, p.Type.Element, MayBeNull: small));
                 if (p.Name == output)
                 {
                     // The output's adjoint starts as the caller's dy (a copy: the sweep consumes it).
@@ -174,20 +181,37 @@ internal static class Differentiator
         code.AddRange(returns);
         code.Add(new Return(output is null ? new Var(spec.ReturnType, result) : null));
 
-        code = AdjointCleanup.Apply(code, scope.IsGenerated);
-        if (options.UseTensorPrimitives)
+        List<Stmt> pullback = Finish(code);
+
+        // A Jacobian of a vector result whose reverse sweep can run once per row after one forward sweep.
+        GeneratedRows? rows = null;
+        if (output is not null && gradient.Has(DerivativeForms.Jacobian) && !builder.Tapes.Used.Any())
         {
-            code = ReverseLoopVectorizer.Apply(code);
+            string jacobian = names.Unique("jacobian");
+            var parts = new RowsParts(spec, wrt, gradientNames, scalarGradients, parameterAdjoints, scratchRents, builder.MethodDeclarations, forward, reverse, builder.Returns.Concat(returns).ToList());
+            if (JacobianRows.Build(parts, scope, names, jacobian) is { } rowsCode)
+            {
+                rows = new GeneratedRows(GeneratedNames.JacobianRows(gradient.Stem), jacobian, Finish(rowsCode).ToEquatableArray());
+            }
         }
 
-        code = ElementPromotion.Apply(code, scope.IsAdjoint, scope.Temp);
+        return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), pullback.ToEquatableArray()) { Rows = rows };
 
-        code = PooledScratch.Apply(code, names);
+        List<Stmt> Finish(List<Stmt> statements)
+        {
+            statements = AdjointCleanup.Apply(statements, scope.IsGenerated);
+            if (options.UseTensorPrimitives)
+            {
+                statements = ReverseLoopVectorizer.Apply(statements);
+            }
 
-        // Flags and constants a cleanup left unread (an emptied branch that tested `continued`): CS0219 otherwise.
-        code = UnreadLocalElimination.Apply(Block.Of(code), new HashSet<string>(), result).Statements.ToList();
+            statements = ElementPromotion.Apply(statements, scope.IsAdjoint, scope.Temp);
 
-        return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), code.ToEquatableArray());
+            statements = PooledScratch.Apply(statements, names);
+
+            // Flags and constants a cleanup left unread (an emptied branch that tested `continued`): CS0219 otherwise.
+            return UnreadLocalElimination.Apply(Block.Of(statements), new HashSet<string>(), result).Statements.ToList();
+        }
     }
 
     /// <summary>

@@ -9,7 +9,14 @@ internal sealed record GeneratedPullback(
     GradientSpec Gradient,
     string SeedName,
     EquatableArray<string> GradientParameterNames,
-    EquatableArray<Stmt> Body);
+    EquatableArray<Stmt> Body)
+{
+    /// <summary>The reverse Jacobian by rows after one forward sweep (a vector result's Jacobian), or null.</summary>
+    public GeneratedRows? Rows { get; init; }
+}
+
+/// <summary>A private method writing a vector result and its Jacobian, one reverse sweep per row: its name, the Jacobian parameter's name, its body.</summary>
+internal sealed record GeneratedRows(string Name, string JacobianName, EquatableArray<Stmt> Body);
 
 /// <summary>Why differentiation produced no code (the parser reports what it can locate; this names the rest).</summary>
 internal sealed record DifferentiationFailure(FailureKind Kind, string Message);

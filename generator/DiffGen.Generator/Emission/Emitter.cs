@@ -60,7 +60,12 @@ internal static class Emitter
             if (derivative.Pushforward is not null && derivative.Pullback is not null && spec.IsVectorValued && derivative.Pushforward.Gradient.Has(DerivativeForms.Jacobian))
             {
                 Separate();
-                JacobianWriter.Write(writer, spec, derivative.Pushforward.Gradient);
+                JacobianWriter.Write(writer, spec, derivative.Pushforward.Gradient, derivative.Pullback.Rows);
+                if (derivative.Pullback.Rows is { } rows)
+                {
+                    writer.WriteLine();
+                    WriteRows(writer, spec, rows);
+                }
             }
 
             if (derivative.PooledPrimal is { } primal)
@@ -138,6 +143,18 @@ internal static class Emitter
         WriteMemberInputs(writer, spec, pullback.Gradient, pullback.GradientParameterNames, tangents: false);
         WriteBody(writer, spec, pullback.Body, PackedDerivatives(spec, pullback.Gradient, pullback.GradientParameterNames), gradients: true);
 
+        writer.CloseBlock();
+    }
+
+    private static void WriteRows(SourceWriter writer, DifferentiableMethodSpec spec, GeneratedRows rows)
+    {
+        ParameterSpec output = spec.Parameters[spec.Output];
+        writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> into {output.Name} once and writes its Jacobian into {rows.JacobianName} (row-major, checked by the caller), one reverse sweep per row from that forward sweep.</summary>");
+        WriteAttributes(writer, spec);
+        string parameters = string.Join(", ", Declared(spec).Select(p => p.Type.CSharp + " " + p.Name)
+            .Append("global::System.Span<" + output.Type.ElementKeyword + "> " + rows.JacobianName));
+        writer.OpenBlock($"private {Static(spec)}void {rows.Name}({parameters})");
+        WriteBody(writer, spec, rows.Body, new List<(ParameterSpec, string)>(), gradients: true);
         writer.CloseBlock();
     }
 

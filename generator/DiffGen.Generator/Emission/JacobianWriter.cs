@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using DiffGen.Generator.Differentiation;
 using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Model;
 using DiffGen.Generator.Parsing;
@@ -8,30 +9,44 @@ namespace DiffGen.Generator.Emission;
 
 /// <summary>
 /// Writes the Jacobian drivers of a vector result (an [Output] span): the dense <c>FJacobian(p…, Span&lt;T&gt; jacobian)</c>
-/// runs n pushforwards (one per column) when n ≤ m, else m pullbacks (one per row); the sparse form runs one
+/// runs n pushforwards (one per column) when n ≤ m, else m pullbacks (one per row) — or, when the reverse sweep can be
+/// replayed (<see cref="Differentiation.Sweeps.JacobianRows"/>), one forward sweep and m reverse sweeps; the sparse form runs one
 /// pushforward per colour of the user's <c>SparsityPattern</c>. Seeds and results live in pooled buffers.
 /// </summary>
 internal static class JacobianWriter
 {
-    public static void Write(SourceWriter writer, DifferentiableMethodSpec spec, GradientSpec gradient)
+    public static void Write(SourceWriter writer, DifferentiableMethodSpec spec, GradientSpec gradient, GeneratedRows? rows)
     {
-        WriteDense(writer, spec, gradient);
+        WriteDense(writer, spec, gradient, rows);
         writer.WriteLine();
         WriteSparse(writer, spec, gradient);
     }
 
-    private static void WriteDense(SourceWriter writer, DifferentiableMethodSpec spec, GradientSpec gradient)
+    private static void WriteDense(SourceWriter writer, DifferentiableMethodSpec spec, GradientSpec gradient, GeneratedRows? rows)
     {
         var locals = new Locals(spec, gradient);
         string jacobian = locals.Names.Unique("jacobian");
         string row = locals.Names.Unique("row");
-        writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> into {locals.Output} and writes its Jacobian with respect to {locals.WrtList} into {jacobian} (row-major, {locals.Output}.Length × n, n the differentiated elements): n pushforwards when n ≤ m, else m pullbacks.</summary>");
+        writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> into {locals.Output} and writes its Jacobian with respect to {locals.WrtList} into {jacobian} (row-major, {locals.Output}.Length × n, n the differentiated elements): n pushforwards when n ≤ m, else {(rows is null ? "m pullbacks" : "one forward sweep and m reverse sweeps")}.</summary>");
         Emitter.WriteAttributes(writer, spec);
         writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}void {GeneratedNames.Jacobian(gradient.Stem)}({locals.Parameters}, global::System.Span<{locals.Keyword}> {jacobian})");
         locals.WriteCounts(writer);
         writer.WriteLine($"{KnownTypeNames.DerivativeDrivers}.CheckLength({jacobian}.Length, {locals.Rows} * {locals.Count}, \"{jacobian}\", \"outputs × differentiated elements\");");
+        if (rows is not null)
+        {
+            // The rows share one forward sweep and need no seed buffers.
+            writer.OpenBlock($"if ({locals.Count} > {locals.Rows})");
+            writer.WriteLine($"{rows.Name}({string.Join(", ", spec.Parameters.Select(p => p.Name))}, {jacobian});");
+            writer.WriteLine("return;");
+            writer.CloseBlock();
+        }
+
         locals.WriteBuffers(writer);
-        writer.OpenBlock($"if ({locals.Count} <= {locals.Rows})");
+        if (rows is null)
+        {
+            writer.OpenBlock($"if ({locals.Count} <= {locals.Rows})");
+        }
+
         writer.WriteLine($"{spec.MethodName}({string.Join(", ", spec.Parameters.Select(p => p.Name))});");
         for (int m = 0; m < locals.Wrt.Count; m++)
         {
@@ -44,6 +59,13 @@ internal static class JacobianWriter
             writer.WriteLine($"{element} = {locals.Zero};");
             writer.WriteLine($"{KnownTypeNames.DerivativeDrivers}.StoreColumn<{locals.Keyword}>({locals.OutputSeed}, {jacobian}, {locals.Offsets[m]}{(scalar ? string.Empty : " + " + j)}, {locals.Count});");
             writer.CloseBlock();
+        }
+
+        if (rows is not null)
+        {
+            locals.WriteReturns(writer);
+            writer.CloseBlock();
+            return;
         }
 
         writer.CloseBlock();

@@ -25,6 +25,9 @@ internal static class GeneratedNames
 
     public static string Jacobian(string stem) => stem + "Jacobian";
 
+    /// <summary>The private helper of the dense Jacobian that runs one forward and m reverse sweeps.</summary>
+    public static string JacobianRows(string stem) => stem + "JacobianByRows";
+
     public static string HessianVectorProduct(string stem) => stem + "HessianVectorProduct";
 
     public static string Hessian(string stem) => stem + "Hessian";

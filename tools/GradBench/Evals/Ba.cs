@@ -13,12 +13,13 @@ public static partial class Ba
     public const int CameraParameters = 11;
 
     /// <summary>
-    /// Residual <paramref name="component"/> (0: x, 1: y) of one observation: w·(project(camera, point) − feature), with
+    /// The two residuals of one observation into <paramref name="err"/>: w·(project(camera, point) − feature), with
     /// project(X) = distort((R(X − C))₀₁ / (R(X − C))₂)·f + (u₀, v₀), R by Rodrigues' formula (first order when r = 0)
-    /// and distort(p) = p·(1 + k₁‖p‖² + k₂‖p‖⁴).
+    /// and distort(p) = p·(1 + k₁‖p‖² + k₂‖p‖⁴). Its generated Jacobian (2 × 15: camera, point, w) runs the projection
+    /// once and one reverse sweep per residual.
     /// </summary>
-    [Differentiable(nameof(camera), nameof(point), nameof(w))]
-    public static double Reprojection(ReadOnlySpan<double> camera, ReadOnlySpan<double> point, double w, double featureX, double featureY, int component)
+    [Differentiable(nameof(camera), nameof(point), nameof(w), Generate = Derivatives.Jacobian)]
+    public static void Reprojection(ReadOnlySpan<double> camera, ReadOnlySpan<double> point, double w, double featureX, double featureY, [Output] Span<double> err)
     {
         double x0 = point[0] - camera[3];
         double x1 = point[1] - camera[4];
@@ -52,9 +53,8 @@ public static partial class Ba
         double p1 = c1 / c2;
         double squaredRadius = p0 * p0 + p1 * p1;
         double distortion = 1 + camera[9] * squaredRadius + camera[10] * squaredRadius * squaredRadius;
-        return component == 0
-            ? w * (p0 * distortion * camera[6] + camera[7] - featureX)
-            : w * (p1 * distortion * camera[6] + camera[8] - featureY);
+        err[0] = w * (p0 * distortion * camera[6] + camera[7] - featureX);
+        err[1] = w * (p1 * distortion * camera[6] + camera[8] - featureY);
     }
 
     /// <summary>The weight residual 1 − w².</summary>

@@ -57,13 +57,8 @@ public sealed class BaModule : Module
                         double weight = p.W[i], fx = p.Features[2 * i], fy = p.Features[2 * i + 1];
                         if (Variant == Variant.Generated)
                         {
-                            // One reverse sweep per residual row: the row is that residual's gradient.
-                            block.Clear();
-                            for (int row = 0; row < 2; row++)
-                            {
-                                Span<double> g = block.Slice(15 * row, 15);
-                                Ba.ReprojectionGradient(camera, point, weight, fx, fy, row, g[..11], g.Slice(11, 3), ref g[14]);
-                            }
+                            // The block is the 2 × 15 Jacobian, in the same column order (camera, point, w).
+                            Ba.ReprojectionJacobian(camera, point, weight, fx, fy, err, block);
                         }
                         else
                         {
@@ -159,8 +154,7 @@ public sealed class BaModule : Module
             for (int i = 0; i < P; i++)
             {
                 ReadOnlySpan<double> camera = Camera(i), point = Point(i);
-                reprojection[2 * i] = Ba.Reprojection(camera, point, W[i], Features[2 * i], Features[2 * i + 1], 0);
-                reprojection[2 * i + 1] = Ba.Reprojection(camera, point, W[i], Features[2 * i], Features[2 * i + 1], 1);
+                Ba.Reprojection(camera, point, W[i], Features[2 * i], Features[2 * i + 1], reprojection.Slice(2 * i, 2));
             }
 
             for (int i = 0; i < P; i++)

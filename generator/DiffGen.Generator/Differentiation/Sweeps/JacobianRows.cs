@@ -1,0 +1,165 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Differentiation.Adjoints;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Ir;
+using DiffGen.Generator.Model;
+using DiffGen.Generator.Parsing;
+using static DiffGen.Generator.Simplification.ExprBuilder;
+
+namespace DiffGen.Generator.Differentiation.Sweeps;
+
+/// <summary>What the reverse Jacobian by rows is assembled from: the pullback's parts before they are joined.</summary>
+internal sealed record RowsParts(
+    DifferentiableMethodSpec Spec,
+    IReadOnlyList<ParameterSpec> Wrt,
+    IReadOnlyList<string> GradientNames,
+    IReadOnlyList<(ParameterSpec Parameter, string Gradient, string Local)> ScalarGradients,
+    IReadOnlyList<(string Local, TypeRef Type)> ParameterAdjoints,
+    IReadOnlyList<Stmt> ScratchRents,
+    IReadOnlyList<Stmt> MethodDeclarations,
+    IReadOnlyList<Stmt> Forward,
+    IReadOnlyList<Stmt> Reverse,
+    IReadOnlyList<Stmt> Returns);
+
+/// <summary>
+/// The reverse Jacobian of a vector result with one forward sweep. m pullbacks cost m forward and m reverse sweeps;
+/// when the reverse sweep only reads what the forward sweep left — no tape, no restored value, no variable of the user's
+/// written — it can run once per output row from the same forward state (as a hand-written Jacobian shares its forward
+/// values between rows): each row seeds a unit adjoint of its output and accumulates straight into its row of the
+/// Jacobian. Otherwise null, and the Jacobian runs one pullback per row.
+/// </summary>
+internal static class JacobianRows
+{
+    public static List<Stmt>? Build(RowsParts parts, AdjointScope scope, NameTable names, string jacobian)
+    {
+        ParameterSpec output = parts.Spec.Parameters[parts.Spec.Output];
+        string outputAdjoint = scope.AdjointOf(output.Name);
+        var fresh = new HashSet<string>(parts.GradientNames.Concat(parts.ScalarGradients.Select(g => g.Local)).Concat(parts.ParameterAdjoints.Select(a => a.Local)));
+
+        // Adjoint vectors that live across rows (the output's, a scratch span's, a local array's): cleared per row, since
+        // the pullback may leave an element it never reads again non-zero.
+        var vectorResets = new List<string>();
+        var topDeclared = new HashSet<string>();
+        foreach (Stmt statement in parts.ScratchRents.Concat(parts.MethodDeclarations).Concat(parts.Forward))
+        {
+            topDeclared.UnionWith(Effects.Of(statement).Declares);
+        }
+
+        foreach (Stmt statement in IrWalk.Descendants(parts.ScratchRents.Concat(parts.MethodDeclarations).Concat(parts.Forward)))
+        {
+            switch (statement)
+            {
+                case RentBuffer rent when scope.IsAdjoint(rent.Span):
+                    vectorResets.Add(rent.Span);
+                    continue;
+                case DeclareBuffer buffer when scope.IsAdjoint(buffer.Span):
+                    continue;
+                case ClearVector clear when scope.IsAdjoint(clear.Vector):
+                    continue;
+                case Declare { Init: NewVector } declare when scope.IsAdjoint(declare.Name):
+                    vectorResets.Add(declare.Name);
+                    continue;
+                case Assign { Value: NewVector, Target: Var v } when scope.IsAdjoint(v.Name):
+                    vectorResets.Add(v.Name);
+                    continue;
+            }
+
+            // The forward sweep must not touch adjoints (a fused loop's adjoint code reads the seed of one row).
+            Effects effects = Effects.Of(statement);
+            if (effects.Reads.Concat(effects.Writes).Concat(effects.VectorWrites).Any(scope.IsAdjoint))
+            {
+                return null;
+            }
+        }
+
+        if (!vectorResets.All(topDeclared.Contains))
+        {
+            return null;
+        }
+
+        // The reverse sweep may write only its own locals, the row's gradients and the adjoint vectors reset per row.
+        HashSet<string> ownDeclared = Effects.Deep(parts.Reverse).Declares;
+        foreach (Stmt statement in IrWalk.Descendants(parts.Reverse))
+        {
+            Effects effects = Effects.Of(statement);
+            if (effects.Opaque && statement is not PullbackCall)
+            {
+                return null;
+            }
+
+            if (effects.Writes.Concat(effects.VectorWrites).Any(w => !ownDeclared.Contains(w) && !fresh.Contains(w) && !vectorResets.Contains(w)))
+            {
+                return null;
+            }
+        }
+
+        var element = output.Type.ElementType;
+        var jacobianType = new TypeRef(output.Type.Element, Shape.Span);
+        var code = new List<Stmt>();
+        code.AddRange(parts.ScratchRents);
+        code.AddRange(parts.MethodDeclarations);
+
+        // Column offsets of the wrt parameters, and n.
+        var offsets = new List<Expr>();
+        Expr count = new Literal(TypeRef.Int, "0");
+        foreach (ParameterSpec p in parts.Wrt)
+        {
+            string offset = names.Unique("offset" + char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1));
+            code.Add(new Declare(offset, TypeRef.Int, count));
+            offsets.Add(new Var(TypeRef.Int, offset));
+            count = new Binary(TypeRef.Int, BinaryOp.Add, new Var(TypeRef.Int, offset), p.Type.IsScalar ? new Literal(TypeRef.Int, "1") : new LengthOf(p.Name));
+        }
+
+        string n = names.Unique("n");
+        code.Add(new Declare(n, TypeRef.Int, count));
+        code.Add(new Comment("Forward sweep, once", Section: true));
+        code.AddRange(parts.Forward);
+
+        string row = names.Unique("row");
+        var rowVar = new Var(TypeRef.Int, row);
+        Expr At(Expr offset) => new Binary(TypeRef.Int, BinaryOp.Add, new Binary(TypeRef.Int, BinaryOp.Multiply, rowVar, new Var(TypeRef.Int, n)), offset);
+
+        var body = new List<Stmt> { new Comment("Reverse sweep for one row: the adjoint of " + output.Name + "[" + row + "] is 1, the others 0", Section: true) };
+        body.AddRange(vectorResets.Distinct().Select(v => (Stmt)new ClearVector(v)));
+        body.Add(new Assign(new Elem(element, outputAdjoint, rowVar), Lit(1, element)));
+        for (int k = 0; k < parts.Wrt.Count; k++)
+        {
+            ParameterSpec p = parts.Wrt[k];
+            if (p.Type.IsVector)
+            {
+                var span = new TypeRef(p.Type.Element, Shape.Span);
+                body.Add(new Declare(parts.GradientNames[k], span, new SliceOf(span, jacobian, At(offsets[k]), new LengthOf(p.Name))));
+                body.Add(new ClearVector(parts.GradientNames[k]));
+            }
+        }
+
+        foreach ((ParameterSpec parameter, string _, string local) in parts.ScalarGradients)
+        {
+            body.Add(new Declare(local, parameter.Type, Lit(0, parameter.Type)));
+        }
+
+        foreach ((string local, TypeRef type) in parts.ParameterAdjoints)
+        {
+            body.Add(new Declare(local, type, Lit(0, type)));
+        }
+
+        body.AddRange(parts.Reverse);
+        foreach ((ParameterSpec parameter, string _, string local) in parts.ScalarGradients)
+        {
+            int k = parts.Wrt.ToList().IndexOf(parameter);
+            body.Add(new Assign(new Elem(element, jacobian, At(offsets[k])), new Var(parameter.Type, local)));
+        }
+
+        code.Add(new Loop(
+            -1,
+            Block.Of(new Stmt[] { new Declare(row, TypeRef.Int, new Literal(TypeRef.Int, "0")) }),
+            new Binary(TypeRef.Bool, BinaryOp.Less, rowVar, new LengthOf(output.Name)),
+            Block.Of(new Stmt[] { new Assign(rowVar, new Binary(TypeRef.Int, BinaryOp.Add, rowVar, new Literal(TypeRef.Int, "1"))) }),
+            Block.Of(body),
+            row));
+        code.AddRange(parts.Returns);
+        code.Add(new Return(null));
+        return code;
+    }
+}
