@@ -643,6 +643,36 @@ public class SnapshotTests
         }
         """);
 
+    // The Jacobian of a vector result with more inputs than outputs, whose reverse sweep only reads what the forward
+    // sweep left: a private FJacobianByRows runs the forward sweep once and the reverse sweep once per row, seeded with
+    // that row's unit adjoint and accumulating into the Jacobian's row; values the reverse recomputes move before the
+    // row loop (the branch's copy included). The output's adjoint is on the stack up to 64 elements.
+    [Fact]
+    public void JacobianRowsShareOneForwardSweep() => Verify(nameof(JacobianRowsShareOneForwardSweep), """
+        public static partial class Camera
+        {
+            [Differentiable(nameof(pose), nameof(point), Generate = Derivatives.Jacobian)]
+            public static void Project(ReadOnlySpan<double> pose, ReadOnlySpan<double> point, double focal, [Output] Span<double> uv)
+            {
+                double angle = pose[0];
+                double x = point[0] - pose[1];
+                double y = point[1] - pose[2];
+                double z = point[2] - pose[3];
+                if (angle != 0)
+                {
+                    double c = Math.Cos(angle);
+                    double s = Math.Sin(angle);
+                    double rotated = c * x - s * y;
+                    y = s * x + c * y;
+                    x = rotated;
+                }
+
+                uv[0] = focal * x / z;
+                uv[1] = focal * y / z;
+            }
+        }
+        """);
+
     // An assignment's adjoint that needs the value it assigned (the quotient of a Newton step) reads the assigned local
     // back instead of dividing again; the local's old value, recorded at the next iteration's write, is restored after
     // that adjoint code (not before). (x is still recorded here: the step's derivative reads it.)

@@ -63,6 +63,17 @@ public class VectorFunctionTests
         2);
 
     [Fact]
+    public void RotatedRestoresItsCoordinatesBeforeEachRow() => Check(
+        (x, y) => V.Rotated(x.AsSpan(0, 4), x.AsSpan(4, 3), 1.5, y),
+        (x, v, y, dy) => V.RotatedPushforward(x.AsSpan(0, 4), x.AsSpan(4, 3), 1.5, y, v.AsSpan(0, 4), v.AsSpan(4, 3), dy),
+        (x, y, dy, g) => V.RotatedPullback(x.AsSpan(0, 4), x.AsSpan(4, 3), 1.5, y, dy, g.AsSpan(0, 4), g.AsSpan(4, 3)),
+        (x, y, j) => V.RotatedJacobian(x.AsSpan(0, 4), x.AsSpan(4, 3), 1.5, y, j),
+        7,
+        3,
+        sample: (r, i) => i == 6 ? 3 + r.NextDouble() : (r.NextDouble() * 2) - 1,
+        points: 10);
+
+    [Fact]
     public void RecurrenceRunsPullbacksPerRow() => Check(
         (x, y) => V.Recurrence(x, y),
         (x, v, y, dy) => V.RecurrencePushforward(x, y, v, dy),
@@ -81,6 +92,7 @@ public class VectorFunctionTests
     [Theory]
     [InlineData(nameof(V.Projection), true)]
     [InlineData(nameof(V.Moments), true)]
+    [InlineData(nameof(V.Rotated), true)]
     [InlineData(nameof(V.Blocks), false)]
     [InlineData(nameof(V.Recurrence), false)]
     public void RowsShareTheForwardSweepWhenTheReverseReadsOnly(string function, bool shared)
@@ -100,6 +112,9 @@ public class VectorFunctionTests
         V.ProjectionJacobian(camera, point, 0.7, Feature, y, jacobian);
         double[] moments = new double[2 * 5];
         V.MomentsJacobian(x, y, moments);
+        double[] uv = new double[3];
+        double[] rotated = new double[3 * 7];
+        V.RotatedJacobian(camera.AsSpan(0, 4), point, 1.5, uv, rotated);
         for (int row = 0; row < 2; row++)
         {
             double[] seed = new double[2];
@@ -110,6 +125,16 @@ public class VectorFunctionTests
             Assert.Equal(dcamera, jacobian.AsSpan(9 * row, 6).ToArray());
             Assert.Equal(dpoint, jacobian.AsSpan((9 * row) + 6, 3).ToArray());
             Assert.Equal(dx, moments.AsSpan(5 * row, 5).ToArray());
+        }
+
+        for (int row = 0; row < 3; row++)
+        {
+            double[] seed = new double[3];
+            seed[row] = 1;
+            double[] dpose = new double[4], dpoint = new double[3];
+            V.RotatedPullback(camera.AsSpan(0, 4), point, 1.5, uv, seed, dpose, dpoint);
+            Assert.Equal(dpose, rotated.AsSpan(7 * row, 4).ToArray());
+            Assert.Equal(dpoint, rotated.AsSpan((7 * row) + 4, 3).ToArray());
         }
     }
 

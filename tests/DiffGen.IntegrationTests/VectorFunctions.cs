@@ -129,4 +129,29 @@ public static partial class VectorFunctions
         r[0] = acc;
         r[1] = (acc * acc) + x[1];
     }
+
+    /// <summary>
+    /// A projection that reassigns its coordinates in a branch (the reverse sweep restores them from registers): the
+    /// Jacobian's rows share one forward sweep, the coordinates set back to their final values before each row.
+    /// </summary>
+    [Differentiable(nameof(pose), nameof(point), Generate = Derivatives.Jacobian)]
+    public static void Rotated(ReadOnlySpan<double> pose, ReadOnlySpan<double> point, double focal, [Output] Span<double> uv)
+    {
+        double angle = pose[0];
+        double x = point[0] - pose[1];
+        double y = point[1] - pose[2];
+        double z = point[2] - pose[3];
+        if (angle > 0)
+        {
+            double c = Math.Cos(angle);
+            double s = Math.Sin(angle);
+            double rotated = (c * x) - (s * y);
+            y = (s * x) + (c * y);
+            x = rotated;
+        }
+
+        uv[0] = focal * x / z;
+        uv[1] = focal * y / z;
+        uv[2] = x * y;
+    }
 }

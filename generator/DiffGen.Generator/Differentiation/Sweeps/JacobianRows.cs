@@ -24,8 +24,9 @@ internal sealed record RowsParts(
 
 /// <summary>
 /// The reverse Jacobian of a vector result with one forward sweep. m pullbacks cost m forward and m reverse sweeps;
-/// when the reverse sweep only reads what the forward sweep left — no tape, no restored value, no variable of the user's
-/// written — it can run once per output row from the same forward state (as a hand-written Jacobian shares its forward
+/// when the reverse sweep only reads what the forward sweep left — no tape, nothing of the user's written but scalars it
+/// restores from registers (set back to their final values before each row) — it can run once per output row from the
+/// same forward state (as a hand-written Jacobian shares its forward
 /// values between rows): each row seeds a unit adjoint of its output and accumulates straight into its row of the
 /// Jacobian. Otherwise null, and the Jacobian runs one pullback per row.
 /// </summary>
@@ -41,9 +42,14 @@ internal static class JacobianRows
         // the pullback may leave an element it never reads again non-zero.
         var vectorResets = new List<string>();
         var topDeclared = new HashSet<string>();
+        var topScalars = parts.Spec.Parameters.Where(p => p.Type.IsScalar && !p.IsMember).ToDictionary(p => p.Name, p => p.Type);
         foreach (Stmt statement in parts.ScratchRents.Concat(parts.MethodDeclarations).Concat(parts.Forward))
         {
             topDeclared.UnionWith(Effects.Of(statement).Declares);
+            if (statement is Declare { Type.IsScalar: true } scalar)
+            {
+                topScalars[scalar.Name] = scalar.Type;
+            }
         }
 
         foreach (Stmt statement in IrWalk.Descendants(parts.ScratchRents.Concat(parts.MethodDeclarations).Concat(parts.Forward)))
@@ -78,8 +84,10 @@ internal static class JacobianRows
             return null;
         }
 
-        // The reverse sweep may write only its own locals, the row's gradients and the adjoint vectors reset per row.
+        // The reverse sweep may write its own locals, the row's gradients, the adjoint vectors reset per row, and scalars
+        // of the forward sweep it restores from registers (x = xOld): their final values are kept and set again per row.
         HashSet<string> ownDeclared = Effects.Deep(parts.Reverse).Declares;
+        var restored = new List<string>();
         foreach (Stmt statement in IrWalk.Descendants(parts.Reverse))
         {
             Effects effects = Effects.Of(statement);
@@ -88,9 +96,19 @@ internal static class JacobianRows
                 return null;
             }
 
-            if (effects.Writes.Concat(effects.VectorWrites).Any(w => !ownDeclared.Contains(w) && !fresh.Contains(w) && !vectorResets.Contains(w)))
+            foreach (string written in effects.Writes.Concat(effects.VectorWrites))
             {
-                return null;
+                if (ownDeclared.Contains(written) || fresh.Contains(written) || vectorResets.Contains(written) || restored.Contains(written))
+                {
+                    continue;
+                }
+
+                if (scope.IsAdjoint(written) || !topScalars.ContainsKey(written) || effects.VectorWrites.Contains(written))
+                {
+                    return null;
+                }
+
+                restored.Add(written);
             }
         }
 
@@ -115,6 +133,9 @@ internal static class JacobianRows
         code.Add(new Declare(n, TypeRef.Int, count));
         code.Add(new Comment("Forward sweep, once", Section: true));
         code.AddRange(parts.Forward);
+        var ends = restored.Select(r => (Name: r, End: names.Unique(r + "End"), Type: topScalars[r])).ToList();
+        code.AddRange(ends.Select(e => (Stmt)new Declare(e.End, e.Type, new Var(e.Type, e.Name))));
+        List<Stmt> reverse = HoistRowInvariants(parts.Reverse, scope, code);
 
         string row = names.Unique("row");
         var rowVar = new Var(TypeRef.Int, row);
@@ -123,6 +144,7 @@ internal static class JacobianRows
         var body = new List<Stmt> { new Comment("Reverse sweep for one row: the adjoint of " + output.Name + "[" + row + "] is 1, the others 0", Section: true) };
         body.AddRange(vectorResets.Distinct().Select(v => (Stmt)new ClearVector(v)));
         body.Add(new Assign(new Elem(element, outputAdjoint, rowVar), Lit(1, element)));
+        body.AddRange(ends.Select(e => (Stmt)new Assign(new Var(e.Type, e.Name), new Var(e.Type, e.End))));
         for (int k = 0; k < parts.Wrt.Count; k++)
         {
             ParameterSpec p = parts.Wrt[k];
@@ -144,7 +166,7 @@ internal static class JacobianRows
             body.Add(new Declare(local, type, Lit(0, type)));
         }
 
-        body.AddRange(parts.Reverse);
+        body.AddRange(reverse);
         foreach ((ParameterSpec parameter, string _, string local) in parts.ScalarGradients)
         {
             int k = parts.Wrt.ToList().IndexOf(parameter);
@@ -162,4 +184,69 @@ internal static class JacobianRows
         code.Add(new Return(null));
         return code;
     }
+
+    /// <summary>
+    /// Forward values the reverse sweep recomputes (<c>double diff = 1 - cos;</c>) are the same for every row: they move
+    /// before the row loop, computed once. Only declarations of real scalars the reverse never assigns again, with pure
+    /// values reading nothing the reverse writes, at its top level or in branches whose condition no row changes (the
+    /// branch is copied before the loop, the names declared above it).
+    /// </summary>
+    private static List<Stmt> HoistRowInvariants(IReadOnlyList<Stmt> reverse, AdjointScope scope, List<Stmt> before)
+    {
+        var writes = new Dictionary<string, int>();
+        foreach (Stmt statement in IrWalk.Descendants(reverse))
+        {
+            Effects effects = Effects.Of(statement);
+            foreach (string name in effects.Writes.Concat(effects.VectorWrites))
+            {
+                writes[name] = writes.TryGetValue(name, out int count) ? count + 1 : 1;
+            }
+        }
+
+        var hoisted = new HashSet<string>();
+        bool Invariant(Expr value) => IrWalk.IsPure(value) && IrWalk.Reads(value).All(r => !writes.ContainsKey(r) || hoisted.Contains(r));
+
+        List<Stmt> Hoist(IEnumerable<Stmt> statements, List<Stmt> moved)
+        {
+            var kept = new List<Stmt>();
+            foreach (Stmt statement in statements)
+            {
+                switch (statement)
+                {
+                    case Declare { Init: { } init, Type.IsRealScalar: true } declare
+                        when !scope.IsAdjoint(declare.Name) && writes[declare.Name] == 1 && Invariant(init):
+                        moved.Add(declare);
+                        hoisted.Add(declare.Name);
+                        continue;
+                    case If branch when Invariant(branch.Condition):
+                        var movedThen = new List<Stmt>();
+                        var movedElse = new List<Stmt>();
+                        Block then = Block.Of(Hoist(branch.Then.Statements, movedThen));
+                        Block? otherwise = branch.Else is null ? null : Block.Of(Hoist(branch.Else.Statements, movedElse));
+                        if (movedThen.Count + movedElse.Count > 0)
+                        {
+                            foreach (Declare declare in movedThen.Concat(movedElse).OfType<Declare>())
+                            {
+                                moved.Add(new Declare(declare.Name, declare.Type, Lit(0, declare.Type)));
+                            }
+
+                            moved.Add(new If(branch.Condition, Block.Of(movedThen.Select(AsAssign)), movedElse.Count > 0 ? Block.Of(movedElse.Select(AsAssign)) : null));
+                        }
+
+                        kept.Add(branch with { Then = then, Else = otherwise });
+                        continue;
+                }
+
+                kept.Add(statement);
+            }
+
+            return kept;
+        }
+
+        return Hoist(reverse, before);
+    }
+
+    private static Stmt AsAssign(Stmt statement) => statement is Declare declare
+        ? new Assign(new Var(declare.Type, declare.Name), declare.Init!)
+        : statement;
 }
