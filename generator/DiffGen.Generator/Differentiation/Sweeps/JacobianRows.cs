@@ -145,14 +145,18 @@ internal static class JacobianRows
         body.AddRange(vectorResets.Distinct().Select(v => (Stmt)new ClearVector(v)));
         body.Add(new Assign(new Elem(element, outputAdjoint, rowVar), Lit(1, element)));
         body.AddRange(ends.Select(e => (Stmt)new Assign(new Var(e.Type, e.Name), new Var(e.Type, e.End))));
-        for (int k = 0; k < parts.Wrt.Count; k++)
+        // The row is cleared once (one call, not one per parameter); the vector parameters' gradients are its slices.
+        if (parts.Wrt.Any(p => p.Type.IsVector))
         {
-            ParameterSpec p = parts.Wrt[k];
-            if (p.Type.IsVector)
+            string jacobianRow = names.Unique(jacobian + "Row");
+            body.Add(new Declare(jacobianRow, jacobianType, new SliceOf(jacobianType, jacobian, new Binary(TypeRef.Int, BinaryOp.Multiply, rowVar, new Var(TypeRef.Int, n)), new Var(TypeRef.Int, n))));
+            body.Add(new ClearVector(jacobianRow));
+            for (int k = 0; k < parts.Wrt.Count; k++)
             {
-                var span = new TypeRef(p.Type.Element, Shape.Span);
-                body.Add(new Declare(parts.GradientNames[k], span, new SliceOf(span, jacobian, At(offsets[k]), new LengthOf(p.Name))));
-                body.Add(new ClearVector(parts.GradientNames[k]));
+                if (parts.Wrt[k].Type.IsVector)
+                {
+                    body.Add(new Declare(parts.GradientNames[k], jacobianType, new SliceOf(jacobianType, jacobianRow, offsets[k], new LengthOf(parts.Wrt[k].Name))));
+                }
             }
         }
 
@@ -243,7 +247,38 @@ internal static class JacobianRows
             return kept;
         }
 
-        return Hoist(reverse, before);
+        List<Stmt> kept = Hoist(reverse, before);
+
+        // A division by such a value (dp / z, dθ / (2θ)) becomes a product with its reciprocal, divided once per call.
+        var reciprocals = new Reciprocals(e => Invariant(e) && IrWalk.SelfAndDescendants(e).All(x => x is Var or Literal or Binary or Unary or MathCall or Model.Convert), scope);
+        kept = kept.Select(reciprocals.Rewrite).ToList();
+        before.AddRange(reciprocals.Declarations);
+        return kept;
+    }
+
+    /// <summary>Rewrites a / d as a · (1 / d) for real d the row loop does not change and evaluating early cannot throw.</summary>
+    private sealed class Reciprocals(System.Func<Expr, bool> invariant, AdjointScope scope) : IrRewriter
+    {
+        private readonly Dictionary<Expr, Var> _names = new();
+
+        public List<Stmt> Declarations { get; } = new();
+
+        protected override Expr VisitBinary(Binary binary)
+        {
+            if (binary is { Op: BinaryOp.Divide, Type.IsReal: true, Right: not Literal } && invariant(binary.Right))
+            {
+                if (!_names.TryGetValue(binary.Right, out Var? inverse))
+                {
+                    inverse = new Var(binary.Right.Type, scope.Temp("inverse"));
+                    _names[binary.Right] = inverse;
+                    Declarations.Add(new Declare(inverse.Name, inverse.Type, new Binary(inverse.Type, BinaryOp.Divide, Lit(1, inverse.Type), binary.Right)));
+                }
+
+                return Mul(Rewrite(binary.Left), inverse);
+            }
+
+            return base.VisitBinary(binary);
+        }
     }
 
     private static Stmt AsAssign(Stmt statement) => statement is Declare declare

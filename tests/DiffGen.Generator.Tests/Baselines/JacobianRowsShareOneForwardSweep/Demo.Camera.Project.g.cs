@@ -248,6 +248,7 @@ partial class Camera
         uv[1] = focal * y / z;
         double xEnd = x;
         double yEnd = y;
+        double inverse = 1.0 / z;
         for (int row = 0; row < uv.Length; row++)
         {
             // Reverse sweep for one row: the adjoint of uv[row] is 1, the others 0
@@ -255,21 +256,21 @@ partial class Camera
             duv_2[row] = 1.0;
             x = xEnd;
             y = yEnd;
-            global::System.Span<double> dpose = jacobian.Slice(row * n + offsetPose, pose.Length);
-            dpose.Clear();
-            global::System.Span<double> dpoint = jacobian.Slice(row * n + offsetPoint, point.Length);
-            dpoint.Clear();
+            global::System.Span<double> jacobianRow = jacobian.Slice(row * n, n);
+            jacobianRow.Clear();
+            global::System.Span<double> dpose = jacobianRow.Slice(offsetPose, pose.Length);
+            global::System.Span<double> dpoint = jacobianRow.Slice(offsetPoint, point.Length);
             double dangle = 0.0;
             // uv[1] = focal * y / z;
-            double dprod_2 = duv_2[1] / z;
+            double dprod_2 = duv_2[1] * inverse;
             double dy = focal * dprod_2;
-            double quot_2 = focal * y / z;
+            double quot_2 = focal * y * inverse;
             double dz = -(dprod_2 * quot_2);
             duv_2[1] = 0.0;
             // uv[0] = focal * x / z;
-            double dprod = duv_2[0] / z;
+            double dprod = duv_2[0] * inverse;
             double dx = focal * dprod;
-            double quot = focal * x / z;
+            double quot = focal * x * inverse;
             dz -= dprod * quot;
             duv_2[0] = 0.0;
             // if (angle != 0)
