@@ -99,9 +99,10 @@ public static partial class Gmm
 
     /// <summary>
     /// log Σᵢ exp(vᵢ) over the first <paramref name="count"/> values, shifted by their maximum; the shift is a constant
-    /// to the derivative (the result does not depend on it), as in <see cref="Lse.Primal"/>.
+    /// to the derivative (the result does not depend on it), as in <see cref="Lse.Primal"/>. A plain helper, not
+    /// <c>[Differentiable]</c>: the generator inlines it into <see cref="Objective"/>, so each point's exponentials are
+    /// evaluated once and kept for the reverse sweep (a <c>[Differentiable]</c> callee's pullback would evaluate them again).
     /// </summary>
-    [Differentiable(nameof(v))]
     public static double LogSumExp(ReadOnlySpan<double> v, int count)
     {
         double max = v[0];
