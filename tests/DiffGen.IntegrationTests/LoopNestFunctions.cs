@@ -504,6 +504,35 @@ public static partial class Functions
     }
 
     /// <summary>
+    /// A vector scaled in place by every pass of an outer loop, by a factor that reads a running value (found by the
+    /// property test): the derivative of t[i] *= f(v) with respect to v reads the old t[i], so t cannot be recorded once
+    /// per outer iteration from its value at the end of it.
+    /// </summary>
+    [Differentiable]
+    public static double ScaledInPlacePerPass(double[] x)
+    {
+        double[] t = new double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            t[i] = 1.0 + x[i];
+        }
+
+        double v = 0.3 * x[0];
+        int pass = 0;
+        while (pass < 4)
+        {
+            pass++;
+            for (int i = 0; i < x.Length; i++)
+            {
+                t[i] *= 1.0 + (0.5 * Math.Tanh(v));
+                v--;
+            }
+        }
+
+        return t[2] + (0.5 * t[0]);
+    }
+
+    /// <summary>
     /// The same call before and after the variable it reads changes (found by the property test): the division's
     /// derivative needs sin of the old s, which the later local sin(s) does not hold.
     /// </summary>

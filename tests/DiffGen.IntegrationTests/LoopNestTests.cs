@@ -110,6 +110,9 @@ public class LoopNestTests
         Check(z => F.BranchThenVector(z.AsSpan(0, 3), z[3]), (z, g) => F.BranchThenVectorGradient(z.AsSpan(0, 3), z[3], g.AsSpan(0, 3), ref g[3]), 4);
 
     [Fact]
+    public void ScaledInPlacePerPass() => Check(x => F.ScaledInPlacePerPass(x), (x, g) => F.ScaledInPlacePerPassGradient(x, g), 5);
+
+    [Fact]
     public void SineBeforeAndAfter() =>
         Check(z => F.SineBeforeAndAfter(z[0], z[1]), (z, g) => F.SineBeforeAndAfterGradient(z[0], z[1], ref g[0], ref g[1]), 2);
 

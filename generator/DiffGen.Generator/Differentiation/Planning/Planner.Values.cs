@@ -180,7 +180,8 @@ internal sealed partial class Planner
     /// <summary>
     /// <c>for (…; i …) { …; A[i] = e; … A[i] … }</c>: a counted loop whose only write of A is that store, with nothing
     /// before it reading A and nothing after it reading another element: every read sees the value the element keeps
-    /// to the end of the iteration of the enclosing loop (<c>xc[j] = x[j] − μ[j]; y[j] = q[j] * xc[j];</c>).
+    /// to the end of the iteration of the enclosing loop (<c>xc[j] = x[j] − μ[j]; y[j] = q[j] * xc[j];</c>). Not when
+    /// e itself reads A and the store's adjoint needs it (<c>A[i] *= s</c>: its derivative reads the old A[i]).
     /// </summary>
     private bool StoresBeforeReads(Stmt statement, string vector)
     {
@@ -201,6 +202,13 @@ internal sealed partial class Planner
         }
 
         if (store < 0 || _index.WritersOf(vector).Count(w => _index.IsWithin(w, loop)) != 1)
+        {
+            return false;
+        }
+
+        // A store that reads its own element (A[i] = A[i] * s) reads the value before the store: if its adjoint needs that
+        // value, the end-of-iteration snapshot (which holds the value after) is the wrong one.
+        if (IrWalk.Mentions(((Assign)body[store]).Value, vector) && AdjointReads(body[store]).Contains(vector))
         {
             return false;
         }
