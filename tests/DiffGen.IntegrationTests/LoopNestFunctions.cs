@@ -504,6 +504,35 @@ public static partial class Functions
     }
 
     /// <summary>
+    /// A helper's parameter reassigned after a local read it, inside a loop that runs two sweeps (found by the property
+    /// test): the local cannot be recomputed in the reverse from the parameter's final value.
+    /// </summary>
+    [Differentiable]
+    public static double ReassignedAfterUse(double[] x, double a)
+    {
+        double Step(double p)
+        {
+            double r = p * 0.5;
+            p /= 3.0;
+            return Math.FusedMultiplyAdd(x[2], r, 0.5) + (0.1 * p);
+        }
+
+        double s = a;
+        for (int i = 0; i < x.Length; i += 2)
+        {
+            s += 0.25 * i;
+            if (s > 3.0)
+            {
+                break;
+            }
+
+            s += Step(s / (2.0 + Math.Sin(s)));
+        }
+
+        return s;
+    }
+
+    /// <summary>
     /// A vector scaled in place by every pass of an outer loop, by a factor that reads a running value (found by the
     /// property test): the derivative of t[i] *= f(v) with respect to v reads the old t[i], so t cannot be recorded once
     /// per outer iteration from its value at the end of it.

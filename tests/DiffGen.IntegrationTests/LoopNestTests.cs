@@ -110,6 +110,10 @@ public class LoopNestTests
         Check(z => F.BranchThenVector(z.AsSpan(0, 3), z[3]), (z, g) => F.BranchThenVectorGradient(z.AsSpan(0, 3), z[3], g.AsSpan(0, 3), ref g[3]), 4);
 
     [Fact]
+    public void ReassignedAfterUse() =>
+        Check(z => F.ReassignedAfterUse(z.AsSpan(0, 5).ToArray(), z[5]), (z, g) => F.ReassignedAfterUseGradient(z.AsSpan(0, 5).ToArray(), z[5], g.AsSpan(0, 5), ref g[5]), 6);
+
+    [Fact]
     public void ScaledInPlacePerPass() => Check(x => F.ScaledInPlacePerPass(x), (x, g) => F.ScaledInPlacePerPassGradient(x, g), 5);
 
     [Fact]

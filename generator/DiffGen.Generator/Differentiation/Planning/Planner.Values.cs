@@ -412,6 +412,34 @@ internal sealed partial class Planner
         return cheap && ValueReadsOf(init).All(read => CanHave(read, declaration, includeSelf: false, visiting));
     }
 
+    /// <summary>Whether a statement of <paramref name="home"/> after the one holding <paramref name="at"/> writes the variable.</summary>
+    private bool WrittenLaterInBlock(string name, Stmt at, Block home, bool includeSelf)
+    {
+        Stmt holder = at;
+        while (!ReferenceEquals(_index.BlockOf(holder), home))
+        {
+            if (_index.OwnerOf(_index.BlockOf(holder)) is not { } owner)
+            {
+                return true;
+            }
+
+            holder = owner;
+        }
+
+        IReadOnlyList<Stmt> statements = home.Statements;
+        int first = _index.IndexOf(holder) + (includeSelf || !ReferenceEquals(holder, at) ? 0 : 1);
+        for (int k = first; k < statements.Count; k++)
+        {
+            Effects effects = Effects.Deep(statements[k]);
+            if (effects.Writes.Contains(name) && !(k == _index.IndexOf(holder) && statements[k] is Declare declared && declared.Name == name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether the value <paramref name="at"/> sees can be had at its reverse without saving anything (pure).</summary>
     private bool CanHave(string name, Stmt at, bool includeSelf, HashSet<string>? visiting = null)
     {
@@ -428,7 +456,10 @@ internal sealed partial class Planner
         Block? home = _index.DeclaringBlock(name);
         if (home is not null && IsTaped(home))
         {
-            return _provided.Contains(name) || CanRecompute(name, visiting ?? new HashSet<string>());
+            // Re-created at the start of the block's reverse, with its value at the end of the block: what `at` saw only
+            // if nothing after it in the block writes it (double r = p * 0.5; p /= 3;).
+            return !WrittenLaterInBlock(name, at, home, includeSelf)
+                && (_provided.Contains(name) || CanRecompute(name, visiting ?? new HashSet<string>()));
         }
 
         List<Stmt> between = After(at);
