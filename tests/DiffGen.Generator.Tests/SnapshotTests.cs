@@ -643,6 +643,36 @@ public class SnapshotTests
         }
         """);
 
+    // The logistic sigmoid written out, 1 / (1 + exp(-z)), is one function to the generator: its derivative is
+    // s * (1 - s) from the gate's value alone (no exponential kept, no second division), and it prints back as the
+    // same arithmetic (double and float).
+    [Fact]
+    public void LogisticGateDerivativeFromItsValue() => Verify(nameof(LogisticGateDerivativeFromItsValue), """
+        public static partial class Gates
+        {
+            [Differentiable(nameof(z))]
+            public static double Gated(ReadOnlySpan<double> z, ReadOnlySpan<double> c)
+            {
+                double sum = 0;
+                for (int j = 0; j < c.Length; j++)
+                {
+                    double forget = 1 / (1 + Math.Exp(-z[j]));
+                    double input = 1.0 / (Math.Exp(-z[c.Length + j]) + 1.0);
+                    sum += forget * c[j] + input * Math.Tanh(z[2 * c.Length + j]);
+                }
+
+                return sum;
+            }
+
+            [Differentiable]
+            public static float Logit(float w, float x, float y)
+            {
+                float p = 1f / (1f + MathF.Exp(-(w * x)));
+                return y * MathF.Log(p) + (1 - y) * MathF.Log(1 - p);
+            }
+        }
+        """);
+
     // The Jacobian of a vector result with more inputs than outputs, whose reverse sweep only reads what the forward
     // sweep left: a private FJacobianByRows runs the forward sweep once and the reverse sweep once per row, seeded with
     // that row's unit adjoint and accumulating into the Jacobian's row; values the reverse recomputes move before the

@@ -50,7 +50,7 @@ internal static class Differentiator
         // Prepare.
         (Block normalized, string result) = ControlFlowNormalizer.Normalize(spec.Body, spec.ReturnType, names);
         result = output ?? result;
-        Block body = LoopPreparation.Apply(normalized);
+        Block body = LogisticRecognition.Apply(LoopPreparation.Apply(normalized));
         if (gradient.AllowReassociation)
         {
             body = ReductionLowering.Apply(body);

@@ -1,5 +1,6 @@
 using System.Linq;
 using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Differentiation.Preparation;
 using DiffGen.Generator.Model;
 using DiffGen.Generator.Parsing;
 
@@ -25,6 +26,7 @@ internal static class ExprPrinter
             Unary u => (UnaryText(u), UnaryLevel),
             Binary b => (BinaryText(b), Level(b.Op)),
             Conditional c => (Print(c.Condition, 31) + " ? " + Print(c.WhenTrue, 30) + " : " + Print(c.WhenFalse, 30), 30),
+            MathCall { Fn: MathFn.Logistic } m => (Print(LogisticRecognition.Spelled(m), 0), Level(BinaryOp.Divide)),
             MathCall m => (MathFunctions.Spell(m.Fn, m.Args[0].Type.Element) + "(" + string.Join(", ", m.Args.Select(a => Print(a, 0))) + ")", Atom),
             OpaqueCall o => (o.Method + "(" + string.Join(", ", o.Args.Select(a => Print(a, 0))) + ")", Atom),
             Opaque o => (OpaqueText(o), Atom),

@@ -56,6 +56,11 @@ internal enum MathFn
     FusedMultiplyAdd,
     /// <summary>√(x² + y²) without overflow (<c>double.Hypot</c>): what <c>Complex.Abs</c> computes.</summary>
     Hypot,
+    /// <summary>
+    /// The logistic sigmoid 1 / (1 + exp(−x)) as the user wrote it (recognised by <c>LogisticRecognition</c>, printed
+    /// back as that same arithmetic): its derivative is σ(1 − σ), from its value alone.
+    /// </summary>
+    Logistic,
     // Piecewise constant: derivative zero almost everywhere.
     Floor,
     Ceiling,

@@ -55,6 +55,23 @@ public sealed class GradientPropertyTests
 
     public GradientPropertyTests(ITestOutputHelper output) => _output = output;
 
+    /// <summary>
+    /// Batches of other CsCheck seeds in which a program once had a wrong gradient (each fix has its own FD test too;
+    /// these keep the exact random programs that found them): seed 0000003diAc3's batch 79884471 (a vector scaled in
+    /// place, recorded at the end of the iteration) and seed 0000004diAc3's batch 787816882 (a local recomputed from a
+    /// variable the block wrote after it).
+    /// </summary>
+    [Theory]
+    [InlineData(79884471UL)]
+    [InlineData(787816882UL)]
+    public void BatchesThatOnceFailedStayCorrect(ulong batch)
+    {
+        var stats = new Stats();
+        RunSuite(new[] { batch }, stats);
+        _output.WriteLine(stats.Summary());
+        Assert.True(stats.Programs >= ProgramsPerBatch / 2, $"only {stats.Programs} programs were checked");
+    }
+
     [Fact]
     public void RandomProgramsHaveCorrectGradients()
     {

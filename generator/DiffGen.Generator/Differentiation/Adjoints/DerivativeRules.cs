@@ -17,12 +17,12 @@ internal static class DerivativeRules
 
     /// <summary>True when the rule uses the call's own value (so the forward sweep keeps it in a local).</summary>
     public static bool UsesValue(MathFn fn, bool exponentActive = true) =>
-        fn is MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh or MathFn.Hypot || (fn == MathFn.Pow && exponentActive);
+        fn is MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh or MathFn.Hypot or MathFn.Logistic || (fn == MathFn.Pow && exponentActive);
 
     /// <summary>True when the rule reads the value of argument <paramref name="index"/> (the caller needs it at hand).</summary>
     public static bool UsesArgument(MathFn fn, int index) => fn switch
     {
-        MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh => false,
+        MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh or MathFn.Logistic => false,
         MathFn.FusedMultiplyAdd => index < 2,
         _ => !IsPiecewiseConstant(fn),
     };
@@ -118,6 +118,9 @@ internal static class DerivativeRules
                 break;
             case MathFn.Tanh:
                 result[0] = Mul(g, Sub(Lit(1, t), Mul(y!, y!)));
+                break;
+            case MathFn.Logistic:
+                result[0] = Mul(g, Mul(y!, Sub(Lit(1, t), y!)));
                 break;
             case MathFn.Abs:
                 result[0] = Choose(Compare(BinaryOp.Greater, x, Lit(0, t)), g, Choose(Compare(BinaryOp.Less, x, Lit(0, t)), Neg(g), Lit(0, t)));

@@ -22,8 +22,7 @@ partial class Losses
         {
             z += w[i] * x[i];
         }
-        float exp = global::System.MathF.Exp(-z);
-        float p = 1f / (1f + exp);
+        float p = 1f / (1f + global::System.MathF.Exp(-z));
         float result = -(y * global::System.MathF.Log(p) + (1f - y) * global::System.MathF.Log(1f - p));
         // Reverse sweep
         // return -(y * MathF.Log(p) + (1 - y) * MathF.Log(1 - p));
@@ -34,8 +33,7 @@ partial class Losses
         float dlog_2 = -(diff * seed);
         dp -= dlog_2 / diff_2;
         // float p = 1 / (1 + MathF.Exp(-z));
-        float dexp = -(dp * (p * p));
-        float dz = -(dexp * exp);
+        float dz = dp * (p * (1f - p));
         // for (int i = 0; i < w.Length; i++)
         global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)x).Slice(0, w.Length), dz, dw.Slice(0, w.Length), dw.Slice(0, w.Length));
         // float z = b;
@@ -60,8 +58,7 @@ partial class Losses
         {
             z += w[i] * x[i];
         }
-        float exp = global::System.MathF.Exp(-z);
-        float p = 1f / (1f + exp);
+        float p = 1f / (1f + global::System.MathF.Exp(-z));
         float result = -(y * global::System.MathF.Log(p) + (1f - y) * global::System.MathF.Log(1f - p));
         // Reverse sweep
         // return -(y * MathF.Log(p) + (1 - y) * MathF.Log(1 - p));
@@ -72,8 +69,7 @@ partial class Losses
         float dlog_2 = -(diff * seed);
         dp -= dlog_2 / diff_2;
         // float p = 1 / (1 + MathF.Exp(-z));
-        float dexp = -(dp * (p * p));
-        float dz = -(dexp * exp);
+        float dz = dp * (p * (1f - p));
         // for (int i = 0; i < w.Length; i++)
         global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)w).Slice(0, w.Length), dz, dx.Slice(0, w.Length), dx.Slice(0, w.Length));
         return result;
