@@ -643,6 +643,54 @@ public class SnapshotTests
         }
         """);
 
+    // A loop over points whose scratch is the caller's spans (of unknown length, each point using a prefix: d of xc, k
+    // of beta) runs forward then reverse in place per point, as if the spans were its own locals; only the prefixes
+    // the point's reverse restores are parked around it. A read outside the prefix is allowed where no adjoint flows
+    // (the log-sum-exp's maximum under StopGradient reads beta[0] even when k = 0).
+    [Fact]
+    public void ScratchPrefixFusedPerPoint() => Verify(nameof(ScratchPrefixFusedPerPoint), """
+        public static partial class Mixture
+        {
+            [Differentiable(nameof(mu))]
+            public static double LogLikelihood(ReadOnlySpan<double> mu, ReadOnlySpan<double> x, int d, int k, Span<double> xc, Span<double> beta)
+            {
+                int n = x.Length / d;
+                double total = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    for (int c = 0; c < k; c++)
+                    {
+                        double dist = 0;
+                        for (int j = 0; j < d; j++)
+                        {
+                            xc[j] = x[i * d + j] - mu[c * d + j];
+                            dist += xc[j] * xc[j];
+                        }
+
+                        beta[c] = -0.5 * dist;
+                    }
+
+                    double max = beta[0];
+                    for (int c = 1; c < k; c++)
+                    {
+                        max = Math.Max(max, beta[c]);
+                    }
+
+                    double shift = Gradient.StopGradient(max);
+                    double sum = 0;
+                    for (int c = 0; c < k; c++)
+                    {
+                        sum += Math.Exp(beta[c] - shift);
+                    }
+
+                    total += Math.Log(sum) + shift;
+                }
+
+                return total;
+            }
+        }
+        """);
+
     // The logistic sigmoid written out, 1 / (1 + exp(-z)), is one function to the generator: its derivative is
     // s * (1 - s) from the gate's value alone (no exponential kept, no second division), and it prints back as the
     // same arithmetic (double and float).

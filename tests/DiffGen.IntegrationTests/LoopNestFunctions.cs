@@ -409,6 +409,55 @@ public static partial class Functions
     }
 
     /// <summary>
+    /// A mixture's log-likelihood over several points through the caller's scratch spans (longer than the part used):
+    /// each point's loop runs forward then reverse in place, the spans' used prefixes being that point's own; the
+    /// log-sum-exp's maximum is held constant (StopGradient: the value does not depend on it).
+    /// </summary>
+    [Differentiable(nameof(mu), nameof(scale))]
+    public static double ScratchMixturePoints(ReadOnlySpan<double> mu, ReadOnlySpan<double> scale, ReadOnlySpan<double> x, int d, Span<double> xc, Span<double> beta)
+    {
+        int n = x.Length / d;
+        int k = scale.Length;
+        double total = 0;
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    xc[j] = x[i * d + j] - mu[c * d + j];
+                    xc[j] *= scale[c];
+                }
+
+                double dist = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    dist += xc[j] * xc[j];
+                }
+
+                beta[c] = -0.5 * dist + scale[c];
+            }
+
+            double max = beta[0];
+            for (int c = 1; c < k; c++)
+            {
+                max = Math.Max(max, beta[c]);
+            }
+
+            double shift = Gradient.StopGradient(max);
+            double sum = 0;
+            for (int c = 0; c < k; c++)
+            {
+                sum += Math.Exp(beta[c] - shift);
+            }
+
+            total += Math.Log(sum) + shift;
+        }
+
+        return total;
+    }
+
+    /// <summary>
     /// A polynomial least-squares fit written with running powers: two inactive recurrences (the power of t and a
     /// damping factor) stepped per coefficient, which the reverse runs again first to last instead of recording.
     /// </summary>

@@ -152,6 +152,24 @@ public class LoopNestTests
     }
 
     [Theory]
+    [InlineData(3)]
+    [InlineData(1)]
+    public void ScratchMixturePoints(int k)
+    {
+        double[] x = { 0.3, -0.2, 0.5, 0.1, -0.4, 0.6 };
+        double[] xc = new double[5];
+        double[] beta = new double[6];
+        Array.Fill(xc, 7.0);
+        Array.Fill(beta, 7.0);
+        Check(
+            p => F.ScratchMixturePoints(p.AsSpan(0, 2 * k), p.AsSpan(2 * k, k), x, 2, xc, beta),
+            (p, g) => F.ScratchMixturePointsGradient(p.AsSpan(0, 2 * k), p.AsSpan(2 * k, k), x, 2, xc, beta, g.AsSpan(0, 2 * k), g.AsSpan(2 * k, k)),
+            3 * k);
+        Assert.Equal(new[] { 7.0, 7.0, 7.0 }, xc[2..]);
+        Assert.Equal(new[] { 7.0, 7.0, 7.0 }, beta[3..]);
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(5)]
     public void LaggedRows(int n) =>

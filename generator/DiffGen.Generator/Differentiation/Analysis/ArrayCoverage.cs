@@ -112,29 +112,152 @@ internal sealed class ArrayCoverage
         IrWalk.IsPure(value) && IrWalk.Reads(value).All(n => _index.IsSingleAssignment(n) || (_parameters.Contains(n) && _index.WritersOf(n).Count == 0));
 
     /// <summary>Every read of the vector in the block comes after a statement that overwrote it (in the same execution).</summary>
-    public bool ReadsOnlyAfterOverwrite(Block block, string vector) => Covered(block.Statements, vector, covered: false);
+    public bool ReadsOnlyAfterOverwrite(Block block, string vector) => Covered(block.Statements, vector, covered: false, bound: null);
 
-    private bool Covered(IEnumerable<Stmt> statements, string vector, bool covered)
+    /// <summary>
+    /// The same for a caller's scratch span of unknown length of which the loop uses a prefix: the body writes A[0..B)
+    /// (B fixed) before any read in every iteration — directly, or in a nested loop that stores A[j] and then reads only
+    /// A[j] — the loop writes nothing from B on, and reads nothing from B on (a Gaussian mixture's centred point).
+    /// </summary>
+    /// <param name="carriesAdjoint">
+    /// Whether a statement has adjoint code: a read by one that has none (a maximum kept under <c>StopGradient</c>) may
+    /// see an element from an earlier iteration, since only adjoints must not cross iterations.
+    /// </param>
+    public bool ReadsOnlyAfterPrefixOverwrite(Loop loop, string vector, System.Func<Stmt, bool> carriesAdjoint)
+    {
+        foreach (Expr bound in IrWalk.Descendants(loop.Body.Statements).Select(s => WrittenPrefix(s, vector)).OfType<Expr>().Distinct())
+        {
+            if (IsFixed(bound) && WritesOnlyBelow(loop, vector, bound) && ReadsOnlyBelow(loop, vector, bound, carriesAdjoint)
+                && Covered(loop.Body.Statements, vector, covered: false, bound))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool Covered(IEnumerable<Stmt> statements, string vector, bool covered, Expr? bound)
     {
         foreach (Stmt statement in statements)
         {
-            if (!covered)
+            if (!covered && !(bound is not null && StoresThenReadsOwnElement(statement, vector, bound)))
             {
                 if (OwnValueReads(statement).Contains(vector))
                 {
                     return false;
                 }
 
-                if (IrWalk.ChildBlocks(statement).Any(child => !Covered(child.Statements, vector, covered: false)))
+                if (IrWalk.ChildBlocks(statement).Any(child => !Covered(child.Statements, vector, covered: false, bound)))
                 {
                     return false;
                 }
             }
 
-            covered |= FullyWrites(statement, vector);
+            covered |= FullyWrites(statement, vector) || (bound is not null && bound.Equals(WrittenPrefix(statement, vector)));
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <c>for (j = 0; j &lt; B; j++) { …; A[j] = e; … A[j] … }</c>: nothing before the store reads A, e does not, and
+    /// what follows reads A only at j: every read sees this iteration's store.
+    /// </summary>
+    private static bool StoresThenReadsOwnElement(Stmt statement, string vector, Expr bound)
+    {
+        if (statement is not Loop loop || CountedLoopShape.Of(loop) is not { Step: 1, Compare: BinaryOp.Less, Start: Literal { Text: "0" } } shape
+            || !bound.Equals(shape.Bound))
+        {
+            return false;
+        }
+
+        bool stored = false;
+        foreach (Stmt inner in loop.Body.Statements)
+        {
+            bool isStore = !stored && inner is Assign { Kind: AssignKind.Set, Target: Elem { Index: Var index } target } && target.Array == vector && index.Name == shape.Counter;
+            foreach (Stmt nested in IrWalk.Descendants(new[] { inner }))
+            {
+                IEnumerable<Expr> expressions = nested is Assign assign
+                    ? new[] { assign.Value }.Concat(assign.Target is Elem stored2 ? new[] { stored2.Index } : System.Array.Empty<Expr>())
+                    : IrWalk.OwnExpressions(nested);
+                foreach (Expr e in expressions.SelectMany(IrWalk.SelfAndDescendants))
+                {
+                    bool atCounter = e is Elem { Index: Var at } element && element.Array == vector && at.Name == shape.Counter;
+                    bool other = (e is Elem other2 && other2.Array == vector && !atCounter) || (e is SliceOf slice && slice.Vector == vector)
+                        || (e is Var { Type.IsVector: true } whole && whole.Name == vector);
+                    if (other || (atCounter && (!stored || isStore)))
+                    {
+                        return false;
+                    }
+                }
+
+                if (nested is Assign { Kind: not AssignKind.Set, Target: Elem compound } && compound.Array == vector)
+                {
+                    return false;
+                }
+            }
+
+            stored |= isStore;
+        }
+
+        return stored;
+    }
+
+    /// <summary>
+    /// Every read of the vector inside the loop by a statement with adjoint code, outside a call no derivative flows
+    /// through, is an element at an index below <paramref name="bound"/>.
+    /// </summary>
+    private bool ReadsOnlyBelow(Loop loop, string vector, Expr bound, System.Func<Stmt, bool> carriesAdjoint)
+    {
+        if (LinearForm.Of(bound) is not { } limit)
+        {
+            return false;
+        }
+
+        Effects changed = Effects.Deep(loop);
+        foreach (Stmt statement in IrWalk.Descendants(new Stmt[] { loop }))
+        {
+            if (statement is Loop or If || !carriesAdjoint(statement))
+            {
+                continue;
+            }
+
+            foreach (Expr e in IrWalk.OwnExpressions(statement).SelectMany(OutsideOpaqueCalls))
+            {
+                if ((e is SliceOf slice && slice.Vector == vector) || (e is Var { Type.IsVector: true } whole && whole.Name == vector && !(statement is Assign { Target: Var rebound } && rebound.Name == vector)))
+                {
+                    return false;
+                }
+
+                if (e is Elem element && element.Array == vector
+                    && (LinearForm.Of(element.Index) is not { } index
+                        || Extreme(index, statement, loop, changed, lowest: true) is not { IsConstant: true } low || low.Constant < 0
+                        || Extreme(index, statement, loop, changed, lowest: false) is not { } high || limit.Plus(high.Scale(-1)) is not { IsConstant: true } room || room.Constant < 1))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static IEnumerable<Expr> OutsideOpaqueCalls(Expr expr)
+    {
+        yield return expr;
+        if (expr is OpaqueCall)
+        {
+            yield break;
+        }
+
+        foreach (Expr child in IrWalk.Children(expr))
+        {
+            foreach (Expr e in OutsideOpaqueCalls(child))
+            {
+                yield return e;
+            }
+        }
     }
 
     /// <summary>The vector's elements or slices the statement's own expressions read (a length is not a value that changes).</summary>

@@ -227,7 +227,8 @@ internal sealed partial class Planner
             }
         }
 
-        return !after.Contains(vector) && !stepping.Contains(vector) && _coverage.ReadsOnlyAfterOverwrite(loop.Body, vector);
+        return !after.Contains(vector) && !stepping.Contains(vector)
+            && (_coverage.ReadsOnlyAfterOverwrite(loop.Body, vector) || _coverage.ReadsOnlyAfterPrefixOverwrite(loop, vector, HasAdjoint));
     }
 
     /// <summary><c>s = s ± e</c> is every write of s in the loop, and nothing else there reads s.</summary>

@@ -194,12 +194,38 @@ internal sealed partial class SweepBuilder
 
         foreach (string name in vectors)
         {
+            // When the reverse restores only a recorded prefix of the vector (PopRange of a count), only that is parked.
             string tape = Tapes.ForParking(_scope.Activity.TypeOf(name).Element);
-            parked.Add(new PushRange(tape, name));
-            unpark.Insert(0, new PopRange(tape, name));
+            Expr? count = RestoredPrefix(reverse, name);
+            parked.Add(new PushRange(tape, name, count));
+            unpark.Insert(0, new PopRange(tape, name, count));
         }
 
         return parked.Concat(reverse).Concat(unpark).ToList();
+    }
+
+    /// <summary>The count every restore of the vector in the reverse uses, when all are prefix pops of one count; else null (all of it).</summary>
+    private static Expr? RestoredPrefix(List<Stmt> reverse, string vector)
+    {
+        Expr? count = null;
+        foreach (Stmt statement in IrWalk.Descendants(reverse))
+        {
+            switch (statement)
+            {
+                case PopRange pop when pop.Vector == vector:
+                    if (pop.Count is null || (count is not null && !count.Equals(pop.Count)))
+                    {
+                        return null;
+                    }
+
+                    count = pop.Count;
+                    break;
+                case Assign { Target: Elem element } when element.Array == vector:
+                    return null;
+            }
+        }
+
+        return count;
     }
 
     /// <summary><c>T dv = 0</c> for each active scalar local declared in the block (the result's adjoint starts from the seed).</summary>
