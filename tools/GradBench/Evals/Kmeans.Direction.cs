@@ -1,19 +1,19 @@
 using System;
+using DiffGen;
 
 namespace DiffGen.GradBench.Evals;
 
 /// <summary>
 /// kmeans' <c>dir</c> from generated derivatives. The nearest centroids are found once (plain code: an assignment has
-/// no derivative) and both derivatives are taken at that assignment, where the cost is <see cref="AssignedCost"/>.
-/// J is its generated gradient. H needs a second derivative, which the generator cannot take of its own output yet
-/// (issue #14 items 3–4), so the first derivative is written out by hand in <see cref="GradientSum"/> and the generator
-/// differentiates that: its gradient is H·1, which is H's diagonal because H is diagonal. When forward-over-reverse
-/// lands, <see cref="GradientSum"/> goes and H·1 is the generated HVP of <see cref="AssignedCost"/> along 1.
+/// no derivative) and both derivatives are taken at that assignment, where the cost is <see cref="AssignedCost"/>:
+/// J is its generated gradient, H's diagonal its generated Hessian diagonal (forward over reverse) with the diagonal
+/// sparsity pattern, one Hessian-vector product along 1 (H is diagonal: each centroid coordinate's second derivative
+/// is twice the number of points assigned to it).
 /// </summary>
 public static partial class Kmeans
 {
     /// <summary>Σᵢ ‖C_{a(i)} − Pᵢ‖² for the assignment a: <see cref="Cost"/> when a is each point's nearest centroid.</summary>
-    [Differentiable(nameof(centroids))]
+    [Differentiable(nameof(centroids), Generate = Derivatives.Reverse | Derivatives.Hessian)]
     public static double AssignedCost(ReadOnlySpan<double> points, ReadOnlySpan<double> centroids, int d, ReadOnlySpan<int> assignment)
     {
         double cost = 0;
@@ -33,29 +33,13 @@ public static partial class Kmeans
         return cost;
     }
 
-    /// <summary>1ᵀ∇_C of <see cref="AssignedCost"/>, written out by hand: Σᵢ Σₗ 2(C_{a(i)l} − P_il).</summary>
-    [Differentiable(nameof(centroids))]
-    public static double GradientSum(ReadOnlySpan<double> points, ReadOnlySpan<double> centroids, int d, ReadOnlySpan<int> assignment)
-    {
-        double sum = 0;
-        for (int i = 0; i < assignment.Length; i++)
-        {
-            int j = assignment[i];
-            for (int l = 0; l < d; l++)
-            {
-                sum += 2 * (centroids[j * d + l] - points[i * d + l]);
-            }
-        }
-
-        return sum;
-    }
-
     /// <summary>
     /// The Newton direction J·H⁻¹ (k × d) into <paramref name="direction"/>; <paramref name="assignment"/> (one per
-    /// point) and <paramref name="hessian"/> (k × d) are scratch.
+    /// point) and <paramref name="hessian"/> (k × d) are scratch; <paramref name="diagonal"/> is
+    /// <c>SparsityPattern.Diagonal(k · d)</c>, made once by the caller.
     /// </summary>
     public static void Direction(
-        ReadOnlySpan<double> points, ReadOnlySpan<double> centroids, int d, Span<int> assignment, Span<double> direction, Span<double> hessian)
+        ReadOnlySpan<double> points, ReadOnlySpan<double> centroids, int d, Span<int> assignment, SparsityPattern diagonal, Span<double> direction, Span<double> hessian)
     {
         for (int i = 0; i < assignment.Length; i++)
         {
@@ -65,7 +49,7 @@ public static partial class Kmeans
         direction.Clear();
         hessian.Clear();
         AssignedCostGradient(points, centroids, d, assignment, direction);
-        GradientSumGradient(points, centroids, d, assignment, hessian);
+        AssignedCostHessianDiagonal(points, centroids, d, assignment, diagonal, hessian);
         for (int e = 0; e < direction.Length; e++)
         {
             direction[e] /= hessian[e];

@@ -1,5 +1,6 @@
 using System;
 using System.Text.Json;
+using DiffGen;
 using DiffGen.GradBench.Evals;
 using DiffGen.GradBench.HandWritten;
 using DiffGen.GradBench.Protocol;
@@ -172,12 +173,13 @@ public sealed class KmeansModule : Module
             double[] centroids = Json.Rows(input.GetProperty("centroids"), out _);
             double[] direction = new double[centroids.Length], hessian = new double[centroids.Length];
             int[] assignment = new int[points.Length / d];
+            SparsityPattern diagonal = SparsityPattern.Diagonal(centroids.Length);
             return new Evaluation(
                 () =>
                 {
                     if (Variant == Variant.Generated)
                     {
-                        Kmeans.Direction(points, centroids, d, assignment, direction, hessian);
+                        Kmeans.Direction(points, centroids, d, assignment, diagonal, direction, hessian);
                     }
                     else
                     {
