@@ -206,6 +206,7 @@ internal static class Differentiator
             }
 
             statements = ElementPromotion.Apply(statements, scope.IsAdjoint, scope.Temp);
+            statements = SharedReciprocals.Apply(statements, scope.IsGenerated, scope.Temp);
 
             statements = PooledScratch.Apply(statements, names);
 

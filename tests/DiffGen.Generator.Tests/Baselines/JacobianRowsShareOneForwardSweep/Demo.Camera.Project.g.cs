@@ -40,15 +40,16 @@ partial class Camera
         // Reverse sweep
         double dangle = 0.0;
         // uv[1] = focal * y / z;
-        double dprod_2 = duv_2[1] / z;
+        double inverse = 1.0 / z;
+        double dprod_2 = duv_2[1] * inverse;
         double dy = focal * dprod_2;
-        double quot_2 = focal * y / z;
+        double quot_2 = focal * y * inverse;
         double dz = -(dprod_2 * quot_2);
         duv_2[1] = 0.0;
         // uv[0] = focal * x / z;
-        double dprod = duv_2[0] / z;
+        double dprod = duv_2[0] * inverse;
         double dx = focal * dprod;
-        double quot = focal * x / z;
+        double quot = focal * x * inverse;
         dz -= dprod * quot;
         duv_2[0] = 0.0;
         // if (angle != 0)
@@ -248,7 +249,7 @@ partial class Camera
         uv[1] = focal * y / z;
         double xEnd = x;
         double yEnd = y;
-        double inverse = 1.0 / z;
+        double inverse_2 = 1.0 / z;
         for (int row = 0; row < uv.Length; row++)
         {
             // Reverse sweep for one row: the adjoint of uv[row] is 1, the others 0
@@ -262,15 +263,15 @@ partial class Camera
             global::System.Span<double> dpoint = jacobianRow.Slice(offsetPoint, point.Length);
             double dangle = 0.0;
             // uv[1] = focal * y / z;
-            double dprod_2 = duv_2[1] * inverse;
+            double dprod_2 = duv_2[1] * inverse_2;
             double dy = focal * dprod_2;
-            double quot_2 = focal * y * inverse;
+            double quot_2 = focal * y * inverse_2;
             double dz = -(dprod_2 * quot_2);
             duv_2[1] = 0.0;
             // uv[0] = focal * x / z;
-            double dprod = duv_2[0] * inverse;
+            double dprod = duv_2[0] * inverse_2;
             double dx = focal * dprod;
-            double quot = focal * x * inverse;
+            double quot = focal * x * inverse_2;
             dz -= dprod * quot;
             duv_2[0] = 0.0;
             // if (angle != 0)
