@@ -57,9 +57,7 @@ internal sealed class ArrayCoverage
                 continue;
             }
 
-            if (statement is not Assign { Target: Elem target } || LinearForm.Of(target.Index) is not { } index
-                || Extreme(index, statement, loop, changed, lowest: true) is not { IsConstant: true } low || low.Constant < 0
-                || Extreme(index, statement, loop, changed, lowest: false) is not { } high || limit.Plus(high.Scale(-1)) is not { IsConstant: true } room || room.Constant < 1)
+            if (statement is not Assign { Target: Elem target } || !InRange(target.Index, statement, loop, changed, limit))
             {
                 return false;
             }
@@ -67,6 +65,12 @@ internal sealed class ArrayCoverage
 
         return true;
     }
+
+    /// <summary>Whether a linear index is provably in [0, limit) over the counted loops around the statement.</summary>
+    private bool InRange(Expr index, Stmt statement, Loop loop, Effects changed, LinearForm limit) =>
+        LinearForm.Of(index) is { } form
+        && Extreme(form, statement, loop, changed, lowest: true) is { IsConstant: true } low && low.Constant >= 0
+        && Extreme(form, statement, loop, changed, lowest: false) is { } high && limit.Plus(high.Scale(-1)) is { IsConstant: true } room && room.Constant >= 1;
 
     /// <summary>
     /// The least (or greatest) value of a linear index over the counted loops around the statement out to
@@ -230,10 +234,7 @@ internal sealed class ArrayCoverage
                     return false;
                 }
 
-                if (e is Elem element && element.Array == vector
-                    && (LinearForm.Of(element.Index) is not { } index
-                        || Extreme(index, statement, loop, changed, lowest: true) is not { IsConstant: true } low || low.Constant < 0
-                        || Extreme(index, statement, loop, changed, lowest: false) is not { } high || limit.Plus(high.Scale(-1)) is not { IsConstant: true } room || room.Constant < 1))
+                if (e is Elem element && element.Array == vector && !InRange(element.Index, statement, loop, changed, limit))
                 {
                     return false;
                 }

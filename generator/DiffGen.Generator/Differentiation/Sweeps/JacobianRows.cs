@@ -26,9 +26,9 @@ internal sealed record RowsParts(
 /// The reverse Jacobian of a vector result with one forward sweep. m pullbacks cost m forward and m reverse sweeps;
 /// when the reverse sweep only reads what the forward sweep left — no tape, nothing of the user's written but scalars it
 /// restores from registers (set back to their final values before each row) — it can run once per output row from the
-/// same forward state (as a hand-written Jacobian shares its forward
-/// values between rows): each row seeds a unit adjoint of its output and accumulates straight into its row of the
-/// Jacobian. Otherwise null, and the Jacobian runs one pullback per row.
+/// same forward state, as a hand-written Jacobian shares its forward values between rows: each row seeds a unit
+/// adjoint of its output and accumulates straight into its row of the Jacobian. Otherwise null, and the Jacobian runs
+/// one pullback per row.
 /// </summary>
 internal static class JacobianRows
 {
