@@ -8,6 +8,13 @@ namespace DiffGen.IntegrationTests;
 /// <summary>Hessian-vector products, dense Hessians and diagonals of the functions in LoopNestTests (<see cref="SecondOrderCheck"/>).</summary>
 public class LoopNestSecondOrderTests
 {
+    [Fact]
+    public void SigmoidGates()
+    {
+        double[] x = { 1.2, 0.4, -0.9, 0.3 };
+        Check(w => F.SigmoidGates(w, x), (w, g) => F.SigmoidGatesGradient(w, x, g), (w, v, hv) => F.SigmoidGatesHessianVectorProduct(w, x, v, hv), (w, h) => F.SigmoidGatesHessian(w, x, h), (w, d) => F.SigmoidGatesHessianDiagonal(w, x, d), (w, p, d) => F.SigmoidGatesHessianDiagonal(w, x, p, d), 4);
+    }
+
     [Theory]
     [InlineData(6)]
     [InlineData(15)]
