@@ -97,6 +97,23 @@ internal sealed class BodyIndex
         }
     }
 
+    /// <summary>The statement of <paramref name="block"/> that is or holds <paramref name="statement"/>; null when it is not inside the block.</summary>
+    public Stmt? TopLevelIn(Block block, Stmt statement)
+    {
+        Stmt current = statement;
+        while (!ReferenceEquals(BlockOf(current), block))
+        {
+            if (_owner[BlockOf(current)] is not { } owner)
+            {
+                return null;
+            }
+
+            current = owner;
+        }
+
+        return current;
+    }
+
     /// <summary>True when <paramref name="statement"/> is <paramref name="container"/> or nested inside it.</summary>
     public bool IsWithin(Stmt statement, Stmt container) =>
         ReferenceEquals(statement, container) || Ancestors(statement).Any(a => ReferenceEquals(a, container));

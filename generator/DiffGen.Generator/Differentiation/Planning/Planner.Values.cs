@@ -415,23 +415,16 @@ internal sealed partial class Planner
     /// <summary>Whether a statement of <paramref name="home"/> after the one holding <paramref name="at"/> writes the variable.</summary>
     private bool WrittenLaterInBlock(string name, Stmt at, Block home, bool includeSelf)
     {
-        Stmt holder = at;
-        while (!ReferenceEquals(_index.BlockOf(holder), home))
+        if (_index.TopLevelIn(home, at) is not { } holder)
         {
-            if (_index.OwnerOf(_index.BlockOf(holder)) is not { } owner)
-            {
-                return true;
-            }
-
-            holder = owner;
+            return true;
         }
 
         IReadOnlyList<Stmt> statements = home.Statements;
-        int first = _index.IndexOf(holder) + (includeSelf || !ReferenceEquals(holder, at) ? 0 : 1);
-        for (int k = first; k < statements.Count; k++)
+        int position = _index.IndexOf(holder);
+        for (int k = position + (includeSelf || !ReferenceEquals(holder, at) ? 0 : 1); k < statements.Count; k++)
         {
-            Effects effects = Effects.Deep(statements[k]);
-            if (effects.Writes.Contains(name) && !(k == _index.IndexOf(holder) && statements[k] is Declare declared && declared.Name == name))
+            if (_index.DeepEffects(statements[k]).Writes.Contains(name) && !(k == position && statements[k] is Declare declared && declared.Name == name))
             {
                 return true;
             }

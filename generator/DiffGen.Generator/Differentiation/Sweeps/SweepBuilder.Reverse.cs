@@ -171,16 +171,5 @@ internal sealed partial class SweepBuilder
     }
 
     private int DeclarationOrder(Block block, string name) =>
-        _index.DeclarationOf(name) is { } declaration && _index.IsWithin(declaration, block) ? _index.IndexOf(TopLevelIn(block, declaration)) : -1;
-
-    private Stmt TopLevelIn(Block block, Stmt statement)
-    {
-        Stmt current = statement;
-        while (!ReferenceEquals(_index.BlockOf(current), block))
-        {
-            current = _index.OwnerOf(_index.BlockOf(current))!;
-        }
-
-        return current;
-    }
+        _index.DeclarationOf(name) is { } declaration && _index.TopLevelIn(block, declaration) is { } holder ? _index.IndexOf(holder) : -1;
 }
