@@ -182,10 +182,7 @@ internal sealed class ArrayCoverage
             bool isStore = !stored && inner is Assign { Kind: AssignKind.Set, Target: Elem { Index: Var index } target } && target.Array == vector && index.Name == shape.Counter;
             foreach (Stmt nested in IrWalk.Descendants(new[] { inner }))
             {
-                IEnumerable<Expr> expressions = nested is Assign assign
-                    ? new[] { assign.Value }.Concat(assign.Target is Elem stored2 ? new[] { stored2.Index } : System.Array.Empty<Expr>())
-                    : IrWalk.OwnExpressions(nested);
-                foreach (Expr e in expressions.SelectMany(IrWalk.SelfAndDescendants))
+                foreach (Expr e in ReadExpressions(nested).SelectMany(IrWalk.SelfAndDescendants))
                 {
                     bool atCounter = e is Elem { Index: Var at } element && element.Array == vector && at.Name == shape.Counter;
                     bool other = (e is Elem other2 && other2.Array == vector && !atCounter) || (e is SliceOf slice && slice.Vector == vector)
@@ -261,14 +258,16 @@ internal sealed class ArrayCoverage
         }
     }
 
+    /// <summary>The expressions a statement evaluates to read values: an assignment's value and its element index, not its target.</summary>
+    private static IEnumerable<Expr> ReadExpressions(Stmt statement) => statement is Assign assign
+        ? new[] { assign.Value }.Concat(assign.Target is Elem stored ? new[] { stored.Index } : System.Array.Empty<Expr>())
+        : IrWalk.OwnExpressions(statement);
+
     /// <summary>The vector's elements or slices the statement's own expressions read (a length is not a value that changes).</summary>
     private static HashSet<string> OwnValueReads(Stmt statement)
     {
         var reads = new HashSet<string>();
-        IEnumerable<Expr> expressions = statement is Assign assign
-            ? new[] { assign.Value }.Concat(assign.Target is Elem stored ? new[] { stored.Index } : System.Array.Empty<Expr>())
-            : IrWalk.OwnExpressions(statement);
-        foreach (Expr expr in expressions)
+        foreach (Expr expr in ReadExpressions(statement))
         {
             Collect(expr, reads);
         }
