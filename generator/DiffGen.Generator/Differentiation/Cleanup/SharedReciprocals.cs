@@ -20,6 +20,28 @@ internal static class SharedReciprocals
     public static List<Stmt> Apply(List<Stmt> code, Func<string, bool> isGenerated, Func<string, string> temp) =>
         new Rewriter(isGenerated, temp).Statements(code);
 
+    /// <summary>
+    /// A value that may be divided into once, ahead of the divisions: not a literal, pure, and made of scalar variables
+    /// and arithmetic only (an element read evaluated earlier could fail where the original did not).
+    /// </summary>
+    public static bool IsSafeDenominator(Expr denominator) =>
+        denominator is not Literal
+        && IrWalk.SelfAndDescendants(denominator).All(e => e is Var { Type.IsScalar: true } or Literal or Binary or Unary or MathCall or Model.Convert)
+        && IrWalk.IsPure(denominator);
+
+    /// <summary>Rewrites a / d as a · inverse for each real division whose d <c>inverseOf</c> gives an inverse for.</summary>
+    public sealed class Products : IrRewriter
+    {
+        private readonly Func<Expr, Var?> _inverseOf;
+
+        public Products(Func<Expr, Var?> inverseOf) => _inverseOf = inverseOf;
+
+        protected override Expr VisitBinary(Binary binary) =>
+            binary is { Op: BinaryOp.Divide, Type.IsReal: true } && _inverseOf(binary.Right) is { } inverse
+                ? Mul(Rewrite(binary.Left), inverse)
+                : base.VisitBinary(binary);
+    }
+
     private sealed class Rewriter : IrRewriter
     {
         private readonly Func<string, bool> _isGenerated;
@@ -88,7 +110,7 @@ internal static class SharedReciprocals
                 }
 
                 var active = inverses.Where(i => i.First <= k && k <= i.Last).ToDictionary(i => i.Denominator, i => i.Inverse);
-                result.Add(active.Count == 0 || AdjointValue(list[k]) is null ? list[k] : new Replacer(active).Rewrite(list[k]));
+                result.Add(active.Count == 0 || AdjointValue(list[k]) is null ? list[k] : new Products(d => active.TryGetValue(d, out Var? v) ? v : null).Rewrite(list[k]));
             }
 
             return result;
@@ -104,21 +126,6 @@ internal static class SharedReciprocals
         };
 
         private static bool IsCandidate(Binary division) =>
-            division is { Op: BinaryOp.Divide, Type.IsReal: true } && division.Right is not Literal
-            && IrWalk.SelfAndDescendants(division.Right).All(e => e is Var { Type.IsScalar: true } or Literal or Binary or Unary or MathCall or Model.Convert)
-            && IrWalk.IsPure(division.Right);
-    }
-
-    /// <summary>a / d → a · inverse in one statement of adjoint code.</summary>
-    private sealed class Replacer : IrRewriter
-    {
-        private readonly Dictionary<Expr, Var> _inverses;
-
-        public Replacer(Dictionary<Expr, Var> inverses) => _inverses = inverses;
-
-        protected override Expr VisitBinary(Binary binary) =>
-            binary.Op == BinaryOp.Divide && _inverses.TryGetValue(binary.Right, out Var? inverse)
-                ? Mul(Rewrite(binary.Left), inverse)
-                : base.VisitBinary(binary);
+            division is { Op: BinaryOp.Divide, Type.IsReal: true } && IsSafeDenominator(division.Right);
     }
 }

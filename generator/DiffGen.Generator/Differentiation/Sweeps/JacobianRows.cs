@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Differentiation.Adjoints;
+using DiffGen.Generator.Differentiation.Cleanup;
 using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
@@ -250,35 +251,27 @@ internal static class JacobianRows
         List<Stmt> kept = Hoist(reverse, before);
 
         // A division by such a value (dp / z, dθ / (2θ)) becomes a product with its reciprocal, divided once per call.
-        var reciprocals = new Reciprocals(e => Invariant(e) && IrWalk.SelfAndDescendants(e).All(x => x is Var or Literal or Binary or Unary or MathCall or Model.Convert), scope);
-        kept = kept.Select(reciprocals.Rewrite).ToList();
-        before.AddRange(reciprocals.Declarations);
-        return kept;
-    }
-
-    /// <summary>Rewrites a / d as a · (1 / d) for real d the row loop does not change and evaluating early cannot throw.</summary>
-    private sealed class Reciprocals(System.Func<Expr, bool> invariant, AdjointScope scope) : IrRewriter
-    {
-        private readonly Dictionary<Expr, Var> _names = new();
-
-        public List<Stmt> Declarations { get; } = new();
-
-        protected override Expr VisitBinary(Binary binary)
+        var inverses = new Dictionary<Expr, Var>();
+        var declarations = new List<Stmt>();
+        var products = new SharedReciprocals.Products(d =>
         {
-            if (binary is { Op: BinaryOp.Divide, Type.IsReal: true, Right: not Literal } && invariant(binary.Right))
+            if (!SharedReciprocals.IsSafeDenominator(d) || !Invariant(d))
             {
-                if (!_names.TryGetValue(binary.Right, out Var? inverse))
-                {
-                    inverse = new Var(binary.Right.Type, scope.Temp("inverse"));
-                    _names[binary.Right] = inverse;
-                    Declarations.Add(new Declare(inverse.Name, inverse.Type, new Binary(inverse.Type, BinaryOp.Divide, Lit(1, inverse.Type), binary.Right)));
-                }
-
-                return Mul(Rewrite(binary.Left), inverse);
+                return null;
             }
 
-            return base.VisitBinary(binary);
-        }
+            if (!inverses.TryGetValue(d, out Var? inverse))
+            {
+                inverse = new Var(d.Type, scope.Temp("inverse"));
+                inverses[d] = inverse;
+                declarations.Add(new Declare(inverse.Name, inverse.Type, new Binary(inverse.Type, BinaryOp.Divide, Lit(1, inverse.Type), d)));
+            }
+
+            return inverse;
+        });
+        kept = kept.Select(products.Rewrite).ToList();
+        before.AddRange(declarations);
+        return kept;
     }
 
     private static Stmt AsAssign(Stmt statement) => statement is Declare declare
