@@ -606,11 +606,30 @@ public class DiagnosticTests
         """);
 
     [Fact]
-    public void Recursion() => Verify("""
+    public void RecursionThroughAHelper() => Verify("""
         public static partial class Losses
         {
             [Differentiable]
-            public static double F(double x) => x < 1 ? x : {|DG0014:F(x / 2)|};
+            public static double F(double x) => Halve(x);
+
+            private static double Halve(double x)
+            {
+                if (x < 1)
+                {
+                    return x;
+                }
+
+                return {|DG0014:Halve(x / 2)|};
+            }
+        }
+        """);
+
+    [Fact]
+    public void RecursionOfAnInstanceMethod() => Verify("""
+        public partial class Model
+        {
+            [Differentiable]
+            public double F(double x) => x < 1 ? x : {|DG0014:F(x / 2)|};
         }
         """);
 

@@ -435,6 +435,45 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void RecursionFoldsTheValueIntoThePullback() => Verify(nameof(RecursionFoldsTheValueIntoThePullback), """
+        public static partial class Determinants
+        {
+            [Differentiable(nameof(a))]
+            public static double Minor(ReadOnlySpan<double> a, int n, int row, int used)
+            {
+                if (row == n - 1)
+                {
+                    int last = 0;
+                    while ((used & (1 << last)) != 0)
+                    {
+                        last++;
+                    }
+
+                    return a[row * n + last];
+                }
+
+                double det = 0;
+                double sign = 1;
+                for (int c = 0; c < n; c++)
+                {
+                    if ((used & (1 << c)) != 0)
+                    {
+                        continue;
+                    }
+
+                    det += sign * (a[row * n + c] * Minor(a, n, row + 1, used | (1 << c)));
+                    sign = -sign;
+                }
+
+                return det;
+            }
+
+            [Differentiable]
+            public static double Halve(double x) => x < 1 ? x * x : Math.Sin(Halve(x / 2));
+        }
+        """);
+
+    [Fact]
     public void LocalFunctionInlined() => Verify(nameof(LocalFunctionInlined), """
         public static partial class Local
         {

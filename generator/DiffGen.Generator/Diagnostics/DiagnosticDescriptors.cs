@@ -77,8 +77,8 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor RecursionNotSupported = Error(
         DiagnosticIds.RecursionNotSupported, Support,
-        "Recursion is not supported",
-        "'{0}' calls itself recursively; rewrite the recursion as a loop");
+        "Recursion through an inlined helper is not supported",
+        "'{0}' calls itself recursively; mark it [Differentiable] (a static method: its pullback recurses with it) or rewrite the recursion as a loop");
 
     public static readonly DiagnosticDescriptor CalleeNotDifferentiableForArgument = Error(
         DiagnosticIds.CalleeNotDifferentiableForArgument, Support,

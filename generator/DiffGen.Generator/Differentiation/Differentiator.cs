@@ -209,6 +209,7 @@ internal static class Differentiator
             statements = SharedReciprocals.Apply(statements, scope.IsGenerated, scope.Temp);
 
             statements = PooledScratch.Apply(statements, names);
+            statements = PrimalCallFolding.Apply(statements);
 
             // Flags and constants a cleanup left unread (an emptied branch that tested `continued`): CS0219 otherwise.
             return UnreadLocalElimination.Apply(Block.Of(statements), new HashSet<string>(), result).Statements.ToList();

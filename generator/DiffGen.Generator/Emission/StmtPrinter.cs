@@ -56,7 +56,8 @@ internal static class StmtPrinter
                 writer.WriteLine(ExprPrinter.Print(e.Code) + ";");
                 break;
             case PullbackCall p:
-                writer.WriteLine(p.Method + "(" + string.Join(", ", p.Args.Select(ExprPrinter.Print)) + ");");
+                writer.WriteLine((p.Result is not { } value ? string.Empty : p.DeclaresResult ? value.Type.CSharp + " " + value.Name + " = " : value.Name + " = ")
+                    + p.Method + "(" + string.Join(", ", p.Args.Select(ExprPrinter.Print)) + ");");
                 break;
             case Comment comment:
                 writer.WriteLine("// " + comment.Text);

@@ -108,6 +108,15 @@ internal sealed class Effects
 
                 break;
             case PullbackCall p:
+                if (p.Result is { } value)
+                {
+                    Writes.Add(value.Name);
+                    if (p.DeclaresResult)
+                    {
+                        Declares.Add(value.Name);
+                    }
+                }
+
                 foreach (Expr arg in p.Args)
                 {
                     ReadAll(arg);

@@ -197,6 +197,7 @@ internal static class IrWalk
         Declare { Type.IsScalar: true } d => d.Name,
         Assign { Target: Var v } => v.Name,
         CallStmt { ResultVar: { } r } => r,
+        PullbackCall { Result: { } value } => value.Name,
         _ => null,
     };
 

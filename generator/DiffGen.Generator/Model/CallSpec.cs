@@ -28,8 +28,11 @@ internal enum TangentSlot
     OutputVector,
 }
 
-/// <summary>One way to differentiate a callee: its pullback name and which parameters have adjoints.</summary>
-internal sealed record CalleeVariant(string Pullback, EquatableArray<AdjointSlot> Slots);
+/// <summary>
+/// One way to differentiate a callee: its pullback name and which parameters have adjoints;
+/// <paramref name="ReturnsValue"/> when the pullback returns the callee's value (a generated <c>FPullback</c>).
+/// </summary>
+internal sealed record CalleeVariant(string Pullback, EquatableArray<AdjointSlot> Slots, bool ReturnsValue = false);
 
 /// <summary>One pushforward of a callee: its name and which parameters take a tangent; a real result's tangent is an <c>out</c> last.</summary>
 internal sealed record PushforwardVariant(string Method, EquatableArray<TangentSlot> Slots);

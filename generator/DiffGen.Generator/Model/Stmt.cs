@@ -62,8 +62,18 @@ internal sealed record Evaluate(Opaque Code) : Stmt;
 /// <summary>Generated: a comment line; a section comment heads a sweep, the others say what follows.</summary>
 internal sealed record Comment(string Text, bool Section = false) : Stmt;
 
-/// <summary>Generated: a call of a pullback (or any void helper) with the given arguments.</summary>
-internal sealed record PullbackCall(string Method, EquatableArray<Expr> Args) : Stmt;
+/// <summary>
+/// Generated: a call of a pullback (or any void helper) with the given arguments. <paramref name="ValueOf"/> names the
+/// primal method when the pullback returns its value (a generated one does); <see cref="Result"/> then may receive it,
+/// the primal call folded into the pullback (<c>double minor = MinorPullback(…, dminor, da);</c>).
+/// </summary>
+internal sealed record PullbackCall(string Method, EquatableArray<Expr> Args, string? ValueOf = null) : Stmt
+{
+    /// <summary>The local that receives the returned value, declared here when <see cref="DeclaresResult"/>.</summary>
+    public Var? Result { get; init; }
+
+    public bool DeclaresResult { get; init; }
+}
 
 /// <summary>Generated: <c>Tape&lt;T&gt; Name = default;</c>.</summary>
 internal sealed record DeclareTape(string Name, ElementKind Element) : Stmt;

@@ -546,7 +546,8 @@ internal sealed partial class BodyLowering
             return math;
         }
 
-        if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition))
+        if (SymbolEqualityComparer.Default.Equals(target.OriginalDefinition, _method.OriginalDefinition)
+            && (!target.IsStatic || invocation.Instance is not null || CalleeResolver.Resolve(target, _method, string.Empty) is null))
         {
             Report(DiagnosticDescriptors.RecursionNotSupported, invocation.Syntax.GetLocation(), _method.Name);
             return Dummy(type);
@@ -569,6 +570,14 @@ internal sealed partial class BodyLowering
         {
             // Nothing flows back through the arguments (Gradient.StopGradient(f(x)) silences DG0009 for f).
             _insideNoDerivative++;
+            if (asStatement)
+            {
+                // Run for its effect (a counter, a log line), as the user's method does.
+                Expr? evaluated = OpaqueInvocation(invocation, type, asStatement: true);
+                _insideNoDerivative--;
+                return evaluated;
+            }
+
             List<Expr> constantArgs = LowerArguments(invocation);
             _insideNoDerivative--;
             return new OpaqueCall(type, qualifiedName, constantArgs.ToEquatableArray());

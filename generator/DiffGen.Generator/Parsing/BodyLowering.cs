@@ -166,6 +166,48 @@ internal sealed partial class BodyLowering
         return block;
     }
 
+    /// <summary>
+    /// <c>return c ? a : F(…)</c> with a call (other than a math function) in a branch: lowered as an if, so the call is
+    /// evaluated only when its branch is taken (a recursion's base case) and needs no hoisting (DG0008).
+    /// </summary>
+    private static IConditionalOperation? BranchWithCall(IOperation returned)
+    {
+        IOperation value = returned is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : returned;
+        return value is IConditionalOperation { WhenFalse: not null } conditional
+            && new[] { conditional.WhenTrue, conditional.WhenFalse }.Any(b => b.DescendantsAndSelf().OfType<IInvocationOperation>().Any(c => !MathFunctions.TryGet(c.TargetMethod, out _)))
+            ? conditional
+            : null;
+    }
+
+    /// <summary>Lowers <c>return c ? a : b</c> as <c>if (c) return a; else return b;</c>, nested conditionals alike.</summary>
+    private void LowerConditionalReturn(IConditionalOperation conditional, TypeRef type)
+    {
+        Expr condition = LowerExpr(conditional.Condition);
+        Block then = ReturnBlock(conditional.WhenTrue);
+        Block otherwise = ReturnBlock(conditional.WhenFalse!);
+        _current.Add(new If(condition, then, otherwise));
+
+        Block ReturnBlock(IOperation branch)
+        {
+            List<Stmt> saved = _current;
+            _current = new List<Stmt>();
+            _nestingDepth++;
+            if (BranchWithCall(branch) is { } inner)
+            {
+                LowerConditionalReturn(inner, type);
+            }
+            else
+            {
+                _current.Add(new Return(ConvertTo(LowerExpr(branch), type)));
+            }
+
+            _nestingDepth--;
+            var block = new Block(_current.ToEquatableArray());
+            _current = saved;
+            return block;
+        }
+    }
+
     private Block LowerNested(IOperation operation)
     {
         _nestingDepth++;
@@ -228,6 +270,9 @@ internal sealed partial class BodyLowering
                 break;
             case IExpressionStatementOperation expression:
                 LowerExpressionStatement(expression.Operation);
+                break;
+            case IReturnOperation { ReturnedValue: { } returned } when BranchWithCall(returned) is { } conditional:
+                LowerConditionalReturn(conditional, TypeClassifier.Classify(returned.Type));
                 break;
             case IReturnOperation ret:
                 _current.Add(new Return(ret.ReturnedValue is null ? null : LowerExpr(ret.ReturnedValue)));

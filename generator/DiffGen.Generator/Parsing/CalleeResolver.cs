@@ -76,7 +76,7 @@ internal static class CalleeResolver
                 !parameterTypes[i].IsReal || (wrt.Count > 0 && !wrt.Contains(p.Name)) ? AdjointSlot.None
                 : parameterTypes[i].IsScalar ? AdjointSlot.RefScalar
                 : AdjointSlot.InputVector).ToEquatableArray();
-            var variant = new CalleeVariant(typeName + "." + Parser.PullbackName(callee.Name, string.IsNullOrEmpty(name) ? null : name), slots);
+            var variant = new CalleeVariant(typeName + "." + Parser.PullbackName(callee.Name, string.IsNullOrEmpty(name) ? null : name), slots, ReturnsValue: true);
 
             // The default attribute (no Name) is preferred.
             if (string.IsNullOrEmpty(name))

@@ -129,7 +129,9 @@ public class AnalyzerTests
             }
 
             [Differentiable]
-            public static double G(double x) => x < 1 ? x : {|DG0014:G(x / 2)|};
+            public static double G(double x) => H(x);
+
+            private static double H(double x) => x < 1 ? x : {|DG0014:H(x / 2)|};
         }
         """).RunAsync();
 

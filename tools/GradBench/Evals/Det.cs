@@ -8,84 +8,42 @@ namespace DiffGen.GradBench.Evals;
 /// </summary>
 public static partial class Det
 {
+    /// <summary>det A (row-major ℓ × ℓ, ℓ ≤ 30) by expansion by minors.</summary>
+    [Differentiable(nameof(a))]
+    public static double Primal(ReadOnlySpan<double> a, int ell) => Minor(a, ell, 0, 0);
+
     /// <summary>
-    /// det A (row-major ℓ × ℓ) by expansion by minors. The generator refuses recursion (DG0014), so the recursion runs on
-    /// an explicit stack: level r is the minor of rows r…ℓ−1 and the columns not chosen above it; <c>column[r]</c> is the
-    /// column its current term expands along (−1 before the first), <c>sign[r]</c> that term's sign (alternating over the
-    /// minor's columns), <c>sum[r]</c> the minor's running determinant. A 2 × 2 minor's sub-minors are single elements;
-    /// a finished level adds ±a(r − 1, column)·det(minor) into the level above, as the recursive form does.
+    /// The determinant of rows <paramref name="row"/>…ℓ−1 and the columns not set in the bit mask <paramref name="used"/>,
+    /// expanded along its first row. The generated pullback recurses with it; the seed of each sub-minor's pullback
+    /// (±element · the minor's adjoint) is known before the call, so one call gives the sub-minor's value and gradient.
     /// </summary>
     [Differentiable(nameof(a))]
-    public static double Primal(ReadOnlySpan<double> a, int ell)
+    public static double Minor(ReadOnlySpan<double> a, int ell, int row, int used)
     {
-        if (ell == 1)
+        if (row == ell - 1)
         {
-            return a[0];
+            int last = 0;
+            while ((used & (1 << last)) != 0)
+            {
+                last++;
+            }
+
+            return a[row * ell + last];
         }
 
-        Span<int> column = stackalloc int[ell];
-        Span<int> used = stackalloc int[ell];
-        Span<int> sign = stackalloc int[ell];
-        Span<double> sum = stackalloc double[ell];
+        double det = 0;
+        double sign = 1;
         for (int c = 0; c < ell; c++)
         {
-            used[c] = 0;
+            if ((used & (1 << c)) != 0)
+            {
+                continue;
+            }
+
+            det += sign * (a[row * ell + c] * Minor(a, ell, row + 1, used | (1 << c)));
+            sign = -sign;
         }
 
-        int level = 0;
-        column[0] = -1;
-        sign[0] = -1;
-        sum[0] = 0;
-        while (level >= 0)
-        {
-            // Release this level's previous column and find its next unused one.
-            if (column[level] >= 0)
-            {
-                used[column[level]] = 0;
-            }
-
-            int next = column[level] + 1;
-            while (next < ell && used[next] != 0)
-            {
-                next++;
-            }
-
-            if (next == ell)
-            {
-                // This minor is done: its determinant times its element goes into the level above.
-                if (level > 0)
-                {
-                    sum[level - 1] += sign[level - 1] * (a[(level - 1) * ell + column[level - 1]] * sum[level]);
-                }
-
-                level--;
-            }
-            else
-            {
-                column[level] = next;
-                sign[level] = -sign[level];
-                used[next] = 1;
-                if (level + 2 == ell)
-                {
-                    // The sub-minor is 1 × 1: the one column left.
-                    int last = 0;
-                    while (used[last] != 0)
-                    {
-                        last++;
-                    }
-
-                    sum[level] += sign[level] * (a[level * ell + next] * a[(level + 1) * ell + last]);
-                }
-                else
-                {
-                    level++;
-                    column[level] = -1;
-                    sign[level] = -1;
-                    sum[level] = 0;
-                }
-            }
-        }
-
-        return sum[0];
+        return det;
     }
 }

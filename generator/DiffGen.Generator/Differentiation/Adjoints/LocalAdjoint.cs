@@ -200,7 +200,7 @@ internal static class LocalAdjoint
             }
         }
 
-        output.Add(new PullbackCall(variant.Pullback, args.ToEquatableArray()));
+        output.Add(new PullbackCall(variant.Pullback, args.ToEquatableArray(), variant.ReturnsValue && call.PullbackTakesSeed ? call.Method : null));
         output.AddRange(after);
         if (resultActive)
         {

@@ -184,7 +184,8 @@ internal sealed partial class Planner
                 return false;
             }
 
-            if (!type.IsReal || IsAccumulator(name, loop) || IsIterationLocal(name, loop, root, position))
+            // An inactive number (a sign flipped per term, a step length) has no adjoint to hand on: like an int counter.
+            if (!type.IsReal || !_scope.Activity.IsActive(name) || IsAccumulator(name, loop) || IsIterationLocal(name, loop, root, position))
             {
                 continue;
             }

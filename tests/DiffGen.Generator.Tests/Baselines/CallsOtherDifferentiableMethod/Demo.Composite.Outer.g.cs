@@ -17,19 +17,17 @@ partial class Composite
     {
         // Forward sweep
         double a = x * y;
-        double square = global::Demo.Composite.Square(a);
+        double da = 0.0;
+        double square = global::Demo.Composite.SquarePullback(a, seed, ref da);
         double a_2 = global::System.Math.Sin(x);
-        double square_2 = global::Demo.Composite.Square(a_2);
+        double da_2 = 0.0;
+        double dsquare_2 = 3.0 * seed;
+        double square_2 = global::Demo.Composite.SquarePullback(a_2, dsquare_2, ref da_2);
         double result = square + 3.0 * square_2;
         // Reverse sweep
-        double da = 0.0;
-        double da_2 = 0.0;
         // return Square(x * y) + 3 * Square(Math.Sin(x));
-        double dsquare_2 = 3.0 * seed;
-        global::Demo.Composite.SquarePullback(a_2, dsquare_2, ref da_2);
         double cos = global::System.Math.Cos(x);
         double dxLocal = da_2 * cos;
-        global::Demo.Composite.SquarePullback(a, seed, ref da);
         dxLocal += da * y;
         double dyLocal = x * da;
         dx += dxLocal;
