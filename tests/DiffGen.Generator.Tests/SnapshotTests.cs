@@ -474,6 +474,28 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void InactiveCarriedNumbersFuse() => Verify(nameof(InactiveCarriedNumbersFuse), """
+        public static partial class Series
+        {
+            [Differentiable(nameof(x))]
+            public static double AlternatingWeighted(ReadOnlySpan<double> x, double ratio)
+            {
+                double s = 0;
+                double sign = 1;
+                double weight = 1;
+                for (int i = 0; i < x.Length; i++)
+                {
+                    s += sign * weight * Math.Exp(0.5 * x[i]);
+                    sign = -sign;
+                    weight *= ratio;
+                }
+
+                return s;
+            }
+        }
+        """);
+
+    [Fact]
     public void LocalFunctionInlined() => Verify(nameof(LocalFunctionInlined), """
         public static partial class Local
         {

@@ -265,4 +265,21 @@ public static partial class Functions
 
         return total;
     }
+
+    /// <summary>A number without a derivative carried across iterations (an alternating sign, a geometric weight): the loop still fuses.</summary>
+    [Differentiable(nameof(x))]
+    public static double AlternatingWeighted(ReadOnlySpan<double> x, double ratio)
+    {
+        double s = 0;
+        double sign = 1;
+        double weight = 1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            s += sign * weight * Math.Exp(0.5 * x[i]);
+            sign = -sign;
+            weight *= ratio;
+        }
+
+        return s;
+    }
 }

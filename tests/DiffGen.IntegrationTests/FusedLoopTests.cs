@@ -34,6 +34,10 @@ public class FusedLoopTests
         Check(x => F.MeanSquaredError(x.AsSpan(0, 5), x.AsSpan(5, 5), x.AsSpan(10, 5)), (x, g) => F.MeanSquaredErrorGradient(x.AsSpan(0, 5), x.AsSpan(5, 5), x.AsSpan(10, 5), g.AsSpan(0, 5)), 15, Mask(15, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14));
 
     [Fact]
+    public void InactiveNumbersCarriedAcrossIterations() =>
+        Check(x => F.AlternatingWeighted(x.AsSpan(0, 7), 0.8), (x, g) => F.AlternatingWeightedGradient(x.AsSpan(0, 7), 0.8, g.AsSpan(0, 7)), 7);
+
+    [Fact]
     public void TwoAccumulators() =>
         Check(x => F.TwoAccumulators(x.AsSpan(0, 6), x[6], x[7]), (x, g) => F.TwoAccumulatorsGradient(x.AsSpan(0, 6), x[6], x[7], g.AsSpan(0, 6), ref g[6], ref g[7]), 8);
 

@@ -56,14 +56,10 @@ partial class Determinants
                     double dminor = aElem * dprod;
                     double minor = global::Demo.Determinants.MinorPullback(a, n, row + 1, used | value_2, dminor, da);
                     det += sign * (a[row * n + c] * minor);
-                    double signOld = sign;
                     sign = -sign;
-                    double signFinal = sign;
                     // sign = -sign;
-                    sign = signOld;
                     // det += sign * (a[row * n + c] * Minor(a, n, row + 1, used | (1 << c)));
                     da[row * n + c] += dprod * minor;
-                    sign = signFinal;
                 }
             }
             result = det;
