@@ -282,4 +282,23 @@ public static partial class Functions
 
         return s;
     }
+
+    /// <summary>
+    /// A branch that reads s, then s += f(x): the branch's share of ds belongs to s before the accumulation, so f's
+    /// adjoint must not see it (the branch cannot run its reverse early).
+    /// </summary>
+    [Differentiable]
+    public static double BranchThenAccumulate(double x, double y)
+    {
+        double s = x * y;
+        double t = 0;
+        if (y > -10)
+        {
+            t += Math.Sin(s);
+        }
+
+        s += Math.Exp(0.5 * x);
+        s += y * y;
+        return s + 0.5 * t;
+    }
 }

@@ -38,6 +38,10 @@ public class FusedLoopTests
         Check(x => F.AlternatingWeighted(x.AsSpan(0, 7), 0.8), (x, g) => F.AlternatingWeightedGradient(x.AsSpan(0, 7), 0.8, g.AsSpan(0, 7)), 7);
 
     [Fact]
+    public void BranchReadingAValueAccumulatedLater() =>
+        Check(x => F.BranchThenAccumulate(x[0], x[1]), (x, g) => F.BranchThenAccumulateGradient(x[0], x[1], ref g[0], ref g[1]), 2);
+
+    [Fact]
     public void TwoAccumulators() =>
         Check(x => F.TwoAccumulators(x.AsSpan(0, 6), x[6], x[7]), (x, g) => F.TwoAccumulatorsGradient(x.AsSpan(0, 6), x[6], x[7], g.AsSpan(0, 6), ref g[6], ref g[7]), 8);
 

@@ -59,11 +59,13 @@ public sealed class GradientPropertyTests
     /// Batches of other CsCheck seeds in which a program once had a wrong gradient (each fix has its own FD test too;
     /// these keep the exact random programs that found them): seed 0000003diAc3's batch 79884471 (a vector scaled in
     /// place, recorded at the end of the iteration) and seed 0000004diAc3's batch 787816882 (a local recomputed from a
-    /// variable the block wrote after it).
+    /// variable the block wrote after it), and seed 000000KdiAc3's batch 14943328 (a branch run forward-then-reverse
+    /// early although a later s += f(…) handed ds, with the branch's share already in it, to f).
     /// </summary>
     [Theory]
     [InlineData(79884471UL)]
     [InlineData(787816882UL)]
+    [InlineData(14943328UL)]
     public void BatchesThatOnceFailedStayCorrect(ulong batch)
     {
         var stats = new Stats();

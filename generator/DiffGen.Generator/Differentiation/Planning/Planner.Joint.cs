@@ -91,13 +91,16 @@ internal sealed partial class Planner
         }
 
         // What the candidate adds into runs early, so nothing later may consume those adjoints: no later statement
-        // overwrites a variable it reads (only accumulating into it leaves the adjoint unchanged).
-        var inputs = new HashSet<string>(ActiveReads(candidate).Where(n => !inside.Contains(n)));
+        // overwrites a variable it reads. Accumulating a constant into it (s += 1) leaves the adjoint as it is and
+        // reads it nowhere; accumulating a value with a derivative (s += f(x)) hands ds to f's adjoint, which must not
+        // see the candidate's early share of ds (that belongs to s before the accumulation). An accumulator of the
+        // candidate (s = s ± e, s read nowhere else in it) adds nothing into ds: its adjoint passes ds on unchanged.
+        var inputs = new HashSet<string>(ActiveReads(candidate).Where(n => !inside.Contains(n) && !OnlyAccumulatesInto(candidate, new HashSet<string> { n })));
         for (int k = position + 1; k < root.Statements.Count; k++)
         {
             Effects laterEffects = _index.DeepEffects(root.Statements[k]);
             var overwritten = new HashSet<string>(laterEffects.Writes.Concat(laterEffects.VectorWrites).Where(inputs.Contains));
-            if (overwritten.Count > 0 && !OnlyAccumulatesInto(root.Statements[k], overwritten))
+            if (overwritten.Count > 0 && (!OnlyAccumulatesInto(root.Statements[k], overwritten) || AccumulatesActiveValueInto(root.Statements[k], overwritten)))
             {
                 return false;
             }
@@ -311,6 +314,12 @@ internal sealed partial class Planner
 
         return touches;
     }
+
+    /// <summary>Some <c>s = s ± e</c> in the statement, s one of <paramref name="names"/>, whose e carries a derivative (its adjoint reads ds).</summary>
+    private bool AccumulatesActiveValueInto(Stmt statement, HashSet<string> names) =>
+        IrWalk.Descendants(new[] { statement }).Any(inner =>
+            inner is Assign { Target: Var target, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left } sum }
+            && target.Name == left.Name && names.Contains(target.Name) && _scope.Activity.IsActive(sum.Right));
 
     /// <summary>A later write that leaves the adjoint of what it writes unchanged: <c>s = s ± e</c> of an output.</summary>
     private static bool IsAccumulation(Stmt statement, HashSet<string> outputs) =>
