@@ -68,9 +68,21 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .Combine(options)
             .Select(static (pair, ct) => GenerationStep.Generate(pair.Left, pair.Right, ct))
             .WithTrackingName(TrackingNames.Generated);
-        context.RegisterSourceOutput(generated, static (spc, source) => GenerationStep.Add(spc, source));
 
-        // 7. IModel<T> on each partial model type some method differentiates, once however many methods name it.
+        // 7. A method whose [Differentiable] callee failed is not emitted: its code would call a missing derivative.
+        IncrementalValueProvider<ImmutableArray<string>> parseFailures = parsed
+            .Where(static result => result.Spec is null)
+            .Select(static (result, _) => result.QualifiedName)
+            .Collect();
+        IncrementalValueProvider<Helpers.EquatableArray<string>> withoutDerivatives = generated
+            .Select(static (source, _) => source.Node)
+            .Collect()
+            .Combine(parseFailures)
+            .Select(static (pair, _) => GenerationStep.WithoutDerivatives(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.WithoutDerivatives);
+        context.RegisterSourceOutput(generated.Combine(withoutDerivatives), static (spc, pair) => GenerationStep.Add(spc, pair.Left, pair.Right));
+
+        // 8. IModel<T> on each partial model type some method differentiates, once however many methods name it.
         IncrementalValuesProvider<Model.ModelTypeSpec> models = specs
             .SelectMany(static (spec, _) => spec.Models)
             .Collect()

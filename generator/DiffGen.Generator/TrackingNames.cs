@@ -9,5 +9,6 @@ public static class TrackingNames
     public const string DerivativeChecks = nameof(DerivativeChecks);
     public const string Options = nameof(Options);
     public const string Generated = nameof(Generated);
+    public const string WithoutDerivatives = nameof(WithoutDerivatives);
     public const string Models = nameof(Models);
 }

@@ -625,6 +625,31 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void CallersOfAMethodThatCannotBeDifferentiatedAreNotGenerated() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double Inner(double x)
+            {
+                {|DG0007:try
+                {
+                    return x * x;
+                }
+                finally
+                {
+                }|}
+            }
+
+            // Their generated code would call InnerPullback, which is not generated: left out, not uncompilable.
+            [Differentiable]
+            public static double Outer(double x) => Inner(x) * 2;
+
+            [Differentiable]
+            public static double OuterOfOuter(double x) => Outer(x) + x;
+        }
+        """);
+
+    [Fact]
     public void RecursionOfAnInstanceMethod() => Verify("""
         public partial class Model
         {

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using DiffGen.Generator.Diagnostics;
 using DiffGen.Generator.Differentiation;
@@ -13,7 +15,18 @@ using Microsoft.CodeAnalysis.Text;
 namespace DiffGen.Generator.Emission;
 
 /// <summary>The generated file for one method, or why there is none (equatable: the incremental cache keeps it).</summary>
-internal sealed record GeneratedSource(string HintName, string? Text, string? FailureId, string? MethodName, string? Detail, string? Parameter);
+internal sealed record GeneratedSource(string HintName, string? Text, string? FailureId, string? MethodName, string? Detail, string? Parameter)
+{
+    /// <summary>The method (<c>global::Ns.Type.Method</c>) and the [Differentiable] methods whose derivatives its code calls.</summary>
+    public CallGraphNode Node { get; init; } = new(string.Empty, EquatableArray<string>.Empty, false);
+}
+
+/// <summary>One method of the call graph among [Differentiable] methods: whether its file was generated.</summary>
+internal sealed record CallGraphNode(string Method, EquatableArray<string> Callees, bool Generated, string HintName = "")
+{
+    /// <summary>Identifies the node's file (overloads share a method name, not a file).</summary>
+    public string HintOrMethod => HintName.Length > 0 ? HintName : Method;
+}
 
 /// <summary>
 /// Differentiates a parsed method (once per change of its model, after the incremental cache) and formats the file.
@@ -74,7 +87,7 @@ internal static class GenerationStep
                 });
             }
 
-            return new GeneratedSource(spec.HintName, Emitter.Emit(spec, derivatives), null, null, null, null);
+            return new GeneratedSource(spec.HintName, Emitter.Emit(spec, derivatives), null, null, null, null) { Node = NodeOf(spec, generated: true) };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -82,9 +95,9 @@ internal static class GenerationStep
         }
     }
 
-    public static void Add(SourceProductionContext context, GeneratedSource source)
+    public static void Add(SourceProductionContext context, GeneratedSource source, EquatableArray<string> withoutDerivatives)
     {
-        if (source.Text is not null)
+        if (source.Text is not null && !withoutDerivatives.Contains(source.Node.HintOrMethod))
         {
             context.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
         }
@@ -116,5 +129,35 @@ internal static class GenerationStep
             : Failed(spec, DiagnosticIds.InternalError, failure.Kind + ": " + failure.Message);
 
     private static GeneratedSource Failed(DifferentiableMethodSpec spec, string id, string detail) =>
-        new(spec.HintName, null, id, spec.MethodName, detail, null);
+        new(spec.HintName, null, id, spec.MethodName, detail, null) { Node = NodeOf(spec, generated: false) };
+
+    private static CallGraphNode NodeOf(DifferentiableMethodSpec spec, bool generated) => new(spec.QualifiedName, spec.DifferentiableCallees, generated, spec.HintName);
+
+    /// <summary>
+    /// The methods whose generated code would call a derivative that is not generated: a [Differentiable] callee that
+    /// failed (its diagnostic says why), directly or through other callers. Their files are left out rather than
+    /// added uncompilable.
+    /// </summary>
+    public static EquatableArray<string> WithoutDerivatives(ImmutableArray<CallGraphNode> nodes, ImmutableArray<string> parseFailures)
+    {
+        var missing = new HashSet<string>(parseFailures.Where(n => n.Length > 0));
+        missing.UnionWith(nodes.Where(n => !n.Generated && n.Method.Length > 0).Select(n => n.Method));
+        var dropped = new SortedSet<string>(StringComparer.Ordinal);
+        bool grew = missing.Count > 0;
+        while (grew)
+        {
+            grew = false;
+            foreach (CallGraphNode node in nodes)
+            {
+                if (node.Generated && !dropped.Contains(node.HintOrMethod) && node.Callees.Any(missing.Contains))
+                {
+                    dropped.Add(node.HintOrMethod);
+                    missing.Add(node.Method);
+                    grew = true;
+                }
+            }
+        }
+
+        return dropped.ToEquatableArray();
+    }
 }

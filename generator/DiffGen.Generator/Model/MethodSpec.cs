@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using DiffGen.Generator.Helpers;
 
 namespace DiffGen.Generator.Model;
@@ -72,6 +73,14 @@ internal sealed record DifferentiableMethodSpec(
 {
     /// <summary>The partial model types this method differentiates with respect to (each gets <c>IModel&lt;T&gt;</c>).</summary>
     public EquatableArray<ModelTypeSpec> Models { get; init; } = EquatableArray<ModelTypeSpec>.Empty;
+
+    /// <summary>The method as a call of it names it (<c>global::Ns.Type.Method</c>, the form of <see cref="CallSpec.Method"/>).</summary>
+    public string QualifiedName { get; init; } = string.Empty;
+
+    /// <summary>The [Differentiable] methods (not registered derivatives) whose generated derivatives this one calls.</summary>
+    public EquatableArray<string> DifferentiableCallees =>
+        Ir.IrWalk.Descendants(Body).OfType<CallStmt>().Where(c => !c.Call.IsRegisteredPullback).Select(c => c.Call.Method)
+            .Where(m => m != QualifiedName).Distinct().OrderBy(m => m, System.StringComparer.Ordinal).ToEquatableArray();
 
     /// <summary>True for a vector-valued method: <c>void</c>, with an [Output] span parameter (<see cref="Output"/>).</summary>
     public bool IsVectorValued => Output >= 0;

@@ -58,7 +58,11 @@ internal static class Parser
         try
         {
             DifferentiableMethodSpec? spec = ParseMethod(model, attributes, method, syntax, diagnostics, cancellationToken);
-            return new ParseResult(diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : spec, diagnostics.ToImmutable());
+            string qualifiedName = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name;
+            return new ParseResult(diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : spec is null ? null : spec with { QualifiedName = qualifiedName }, diagnostics.ToImmutable())
+            {
+                QualifiedName = qualifiedName,
+            };
         }
         catch (OperationCanceledException)
         {
@@ -68,7 +72,10 @@ internal static class Parser
         {
             // The generator never throws: report and generate nothing for this method.
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InternalError, syntax.Identifier.GetLocation(), method.Name, ex.GetType().Name + ": " + ex.Message));
-            return new ParseResult(null, diagnostics.ToImmutable());
+            return new ParseResult(null, diagnostics.ToImmutable())
+            {
+                QualifiedName = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name,
+            };
         }
     }
 
