@@ -474,6 +474,31 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void ReductionsJammedFourAtATime() => Verify(nameof(ReductionsJammedFourAtATime), """
+        public static partial class Dense
+        {
+            [Differentiable(nameof(w), nameof(b))]
+            public static double Loss(ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> x, ReadOnlySpan<double> target)
+            {
+                double loss = 0;
+                for (int i = 0; i < b.Length; i++)
+                {
+                    double z = b[i];
+                    for (int j = 0; j < x.Length; j++)
+                    {
+                        z += w[i * x.Length + j] * x[j];
+                    }
+
+                    double e = Math.Tanh(z) - target[i];
+                    loss += e * e;
+                }
+
+                return loss;
+            }
+        }
+        """);
+
+    [Fact]
     public void InactiveCarriedNumbersFuse() => Verify(nameof(InactiveCarriedNumbersFuse), """
         public static partial class Series
         {

@@ -214,4 +214,15 @@ public class LoopNestTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(7)]
+    [InlineData(9)]
+    public void RowsRunFourAtATime(int rows) => Check(
+        x => Functions.JammedRows(x.AsSpan(0, rows * 3), x.AsSpan(rows * 3, 3), rows),
+        (x, g) => Functions.JammedRowsGradient(x.AsSpan(0, rows * 3), x.AsSpan(rows * 3, 3), rows, g.AsSpan(0, rows * 3), g.AsSpan(rows * 3, 3)),
+        (rows * 3) + 3);
 }

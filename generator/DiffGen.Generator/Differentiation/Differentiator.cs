@@ -195,7 +195,12 @@ internal static class Differentiator
             }
         }
 
-        return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), pullback.ToEquatableArray()) { Rows = rows };
+        List<Stmt> jammed = ReductionJam.Apply(pullback, scope.Temp);
+        return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), jammed.ToEquatableArray())
+        {
+            Rows = rows is null ? null : rows with { Body = ReductionJam.Apply(rows.Body.ToList(), scope.Temp).ToEquatableArray() },
+            SecondOrderBody = pullback.ToEquatableArray(),
+        };
 
         List<Stmt> Finish(List<Stmt> statements)
         {

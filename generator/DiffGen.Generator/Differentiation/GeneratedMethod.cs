@@ -13,6 +13,9 @@ internal sealed record GeneratedPullback(
 {
     /// <summary>The reverse Jacobian by rows after one forward sweep (a vector result's Jacobian), or null.</summary>
     public GeneratedRows? Rows { get; init; }
+
+    /// <summary>The body before the passes that only reshape loops for speed (<see cref="Cleanup.ReductionJam"/>): what forward-over-reverse differentiates.</summary>
+    public EquatableArray<Stmt>? SecondOrderBody { get; init; }
 }
 
 /// <summary>A private method writing a vector result and its Jacobian, one reverse sweep per row: its name, the Jacobian parameter's name, its body.</summary>

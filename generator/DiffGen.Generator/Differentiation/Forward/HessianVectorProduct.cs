@@ -32,7 +32,7 @@ internal static class HessianVectorProduct
 
     private static GeneratedHessianVectorProduct Build(DifferentiableMethodSpec spec, GeneratedPullback pullback)
     {
-        List<Stmt> pullbackBody = pullback.Body.ToList();
+        List<Stmt> pullbackBody = (pullback.SecondOrderBody ?? pullback.Body).ToList();
         if (pullbackBody.Count == 0 || pullbackBody[pullbackBody.Count - 1] is not Return { Value: { } resultValue })
         {
             throw new DifferentiationException(FailureKind.Unsupported, "a pullback that does not end in its return");

@@ -27,7 +27,59 @@ partial class Net
         for (int r = 0; r < repeats; r++)
         {
             // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
-            for (int o = 0; o < layerOut; o++)
+            // 4 iterations at a time: their reductions are independent chains (each adds in the order written)
+            int oBlock = 0;
+            for (; oBlock + 3 < layerOut; oBlock += 4)
+            {
+                double a = 0.0;
+                double a_2 = 0.0;
+                double a_3 = 0.0;
+                double a_4 = 0.0;
+                for (int i = 0; i < layerIn; i++)
+                {
+                    a += layerW[oBlock * layerIn + i] * x[i];
+                    a_2 += layerW[(oBlock + 1) * layerIn + i] * x[i];
+                    a_3 += layerW[(oBlock + 2) * layerIn + i] * x[i];
+                    a_4 += layerW[(oBlock + 3) * layerIn + i] * x[i];
+                }
+                double tanh = global::System.Math.Tanh(a);
+                s += tanh;
+                // s += Math.Tanh(a);
+                double da = seed * (1.0 - tanh * tanh);
+                // for (int i = 0; i < layer.In; i++)
+                if (layerIn > 0)
+                {
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)layerW).Slice(oBlock * layerIn, layerIn), da, dx.Slice(0, layerIn), dx.Slice(0, layerIn));
+                }
+                double tanh_2 = global::System.Math.Tanh(a_2);
+                s += tanh_2;
+                // s += Math.Tanh(a);
+                double da_2 = seed * (1.0 - tanh_2 * tanh_2);
+                // for (int i = 0; i < layer.In; i++)
+                if (layerIn > 0)
+                {
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)layerW).Slice((oBlock + 1) * layerIn, layerIn), da_2, dx.Slice(0, layerIn), dx.Slice(0, layerIn));
+                }
+                double tanh_3 = global::System.Math.Tanh(a_3);
+                s += tanh_3;
+                // s += Math.Tanh(a);
+                double da_3 = seed * (1.0 - tanh_3 * tanh_3);
+                // for (int i = 0; i < layer.In; i++)
+                if (layerIn > 0)
+                {
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)layerW).Slice((oBlock + 2) * layerIn, layerIn), da_3, dx.Slice(0, layerIn), dx.Slice(0, layerIn));
+                }
+                double tanh_4 = global::System.Math.Tanh(a_4);
+                s += tanh_4;
+                // s += Math.Tanh(a);
+                double da_4 = seed * (1.0 - tanh_4 * tanh_4);
+                // for (int i = 0; i < layer.In; i++)
+                if (layerIn > 0)
+                {
+                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)layerW).Slice((oBlock + 3) * layerIn, layerIn), da_4, dx.Slice(0, layerIn), dx.Slice(0, layerIn));
+                }
+            }
+            for (int o = oBlock; o < layerOut; o++)
             {
                 double a = 0.0;
                 for (int i = 0; i < layerIn; i++)

@@ -1,0 +1,203 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Ir;
+using DiffGen.Generator.Model;
+using DiffGen.Generator.Parsing;
+
+namespace DiffGen.Generator.Differentiation.Cleanup;
+
+/// <summary>
+/// A counted loop whose iteration starts with a reduction — <c>z = b[i]; for (j…) z += w[i·n + j]·x[j];</c>, then the
+/// rest of the iteration (a fused loop's activation, error and reverse) — spends its time waiting on the one chain of
+/// additions: each addition needs the previous one. Unrolled by <see cref="Width"/> and jammed, four iterations'
+/// reductions run in one inner loop as four independent chains, and then the four rests, in order:
+/// <code>
+/// int iBlock = 0;
+/// for (; iBlock + 3 &lt; n; iBlock += 4) { z = b[iBlock]; z_1 = b[iBlock + 1]; …; for (j…) { z += …; z_1 += …; … } rest(iBlock); … }
+/// for (int i = iBlock; i &lt; n; i++) { the iteration as it was }
+/// </code>
+/// Every sum adds the same terms in the same order, so values and gradients are bit for bit those of the loop as
+/// written; only the waiting goes. Applies when the reduction's inputs are nothing the rest of an iteration writes
+/// (a later iteration's reduction now runs before an earlier rest), the inner loop only accumulates into the
+/// iteration's own scalars, and nothing leaves the iteration early.
+/// </summary>
+internal static class ReductionJam
+{
+    public const int Width = 4;
+
+    public static List<Stmt> Apply(List<Stmt> code, Func<string, string> temp) => new Rewriter(temp).Statements(code);
+
+    private sealed class Rewriter : IrRewriter
+    {
+        private readonly Func<string, string> _temp;
+
+        public Rewriter(Func<string, string> temp) => _temp = temp;
+
+        public List<Stmt> Statements(IEnumerable<Stmt> statements) => RewriteList(statements).ToList();
+
+        protected override IEnumerable<Stmt> RewriteList(IEnumerable<Stmt> statements)
+        {
+            var result = new List<Stmt>();
+            foreach (Stmt statement in statements.Select(Rewrite))
+            {
+                if (statement is Loop loop && Jam(loop, _temp) is { } jammed)
+                {
+                    result.AddRange(jammed);
+                }
+                else
+                {
+                    result.Add(statement);
+                }
+            }
+
+            return result;
+        }
+    }
+
+    private static List<Stmt>? Jam(Loop loop, Func<string, string> temp)
+    {
+        // for (int i = start; i < bound; i++)
+        if (loop.Init.Statements.Count != 1 || loop.Init.Statements[0] is not Declare { Init: { } start, Name: var i } declaration || declaration.Type != TypeRef.Int
+            || loop.Condition is not Binary { Op: BinaryOp.Less, Left: Var { Name: var tested }, Right: var bound } || tested != i || IrWalk.Mentions(bound, i) || !IrWalk.IsPure(bound)
+            || loop.Update.Statements.Count != 1
+            || loop.Update.Statements[0] is not Assign { Kind: AssignKind.Set, Target: Var { Name: var stepped }, Value: Binary { Op: BinaryOp.Add, Left: Var { Name: var incremented }, Right: Literal { Text: "1" } } }
+            || stepped != i || incremented != i)
+        {
+            return null;
+        }
+
+        // The iteration: scalar declarations, the reduction loop, the rest.
+        List<Stmt> body = loop.Body.Statements.ToList();
+        int at = body.FindIndex(s => s is not (Declare or Comment));
+        if (at < 0 || body[at] is not Loop inner || inner.Counter is not { } j)
+        {
+            return null;
+        }
+
+        List<Declare> prefix = body.Take(at).OfType<Declare>().ToList();
+        if (prefix.Count == 0 || prefix.Any(d => !d.Type.IsScalar || d.Init is null || !IrWalk.IsPure(d.Init)))
+        {
+            return null;
+        }
+
+        var own = new HashSet<string>(prefix.Select(d => d.Name));
+        var accumulators = new HashSet<string>();
+        foreach (Stmt statement in inner.Body.Statements)
+        {
+            if (statement is not Assign { Target: Var { Name: var z }, Value: var value } assign || !own.Contains(z) || !IrWalk.IsPure(value)
+                || !(assign.Kind == AssignKind.Add || (assign.Kind == AssignKind.Set && value is Binary { Op: BinaryOp.Add } sum && sum.Left is Var { Name: var left } && left == z && !IrWalk.Mentions(sum.Right, z))))
+            {
+                return null;
+            }
+
+            accumulators.Add(z);
+        }
+
+        if (accumulators.Count == 0 || IrWalk.Descendants(new Stmt[] { inner }).Any(s => s is Break or Continue or Return))
+        {
+            return null;
+        }
+
+        // The reduction writes only the iteration's scalars (and its counter); the rest writes nothing it reads, nor
+        // the loop's counter or bound, and stays in the iteration.
+        List<Stmt> rest = body.Skip(at + 1).ToList();
+        Effects reduction = Effects.Deep(prefix.Cast<Stmt>().Append(inner));
+        Effects restEffects = Effects.Deep(rest);
+        var written = new HashSet<string>(restEffects.Writes.Concat(restEffects.VectorWrites));
+        var reductionInputs = new HashSet<string>(reduction.Reads.Where(n => !own.Contains(n) && n != j));
+        if (reduction.VectorWrites.Count > 0 || reduction.Writes.Any(n => !own.Contains(n) && n != j) || reductionInputs.Overlaps(written)
+            || written.Contains(i) || IrWalk.Reads(bound).Overlaps(written)
+            || IrWalk.Descendants(rest).Any(s => s is Break or Continue or Return or Push or PushRange or PopRange or RentBuffer or ReturnBuffer or DeclareBuffer or DeclareTape or CallStmt or PullbackCall)
+            || rest.Any(s => IrWalk.OwnExpressions(s).Any(e => IrWalk.SelfAndDescendants(e).Any(x => x is TapePop))))
+        {
+            return null;
+        }
+
+        // Copies 1…Width−1: the iteration's own names renamed, i read as i + u.
+        var prefixes = new List<Stmt>();
+        var jammedBody = new List<Stmt>();
+        var rests = new List<Stmt>();
+        var restNames = rest.Select(IrWalk.DefinedScalar).Where(n => n is not null && rest.Any(s => s is Declare d && d.Name == n)).Cast<string>().ToList();
+        // The blocks' counter is a name of its own (the user's may be declared again by a later loop of the method),
+        // and the loop as it was finishes the last iterations from where it stops.
+        string first = temp(i + "Block");
+        var copies = new List<Copy>();
+        for (int u = 0; u < Width; u++)
+        {
+            var names = new Dictionary<string, string>();
+            if (u > 0)
+            {
+                foreach (string name in own.Concat(restNames))
+                {
+                    names[name] = temp(name);
+                }
+            }
+
+            copies.Add(new Copy(i, first, u, names));
+        }
+
+        foreach (Copy copy in copies)
+        {
+            prefixes.AddRange(prefix.Select(copy.Rewrite));
+        }
+
+        foreach (Stmt statement in inner.Body.Statements)
+        {
+            jammedBody.AddRange(copies.Select(copy => copy.Rewrite(statement)));
+        }
+
+        foreach (Copy copy in copies)
+        {
+            rests.AddRange(rest.Select(copy.Rewrite));
+        }
+
+        Loop jammedInner = inner with { Body = Block.Of(jammedBody) };
+        var counter = new Var(TypeRef.Int, first);
+        var blocked = new Loop(
+            loop.Id,
+            Block.Empty,
+            new Binary(TypeRef.Bool, BinaryOp.Less, new Binary(TypeRef.Int, BinaryOp.Add, counter, LiteralFormatter.Int(Width - 1)), bound),
+            Block.Of(new Stmt[] { new Assign(counter, new Binary(TypeRef.Int, BinaryOp.Add, counter, LiteralFormatter.Int(Width))) }),
+            Block.Of(prefixes.Append(jammedInner).Concat(rests)),
+            null);
+        Loop remainder = loop with { Init = Block.Of(new Stmt[] { declaration with { Init = counter } }) };
+        return new List<Stmt>
+        {
+            new Comment($"{Width} iterations at a time: their reductions are independent chains (each adds in the order written)"),
+            new Declare(first, TypeRef.Int, start),
+            blocked,
+            remainder,
+        };
+    }
+
+    /// <summary>One copy of the iteration: i read as i + u, the iteration's own names renamed.</summary>
+    private sealed class Copy : IrRewriter
+    {
+        private readonly string _counter;
+        private readonly string _block;
+        private readonly int _offset;
+        private readonly Dictionary<string, string> _names;
+
+        public Copy(string counter, string block, int offset, Dictionary<string, string> names)
+        {
+            _counter = counter;
+            _block = block;
+            _offset = offset;
+            _names = names;
+        }
+
+        public override Stmt Rewrite(Stmt s) => base.Rewrite(s) switch
+        {
+            Declare d when _names.TryGetValue(d.Name, out string? renamed) => d with { Name = renamed },
+            var other => other,
+        };
+
+        protected override Expr VisitVar(Var variable) =>
+            variable.Name == _counter
+                ? _offset == 0 ? variable with { Name = _block } : new Binary(TypeRef.Int, BinaryOp.Add, variable with { Name = _block }, LiteralFormatter.Int(_offset))
+            : _names.TryGetValue(variable.Name, out string? renamed) ? variable with { Name = renamed }
+            : variable with { };
+    }
+}
