@@ -123,4 +123,11 @@ public static partial class RecursionFunctions
         double y = Math.Cos(x);
         return y * Mutual(x + y, n - 1);
     }
+
+    /// <summary>Mutual recursion between two [Differentiable] methods: each calls the other's pullback.</summary>
+    [Differentiable]
+    public static double Even(double x, int n) => n == 0 ? Math.Cos(x) : x * Odd(x, n - 1);
+
+    [Differentiable]
+    public static double Odd(double x, int n) => n == 0 ? Math.Sin(x) : Even(0.5 * x, n - 1) + x;
 }

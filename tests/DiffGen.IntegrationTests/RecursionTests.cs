@@ -101,4 +101,13 @@ public class RecursionTests
         x => RecursionFunctions.Mutual(x[0], n),
         (x, g) => RecursionFunctions.MutualGradient(x[0], n, ref g[0]),
         1);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(6)]
+    public void MutualRecursion(int n) => Check(
+        x => RecursionFunctions.Even(x[0], n),
+        (x, g) => RecursionFunctions.EvenGradient(x[0], n, ref g[0]),
+        1);
 }
