@@ -130,4 +130,39 @@ public static partial class RecursionFunctions
 
     [Differentiable]
     public static double Odd(double x, int n) => n == 0 ? Math.Sin(x) : Even(0.5 * x, n - 1) + x;
+
+    /// <summary>A switch expression whose arms recurse (each arm's call runs only when its arm is taken).</summary>
+    [Differentiable]
+    public static double SwitchArms(double x, int n) => n switch
+    {
+        0 => x,
+        1 => Math.Sin(x),
+        _ => (SwitchArms(x, n - 1) * SwitchArms(x, n - 2)) + x,
+    };
+
+    /// <summary>Relational arms without a discard.</summary>
+    [Differentiable]
+    public static double RelationalArms(double x, int n) => n switch
+    {
+        <= 0 => x * x,
+        > 0 => RelationalArms(0.5 * x, n - 1) + Math.Exp(0.1 * x),
+    };
+
+    /// <summary>Tail recursion in float.</summary>
+    [Differentiable]
+    public static float Tail(float x, int n) => n <= 0 ? x : Tail(MathF.Sin(x) + (0.5f * x), n - 1);
+
+    /// <summary>A binary tree of values: both subtrees' results feed a non-linear combination.</summary>
+    [Differentiable(nameof(w))]
+    public static double Tree(double[] w, int node, int depth)
+    {
+        if (depth == 0)
+        {
+            return w[node];
+        }
+
+        double left = Tree(w, (2 * node) + 1, depth - 1);
+        double right = Tree(w, (2 * node) + 2, depth - 1);
+        return left + (0.5 * right) + (w[node] * Math.Tanh(left - right));
+    }
 }

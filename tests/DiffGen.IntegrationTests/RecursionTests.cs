@@ -110,4 +110,49 @@ public class RecursionTests
         x => RecursionFunctions.Even(x[0], n),
         (x, g) => RecursionFunctions.EvenGradient(x[0], n, ref g[0]),
         1);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void SwitchExpressionArms(int n) => Check(
+        x => RecursionFunctions.SwitchArms(x[0], n),
+        (x, g) => RecursionFunctions.SwitchArmsGradient(x[0], n, ref g[0]),
+        1);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public void RelationalSwitchArms(int n) => Check(
+        x => RecursionFunctions.RelationalArms(x[0], n),
+        (x, g) => RecursionFunctions.RelationalArmsGradient(x[0], n, ref g[0]),
+        1);
+
+    [Fact]
+    public void TailRecursionInFloat()
+    {
+        // float: the value against the double evaluation of the same recursion, the gradient against central
+        // differences of the float function in double arithmetic via the chain rule (1e-3 relative, float precision).
+        float x = 0.7f;
+        float g = 0;
+        float value = RecursionFunctions.TailGradient(x, 6, ref g);
+        Assert.Equal(RecursionFunctions.Tail(x, 6), value);
+        double v = x, dv = 1;
+        for (int k = 0; k < 6; k++)
+        {
+            dv *= Math.Cos(v) + 0.5;
+            v = Math.Sin(v) + (0.5 * v);
+        }
+
+        Assert.True(Math.Abs(g - dv) <= 1e-3 * Math.Max(1, Math.Abs(dv)), $"generated {g}, expected {dv}");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void BinaryTree(int depth) => Check(
+        x => RecursionFunctions.Tree(x, 0, depth),
+        (x, g) => RecursionFunctions.TreeGradient(x, 0, depth, g),
+        (1 << (depth + 1)) - 1);
 }

@@ -167,45 +167,101 @@ internal sealed partial class BodyLowering
     }
 
     /// <summary>
-    /// <c>return c ? a : F(…)</c> with a call (other than a math function) in a branch: lowered as an if, so the call is
-    /// evaluated only when its branch is taken (a recursion's base case) and needs no hoisting (DG0008).
+    /// <c>return c ? a : F(…)</c> or <c>return n switch { 0 => a, _ => F(…) }</c> with a call (other than a math
+    /// function) in a branch: lowered as ifs, so the call is evaluated only when its branch is taken (a recursion's base
+    /// case) and needs no hoisting (DG0008, DG0022).
     /// </summary>
-    private static IConditionalOperation? BranchWithCall(IOperation returned)
+    private static IOperation? BranchWithCall(IOperation returned)
     {
         IOperation value = returned is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : returned;
-        return value is IConditionalOperation { WhenFalse: not null } conditional
-            && new[] { conditional.WhenTrue, conditional.WhenFalse }.Any(b => b.DescendantsAndSelf().OfType<IInvocationOperation>().Any(c => !MathFunctions.TryGet(c.TargetMethod, out _)))
-            ? conditional
-            : null;
+        IEnumerable<IOperation> branches = value switch
+        {
+            IConditionalOperation { WhenFalse: not null } conditional => new[] { conditional.WhenTrue, conditional.WhenFalse },
+            ISwitchExpressionOperation switchExpression => switchExpression.Arms.Select(a => a.Value),
+            _ => Enumerable.Empty<IOperation>(),
+        };
+        return branches.Any(b => b.DescendantsAndSelf().OfType<IInvocationOperation>().Any(c => !MathFunctions.TryGet(c.TargetMethod, out _))) ? value : null;
     }
 
-    /// <summary>Lowers <c>return c ? a : b</c> as <c>if (c) return a; else return b;</c>, nested conditionals alike.</summary>
-    private void LowerConditionalReturn(IConditionalOperation conditional, TypeRef type)
+    /// <summary>Lowers <c>return c ? a : b</c> as <c>if (c) return a; else return b;</c>, a switch expression as a chain of ifs.</summary>
+    private void LowerConditionalReturn(IOperation branching, TypeRef type)
     {
-        Expr condition = LowerExpr(conditional.Condition);
-        Block then = ReturnBlock(conditional.WhenTrue);
-        Block otherwise = ReturnBlock(conditional.WhenFalse!);
-        _current.Add(new If(condition, then, otherwise));
-
-        Block ReturnBlock(IOperation branch)
+        if (branching is ISwitchExpressionOperation switchExpression)
         {
-            List<Stmt> saved = _current;
-            _current = new List<Stmt>();
-            _nestingDepth++;
-            if (BranchWithCall(branch) is { } inner)
+            LowerSwitchReturn(switchExpression, type);
+            return;
+        }
+
+        var conditional = (IConditionalOperation)branching;
+        Expr condition = LowerExpr(conditional.Condition);
+        _current.Add(new If(condition, ReturnBlock(conditional.WhenTrue, type), ReturnBlock(conditional.WhenFalse!, type)));
+    }
+
+    private void LowerSwitchReturn(ISwitchExpressionOperation switchExpression, TypeRef type)
+    {
+        Expr? selector = Selector(switchExpression.Value);
+        if (selector is null)
+        {
+            return;
+        }
+
+        // Tests (and guards) are evaluated where the switch is; each arm's value only when its arm is taken.
+        var arms = new List<(Expr Test, Block Value)>();
+        foreach (ISwitchExpressionArmOperation arm in switchExpression.Arms)
+        {
+            string? saved = _noExtraction;
+            _noExtraction ??= "a guard of a switch expression";
+            Expr? test = PatternTest(selector, arm.Pattern);
+            if (test is not null && arm.Guard is not null)
             {
-                LowerConditionalReturn(inner, type);
-            }
-            else
-            {
-                _current.Add(new Return(ConvertTo(LowerExpr(branch), type)));
+                test = new Binary(TypeRef.Bool, BinaryOp.And, test, LowerExpr(arm.Guard));
             }
 
-            _nestingDepth--;
-            var block = new Block(_current.ToEquatableArray());
-            _current = saved;
-            return block;
+            _noExtraction = saved;
+            if (test is null)
+            {
+                ReportExpression(arm.Pattern, "pattern of this kind", "; use constant values, relational patterns (< 0) and, or, not, _");
+                return;
+            }
+
+            arms.Add((test, ReturnBlock(arm.Value, type)));
         }
+
+        Block? otherwise = Block.Of(new Stmt[]
+        {
+            new Evaluate(new Opaque(
+                type,
+                new[] { "throw new global::System.Runtime.CompilerServices.SwitchExpressionException(", ")" }.ToEquatableArray(),
+                new[] { selector }.ToEquatableArray(),
+                EquatableArray<string>.Empty)),
+        });
+        for (int i = arms.Count - 1; i >= 0; i--)
+        {
+            otherwise = arms[i].Test is Literal { Text: "true" } ? arms[i].Value : Block.Of(new Stmt[] { new If(arms[i].Test, arms[i].Value, otherwise) });
+        }
+
+        _current.AddRange(otherwise.Statements);
+    }
+
+    /// <summary>A branch of a returned conditional or switch, lowered into a block of its own that returns it.</summary>
+    private Block ReturnBlock(IOperation branch, TypeRef type)
+    {
+        List<Stmt> saved = _current;
+        _current = new List<Stmt>();
+        _nestingDepth++;
+        if (BranchWithCall(branch) is { } inner)
+        {
+            LowerConditionalReturn(inner, type);
+        }
+        else
+        {
+            _current.Add(new Return(ConvertTo(LowerExpr(branch), type)));
+        }
+
+        _nestingDepth--;
+        var block = new Block(_current.ToEquatableArray());
+        _current = saved;
+        return block;
     }
 
     private Block LowerNested(IOperation operation)
