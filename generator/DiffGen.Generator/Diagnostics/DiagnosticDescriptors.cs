@@ -78,7 +78,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor RecursionNotSupported = Error(
         DiagnosticIds.RecursionNotSupported, Support,
         "Recursion through an inlined helper is not supported",
-        "'{0}' calls itself recursively; mark it [Differentiable] (a static method: its pullback recurses with it) or rewrite the recursion as a loop");
+        "'{0}' calls itself recursively; make it a static [Differentiable] method (its pullback recurses with it) or rewrite the recursion as a loop");
 
     public static readonly DiagnosticDescriptor CalleeNotDifferentiableForArgument = Error(
         DiagnosticIds.CalleeNotDifferentiableForArgument, Support,
