@@ -679,7 +679,7 @@ public static partial class Functions
     /// A dense tanh layer whose rows' dot products the generated gradient runs four at a time (ReductionJam), with a
     /// second accumulator per row and an int the row starts with; any number of rows (blocks of four and the rest).
     /// </summary>
-    [Differentiable(nameof(w), nameof(x))]
+    [Differentiable(nameof(w), nameof(x), Generate = Derivatives.Reverse | Derivatives.Forward)]
     public static double JammedRows(ReadOnlySpan<double> w, ReadOnlySpan<double> x, int rows)
     {
         int inputs = x.Length;

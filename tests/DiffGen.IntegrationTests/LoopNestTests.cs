@@ -221,8 +221,18 @@ public class LoopNestTests
     [InlineData(4)]
     [InlineData(7)]
     [InlineData(9)]
-    public void RowsRunFourAtATime(int rows) => Check(
-        x => Functions.JammedRows(x.AsSpan(0, rows * 3), x.AsSpan(rows * 3, 3), rows),
-        (x, g) => Functions.JammedRowsGradient(x.AsSpan(0, rows * 3), x.AsSpan(rows * 3, 3), rows, g.AsSpan(0, rows * 3), g.AsSpan(rows * 3, 3)),
-        (rows * 3) + 3);
+    public void RowsRunFourAtATime(int rows)
+    {
+        Check(
+            x => Functions.JammedRows(x.AsSpan(0, rows * 3), x.AsSpan(rows * 3, 3), rows),
+            (x, g) => Functions.JammedRowsGradient(x.AsSpan(0, rows * 3), x.AsSpan(rows * 3, 3), rows, g.AsSpan(0, rows * 3), g.AsSpan(rows * 3, 3)),
+            (rows * 3) + 3);
+
+        // The pushforward's value and tangent dot products run four rows at a time too.
+        TangentCheck.Check(
+            x => Functions.JammedRows(x.AsSpan(0, rows * 3), x.AsSpan(rows * 3, 3), rows),
+            (x, g) => Functions.JammedRowsGradient(x.AsSpan(0, rows * 3), x.AsSpan(rows * 3, 3), rows, g.AsSpan(0, rows * 3), g.AsSpan(rows * 3, 3)),
+            (x, v) => (Functions.JammedRowsPushforward(x.AsSpan(0, rows * 3), x.AsSpan(rows * 3, 3), rows, v.AsSpan(0, rows * 3), v.AsSpan(rows * 3, 3), out double tangent), tangent),
+            (rows * 3) + 3);
+    }
 }

@@ -118,6 +118,9 @@ internal static class ForwardDifferentiator
         code = AdjointCleanup.Apply(code, scope.IsGenerated);
         code = PooledScratch.Apply(code, names);
         code = Preparation.UnreadLocalElimination.Apply(Block.Of(code), new HashSet<string>(), string.Empty).Statements.ToList();
+
+        // A row's value and tangent dot products (z += w·x; zDot += w·xDot + …) run four rows at a time, as in the pullback.
+        code = ReductionJam.Apply(code, names.Unique);
         return new GeneratedPushforward(gradient, tangentNames.ToEquatableArray(), outputTangent, resultTangent, code.ToEquatableArray());
     }
 
