@@ -58,15 +58,14 @@ internal static class ReductionJam
 
     private static List<Stmt>? Jam(Loop loop, Func<string, string> temp)
     {
-        // for (int i = start; i < bound; i++)
-        if (loop.Init.Statements.Count != 1 || loop.Init.Statements[0] is not Declare { Init: { } start, Name: var i } declaration || declaration.Type != TypeRef.Int
-            || loop.Condition is not Binary { Op: BinaryOp.Less, Left: Var { Name: var tested }, Right: var bound } || tested != i || IrWalk.Mentions(bound, i) || !IrWalk.IsPure(bound)
-            || loop.Update.Statements.Count != 1
-            || loop.Update.Statements[0] is not Assign { Kind: AssignKind.Set, Target: Var { Name: var stepped }, Value: Binary { Op: BinaryOp.Add, Left: Var { Name: var incremented }, Right: Literal { Text: "1" } } }
-            || stepped != i || incremented != i)
+        // for (int i = start; i < bound; i++), written with the counter on the left.
+        if (CountedLoopShape.Of(loop) is not { Step: 1, Compare: BinaryOp.Less, Counter: var i, Start: var start, Bound: var bound }
+            || loop.Condition is not Binary { Left: Var { Name: var tested } } || tested != i)
         {
             return null;
         }
+
+        var declaration = (Declare)loop.Init.Statements[0];
 
         // The iteration: scalar declarations, the reduction loop, the rest.
         List<Stmt> body = loop.Body.Statements.ToList();

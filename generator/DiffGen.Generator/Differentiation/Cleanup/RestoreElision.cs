@@ -72,7 +72,7 @@ internal static class RestoreElision
             return null;
         }
 
-        var reads = new Renamer(target.Name, saved);
+        var reads = new Substitution(new Dictionary<string, Expr> { [target.Name] = saved });
         var result = new List<Stmt>(list.Count);
         for (int k = 0; k < list.Count; k++)
         {
@@ -94,20 +94,5 @@ internal static class RestoreElision
         return declared >= 0 && !list.Any(s => Effects.Deep(s).Reads.Contains(name))
             ? list.Where((_, k) => k != declared).ToList()
             : list;
-    }
-
-    /// <summary>Reads of one scalar become reads of another.</summary>
-    private sealed class Renamer : IrRewriter
-    {
-        private readonly string _from;
-        private readonly Var _to;
-
-        public Renamer(string from, Var to)
-        {
-            _from = from;
-            _to = to;
-        }
-
-        protected override Expr VisitVar(Var variable) => variable.Name == _from ? _to with { } : variable with { };
     }
 }

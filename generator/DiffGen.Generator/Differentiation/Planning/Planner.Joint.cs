@@ -240,8 +240,7 @@ internal sealed partial class Planner
     {
         foreach (Stmt statement in IrWalk.Descendants(new Stmt[] { loop }))
         {
-            if (statement is Assign { Target: Var target, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left } sum }
-                && target.Name == name && left.Name == name && !IrWalk.Mentions(sum.Right, name))
+            if (AddedTo(statement, out string target) is { } added && target == name && !IrWalk.Mentions(added, name))
             {
                 continue;
             }
@@ -293,10 +292,9 @@ internal sealed partial class Planner
         bool touches = false;
         foreach (Stmt inner in IrWalk.Descendants(new[] { statement }))
         {
-            if (inner is Assign { Target: Var target, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left } sum }
-                && target.Name == left.Name && outputs.Contains(target.Name))
+            if (AddedTo(inner, out string target) is { } added && outputs.Contains(target))
             {
-                if (IrWalk.Reads(sum.Right).Overlaps(outputs))
+                if (IrWalk.Reads(added).Overlaps(outputs))
                 {
                     return false;
                 }
@@ -318,13 +316,24 @@ internal sealed partial class Planner
     /// <summary>Some <c>s = s ± e</c> in the statement, s one of <paramref name="names"/>, whose e carries a derivative (its adjoint reads ds).</summary>
     private bool AccumulatesActiveValueInto(Stmt statement, HashSet<string> names) =>
         IrWalk.Descendants(new[] { statement }).Any(inner =>
-            inner is Assign { Target: Var target, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left } sum }
-            && target.Name == left.Name && names.Contains(target.Name) && _scope.Activity.IsActive(sum.Right));
+            AddedTo(inner, out string target) is { } added && names.Contains(target) && _scope.Activity.IsActive(added));
 
     /// <summary>A later write that leaves the adjoint of what it writes unchanged: <c>s = s ± e</c> of an output.</summary>
     private static bool IsAccumulation(Stmt statement, HashSet<string> outputs) =>
-        statement is Assign { Target: Var target, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left } sum }
-        && target.Name == left.Name && !IrWalk.Mentions(sum.Right, target.Name) && outputs.Contains(target.Name);
+        AddedTo(statement, out string target) is { } added && !IrWalk.Mentions(added, target) && outputs.Contains(target);
+
+    /// <summary>e when the statement is <c>s = s ± e</c> (s in <paramref name="target"/>), else null.</summary>
+    private static Expr? AddedTo(Stmt statement, out string target)
+    {
+        if (statement is Assign { Target: Var written, Value: Binary { Op: BinaryOp.Add or BinaryOp.Subtract, Left: Var left } sum } && written.Name == left.Name)
+        {
+            target = written.Name;
+            return sum.Right;
+        }
+
+        target = string.Empty;
+        return null;
+    }
 
     /// <summary>Variables a derivative can flow from into the statement (deep).</summary>
     private static HashSet<string> ActiveReads(Stmt statement)
