@@ -18,15 +18,14 @@ namespace DiffGen.Generator.Emission;
 internal sealed record GeneratedSource(string HintName, string? Text, string? FailureId, string? MethodName, string? Detail, string? Parameter)
 {
     /// <summary>The method (<c>global::Ns.Type.Method</c>) and the [Differentiable] methods whose derivatives its code calls.</summary>
-    public CallGraphNode Node { get; init; } = new(string.Empty, EquatableArray<string>.Empty, false);
+    public CallGraphNode Node { get; init; } = new(string.Empty, HintName, EquatableArray<string>.Empty, false);
 }
 
-/// <summary>One method of the call graph among [Differentiable] methods: whether its file was generated.</summary>
-internal sealed record CallGraphNode(string Method, EquatableArray<string> Callees, bool Generated, string HintName = "")
-{
-    /// <summary>Identifies the node's file (overloads share a method name, not a file).</summary>
-    public string HintOrMethod => HintName.Length > 0 ? HintName : Method;
-}
+/// <summary>
+/// One method of the call graph among [Differentiable] methods (overloads share <paramref name="Method"/>, not
+/// <paramref name="HintName"/>, their file): whether its file was generated.
+/// </summary>
+internal sealed record CallGraphNode(string Method, string HintName, EquatableArray<string> Callees, bool Generated);
 
 /// <summary>
 /// Differentiates a parsed method (once per change of its model, after the incremental cache) and formats the file.
@@ -97,7 +96,7 @@ internal static class GenerationStep
 
     public static void Add(SourceProductionContext context, GeneratedSource source, EquatableArray<string> withoutDerivatives)
     {
-        if (source.Text is not null && !withoutDerivatives.Contains(source.Node.HintOrMethod))
+        if (source.Text is not null && !withoutDerivatives.Contains(source.HintName))
         {
             context.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
         }
@@ -131,7 +130,7 @@ internal static class GenerationStep
     private static GeneratedSource Failed(DifferentiableMethodSpec spec, string id, string detail) =>
         new(spec.HintName, null, id, spec.MethodName, detail, null) { Node = NodeOf(spec, generated: false) };
 
-    private static CallGraphNode NodeOf(DifferentiableMethodSpec spec, bool generated) => new(spec.QualifiedName, spec.DifferentiableCallees, generated, spec.HintName);
+    private static CallGraphNode NodeOf(DifferentiableMethodSpec spec, bool generated) => new(spec.QualifiedName, spec.HintName, spec.DifferentiableCallees, generated);
 
     /// <summary>
     /// The methods whose generated code would call a derivative that is not generated: a [Differentiable] callee that
@@ -149,9 +148,9 @@ internal static class GenerationStep
             grew = false;
             foreach (CallGraphNode node in nodes)
             {
-                if (node.Generated && !dropped.Contains(node.HintOrMethod) && node.Callees.Any(missing.Contains))
+                if (node.Generated && !dropped.Contains(node.HintName) && node.Callees.Any(missing.Contains))
                 {
-                    dropped.Add(node.HintOrMethod);
+                    dropped.Add(node.HintName);
                     missing.Add(node.Method);
                     grew = true;
                 }

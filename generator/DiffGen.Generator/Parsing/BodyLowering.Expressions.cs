@@ -565,7 +565,7 @@ internal sealed partial class BodyLowering
                 : OpaqueInvocation(invocation, type, asStatement);
         }
 
-        string qualifiedName = target.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + target.Name;
+        string qualifiedName = CalleeResolver.QualifiedName(target);
         if (HasAttribute(target, KnownTypeNames.NoDerivativeAttribute))
         {
             // Nothing flows back through the arguments (Gradient.StopGradient(f(x)) silences DG0009 for f).

@@ -126,28 +126,18 @@ internal sealed partial class BodyLowering
         var arms = new List<(Expr Test, Expr Value)>();
         foreach (ISwitchExpressionArmOperation arm in switchExpression.Arms)
         {
-            Expr? test = PatternTest(selector, arm.Pattern);
+            Expr? test = ArmTest(selector, arm);
             if (test is null)
             {
                 _noExtraction = saved;
-                ReportExpression(arm.Pattern, "pattern of this kind", "; use constant values, relational patterns (< 0) and, or, not, _");
                 return Dummy(type);
-            }
-
-            if (arm.Guard is not null)
-            {
-                test = new Binary(TypeRef.Bool, BinaryOp.And, test, LowerExpr(arm.Guard));
             }
 
             arms.Add((test, ConvertTo(LowerExpr(arm.Value), type)));
         }
 
         _noExtraction = saved;
-        Expr result = new Opaque(
-            type,
-            new[] { "throw new global::System.Runtime.CompilerServices.SwitchExpressionException(", ")" }.ToEquatableArray(),
-            new[] { selector }.ToEquatableArray(),
-            EquatableArray<string>.Empty);
+        Expr result = NoArmMatched(type, selector);
         for (int i = arms.Count - 1; i >= 0; i--)
         {
             result = arms[i].Test is Literal { Text: "true" } ? arms[i].Value : new Conditional(type, arms[i].Test, arms[i].Value, result);
@@ -155,6 +145,26 @@ internal sealed partial class BodyLowering
 
         return result;
     }
+
+    /// <summary>An arm's pattern test and its guard, or null (reported) for a pattern DiffGen cannot test.</summary>
+    private Expr? ArmTest(Expr selector, ISwitchExpressionArmOperation arm)
+    {
+        Expr? test = PatternTest(selector, arm.Pattern);
+        if (test is null)
+        {
+            ReportExpression(arm.Pattern, "pattern of this kind", "; use constant values, relational patterns (< 0) and, or, not, _");
+            return null;
+        }
+
+        return arm.Guard is null ? test : new Binary(TypeRef.Bool, BinaryOp.And, test, LowerExpr(arm.Guard));
+    }
+
+    /// <summary>What a switch expression does when no arm matches: throw, as C# does.</summary>
+    private static Opaque NoArmMatched(TypeRef type, Expr selector) => new(
+        type,
+        new[] { "throw new global::System.Runtime.CompilerServices.SwitchExpressionException(", ")" }.ToEquatableArray(),
+        new[] { selector }.ToEquatableArray(),
+        EquatableArray<string>.Empty);
 
     /// <summary>The switch's value, evaluated once: a variable or constant as it is, anything else in a local.</summary>
     private Expr? Selector(IOperation value)

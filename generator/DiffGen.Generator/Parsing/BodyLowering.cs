@@ -211,30 +211,17 @@ internal sealed partial class BodyLowering
         {
             string? saved = _noExtraction;
             _noExtraction ??= "a guard of a switch expression";
-            Expr? test = PatternTest(selector, arm.Pattern);
-            if (test is not null && arm.Guard is not null)
-            {
-                test = new Binary(TypeRef.Bool, BinaryOp.And, test, LowerExpr(arm.Guard));
-            }
-
+            Expr? test = ArmTest(selector, arm);
             _noExtraction = saved;
             if (test is null)
             {
-                ReportExpression(arm.Pattern, "pattern of this kind", "; use constant values, relational patterns (< 0) and, or, not, _");
                 return;
             }
 
             arms.Add((test, ReturnBlock(arm.Value, type)));
         }
 
-        Block? otherwise = Block.Of(new Stmt[]
-        {
-            new Evaluate(new Opaque(
-                type,
-                new[] { "throw new global::System.Runtime.CompilerServices.SwitchExpressionException(", ")" }.ToEquatableArray(),
-                new[] { selector }.ToEquatableArray(),
-                EquatableArray<string>.Empty)),
-        });
+        Block otherwise = Block.Of(new Stmt[] { new Evaluate(NoArmMatched(type, selector)) });
         for (int i = arms.Count - 1; i >= 0; i--)
         {
             otherwise = arms[i].Test is Literal { Text: "true" } ? arms[i].Value : Block.Of(new Stmt[] { new If(arms[i].Test, arms[i].Value, otherwise) });

@@ -128,7 +128,8 @@ internal static class CalleeResolver
         };
     }
 
-    private static string QualifiedName(IMethodSymbol method) => method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name;
+    /// <summary>How generated code names a method: <c>global::Ns.Type.Method</c> (the form of <see cref="CallSpec.Method"/>).</summary>
+    internal static string QualifiedName(IMethodSymbol method) => method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name;
 
     /// <summary>The form a [DerivativeOf] method declares (its <c>Form</c>; a pullback when unset).</summary>
     internal static DerivativeFormKind FormOf(IMethodSymbol method)

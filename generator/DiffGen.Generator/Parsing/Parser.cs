@@ -55,10 +55,10 @@ internal static class Parser
         CancellationToken cancellationToken)
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        string qualifiedName = CalleeResolver.QualifiedName(method);
         try
         {
             DifferentiableMethodSpec? spec = ParseMethod(model, attributes, method, syntax, diagnostics, cancellationToken);
-            string qualifiedName = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name;
             return new ParseResult(diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : spec is null ? null : spec with { QualifiedName = qualifiedName }, diagnostics.ToImmutable())
             {
                 QualifiedName = qualifiedName,
@@ -72,10 +72,7 @@ internal static class Parser
         {
             // The generator never throws: report and generate nothing for this method.
             diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InternalError, syntax.Identifier.GetLocation(), method.Name, ex.GetType().Name + ": " + ex.Message));
-            return new ParseResult(null, diagnostics.ToImmutable())
-            {
-                QualifiedName = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name,
-            };
+            return new ParseResult(null, diagnostics.ToImmutable()) { QualifiedName = qualifiedName };
         }
     }
 
