@@ -499,6 +499,51 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void ConvolutionGradientAddedABlockAtATime() => Verify(nameof(ConvolutionGradientAddedABlockAtATime), """
+        public static partial class Convolution
+        {
+            // Fused (blocks going up), with a bias whose adjoint is a sum over the block.
+            [Differentiable(nameof(kernel), nameof(signal), nameof(bias))]
+            public static double Loss(ReadOnlySpan<double> kernel, ReadOnlySpan<double> signal, double bias, ReadOnlySpan<double> target)
+            {
+                double loss = 0;
+                for (int t = 0; t < signal.Length - kernel.Length + 1; t++)
+                {
+                    double y = bias;
+                    for (int k = 0; k < kernel.Length; k++)
+                    {
+                        y += kernel[k] * signal[t + k];
+                    }
+
+                    double e = Math.Tanh(y) - target[t];
+                    loss += e * e;
+                }
+
+                return loss;
+            }
+
+            // Two sweeps (the log needs the whole sum): the reverse sweep's blocks go down.
+            [Differentiable(nameof(kernel), nameof(signal))]
+            public static double LogLoss(ReadOnlySpan<double> kernel, ReadOnlySpan<double> signal)
+            {
+                double loss = 0;
+                for (int t = 0; t < signal.Length - kernel.Length + 1; t++)
+                {
+                    double y = 0;
+                    for (int k = 0; k < kernel.Length; k++)
+                    {
+                        y += kernel[k] * signal[t + k];
+                    }
+
+                    loss += y * y;
+                }
+
+                return Math.Log(1 + loss);
+            }
+        }
+        """);
+
+    [Fact]
     public void InactiveCarriedNumbersFuse() => Verify(nameof(InactiveCarriedNumbersFuse), """
         public static partial class Series
         {

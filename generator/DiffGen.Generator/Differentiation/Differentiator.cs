@@ -181,7 +181,13 @@ internal static class Differentiator
         code.AddRange(returns);
         code.Add(new Return(output is null ? new Var(spec.ReturnType, result) : null));
 
-        List<Stmt> pullback = Finish(code);
+        // The printed pullback may run short reverse loops a block of iterations at a time (BlockInterchange); the
+        // pullback a Hessian-vector product differentiates again keeps them per iteration. The printed one is finished
+        // first so that its temporaries get the plain names.
+        List<Stmt> cleaned = AdjointCleanup.Apply(code, scope.IsGenerated);
+        List<Stmt>? blocked = options.UseTensorPrimitives ? BlockInterchange.TryApply(cleaned, scope.Temp) : null;
+        List<Stmt>? printed = blocked is null ? null : Finish(blocked);
+        List<Stmt> pullback = Finish(cleaned);
 
         // A Jacobian of a vector result whose reverse sweep can run once per row after one forward sweep.
         GeneratedRows? rows = null;
@@ -191,11 +197,13 @@ internal static class Differentiator
             var parts = new RowsParts(spec, wrt, gradientNames, scalarGradients, parameterAdjoints, scratchRents, builder.MethodDeclarations, forward, reverse, builder.Returns.Concat(returns).ToList());
             if (JacobianRows.Build(parts, scope, names, jacobian) is { } rowsCode)
             {
-                rows = new GeneratedRows(GeneratedNames.JacobianRows(gradient.Stem), jacobian, Finish(rowsCode).ToEquatableArray());
+                List<Stmt> cleanedRows = AdjointCleanup.Apply(rowsCode, scope.IsGenerated);
+                List<Stmt>? blockedRows = options.UseTensorPrimitives ? BlockInterchange.TryApply(cleanedRows, scope.Temp) : null;
+                rows = new GeneratedRows(GeneratedNames.JacobianRows(gradient.Stem), jacobian, Finish(blockedRows ?? cleanedRows).ToEquatableArray());
             }
         }
 
-        List<Stmt> jammed = ReductionJam.Apply(pullback, scope.Temp);
+        List<Stmt> jammed = ReductionJam.Apply(printed ?? pullback, scope.Temp);
         return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), jammed.ToEquatableArray())
         {
             Rows = rows is null ? null : rows with { Body = ReductionJam.Apply(rows.Body.ToList(), scope.Temp).ToEquatableArray() },
@@ -204,7 +212,6 @@ internal static class Differentiator
 
         List<Stmt> Finish(List<Stmt> statements)
         {
-            statements = AdjointCleanup.Apply(statements, scope.IsGenerated);
             if (options.UseTensorPrimitives)
             {
                 statements = ReverseLoopVectorizer.Apply(statements);

@@ -120,7 +120,8 @@ public sealed class GradientPropertyTests
                 "generated: local re-created from the per-iteration record", "generated: forward-order reverse loop",
                 "generated: adjoint element kept in a local across a loop",
                 "generated: gradient element without a second bounds check", "generated: Hessian-vector product",
-                "generated: reductions four iterations at a time",
+                "generated: reductions four iterations at a time", "sliding window",
+                "generated: gradient additions a block of iterations at a time",
             };
             foreach (string feature in required)
             {
@@ -440,6 +441,11 @@ public sealed class GradientPropertyTests
         if (System.Text.RegularExpressions.Regex.IsMatch(generated, @"(double|int|bool) \w+ = \w+Tape\.Pop\(\);"))
         {
             yield return "generated: local re-created from the per-iteration record";
+        }
+
+        if (generated.Contains("iterations at a time: the gradient additions", StringComparison.Ordinal))
+        {
+            yield return "generated: gradient additions a block of iterations at a time";
         }
 
         if (generated.Contains("iterations at a time: their reductions are independent chains", StringComparison.Ordinal))

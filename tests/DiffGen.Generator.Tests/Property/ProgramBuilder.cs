@@ -62,6 +62,7 @@ internal sealed class ProgramBuilder
     private static readonly string[] Literals = { "0.5", "1.5", "2.0", "0.25", "3.0", "0.75", "1.25" };
 
     private readonly SplitMix _r;
+    private readonly SplitMix _window;
     private readonly StringBuilder _sb = new();
     private readonly List<List<Local>> _scopes = new();
     private readonly IReadOnlyList<HelperRef> _helpers;
@@ -82,6 +83,7 @@ internal sealed class ProgramBuilder
     private ProgramBuilder(ulong seed, IReadOnlyList<HelperRef> helpers)
     {
         _r = new SplitMix(seed);
+        _window = new SplitMix(seed ^ 0x57494E444F57UL);
         _helpers = helpers;
     }
 
@@ -193,6 +195,13 @@ internal sealed class ProgramBuilder
         foreach (LocalFunctionRef f in _localFunctions.Where(f => !f.Used))
         {
             Line($"{acc} += {CallLocalFunction(f, new ExprContext(true), 1)};");
+        }
+
+        // Sometimes a sliding window (a convolution), drawn from a stream of its own so that the other draws, and the
+        // programs of the batches kept as regressions, stay as they were.
+        if (_vector is not null && _window.Chance(0.3))
+        {
+            WindowLoop(acc);
         }
 
         // Sometimes a last loop that only accumulates (the shape the generator runs as one fused sweep).
@@ -351,6 +360,48 @@ internal sealed class ProgramBuilder
         Close();
         Feature("accumulation loop");
         return q;
+    }
+
+    /// <summary>
+    /// <c>double q = 0; for (int i = 0; i &lt; x.Length - w + 1; i++) { double a = …; for (int j = 0; j &lt; w; j++) a += x[i + j] * f; q += g(a) * …; }
+    /// acc += c * q;</c>: a valid 1-D convolution of x with a kernel f (literal taps, x itself, or a parameter), then
+    /// an activation. The shape whose gradient additions run a block of outputs at a time.
+    /// </summary>
+    private void WindowLoop(string acc)
+    {
+        SplitMix r = _window;
+        int width = 1 + r.Next(3);
+        string q = Fresh("q");
+        string i = Fresh("i");
+        string a = Fresh("a");
+        string j = Fresh("j");
+        string h = Fresh("e");
+        string vector = _vector!;
+        Line($"double {q} = 0;");
+        Line($"for (int {i} = 0; {i} < {vector}.Length - {width - 1}; {i}++)");
+        Open();
+        Line(r.Chance(0.5) ? $"double {a} = 0;" : $"double {a} = {vector}[{i}] * 0.25;");
+        Line($"for (int {j} = 0; {j} < {width}; {j}++)");
+        Open();
+        string tap = r.Next(4) switch
+        {
+            0 => $"({j} + 1) * 0.25",
+            1 => $"{vector}[{j}]",
+            2 => _scalarParams[0],
+            _ => $"{vector}[{width - 1} - {j}]",
+        };
+        Line(r.Chance(0.5) ? $"{a} += {vector}[{i} + {j}] * {tap};" : $"{a} += {tap} * {vector}[{i} + {j}];");
+        Close();
+        Line(r.Next(3) switch
+        {
+            0 => $"double {h} = Math.Tanh({a});",
+            1 => $"double {h} = {a} * {a};",
+            _ => $"double {h} = Math.Sin({a}) - {vector}[{i}];",
+        });
+        Line(r.Chance(0.5) ? $"{q} += {h} * {h};" : $"{q} {(r.Chance(0.5) ? "+=" : "-=")} {h} * {_scalarParams[0]};");
+        Close();
+        Line($"{acc} += 0.5 * {q};");
+        Feature("sliding window");
     }
 
     private void DeclareVector(bool fill)

@@ -214,7 +214,7 @@ internal static class PooledScratch
     };
 
     /// <summary>A stackalloc of at most this many elements stays on the stack (decided at run time when the size is not a literal).</summary>
-    private const int StackLimit = 256;
+    public const int StackLimit = 256;
 
     /// <summary>A literal length of at most <see cref="StackLimit"/> elements: cheap and safe on the stack.</summary>
     private static bool SmallConstant(Expr length) =>

@@ -85,7 +85,7 @@ internal sealed class ReverseLoopVectorizer : IrRewriter
     /// Element loads kept in temporaries (<c>double xElem = x[t + k]; dk[k] += g * xElem;</c>) read again where used, so
     /// the statements show their elementwise shape. Only loads of vectors the body never writes, used after them.
     /// </summary>
-    private static List<Stmt> InlineLoads(IEnumerable<Stmt> statements)
+    internal static List<Stmt> InlineLoads(IEnumerable<Stmt> statements)
     {
         List<Stmt> list = statements.ToList();
         Effects written = Effects.Deep(list);
