@@ -33,6 +33,9 @@ internal static class BlockInterchange
     /// <summary>Iterations per block: a stack block of this many elements per kept scalar (no more than PooledScratch keeps on the stack).</summary>
     public const int Size = PooledScratch.StackLimit;
 
+    /// <summary>Fewer iterations than this, known at compile time, stay as they are.</summary>
+    private const int MinimumCount = 32;
+
     /// <summary>The counter of a kernel read as its loop, until the loop is kept and the counter named.</summary>
     private const string Provisional = "<k>";
 
@@ -93,6 +96,12 @@ internal static class BlockInterchange
         {
             // t <= last is t < last + 1.
             bound = new Binary(TypeRef.Int, BinaryOp.Add, bound, LiteralFormatter.Int(1));
+        }
+
+        // A loop known to run a few times (a 4 × 4 product's) gains nothing: its block would be a few elements long.
+        if (LinearForm.Of(Minus(bound, start)) is { IsConstant: true } count && Math.Abs(count.Constant) < MinimumCount)
+        {
+            return null;
         }
 
         List<Stmt> body = loop.Body.Statements.ToList();

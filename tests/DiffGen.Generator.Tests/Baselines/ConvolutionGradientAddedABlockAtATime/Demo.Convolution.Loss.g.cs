@@ -15,6 +15,7 @@ partial class Convolution
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double LossPullback(global::System.ReadOnlySpan<double> kernel, global::System.ReadOnlySpan<double> signal, double bias, global::System.ReadOnlySpan<double> target, double seed, global::System.Span<double> dkernel, global::System.Span<double> dsignal, ref double dbias)
     {
+        global::System.Span<double> ySums = stackalloc double[4];
         global::System.Span<double> dyBlock = stackalloc double[256];
         if (dkernel.Length != kernel.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dkernel), nameof(kernel), kernel.Length, dkernel.Length);
         if (dsignal.Length != signal.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dsignal), nameof(signal), signal.Length, dsignal.Length);
@@ -42,7 +43,11 @@ partial class Convolution
                     y_3 += kernel[k] * signal[tBlock + 2 + k];
                     y_4 += kernel[k] * signal[tBlock + 3 + k];
                 }
-                double tanh = global::System.Math.Tanh(y);
+                ySums[0] = y;
+                ySums[1] = y_2;
+                ySums[2] = y_3;
+                ySums[3] = y_4;
+                double tanh = global::System.Math.Tanh(ySums[0]);
                 double e = tanh - target[tBlock];
                 loss += e * e;
                 // loss += e * e;
@@ -52,7 +57,7 @@ partial class Convolution
                 global::DiffGen.CompilerServices.ProvenInRange.At(dyBlock, tBlock - tStart) = dy;
                 // double y = bias;
                 dbiasLocal += dy;
-                double tanh_2 = global::System.Math.Tanh(y_2);
+                double tanh_2 = global::System.Math.Tanh(ySums[1]);
                 double e_2 = tanh_2 - target[tBlock + 1];
                 loss += e_2 * e_2;
                 // loss += e * e;
@@ -62,7 +67,7 @@ partial class Convolution
                 global::DiffGen.CompilerServices.ProvenInRange.At(dyBlock, tBlock + 1 - tStart) = dy_2;
                 // double y = bias;
                 dbiasLocal += dy_2;
-                double tanh_3 = global::System.Math.Tanh(y_3);
+                double tanh_3 = global::System.Math.Tanh(ySums[2]);
                 double e_3 = tanh_3 - target[tBlock + 2];
                 loss += e_3 * e_3;
                 // loss += e * e;
@@ -72,7 +77,7 @@ partial class Convolution
                 global::DiffGen.CompilerServices.ProvenInRange.At(dyBlock, tBlock + 2 - tStart) = dy_3;
                 // double y = bias;
                 dbiasLocal += dy_3;
-                double tanh_4 = global::System.Math.Tanh(y_4);
+                double tanh_4 = global::System.Math.Tanh(ySums[3]);
                 double e_4 = tanh_4 - target[tBlock + 3];
                 loss += e_4 * e_4;
                 // loss += e * e;

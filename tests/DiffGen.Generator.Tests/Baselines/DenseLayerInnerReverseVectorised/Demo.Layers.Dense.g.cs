@@ -15,6 +15,7 @@ partial class Layers
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static float DensePullback(global::System.ReadOnlySpan<float> w, global::System.ReadOnlySpan<float> b, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, float seed, global::System.Span<float> dw, global::System.Span<float> db)
     {
+        global::System.Span<float> zSums = stackalloc float[4];
         if (dw.Length != w.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dw), nameof(w), w.Length, dw.Length);
         if (db.Length != b.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(db), nameof(b), b.Length, db.Length);
         // Forward sweep
@@ -36,7 +37,11 @@ partial class Layers
                 z_3 += w[(oBlock + 2) * x.Length + i] * x[i];
                 z_4 += w[(oBlock + 3) * x.Length + i] * x[i];
             }
-            float tanh = global::System.MathF.Tanh(z);
+            zSums[0] = z;
+            zSums[1] = z_2;
+            zSums[2] = z_3;
+            zSums[3] = z_4;
+            float tanh = global::System.MathF.Tanh(zSums[0]);
             float d = tanh - y[oBlock];
             loss += d * d;
             // loss += d * d;
@@ -47,7 +52,7 @@ partial class Layers
             global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)x).Slice(0, x.Length), dz, dw.Slice(oBlock * x.Length, x.Length), dw.Slice(oBlock * x.Length, x.Length));
             // float z = b[o];
             db[oBlock] += dz;
-            float tanh_2 = global::System.MathF.Tanh(z_2);
+            float tanh_2 = global::System.MathF.Tanh(zSums[1]);
             float d_2 = tanh_2 - y[oBlock + 1];
             loss += d_2 * d_2;
             // loss += d * d;
@@ -58,7 +63,7 @@ partial class Layers
             global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)x).Slice(0, x.Length), dz_2, dw.Slice((oBlock + 1) * x.Length, x.Length), dw.Slice((oBlock + 1) * x.Length, x.Length));
             // float z = b[o];
             db[oBlock + 1] += dz_2;
-            float tanh_3 = global::System.MathF.Tanh(z_3);
+            float tanh_3 = global::System.MathF.Tanh(zSums[2]);
             float d_3 = tanh_3 - y[oBlock + 2];
             loss += d_3 * d_3;
             // loss += d * d;
@@ -69,7 +74,7 @@ partial class Layers
             global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<float>)x).Slice(0, x.Length), dz_3, dw.Slice((oBlock + 2) * x.Length, x.Length), dw.Slice((oBlock + 2) * x.Length, x.Length));
             // float z = b[o];
             db[oBlock + 2] += dz_3;
-            float tanh_4 = global::System.MathF.Tanh(z_4);
+            float tanh_4 = global::System.MathF.Tanh(zSums[3]);
             float d_4 = tanh_4 - y[oBlock + 3];
             loss += d_4 * d_4;
             // loss += d * d;

@@ -15,6 +15,7 @@ partial class Dense
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double LossPullback(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> target, double seed, global::System.Span<double> dw, global::System.Span<double> db)
     {
+        global::System.Span<double> zSums = stackalloc double[4];
         if (dw.Length != w.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dw), nameof(w), w.Length, dw.Length);
         if (db.Length != b.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(db), nameof(b), b.Length, db.Length);
         // Forward sweep
@@ -36,7 +37,11 @@ partial class Dense
                 z_3 += w[(iBlock + 2) * x.Length + j] * x[j];
                 z_4 += w[(iBlock + 3) * x.Length + j] * x[j];
             }
-            double tanh = global::System.Math.Tanh(z);
+            zSums[0] = z;
+            zSums[1] = z_2;
+            zSums[2] = z_3;
+            zSums[3] = z_4;
+            double tanh = global::System.Math.Tanh(zSums[0]);
             double e = tanh - target[iBlock];
             loss += e * e;
             // loss += e * e;
@@ -47,7 +52,7 @@ partial class Dense
             global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dz, dw.Slice(iBlock * x.Length, x.Length), dw.Slice(iBlock * x.Length, x.Length));
             // double z = b[i];
             db[iBlock] += dz;
-            double tanh_2 = global::System.Math.Tanh(z_2);
+            double tanh_2 = global::System.Math.Tanh(zSums[1]);
             double e_2 = tanh_2 - target[iBlock + 1];
             loss += e_2 * e_2;
             // loss += e * e;
@@ -58,7 +63,7 @@ partial class Dense
             global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dz_2, dw.Slice((iBlock + 1) * x.Length, x.Length), dw.Slice((iBlock + 1) * x.Length, x.Length));
             // double z = b[i];
             db[iBlock + 1] += dz_2;
-            double tanh_3 = global::System.Math.Tanh(z_3);
+            double tanh_3 = global::System.Math.Tanh(zSums[2]);
             double e_3 = tanh_3 - target[iBlock + 2];
             loss += e_3 * e_3;
             // loss += e * e;
@@ -69,7 +74,7 @@ partial class Dense
             global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dz_3, dw.Slice((iBlock + 2) * x.Length, x.Length), dw.Slice((iBlock + 2) * x.Length, x.Length));
             // double z = b[i];
             db[iBlock + 2] += dz_3;
-            double tanh_4 = global::System.Math.Tanh(z_4);
+            double tanh_4 = global::System.Math.Tanh(zSums[3]);
             double e_4 = tanh_4 - target[iBlock + 3];
             loss += e_4 * e_4;
             // loss += e * e;
@@ -109,6 +114,8 @@ partial class Dense
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double LossPushforward(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> dw, global::System.ReadOnlySpan<double> db, out double tangent)
     {
+        global::System.Span<double> dzSums = stackalloc double[4];
+        global::System.Span<double> zSums = stackalloc double[4];
         if (dw.Length != w.Length)
         {
             double[] dwZero;
@@ -150,20 +157,28 @@ partial class Dense
                 z_3 += w[(iBlock + 2) * x.Length + j] * x[j];
                 z_4 += w[(iBlock + 3) * x.Length + j] * x[j];
             }
-            double e = global::System.Math.Tanh(z) - target[iBlock];
-            double de = dz * (1.0 - global::System.Math.Tanh(z) * global::System.Math.Tanh(z));
+            dzSums[0] = dz;
+            dzSums[1] = dz_2;
+            dzSums[2] = dz_3;
+            dzSums[3] = dz_4;
+            zSums[0] = z;
+            zSums[1] = z_2;
+            zSums[2] = z_3;
+            zSums[3] = z_4;
+            double e = global::System.Math.Tanh(zSums[0]) - target[iBlock];
+            double de = dzSums[0] * (1.0 - global::System.Math.Tanh(zSums[0]) * global::System.Math.Tanh(zSums[0]));
             dloss += 2.0 * e * de;
             loss += e * e;
-            double e_2 = global::System.Math.Tanh(z_2) - target[iBlock + 1];
-            double de_2 = dz_2 * (1.0 - global::System.Math.Tanh(z_2) * global::System.Math.Tanh(z_2));
+            double e_2 = global::System.Math.Tanh(zSums[1]) - target[iBlock + 1];
+            double de_2 = dzSums[1] * (1.0 - global::System.Math.Tanh(zSums[1]) * global::System.Math.Tanh(zSums[1]));
             dloss += 2.0 * e_2 * de_2;
             loss += e_2 * e_2;
-            double e_3 = global::System.Math.Tanh(z_3) - target[iBlock + 2];
-            double de_3 = dz_3 * (1.0 - global::System.Math.Tanh(z_3) * global::System.Math.Tanh(z_3));
+            double e_3 = global::System.Math.Tanh(zSums[2]) - target[iBlock + 2];
+            double de_3 = dzSums[2] * (1.0 - global::System.Math.Tanh(zSums[2]) * global::System.Math.Tanh(zSums[2]));
             dloss += 2.0 * e_3 * de_3;
             loss += e_3 * e_3;
-            double e_4 = global::System.Math.Tanh(z_4) - target[iBlock + 3];
-            double de_4 = dz_4 * (1.0 - global::System.Math.Tanh(z_4) * global::System.Math.Tanh(z_4));
+            double e_4 = global::System.Math.Tanh(zSums[3]) - target[iBlock + 3];
+            double de_4 = dzSums[3] * (1.0 - global::System.Math.Tanh(zSums[3]) * global::System.Math.Tanh(zSums[3]));
             dloss += 2.0 * e_4 * de_4;
             loss += e_4 * e_4;
         }

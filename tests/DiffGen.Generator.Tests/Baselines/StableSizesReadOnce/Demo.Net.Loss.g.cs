@@ -15,6 +15,7 @@ partial class Net
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public double LossPullback(double[] x, double seed, global::System.Span<double> dx)
     {
+        global::System.Span<double> aSums = stackalloc double[4];
         if (dx.Length != x.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dx), nameof(x), x.Length, dx.Length);
         // Forward sweep
         int repeats = this._repeats;
@@ -42,7 +43,11 @@ partial class Net
                     a_3 += layerW[(oBlock + 2) * layerIn + i] * x[i];
                     a_4 += layerW[(oBlock + 3) * layerIn + i] * x[i];
                 }
-                double tanh = global::System.Math.Tanh(a);
+                aSums[0] = a;
+                aSums[1] = a_2;
+                aSums[2] = a_3;
+                aSums[3] = a_4;
+                double tanh = global::System.Math.Tanh(aSums[0]);
                 s += tanh;
                 // s += Math.Tanh(a);
                 double da = seed * (1.0 - tanh * tanh);
@@ -51,7 +56,7 @@ partial class Net
                 {
                     global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)layerW).Slice(oBlock * layerIn, layerIn), da, dx.Slice(0, layerIn), dx.Slice(0, layerIn));
                 }
-                double tanh_2 = global::System.Math.Tanh(a_2);
+                double tanh_2 = global::System.Math.Tanh(aSums[1]);
                 s += tanh_2;
                 // s += Math.Tanh(a);
                 double da_2 = seed * (1.0 - tanh_2 * tanh_2);
@@ -60,7 +65,7 @@ partial class Net
                 {
                     global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)layerW).Slice((oBlock + 1) * layerIn, layerIn), da_2, dx.Slice(0, layerIn), dx.Slice(0, layerIn));
                 }
-                double tanh_3 = global::System.Math.Tanh(a_3);
+                double tanh_3 = global::System.Math.Tanh(aSums[2]);
                 s += tanh_3;
                 // s += Math.Tanh(a);
                 double da_3 = seed * (1.0 - tanh_3 * tanh_3);
@@ -69,7 +74,7 @@ partial class Net
                 {
                     global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)layerW).Slice((oBlock + 2) * layerIn, layerIn), da_3, dx.Slice(0, layerIn), dx.Slice(0, layerIn));
                 }
-                double tanh_4 = global::System.Math.Tanh(a_4);
+                double tanh_4 = global::System.Math.Tanh(aSums[3]);
                 s += tanh_4;
                 // s += Math.Tanh(a);
                 double da_4 = seed * (1.0 - tanh_4 * tanh_4);
