@@ -177,4 +177,20 @@ public static partial class BlockedFunctions
 
         return loss;
     }
+
+    /// <summary>A convolution's activations as a vector result: its Jacobian rows each run the blocked reverse.</summary>
+    [Differentiable(nameof(kernel), nameof(signal), Generate = Derivatives.Jacobian)]
+    public static void Activations(ReadOnlySpan<double> kernel, ReadOnlySpan<double> signal, [Output] Span<double> y)
+    {
+        for (int t = 0; t < y.Length; t++)
+        {
+            double z = 0;
+            for (int k = 0; k < kernel.Length; k++)
+            {
+                z += kernel[k] * signal[t + k];
+            }
+
+            y[t] = Math.Tanh(z);
+        }
+    }
 }

@@ -229,6 +229,22 @@ public class BlockedTests
         }
     }
 
+    [Theory]
+    [InlineData(3, 20)]
+    [InlineData(2, 300)]
+    public void JacobianRowsOfAConvolution(int taps, int outputs)
+    {
+        int n = outputs + taps - 1;
+        JacobianCheck.Check(
+            (x, y) => BlockedFunctions.Activations(x.AsSpan(0, taps), x.AsSpan(taps), y),
+            (x, v, y, dy) => BlockedFunctions.ActivationsPushforward(x.AsSpan(0, taps), x.AsSpan(taps), y, v.AsSpan(0, taps), v.AsSpan(taps), dy),
+            (x, y, dy, g) => BlockedFunctions.ActivationsPullback(x.AsSpan(0, taps), x.AsSpan(taps), y, dy, g.AsSpan(0, taps), g.AsSpan(taps)),
+            (x, y, j) => BlockedFunctions.ActivationsJacobian(x.AsSpan(0, taps), x.AsSpan(taps), y, j),
+            taps + n,
+            outputs,
+            points: 2);
+    }
+
     private static double[] Target(int outputs)
     {
         double[] target = new double[outputs];

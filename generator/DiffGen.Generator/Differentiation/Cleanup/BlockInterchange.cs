@@ -106,7 +106,7 @@ internal static class BlockInterchange
 
         List<Stmt> body = loop.Body.Statements.ToList();
         Effects all = Effects.Deep(body);
-        if (IrWalk.Reads(bound).Overlaps(all.Writes) || IrWalk.Reads(bound).Overlaps(all.VectorWrites))
+        if (!Fixed(bound, all) || !Fixed(start, all))
         {
             return null;
         }
@@ -353,6 +353,16 @@ internal static class BlockInterchange
         }
 
         return new Deferred(reverse, locals, statements, kept, destinations, inputs);
+    }
+
+    /// <summary>
+    /// Nothing the iteration does changes the expression: no scalar it reads is written, no element it reads stored to
+    /// (a vector's length does not change when its elements do, <c>t &lt; y.Length</c> with <c>y[t] = …</c>).
+    /// </summary>
+    private static bool Fixed(Expr e, Effects iteration)
+    {
+        var elements = new HashSet<string>(IrWalk.SelfAndDescendants(e).OfType<Elem>().Select(x => x.Array));
+        return !IrWalk.Reads(e).Any(iteration.Writes.Contains) && !elements.Overlaps(iteration.VectorWrites);
     }
 
     private static Expr Plus(Expr e, int by) =>
