@@ -701,4 +701,27 @@ public static partial class Functions
 
         return loss;
     }
+
+    /// <summary>
+    /// Rows of a lower-triangular matrix: the inner loop's range depends on the row (j &lt; i), so one inner loop cannot
+    /// serve four rows (ReductionJam leaves it; it once jammed it with the first row's range, which did not compile).
+    /// </summary>
+    [Differentiable(nameof(w), nameof(x), Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public static double TriangularRows(ReadOnlySpan<double> w, ReadOnlySpan<double> x)
+    {
+        int n = x.Length;
+        double loss = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double z = 0.5;
+            for (int j = 0; j < i; j++)
+            {
+                z += w[i * n + j] * x[j];
+            }
+
+            loss += Math.Tanh(z);
+        }
+
+        return loss;
+    }
 }

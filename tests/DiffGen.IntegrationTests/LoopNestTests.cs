@@ -235,4 +235,21 @@ public class LoopNestTests
             (x, v) => (Functions.JammedRowsPushforward(x.AsSpan(0, rows * 3), x.AsSpan(rows * 3, 3), rows, v.AsSpan(0, rows * 3), v.AsSpan(rows * 3, 3), out double tangent), tangent),
             (rows * 3) + 3);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(9)]
+    public void TriangularRowsAreNotJammed(int n)
+    {
+        Check(
+            x => Functions.TriangularRows(x.AsSpan(0, n * n), x.AsSpan(n * n)),
+            (x, g) => Functions.TriangularRowsGradient(x.AsSpan(0, n * n), x.AsSpan(n * n), g.AsSpan(0, n * n), g.AsSpan(n * n)),
+            (n * n) + n);
+        TangentCheck.Check(
+            x => Functions.TriangularRows(x.AsSpan(0, n * n), x.AsSpan(n * n)),
+            (x, g) => Functions.TriangularRowsGradient(x.AsSpan(0, n * n), x.AsSpan(n * n), g.AsSpan(0, n * n), g.AsSpan(n * n)),
+            (x, v) => (Functions.TriangularRowsPushforward(x.AsSpan(0, n * n), x.AsSpan(n * n), v.AsSpan(0, n * n), v.AsSpan(n * n), out double tangent), tangent),
+            (n * n) + n);
+    }
 }

@@ -120,7 +120,7 @@ public sealed class GradientPropertyTests
                 "generated: local re-created from the per-iteration record", "generated: forward-order reverse loop",
                 "generated: adjoint element kept in a local across a loop",
                 "generated: gradient element without a second bounds check", "generated: Hessian-vector product",
-                "generated: reductions four iterations at a time", "sliding window",
+                "generated: reductions four iterations at a time", "sliding window", "loop-local accumulator over a triangle",
                 "generated: gradient additions a block of iterations at a time",
             };
             foreach (string feature in required)

@@ -278,7 +278,15 @@ internal sealed class ProgramBuilder
                     string a = Fresh("a");
                     Line($"double {a} = {NonConstant(Real(1, context))};");
                     string j = Fresh("j");
-                    Line($"for (int {j} = 0; {j} < {_vector}.Length; {j}++)");
+
+                    // Sometimes over a triangle (j < i: a range that differs per row), drawn from the second stream.
+                    bool triangle = _window.Chance(0.3);
+                    Line($"for (int {j} = 0; {j} < {(triangle ? i : _vector + ".Length")}; {j}++)");
+                    if (triangle)
+                    {
+                        Feature("loop-local accumulator over a triangle");
+                    }
+
                     Open();
                     PushScope();
                     Declare(new Local(j, LocalKind.Int, writable: false, index: j));

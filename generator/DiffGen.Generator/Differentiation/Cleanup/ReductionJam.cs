@@ -91,7 +91,15 @@ internal static class ReductionJam
             return null;
         }
 
+        // One inner loop runs for all four copies: its range may not depend on the row (j < i, j < rowLength).
         var own = new HashSet<string>(prefix.Select(d => d.Name));
+        Effects header = Effects.Deep(inner.Init.Statements.Concat(inner.Update.Statements));
+        var headerReads = new HashSet<string>(header.Reads.Concat(inner.Condition is null ? Enumerable.Empty<string>() : IrWalk.Reads(inner.Condition)));
+        if (headerReads.Contains(i) || headerReads.Overlaps(own))
+        {
+            return null;
+        }
+
         var accumulators = new HashSet<string>();
         foreach (Stmt statement in inner.Body.Statements)
         {
