@@ -24,13 +24,21 @@ public static class GradientGuard
     /// <param name="length">The sliced vector's length.</param>
     /// <param name="start">The slice's start.</param>
     /// <param name="count">The slice's length.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void CheckSlice(int length, int start, int count)
     {
+        // Inlined (the throw is out of line): a call here would make the JIT keep a row's running sums, live across
+        // the next row's check in a jammed block, in stack slots.
         if ((ulong)(uint)start + (uint)count > (uint)length)
         {
-            throw new ArgumentOutOfRangeException(nameof(start), $"The slice [{start}, {start}+{count}) is outside a span of length {length}.");
+            ThrowSliceOutOfRange(length, start, count);
         }
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void ThrowSliceOutOfRange(int length, int start, int count) =>
+        throw new ArgumentOutOfRangeException("start", $"The slice [{start}, {start}+{count}) is outside a span of length {length}.");
 
     /// <summary>Throws the <see cref="ArgumentException"/> for a gradient or tangent object with another number of layers than the model.</summary>
     /// <param name="gradient">The gradient object's collection (<c>dmodel.Layers</c>).</param>

@@ -78,24 +78,37 @@ internal static class ReductionJam
         var declaration = (Declare)loop.Init.Statements[0];
 
         // The iteration: scalar declarations, the reduction loop, the rest.
+        // The iteration: scalar declarations (and the range checks of a row's span view), the reduction loop, the rest.
         List<Stmt> body = loop.Body.Statements.ToList();
-        int at = body.FindIndex(s => s is not (Declare or Comment));
+        int at = body.FindIndex(s => s is not (Declare or Comment) && !IsSliceCheck(s));
         if (at < 0 || body[at] is not Loop inner || inner.Counter is not { } j)
         {
             return null;
         }
 
         List<Declare> prefix = body.Take(at).OfType<Declare>().ToList();
+        List<Stmt> prefixStatements = body.Take(at).Where(s => s is not Comment).ToList();
         if (prefix.Count == 0 || prefix.Any(d => !d.Type.IsScalar || d.Init is null || !IrWalk.IsPure(d.Init)))
         {
             return null;
         }
 
-        // One inner loop runs for all four copies: its range may not depend on the row (j < i, j < rowLength).
+        // One inner loop runs for all four copies: its range may not depend on the row (j < i), only on declarations
+        // that are the same in every row (int rowLength = x.Length).
         var own = new HashSet<string>(prefix.Select(d => d.Name));
+        var sameInEveryRow = new HashSet<string>();
+        foreach (Declare d in prefix)
+        {
+            var reads = IrWalk.Reads(d.Init!);
+            if (!reads.Contains(i) && reads.All(n => !own.Contains(n) || sameInEveryRow.Contains(n)))
+            {
+                sameInEveryRow.Add(d.Name);
+            }
+        }
+
         Effects header = Effects.Deep(inner.Init.Statements.Concat(inner.Update.Statements));
         var headerReads = new HashSet<string>(header.Reads.Concat(inner.Condition is null ? Enumerable.Empty<string>() : IrWalk.Reads(inner.Condition)));
-        if (headerReads.Contains(i) || headerReads.Overlaps(own))
+        if (headerReads.Contains(i) || headerReads.Any(n => own.Contains(n) && !sameInEveryRow.Contains(n)))
         {
             return null;
         }
@@ -120,7 +133,7 @@ internal static class ReductionJam
         // The reduction writes only the iteration's scalars (and its counter); the rest writes nothing it reads, nor
         // the loop's counter or bound, and stays in the iteration.
         List<Stmt> rest = body.Skip(at + 1).ToList();
-        Effects reduction = Effects.Deep(prefix.Cast<Stmt>().Append(inner));
+        Effects reduction = Effects.Deep(prefixStatements.Append(inner));
         Effects restEffects = Effects.Deep(rest);
         var written = new HashSet<string>(restEffects.Writes.Concat(restEffects.VectorWrites));
         var reductionInputs = new HashSet<string>(reduction.Reads.Where(n => !own.Contains(n) && n != j));
@@ -157,7 +170,7 @@ internal static class ReductionJam
 
         foreach (Copy copy in copies)
         {
-            prefixes.AddRange(prefix.Select(copy.Rewrite));
+            prefixes.AddRange(prefixStatements.Select(copy.Rewrite));
         }
 
         foreach (Stmt statement in inner.Body.Statements)
@@ -213,6 +226,10 @@ internal static class ReductionJam
             remainder,
         };
     }
+
+    /// <summary>A span view's range check (<c>GradientGuard.CheckSlice(w.Length, start, length)</c>): it only throws.</summary>
+    private static bool IsSliceCheck(Stmt s) =>
+        s is Evaluate { Code: { WrittenVectors.Count: 0 } code } && code.Parts.Count > 0 && code.Parts[0] == KnownTypeNames.GradientGuard + ".CheckSlice(";
 
     /// <summary>A call of a library function (not a JIT intrinsic such as √, |·|, min, max, fma or rounding).</summary>
     private static bool Calls(Expr e) => e switch
