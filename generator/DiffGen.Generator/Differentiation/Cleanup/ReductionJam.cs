@@ -168,9 +168,22 @@ internal static class ReductionJam
             copies.Add(new Copy(i, first, u, names));
         }
 
+        // The sums are declared last, after every row's other declarations and checks: a sum live across a check
+        // that the JIT does not inline would be kept in a stack slot through the inner loop.
+        List<Stmt> setup = prefixStatements.Where(st => !(st is Declare d && accumulators.Contains(d.Name))).ToList();
+        List<Stmt> sums = prefixStatements.Except(setup).ToList();
+        bool sumsLast = !setup.Any(st => Effects.Deep(st).Reads.Overlaps(accumulators));
         foreach (Copy copy in copies)
         {
-            prefixes.AddRange(prefixStatements.Select(copy.Rewrite));
+            prefixes.AddRange((sumsLast ? setup : prefixStatements).Select(copy.Rewrite));
+        }
+
+        if (sumsLast)
+        {
+            foreach (Copy copy in copies)
+            {
+                prefixes.AddRange(sums.Select(copy.Rewrite));
+            }
         }
 
         foreach (Stmt statement in inner.Body.Statements)

@@ -28,18 +28,18 @@ partial class Losses
             int rowStart = iBlock * x.Length;
             int rowLength = x.Length;
             global::DiffGen.CompilerServices.GradientGuard.CheckSlice(w.Length, rowStart, rowLength);
-            double z = 0.0;
             int rowStart_2 = (iBlock + 1) * x.Length;
             int rowLength_2 = x.Length;
             global::DiffGen.CompilerServices.GradientGuard.CheckSlice(w.Length, rowStart_2, rowLength_2);
-            double z_2 = 0.0;
             int rowStart_3 = (iBlock + 2) * x.Length;
             int rowLength_3 = x.Length;
             global::DiffGen.CompilerServices.GradientGuard.CheckSlice(w.Length, rowStart_3, rowLength_3);
-            double z_3 = 0.0;
             int rowStart_4 = (iBlock + 3) * x.Length;
             int rowLength_4 = x.Length;
             global::DiffGen.CompilerServices.GradientGuard.CheckSlice(w.Length, rowStart_4, rowLength_4);
+            double z = 0.0;
+            double z_2 = 0.0;
+            double z_3 = 0.0;
             double z_4 = 0.0;
             for (int j = 0; j < rowLength; j++)
             {
