@@ -40,44 +40,10 @@ internal static class BlockInterchange
     private const string Provisional = "<k>";
 
     /// <summary>The code with every such loop run in blocks, or null when there is none.</summary>
-    public static List<Stmt>? TryApply(List<Stmt> code, Func<string, string> temp)
-    {
-        var rewriter = new Rewriter(temp);
-        List<Stmt> rewritten = rewriter.RewriteBlock(Block.Of(code)).Statements.ToList();
-        if (!rewriter.Changed)
-        {
-            return null;
-        }
+    public static List<Stmt>? TryApply(List<Stmt> code, Func<string, string> temp) =>
+        LoopRewrite.Apply(code, (loop, blocks) => Interchange(loop, temp, blocks));
 
-        // The blocks are declared once, at the top: a stackalloc inside a loop would grow the stack per iteration.
-        rewritten.InsertRange(0, rewriter.Blocks);
-        return rewritten;
-    }
-
-    private sealed class Rewriter : IrRewriter
-    {
-        private readonly Func<string, string> _temp;
-
-        public Rewriter(Func<string, string> temp) => _temp = temp;
-
-        public List<Stmt> Blocks { get; } = new();
-
-        public bool Changed { get; private set; }
-
-        protected override Stmt VisitLoop(Loop loop)
-        {
-            var rewritten = (Loop)base.VisitLoop(loop);
-            if (Interchange(rewritten, _temp, Blocks) is { } blocked)
-            {
-                Changed = true;
-                return blocked;
-            }
-
-            return rewritten;
-        }
-    }
-
-    private static Stmt? Interchange(Loop loop, Func<string, string> temp, List<Stmt> blocks)
+    private static List<Stmt>? Interchange(Loop loop, Func<string, string> temp, List<Stmt> blocks)
     {
         // for (int t = start; t < bound; t++), or a reverse sweep's for (int t = start; t >= bound; t--), that runs every
         // iteration to its end and calls nothing (tapes are fine: the iteration's statements keep their order).
@@ -170,8 +136,7 @@ internal static class BlockInterchange
             {
                 string name = temp(scalar.Name + "Block");
                 current[scalar.Name] = name;
-                var span = new TypeRef(scalar.Type.Element, Shape.Span);
-                blocks.Add(new Declare(name, span, new NewVector(span, LiteralFormatter.Int(Size), Stack: true)));
+                blocks.Add(LoopRewrite.StackBlock(name, scalar.Type.Element, Size));
                 iteration.Add(new Assign(new Elem(scalar.Type, name, offset, ProvenInRange: true), scalar));
             }
 
@@ -230,11 +195,11 @@ internal static class BlockInterchange
             Block.Of(new Stmt[] { new Assign(blockStart, new Binary(TypeRef.Int, up ? BinaryOp.Add : BinaryOp.Subtract, blockStart, size)) }),
             Block.Of(new Stmt[] { new Declare(endName, TypeRef.Int, end), inner }.Concat(after)),
             null);
-        return Block.Of(new Stmt[]
+        return new List<Stmt>
         {
             new Comment($"{Size} iterations at a time: the gradient additions of each run after them, over the block at once"),
             outer,
-        });
+        };
     }
 
     /// <param name="iteration">What the rest of the iteration reads and writes.</param>

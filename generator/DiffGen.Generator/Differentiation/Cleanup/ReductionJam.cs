@@ -27,44 +27,8 @@ internal static class ReductionJam
 {
     public const int Width = 4;
 
-    public static List<Stmt> Apply(List<Stmt> code, Func<string, string> temp)
-    {
-        var rewriter = new Rewriter(temp);
-        List<Stmt> rewritten = rewriter.Statements(code);
-
-        // The sums' stack slots are declared once, at the top: a stackalloc inside a loop would grow the stack.
-        rewritten.InsertRange(0, rewriter.Slots);
-        return rewritten;
-    }
-
-    private sealed class Rewriter : IrRewriter
-    {
-        private readonly Func<string, string> _temp;
-
-        public Rewriter(Func<string, string> temp) => _temp = temp;
-
-        public List<Stmt> Slots { get; } = new();
-
-        public List<Stmt> Statements(IEnumerable<Stmt> statements) => RewriteList(statements).ToList();
-
-        protected override IEnumerable<Stmt> RewriteList(IEnumerable<Stmt> statements)
-        {
-            var result = new List<Stmt>();
-            foreach (Stmt statement in statements.Select(Rewrite))
-            {
-                if (statement is Loop loop && Jam(loop, _temp, Slots) is { } jammed)
-                {
-                    result.AddRange(jammed);
-                }
-                else
-                {
-                    result.Add(statement);
-                }
-            }
-
-            return result;
-        }
-    }
+    public static List<Stmt> Apply(List<Stmt> code, Func<string, string> temp) =>
+        LoopRewrite.Apply(code, (loop, slots) => Jam(loop, temp, slots)) ?? code;
 
     private static List<Stmt>? Jam(Loop loop, Func<string, string> temp, List<Stmt> slots)
     {
@@ -202,9 +166,8 @@ internal static class ReductionJam
             foreach (string z in accumulators)
             {
                 TypeRef type = prefix.First(d => d.Name == z).Type;
-                var span = new TypeRef(type.Element, Shape.Span);
                 string slot = temp(z + "Sums");
-                slots.Add(new Declare(slot, span, new NewVector(span, LiteralFormatter.Int(Width), Stack: true)));
+                slots.Add(LoopRewrite.StackBlock(slot, type.Element, Width));
                 for (int u = 0; u < Width; u++)
                 {
                     string name = copies[u].Name(z);
