@@ -477,7 +477,7 @@ public class SnapshotTests
     public void ReductionsJammedFourAtATime() => Verify(nameof(ReductionsJammedFourAtATime), """
         public static partial class Dense
         {
-            [Differentiable(nameof(w), nameof(b), Generate = Derivatives.Reverse | Derivatives.Forward)]
+            [Differentiable(nameof(w), nameof(b), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.HessianVectorProduct)]
             public static double Loss(ReadOnlySpan<double> w, ReadOnlySpan<double> b, ReadOnlySpan<double> x, ReadOnlySpan<double> target)
             {
                 double loss = 0;

@@ -98,7 +98,7 @@ internal static class BlockInterchange
             }
         }
 
-        // Two deferred loops may share destinations, but none may touch the other's inputs.
+        // No deferred loop may read what another adds into.
         if (deferred.Count == 0
             || deferred.Values.Any(d => deferred.Values.Any(o => o != d && o.Destinations.Overlaps(d.Inputs))))
         {

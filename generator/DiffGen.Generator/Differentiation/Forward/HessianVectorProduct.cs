@@ -125,6 +125,9 @@ internal static class HessianVectorProduct
         // The gradient is not returned: what only it needs is dead. Anything the user did not name is DiffGen's.
         var visible = new HashSet<string>(user.Concat(directions).Concat(products));
         code = AdjointCleanup.Apply(code, n => !visible.Contains(n));
+
+        // A row's value, tangent and adjoint sums run four rows at a time, as in the pullback and the pushforward.
+        code = ReductionJam.Apply(code, names.Unique);
         return new GeneratedHessianVectorProduct(pullback.Gradient, directions.ToEquatableArray(), products.ToEquatableArray(), code.ToEquatableArray());
     }
 
