@@ -21,7 +21,8 @@ namespace DiffGen.Generator.Differentiation.Cleanup;
 /// Every sum adds the same terms in the same order, so values and gradients are bit for bit those of the loop as
 /// written; only the waiting goes. Applies when the reduction's inputs are nothing the rest of an iteration writes
 /// (a later iteration's reduction now runs before an earlier rest), the inner loop only accumulates into the
-/// iteration's own scalars, and nothing leaves the iteration early.
+/// iteration's own scalars over a range that is the same for every row, and nothing leaves the iteration early. When
+/// the rests call out, the sums go through a four-element stack block (see the comment in <c>Jam</c>).
 /// </summary>
 internal static class ReductionJam
 {
@@ -41,7 +42,6 @@ internal static class ReductionJam
 
         var declaration = (Declare)loop.Init.Statements[0];
 
-        // The iteration: scalar declarations, the reduction loop, the rest.
         // The iteration: scalar declarations (and the range checks of a row's span view), the reduction loop, the rest.
         List<Stmt> body = loop.Body.Statements.ToList();
         int at = body.FindIndex(s => s is not (Declare or Comment) && !IsSliceCheck(s));
