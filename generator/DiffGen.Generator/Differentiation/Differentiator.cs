@@ -223,6 +223,7 @@ internal static class Differentiator
             statements = PooledScratch.Apply(statements, names);
             statements = PrimalCallFolding.Apply(statements);
             statements = RestoreElision.Apply(statements);
+            statements = ScalarTapeOrder.Apply(statements);
 
             // Flags and constants a cleanup left unread (an emptied branch that tested `continued`): CS0219 otherwise.
             return UnreadLocalElimination.Apply(Block.Of(statements), new HashSet<string>(), result).Statements.ToList();

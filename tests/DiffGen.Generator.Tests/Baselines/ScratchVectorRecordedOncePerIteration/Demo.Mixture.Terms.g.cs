@@ -47,8 +47,8 @@ partial class Mixture
                 k++;
             }
             terms[c] = q;
-            doubleTape.PushRange(xc);
             intTape.Push(k);
+            doubleTape.PushRange(xc);
         }
         double best = terms[0];
         for (int c_2 = 1; c_2 < components; c_2++)
@@ -74,8 +74,8 @@ partial class Mixture
         // for (int c = 0; c < components; c++)
         for (int c = components - 1; c >= 0; c--)
         {
-            int k = intTape.Pop();
             doubleTape.PopRange(xc);
+            int k = intTape.Pop();
             // terms[c] = q;
             double dq = dterms[c];
             dterms[c] = 0.0;
