@@ -139,16 +139,7 @@ public class BlockedTests
     {
         int n = outputs + taps - 1;
         var random = new Random(3);
-        float[] kernel = new float[taps], signal = new float[n];
-        for (int i = 0; i < taps; i++)
-        {
-            kernel[i] = (float)(random.NextDouble() - 0.5);
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            signal[i] = (float)(random.NextDouble() - 0.5);
-        }
+        float[] kernel = RandomFloats(random, taps), signal = RandomFloats(random, n);
 
         float[] dk = new float[taps], ds = new float[n];
         BlockedFunctions.FloatConvolutionGradient(kernel, signal, dk, ds);
@@ -171,15 +162,8 @@ public class BlockedTests
             }
         }
 
-        for (int k = 0; k < taps; k++)
-        {
-            Assert.True(Math.Abs(dk[k] - ek[k]) <= 1e-4 * Math.Max(1, Math.Abs(ek[k])), $"dkernel[{k}]: {dk[k]} vs {ek[k]}");
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            Assert.True(Math.Abs(ds[i] - es[i]) <= 1e-4 * Math.Max(1, Math.Abs(es[i])), $"dsignal[{i}]: {ds[i]} vs {es[i]}");
-        }
+        AssertClose(dk, ek, "dkernel");
+        AssertClose(ds, es, "dsignal");
     }
 
     [Fact]
@@ -188,16 +172,7 @@ public class BlockedTests
         // d/dk[k] = Σ_t (1 − tanh² y_t)·s[t + k]²; d/ds[j] = Σ 2·k[k]·s[j]·(1 − tanh² y_t) over t + k = j.
         var random = new Random(5);
         const int taps = 3, n = 300;
-        float[] kernel = new float[taps], signal = new float[n];
-        for (int i = 0; i < taps; i++)
-        {
-            kernel[i] = (float)(random.NextDouble() - 0.5);
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            signal[i] = (float)(random.NextDouble() - 0.5);
-        }
+        float[] kernel = RandomFloats(random, taps), signal = RandomFloats(random, n);
 
         float[] dk = new float[taps], ds = new float[n];
         BlockedFunctions.SquaredTapsGradient(kernel, signal, dk, ds);
@@ -218,15 +193,8 @@ public class BlockedTests
             }
         }
 
-        for (int k = 0; k < taps; k++)
-        {
-            Assert.True(Math.Abs(dk[k] - ek[k]) <= 1e-4 * Math.Max(1, Math.Abs(ek[k])), $"dkernel[{k}]: {dk[k]} vs {ek[k]}");
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            Assert.True(Math.Abs(ds[i] - es[i]) <= 1e-4 * Math.Max(1, Math.Abs(es[i])), $"dsignal[{i}]: {ds[i]} vs {es[i]}");
-        }
+        AssertClose(dk, ek, "dkernel");
+        AssertClose(ds, es, "dsignal");
     }
 
     [Theory]
@@ -243,6 +211,26 @@ public class BlockedTests
             taps + n,
             outputs,
             points: 2);
+    }
+
+    private static float[] RandomFloats(Random random, int n)
+    {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            values[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        return values;
+    }
+
+    /// <summary>Each float entry within 1e-4 relative of the closed form computed in double.</summary>
+    private static void AssertClose(float[] actual, double[] expected, string name)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(actual[i] - expected[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"{name}[{i}]: {actual[i]} vs {expected[i]}");
+        }
     }
 
     private static double[] Target(int outputs)
