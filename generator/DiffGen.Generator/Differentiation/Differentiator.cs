@@ -185,7 +185,7 @@ internal static class Differentiator
         // pullback a Hessian-vector product differentiates again keeps them per iteration. The printed one is finished
         // first so that its temporaries get the plain names.
         List<Stmt> cleaned = AdjointCleanup.Apply(code, scope.IsGenerated);
-        List<Stmt>? blocked = options.UseTensorPrimitives ? BlockInterchange.TryApply(cleaned, scope.Temp) : null;
+        List<Stmt>? blocked = InBlocks(cleaned);
         List<Stmt>? printed = blocked is null ? null : Finish(blocked);
         List<Stmt> pullback = Finish(cleaned);
 
@@ -198,8 +198,7 @@ internal static class Differentiator
             if (JacobianRows.Build(parts, scope, names, jacobian) is { } rowsCode)
             {
                 List<Stmt> cleanedRows = AdjointCleanup.Apply(rowsCode, scope.IsGenerated);
-                List<Stmt>? blockedRows = options.UseTensorPrimitives ? BlockInterchange.TryApply(cleanedRows, scope.Temp) : null;
-                rows = new GeneratedRows(GeneratedNames.JacobianRows(gradient.Stem), jacobian, Finish(blockedRows ?? cleanedRows).ToEquatableArray());
+                rows = new GeneratedRows(GeneratedNames.JacobianRows(gradient.Stem), jacobian, Finish(InBlocks(cleanedRows) ?? cleanedRows).ToEquatableArray());
             }
         }
 
@@ -209,6 +208,8 @@ internal static class Differentiator
             Rows = rows is null ? null : rows with { Body = ReductionJam.Apply(rows.Body.ToList(), scope.Temp).ToEquatableArray() },
             SecondOrderBody = pullback.ToEquatableArray(),
         };
+
+        List<Stmt>? InBlocks(List<Stmt> statements) => options.UseTensorPrimitives ? BlockInterchange.TryApply(statements, scope.Temp) : null;
 
         List<Stmt> Finish(List<Stmt> statements)
         {

@@ -5,6 +5,7 @@ using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 using DiffGen.Generator.Parsing;
+using DiffGen.Generator.Simplification;
 using DiffGen.Generator.Differentiation.Sweeps;
 
 namespace DiffGen.Generator.Differentiation.Cleanup;
@@ -65,7 +66,7 @@ internal static class BlockInterchange
         }
 
         // A loop known to run a few times (a 4 × 4 product's) gains nothing: its block would be a few elements long.
-        if (LinearForm.Of(Minus(bound, start)) is { IsConstant: true } count && Math.Abs(count.Constant) < MinimumCount)
+        if (LinearForm.Of(ExprBuilder.Sub(bound, start)) is { IsConstant: true } count && Math.Abs(count.Constant) < MinimumCount)
         {
             return null;
         }
@@ -112,8 +113,8 @@ internal static class BlockInterchange
         var blockStart = new Var(TypeRef.Int, startName);
         var blockEnd = new Var(TypeRef.Int, endName);
         Expr low = up ? blockStart : Plus(blockEnd, 1);
-        Expr length = up ? Minus(blockEnd, blockStart) : Minus(blockStart, blockEnd);
-        Expr offset = up ? Minus(new Var(TypeRef.Int, t), blockStart) : Plus(Minus(new Var(TypeRef.Int, t), blockEnd), -1);
+        Expr length = up ? ExprBuilder.Sub(blockEnd, blockStart) : ExprBuilder.Sub(blockStart, blockEnd);
+        Expr offset = up ? ExprBuilder.Sub(new Var(TypeRef.Int, t), blockStart) : Plus(ExprBuilder.Sub(new Var(TypeRef.Int, t), blockEnd), -1);
         // A kept scalar is stored where its reverse loop was; a later loop reading the same value (nothing wrote the
         // scalar in between) shares the block.
         var iteration = new List<Stmt>();
@@ -186,8 +187,8 @@ internal static class BlockInterchange
         // : bound - 1 (no overflow near int.MaxValue).
         Expr size = LiteralFormatter.Int(Size);
         Expr end = up
-            ? new Conditional(TypeRef.Int, new Binary(TypeRef.Bool, BinaryOp.Greater, Minus(bound, blockStart), size), Plus(blockStart, Size), bound)
-            : new Conditional(TypeRef.Int, new Binary(TypeRef.Bool, BinaryOp.GreaterOrEqual, Minus(blockStart, bound), size), Plus(blockStart, -Size), Plus(bound, -1));
+            ? new Conditional(TypeRef.Int, new Binary(TypeRef.Bool, BinaryOp.Greater, ExprBuilder.Sub(bound, blockStart), size), Plus(blockStart, Size), bound)
+            : new Conditional(TypeRef.Int, new Binary(TypeRef.Bool, BinaryOp.GreaterOrEqual, ExprBuilder.Sub(blockStart, bound), size), Plus(blockStart, -Size), Plus(bound, -1));
         var outer = new Loop(
             -1,
             Block.Of(new Stmt[] { new Declare(startName, TypeRef.Int, start) }),
@@ -335,8 +336,6 @@ internal static class BlockInterchange
         : e is Literal { Text: var text } && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value) ? LiteralFormatter.Int(value + by)
         : new Binary(TypeRef.Int, by > 0 ? BinaryOp.Add : BinaryOp.Subtract, e, LiteralFormatter.Int(Math.Abs(by)));
 
-    private static Expr Minus(Expr a, Expr b) => b is Literal { Text: "0" } ? a : new Binary(TypeRef.Int, BinaryOp.Subtract, a, b);
-
     private static (Block Init, Expr? Condition, Block Update, string? Counter) Header(Loop loop) => (loop.Init, loop.Condition, loop.Update, loop.Counter);
 
     /// <summary><c>for (int k = 0; k &lt; length; k++) destination[start + k] += …</c>: what the kernel computes.</summary>
@@ -346,7 +345,7 @@ internal static class BlockInterchange
         var counter = new Var(TypeRef.Int, k);
         SliceOf destination = kernel.Destination;
         var element = new TypeRef(destination.Type.Element, Shape.Scalar);
-        Expr At(Expr operand) => operand is SliceOf slice ? new Elem(element, slice.Vector, Plus(slice.Start, counter)) : operand;
+        Expr At(Expr operand) => operand is SliceOf slice ? new Elem(element, slice.Vector, ExprBuilder.Add(slice.Start, counter)) : operand;
         List<Expr> operands = kernel.Operands.Select(At).ToList();
         (Expr value, AssignKind kind) = kernel.Op switch
         {
@@ -354,7 +353,7 @@ internal static class BlockInterchange
             KernelOp.SubtractScalar or KernelOp.SubtractVector => (operands[0], AssignKind.Subtract),
             _ => ((Expr)new Binary(element, BinaryOp.Multiply, operands[0], operands[1]), AssignKind.Add),
         };
-        var body = new Assign(new Elem(element, destination.Vector, Plus(destination.Start, counter)), value, kind);
+        var body = new Assign(new Elem(element, destination.Vector, ExprBuilder.Add(destination.Start, counter)), value, kind);
         return new Loop(
             -1,
             Block.Of(new Stmt[] { new Declare(k, TypeRef.Int, LiteralFormatter.Int(0)) }),
@@ -362,8 +361,6 @@ internal static class BlockInterchange
             Block.Of(new Stmt[] { new Assign(counter, new Binary(TypeRef.Int, BinaryOp.Add, counter, LiteralFormatter.Int(1))) }),
             Block.Of(new Stmt[] { body }),
             k);
-
-        static Expr Plus(Expr start, Expr k) => start is Literal { Text: "0" } ? k : new Binary(TypeRef.Int, BinaryOp.Add, start, k);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using DiffGen.Generator.Differentiation.Adjoints;
 using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
@@ -207,11 +208,13 @@ internal static class ReductionJam
     private static bool IsSliceCheck(Stmt s) =>
         s is Evaluate { Code: { WrittenVectors.Count: 0 } code } && code.Parts.Count > 0 && code.Parts[0] == KnownTypeNames.GradientGuard + ".CheckSlice(";
 
-    /// <summary>A call of a library function (not a JIT intrinsic such as √, |·|, min, max, fma or rounding).</summary>
+    /// <summary>
+    /// A call of a library function: every function costly to evaluate again is one, except √ (a JIT intrinsic, like
+    /// the cheap |·|, min, max, fma and rounding).
+    /// </summary>
     private static bool Calls(Expr e) => e switch
     {
-        MathCall m => m.Fn is not (MathFn.Sqrt or MathFn.Abs or MathFn.Max or MathFn.Min or MathFn.Clamp or MathFn.FusedMultiplyAdd
-            or MathFn.Floor or MathFn.Ceiling or MathFn.Round or MathFn.Truncate or MathFn.Sign),
+        MathCall m => m.Fn != MathFn.Sqrt && DerivativeRules.IsExpensive(m.Fn),
         VectorReduce or OpaqueCall or Opaque => true,
         _ => false,
     };
