@@ -30,6 +30,15 @@ public static partial class Functions
     [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Powers(double x, double y) => Math.Pow(1 + x * x, 1.5) + Math.Pow(2 + Math.Sin(y), x);
 
+    /// <summary>Products in which a factor repeats: a cube, a repeated factor among others, a repeated sum, a scaled square.</summary>
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
+    public static double RepeatedFactors(double x, double y, double z)
+    {
+        double u = 0.5 * x - y;
+        double cube = u * u * u;
+        return cube + x * y * x * z + (x + z) * (x + z) * (x + z) * (x + z) - 3 * y * z * z + x * x * x * x * x;
+    }
+
     [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double InverseTrig(double x) =>
         Math.Atan(x) + Math.Asin(0.5 * Math.Tanh(x)) + Math.Acos(0.3 * Math.Sin(x)) + Math.Atan2(x, 2);

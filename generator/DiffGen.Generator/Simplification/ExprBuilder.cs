@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Model;
 using DiffGen.Generator.Parsing;
@@ -107,6 +108,27 @@ internal static class ExprBuilder
     public static Expr ConvertTo(Expr e, TypeRef type) => e.Type == type ? e : e is Literal l && LiteralFormatter.ValueOf(l) is double v ? Lit(v, type) : new Model.Convert(type, e);
 
     /// <summary>Atoms can be repeated without recomputation.</summary>
+    /// <summary>The factors of a product tree <c>a * b * c</c> (of one type), left to right; any other expression is its one factor.</summary>
+    public static List<Expr> Factors(Expr e)
+    {
+        var factors = new List<Expr>();
+        Collect(e);
+        return factors;
+
+        void Collect(Expr part)
+        {
+            if (part is Binary { Op: BinaryOp.Multiply } m && m.Type == m.Left.Type && m.Type == m.Right.Type)
+            {
+                Collect(m.Left);
+                Collect(m.Right);
+            }
+            else
+            {
+                factors.Add(part);
+            }
+        }
+    }
+
     public static bool IsAtomic(Expr e) => e switch
     {
         Literal or Var or LengthOf or StaticValue or DefaultValue => true,

@@ -83,8 +83,45 @@ internal sealed class TangentRules
         }
     }
 
+    /// <summary>
+    /// A product of three or more factors in which a varied factor repeats (<c>u * u * u</c>): Σ m·f^(m−1)·(the other
+    /// factors)·ḟ over its distinct varied factors f, m times each, instead of the pairwise rule's nested products.
+    /// Null when no varied factor repeats.
+    /// </summary>
+    private Expr? OfPower(Binary b)
+    {
+        List<Expr> factors = Factors(b);
+        if (factors.Count < 3 || !factors.Where((f, i) => _scope.IsVaried(f) && factors.FindIndex(i + 1, o => o.Equals(f)) >= 0).Any())
+        {
+            return null;
+        }
+
+        Expr? sum = null;
+        var done = new List<Expr>();
+        foreach (Expr factor in factors)
+        {
+            if (done.Contains(factor) || Of(factor) is not { } tangent)
+            {
+                continue;
+            }
+
+            done.Add(factor);
+            int count = factors.Count(f => f.Equals(factor));
+            Expr rest = factors.Where((_, i) => i != factors.IndexOf(factor)).Aggregate(Mul);
+            Expr term = Mul(count == 1 ? rest : Mul(Lit(count, b.Type), rest), tangent);
+            sum = sum is null ? term : Add(sum, term);
+        }
+
+        return sum;
+    }
+
     private Expr? OfBinary(Binary b)
     {
+        if (b.Op == BinaryOp.Multiply && OfPower(b) is { } power)
+        {
+            return power;
+        }
+
         Expr? da = Of(b.Left);
         Expr? db = Of(b.Right);
         switch (b.Op)

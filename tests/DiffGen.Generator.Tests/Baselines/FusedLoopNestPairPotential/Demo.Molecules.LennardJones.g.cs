@@ -41,13 +41,10 @@ partial class Molecules
                     double inv6 = inv2 * inv2 * inv2;
                     e += 4.0 * (inv6 * inv6 - inv6);
                     double dinv6 = 2.0 * inv6 * c;
-                    double prod = inv2 * inv2;
                     // e += 4 * (inv6 * inv6 - inv6);
                     dinv6 -= c;
                     // double inv6 = inv2 * inv2 * inv2;
-                    double dprod = dinv6 * inv2;
-                    double dinv2 = 2.0 * inv2 * dprod;
-                    dinv2 += prod * dinv6;
+                    double dinv2 = 3.0 * (inv2 * inv2) * dinv6;
                     // double inv2 = 1 / (dx * dx + dy * dy + dz * dz);
                     double dsum = -(dinv2 * (inv2 * inv2));
                     double ddx = 2.0 * dx * dsum;

@@ -24,15 +24,9 @@ partial class Local
         double dcube_2 = -(seed * x);
         double dxLocal = -(cube_2 * seed);
         // return a * a * a;
-        double dprod_2 = dcube_2 * y;
-        double dyLocal = 2.0 * y * dprod_2;
-        double prod_2 = y * y;
-        dyLocal += prod_2 * dcube_2;
+        double dyLocal = 3.0 * (y * y) * dcube_2;
         // return a * a * a;
-        double dprod = seed * x;
-        dxLocal += 2.0 * x * dprod;
-        double prod = x * x;
-        dxLocal += prod * seed;
+        dxLocal += 3.0 * (x * x) * seed;
         dx += dxLocal;
         dy += dyLocal;
         return result;

@@ -81,7 +81,7 @@ partial class Losses
         // Reverse sweep
         // return 1 / Math.Sqrt((x0 * x0) + ((x1 - w) * (x1 - w)));
         double dsqrt = -(1.0 * (result * result));
-        double dsqrtDot = -(1.0 * (2.0 * result * resultDot));
+        double dsqrtDot = -(2.0 * (1.0 * result) * resultDot);
         double dsum = dsqrt / (2.0 * sqrt);
         double dsumDot = (dsqrtDot - dsum * (2.0 * sqrtDot)) / (2.0 * sqrt);
         double dx0LocalDot = 2.0 * vx0 * dsum + 2.0 * x0 * dsumDot;

@@ -51,8 +51,8 @@ partial class Steps
                 // y[i] += 0.2 * stage[i] * stage[i - 1];
                 double stageElem = stage[i_2 - 1];
                 dstage[i_2] += 0.2 * (dy[i_2] * stageElem);
-                double prod_3 = 0.2 * stage[i_2];
-                dstage[i_2 - 1] += prod_3 * dy[i_2];
+                double prod = 0.2 * stage[i_2];
+                dstage[i_2 - 1] += prod * dy[i_2];
             }
             doubleTape.PopRange(y, n);
             // for (int i = 1; i < n; i++)
@@ -61,12 +61,8 @@ partial class Steps
                 // stage[i] = y[i] + 0.1 * a[i] * y[i - 1] * y[i - 1];
                 dy[i] += dstage[i];
                 double yElem = y[i - 1];
-                double dprod = dstage[i] * yElem;
-                da[i] += 0.1 * (dprod * yElem);
-                double prod = 0.1 * a[i];
-                dy[i - 1] += prod * dprod;
-                double prod_2 = prod * yElem;
-                dy[i - 1] += prod_2 * dstage[i];
+                da[i] += 0.1 * yElem * yElem * dstage[i];
+                dy[i - 1] += 2.0 * (0.1 * a[i] * yElem) * dstage[i];
                 dstage[i] = 0.0;
             }
             doubleTape.PopRange(stage, n);

@@ -85,11 +85,8 @@ partial class Mixture
                 // k++;
                 k--;
                 // q += l[k] * xc[i] * xc[i];
-                double dprod = dq * xc[i_2];
-                dl[k] += dprod * xc[i_2];
-                dxc[i_2] += l[k] * dprod;
-                double prod = l[k] * xc[i_2];
-                dxc[i_2] += prod * dq;
+                dl[k] += xc[i_2] * xc[i_2] * dq;
+                dxc[i_2] += 2.0 * (l[k] * xc[i_2]) * dq;
             }
             // for (int i = 0; i < d; i++)
             for (int i = d - 1; i >= 0; i--)
