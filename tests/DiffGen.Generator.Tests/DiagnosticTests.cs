@@ -715,6 +715,80 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void ArrayOfArraysHoldsDataWithoutDerivative() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double[] w, double[][] scratch)
+            {
+                double s = 0;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    scratch[0][i] = 2 * w[i];
+                    s += {|DG0008:scratch[0][i]|};
+                }
+
+                return s;
+            }
+        }
+        """);
+
+    [Fact]
+    public void RowOfArrayOfArraysWrittenIsAVectorInALoop() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable]
+            public static double F(double[] w, double[][] scratch)
+            {
+                double s = 0;
+                for (int i = 0; i < scratch.Length; i++)
+                {
+                    double[] {|DG0024:row = scratch[i]|};
+                    row[0] = w[0];
+                    s += row[0];
+                }
+
+                return s;
+            }
+        }
+        """);
+
+    [Fact]
+    public void HelperReturningAVectorInsideALoop() => Verify("""
+        public static partial class Losses
+        {
+            private static double[] Twice(double[] x)
+            {
+                var y = new double[x.Length];
+                for (int i = 0; i < x.Length; i++) y[i] = 2 * x[i];
+                return y;
+            }
+
+            private static double[] EarlyOut(double[] x)
+            {
+                var y = new double[x.Length];
+                if (x.Length == 0) return y;
+                y[0] = x[0];
+                return y;
+            }
+
+            [Differentiable]
+            public static double F(double[] x)
+            {
+                double s = 0;
+                for (int k = 0; k < 2; k++)
+                {
+                    double[] {|DG0024:t = Twice(x)|};
+                    s += t[0];
+                }
+
+                double[] {|DG0007:e = EarlyOut(x)|};
+                return s + e[0];
+            }
+        }
+        """);
+
+    [Fact]
     public void CalleeNotDifferentiatedWithRespectToActiveArgument()
     {
         var diagnostics = Verify("""

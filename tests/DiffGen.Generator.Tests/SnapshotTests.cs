@@ -579,6 +579,35 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void HelperReturningAVectorInlinedFlat() => Verify(nameof(HelperReturningAVectorInlinedFlat), """
+        public static partial class Layers
+        {
+            private static double[] Dense(ReadOnlySpan<double> w, double[] x, int rows)
+            {
+                var y = new double[rows];
+                for (int r = 0; r < rows; r++)
+                {
+                    double s = 0;
+                    for (int c = 0; c < x.Length; c++) s += w[r * x.Length + c] * x[c];
+                    y[r] = Math.Tanh(s);
+                }
+
+                return y;
+            }
+
+            [Differentiable(nameof(w))]
+            public static double Loss(ReadOnlySpan<double> w, double[] x, double[][] targets)
+            {
+                double[] h = Dense(w, x, 3);
+                double[] target = targets[0];
+                double loss = 0;
+                for (int i = 0; i < h.Length; i++) loss += (h[i] - target[i]) * (h[i] - target[i]);
+                return loss + w[^1] * w[^1];
+            }
+        }
+        """);
+
+    [Fact]
     public void LocalArrayWithPooledAdjoint() => Verify(nameof(LocalArrayWithPooledAdjoint), """
         public static partial class Arrays
         {

@@ -525,3 +525,186 @@ public static partial class ParamsCode
         return total + Hypot(xy[0], xy[1], 1.0);
     }
 }
+
+/// <summary>Data as an array of arrays (<c>double[][] xs</c>, one row per sample), read every way people read it.</summary>
+public static partial class JaggedData
+{
+    /// <summary>Mean squared error of a linear model, the sample read as xs[i][j].</summary>
+    [Differentiable(nameof(w))]
+    public static double Indexed(ReadOnlySpan<double> w, double[][] xs, double[] ys)
+    {
+        double loss = 0;
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double z = 0;
+            for (int j = 0; j < xs[i].Length; j++)
+            {
+                z += w[j] * xs[i][j];
+            }
+
+            double e = z - ys[i];
+            loss += e * e;
+        }
+
+        return loss / xs.Length;
+    }
+
+    /// <summary>A tanh unit, the sample held in a local inside the loop.</summary>
+    [Differentiable]
+    public static double RowLocal(ReadOnlySpan<double> w, double[][] xs, double[] ys)
+    {
+        double loss = 0;
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double[] x = xs[i];
+            double z = w[^1];
+            for (int j = 0; j < x.Length; j++)
+            {
+                z += w[j] * x[j];
+            }
+
+            double e = Math.Tanh(z) - ys[i];
+            loss += e * e;
+        }
+
+        return loss;
+    }
+
+    /// <summary>Logistic loss over foreach of the rows and of a row's values.</summary>
+    [Differentiable(nameof(w))]
+    public static double ForEachRow(ReadOnlySpan<double> w, double[][] xs, int[] labels)
+    {
+        double loss = 0;
+        int i = 0;
+        foreach (double[] x in xs)
+        {
+            double z = 0;
+            int j = 0;
+            foreach (double v in x)
+            {
+                z += w[j++] * v;
+            }
+
+            loss += Math.Log(1 + Math.Exp(labels[i++] == 1 ? -z : z));
+        }
+
+        return loss;
+    }
+}
+
+/// <summary>Helpers that create and return a vector (a layer's output, a softmax), called at the top level.</summary>
+public sealed partial class VectorHelpers
+{
+    private readonly double _scale;
+
+    public VectorHelpers(double scale) => _scale = scale;
+
+    private static double[] Dense(double[] w, double[] b, double[] x, bool tanh)
+    {
+        int n = b.Length;
+        var y = new double[n];
+        var sums = new double[n];
+        for (int o = 0; o < n; o++)
+        {
+            double s = b[o];
+            for (int i = 0; i < x.Length; i++)
+            {
+                s += w[(o * x.Length) + i] * x[i];
+            }
+
+            sums[o] = s;
+        }
+
+        for (int o = 0; o < n; o++)
+        {
+            y[o] = tanh ? Math.Tanh(sums[o]) : sums[o];
+        }
+
+        return y;
+    }
+
+    private static double[] Softmax(double[] z)
+    {
+        var e = new double[z.Length];
+        double max = z[0];
+        for (int i = 1; i < z.Length; i++)
+        {
+            max = Math.Max(max, z[i]);
+        }
+
+        double sum = 0;
+        for (int i = 0; i < z.Length; i++)
+        {
+            e[i] = Math.Exp(z[i] - max);
+            sum += e[i];
+        }
+
+        for (int i = 0; i < z.Length; i++)
+        {
+            e[i] /= sum;
+        }
+
+        return e;
+    }
+
+    /// <summary>A helper that calls a helper returning a vector, and one that reads the object's state.</summary>
+    private static double[] Doubled(double[] w, double[] b, double[] x)
+    {
+        double[] h = Dense(w, b, x, true);
+        var r = new double[h.Length];
+        for (int i = 0; i < h.Length; i++)
+        {
+            r[i] = 2 * h[i];
+        }
+
+        return r;
+    }
+
+    private double[] Scaled(double[] v)
+    {
+        var r = new double[v.Length];
+        for (int i = 0; i < v.Length; i++)
+        {
+            r[i] = _scale * v[i];
+        }
+
+        return r;
+    }
+
+    /// <summary>Cross-entropy of a two-layer network (4 → 5 → 3) written with vector helpers.</summary>
+    [Differentiable(nameof(w1), nameof(b1), nameof(w2), nameof(b2))]
+    public double Loss(double[] w1, double[] b1, double[] w2, double[] b2, double[] x, int label)
+    {
+        var h = Dense(w1, b1, x, tanh: true);
+        double[] scaled = Scaled(h);
+        double[] z = Dense(w2, b2, scaled, tanh: false);
+        double[] p = Softmax(z);
+        double[] d = Doubled(w1, b1, x);
+        return -Math.Log(p[label]) + (0.01 * d[0] * d[1]);
+    }
+
+    private static float[] Squares(ReadOnlySpan<float> w)
+    {
+        float[] r = new float[w.Length];
+        for (int i = 0; i < w.Length; i++)
+        {
+            r[i] = w[i] * w[i];
+        }
+
+        return r;
+    }
+
+    /// <summary>Σ wᵢ², the squares from a helper into a span.</summary>
+    [Differentiable]
+    public static float SumOfSquares(float[] w)
+    {
+        Span<float> squares = Squares(w);
+        float s = 0;
+        for (int i = 0; i < squares.Length; i++)
+        {
+            s += squares[i];
+        }
+
+        return s;
+    }
+}

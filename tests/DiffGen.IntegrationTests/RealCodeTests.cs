@@ -229,6 +229,73 @@ public class RealCodeTests
     [Fact]
     public void ParamsArrays() => Check(x => ParamsCode.PathLength(x), (x, g) => ParamsCode.PathLengthGradient(x, g), 8);
 
+    private static double[][] Rows(int count, int length, int seed)
+    {
+        var random = new Random(seed);
+        var rows = new double[count][];
+        for (int i = 0; i < count; i++)
+        {
+            rows[i] = new double[length];
+            for (int j = 0; j < length; j++)
+            {
+                rows[i][j] = (random.NextDouble() * 2) - 1;
+            }
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public void ArrayOfArraysIndexed()
+    {
+        double[][] xs = Rows(6, 4, 1);
+        double[] ys = Rows(1, 6, 2)[0];
+        Check(w => JaggedData.Indexed(w, xs, ys), (w, g) => JaggedData.IndexedGradient(w, xs, ys, g), 4);
+    }
+
+    [Fact]
+    public void ArrayOfArraysRowLocal()
+    {
+        double[][] xs = Rows(5, 3, 3);
+        double[] ys = Rows(1, 5, 4)[0];
+        Check(
+            x => JaggedData.RowLocal(x.AsSpan(0, 4), xs, x[4..]),
+            (x, g) => JaggedData.RowLocalGradient(x.AsSpan(0, 4), xs, x[4..], g.AsSpan(0, 4), g.AsSpan(4)),
+            9);
+    }
+
+    [Fact]
+    public void ArrayOfArraysForEach()
+    {
+        double[][] xs = Rows(7, 3, 5);
+        int[] labels = [1, 0, 0, 1, 1, 0, 1];
+        Check(w => JaggedData.ForEachRow(w, xs, labels), (w, g) => JaggedData.ForEachRowGradient(w, xs, labels, g), 3);
+    }
+
+    [Fact]
+    public void HelpersReturningVectors()
+    {
+        double[] input = Rows(1, 4, 6)[0];
+        var network = new VectorHelpers(0.7);
+        foreach (int label in new[] { 0, 2 })
+        {
+            Check(
+                v => network.Loss(v[..20], v[20..25], v[25..40], v[40..43], input, label),
+                (v, g) => network.LossGradient(v[..20], v[20..25], v[25..40], v[40..43], input, label, g.AsSpan(0, 20), g.AsSpan(20, 5), g.AsSpan(25, 15), g.AsSpan(40, 3)),
+                43);
+        }
+    }
+
+    [Fact]
+    public void HelperReturningAFloatVector()
+    {
+        float[] w = [0.5f, -2f, 3f];
+        float[] g = new float[3];
+        float value = VectorHelpers.SumOfSquaresGradient(w, g);
+        Assert.Equal(VectorHelpers.SumOfSquares(w), value);
+        Assert.Equal(new[] { 1f, -4f, 6f }, g); // 2w exactly
+    }
+
     [Fact]
     public void ValidationStillThrows()
     {

@@ -78,6 +78,9 @@ internal sealed partial class BodyLowering
                 return nested ?? Dummy(type);
             case IArrayElementReferenceOperation { Indices.Length: 1 } element:
                 return LowerElement(element, element.ArrayReference, element.Indices[0], type);
+            case IImplicitIndexerReferenceOperation { Instance: { } instance, Argument: var index } fromEnd when index is not IRangeOperation:
+                // span[^k] (an Index on a span: Length and the int indexer); span[i] through an Index made from an int.
+                return LowerElement(fromEnd, instance, index is IConversionOperation { Operand: var value } && value.Type?.SpecialType == SpecialType.System_Int32 ? value : index, type);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: not null, Arguments.Length: 1 } indexer:
                 return LowerElement(indexer, indexer.Instance, indexer.Arguments[0].Value, type);
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } array } when StructArray(array) is { } numbers:
@@ -283,8 +286,10 @@ internal sealed partial class BodyLowering
         IInstanceReferenceOperation => _structReceiver is not null,
         ILocalReferenceOperation l => _variables.ContainsKey(l.Local) || _structs.ContainsKey(l.Local) || _views.ContainsKey(l.Local),
         IParameterReferenceOperation p => _variables.ContainsKey(p.Parameter) || _structs.ContainsKey(p.Parameter) || _views.ContainsKey(p.Parameter),
+        IArrayElementReferenceOperation e when IsRowOfArrayOfArrays(e.ArrayReference) => false, // data: written as code without a derivative
         IArrayElementReferenceOperation e => Tracks(e.ArrayReference),
         IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } => Tracks(instance),
+        IImplicitIndexerReferenceOperation { Instance: { } instance, Argument: not IRangeOperation } => Tracks(instance),
         ITupleOperation tuple => tuple.Elements.Any(Tracks),
         IDeclarationExpressionOperation => true,
         _ => false,
@@ -407,6 +412,15 @@ internal sealed partial class BodyLowering
         return Dummy(type);
     }
 
+    /// <summary>A one-dimensional array of float or double (a row of an array of arrays).</summary>
+    private static bool IsRealArray(ITypeSymbol? type) =>
+        type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single };
+
+    /// <summary><c>xs[i]</c> on an array of float or double arrays (<c>double[][]</c>), which holds data: no derivative flows through it.</summary>
+    private static bool IsRowOfArrayOfArrays(IOperation operation) =>
+        WithoutConversions(operation) is IArrayElementReferenceOperation { Indices.Length: 1 } row
+        && IsRealArray(row.Type) && row.ArrayReference.Type is IArrayTypeSymbol { Rank: 1 };
+
     private static bool Numeric(TypeRef type) => type.Element is ElementKind.Int or ElementKind.Float or ElementKind.Double;
 
     private Expr LowerElement(IOperation operation, IOperation instance, IOperation indexOperation, TypeRef type)
@@ -428,9 +442,10 @@ internal sealed partial class BodyLowering
 
         if (array is not Var { Type.IsVector: true } vector || index.Type != TypeRef.Int)
         {
-            if (array is Opaque or Var { Type.Element: ElementKind.Other } && !type.IsVector)
+            if (array is Opaque or Var { Type.Element: ElementKind.Other } && (!type.IsVector || IsRealArray(operation.Type)))
             {
-                return LowerOpaque(operation, type); // an element of an object's array: a constant
+                // An element of an object's array, or a row of an array of arrays (double[][] data: xs[i], xs[i][j]): a constant.
+                return LowerOpaque(operation, type);
             }
 
             ReportExpression(operation, "element access on " + array.Type, "; index arrays and spans held in a local or parameter with an int");

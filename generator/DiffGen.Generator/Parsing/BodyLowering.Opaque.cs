@@ -396,8 +396,30 @@ internal sealed partial class BodyLowering
         };
         if (code is Opaque opaque)
         {
+            if (DataRowWritten(operation) is { } data && _opaqueSites.TryGetValue(opaque, out OpaqueSite? site))
+            {
+                // xs[i][j] = v: the array of arrays now holds v, so a derivative is lost where it is read back.
+                _opaqueSites[opaque] = site with { Receiver = data };
+            }
+
             _current.Add(new Evaluate(opaque));
         }
+    }
+
+    /// <summary>The array of arrays whose row an assignment or increment writes (<c>xs[i][j] = v</c>), or null.</summary>
+    private string? DataRowWritten(IOperation operation)
+    {
+        IOperation? target = operation switch
+        {
+            IAssignmentOperation assignment => assignment.Target,
+            IIncrementOrDecrementOperation increment => increment.Target,
+            _ => null,
+        };
+        return target is IArrayElementReferenceOperation { ArrayReference: var row } && IsRowOfArrayOfArrays(row)
+            && WithoutConversions(((IArrayElementReferenceOperation)WithoutConversions(row)).ArrayReference) is ILocalReferenceOperation or IParameterReferenceOperation
+            && LowerExpr(((IArrayElementReferenceOperation)WithoutConversions(row)).ArrayReference) is Var holder
+            ? holder.Name
+            : null;
     }
 
     /// <summary><c>throw e</c> as a statement, or as an expression of <paramref name="type"/> (<c>c ? x : throw e</c>, a switch arm).</summary>

@@ -440,8 +440,33 @@ internal sealed partial class BodyLowering
         }
 
         Expr? init = null;
+        if (type.IsVector && _returnedVectors.TryGetValue(local, out Var? returned))
+        {
+            // The vector a helper inlined flat creates and returns: the caller's vector, created here.
+            _variables[local] = returned;
+            if (LowerVectorInitializer(declarator, initializer, type) is { } creation)
+            {
+                _current.Add(new Declare(returned.Name, returned.Type, creation) { Source = SourceText.OfDeclarator(declarator.Syntax) });
+            }
+
+            return;
+        }
+
+        if (type.IsVector && initializer is not null && TryInlineVectorHelper(declarator, local, initializer.Value, type))
+        {
+            return;
+        }
+
         if (type.IsVector)
         {
+            if (initializer is not null && IsRowOfArrayOfArrays(initializer.Value) && !IsReassigned(declarator, local) && !ElementsWritten(declarator, local))
+            {
+                // double[] x = xs[i]; in a loop: a row of the caller's data, held where the user holds it (as foreach over the rows does).
+                Var row = Claim(local, local.Name, type);
+                _current.Add(new Declare(row.Name, type, LowerExpr(initializer.Value)) { Source = SourceText.OfDeclarator(declarator.Syntax) });
+                return;
+            }
+
             // (A vector declared after an early return is fine: the reverse sweep declares it before the guard.)
             if (RefusedBelowTopLevel(declarator, local, type))
             {
@@ -534,13 +559,24 @@ internal sealed partial class BodyLowering
         }
     }
 
+    /// <summary>An element of the local assigned, incremented or passed by reference anywhere in its method.</summary>
+    private static bool ElementsWritten(IOperation declaration, ILocalSymbol local) =>
+        RootOf(declaration).Descendants().Any(o => o switch
+        {
+            IAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation l } } => SymbolEqualityComparer.Default.Equals(l.Local, local),
+            IIncrementOrDecrementOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation l } } => SymbolEqualityComparer.Default.Equals(l.Local, local),
+            IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation l } } => SymbolEqualityComparer.Default.Equals(l.Local, local),
+            IArgumentOperation { Value: var value } when WithoutConversions(value) is ILocalReferenceOperation l && Writable(((IArgumentOperation)o).Parameter?.Type) => SymbolEqualityComparer.Default.Equals(l.Local, local),
+            _ => false,
+        });
+
     /// <summary>
     /// DG0024 for a vector local inside a loop, a branch or an inlined helper (the IR declares vectors once, at the top
     /// of the method); the name is still claimed so later uses resolve. False at the top level.
     /// </summary>
     private bool RefusedBelowTopLevel(IVariableDeclaratorOperation declarator, ILocalSymbol local, TypeRef type)
     {
-        if (_nestingDepth == 0 && _inlining.Count == 0)
+        if (_nestingDepth == 0 && _inlining.Count == _flatInlining)
         {
             return false;
         }
@@ -572,7 +608,7 @@ internal sealed partial class BodyLowering
             return new NewVector(new TypeRef(type.Element, Shape.Array), LowerExpr(creation.DimensionSizes[0]), Stack: false);
         }
 
-        ReportStatement(declarator, "vector initializer", "; create vectors with new T[n] or stackalloc T[n], or view part of one with Slice, AsSpan or a range (x[a..b])");
+        ReportStatement(declarator, "vector initializer", "; create vectors with new T[n] or stackalloc T[n] (or in a helper that creates one at its top and returns it at its end, called at the top level), or view part of one with Slice, AsSpan or a range (x[a..b])");
         return null;
     }
 
@@ -684,6 +720,15 @@ internal sealed partial class BodyLowering
         {
             LowerForEachOverList(forEach, source, listElement);
             return;
+        }
+
+        if (source is Opaque { Type.IsVector: true } rowOfData && IsRowOfArrayOfArrays(collection))
+        {
+            // foreach (double v in xs[i]): the row held in a local first.
+            var held = new Var(source.Type, _names.Unique("row"));
+            _claimed.Add(held.Name);
+            _current.Add(new Declare(held.Name, held.Type, rowOfData));
+            source = held;
         }
 
         if (source is not Var { Type.IsVector: true } vector
@@ -851,6 +896,8 @@ internal sealed partial class BodyLowering
             text = text.Substring(0, 57) + "…";
         }
 
-        return operation.Kind.ToString() + " '" + text + "'";
+        return operation is IArrayElementReferenceOperation { ArrayReference: var row } && IsRowOfArrayOfArrays(row)
+            ? "element of an array of arrays '" + text + "' (data, without a derivative)"
+            : operation.Kind.ToString() + " '" + text + "'";
     }
 }

@@ -1,0 +1,83 @@
+using System.Collections.Generic;
+using System.Linq;
+using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace DiffGen.Generator.Parsing;
+
+/// <summary>
+/// Helpers that return a vector they create (<c>double[] z = MatVec(w, x, rows);</c> with <c>var y = new double[rows];
+/// … return y;</c>), called to initialise a vector at the top level of the method. The IR's vectors live at the top
+/// level, and so does this call: its body is inlined there, flat, and the vector it creates and returns is the caller's
+/// (no copy), so every later pass sees the same code as if the user had written the helper's body in place.
+/// </summary>
+internal sealed partial class BodyLowering
+{
+    /// <summary>The local a helper inlined flat creates and returns, by symbol: the caller's vector it becomes.</summary>
+    private readonly Dictionary<ISymbol, Var> _returnedVectors = new(SymbolEqualityComparer.Default);
+
+    /// <summary>How many of the helpers being inlined are inlined flat at the top level (their vectors are top-level vectors).</summary>
+    private int _flatInlining;
+
+    /// <summary>Inlines <paramref name="call"/> at the top level when its method creates the vector it returns; false when it does not have that shape.</summary>
+    private bool TryInlineVectorHelper(IVariableDeclaratorOperation declarator, ILocalSymbol local, IOperation value, TypeRef type)
+    {
+        if (_nestingDepth != 0 || _inlining.Count != _flatInlining || WithoutConversions(value) is not IInvocationOperation call
+            || call.Instance is not (null or IInstanceReferenceOperation) || _receiver is not null
+            || _inlining.Contains(call.TargetMethod.OriginalDefinition, SymbolEqualityComparer.Default)
+            || CalleeResolver.Resolve(call.TargetMethod, _method, CalleeResolver.QualifiedName(call.TargetMethod)) is not null
+            || InlinedBody(call.TargetMethod) is not { } body || ReturnedVector(body) is not { } returned
+            || TypeClassifier.Classify(returned.Type).Element != type.Element || IsReassigned(declarator, local))
+        {
+            return false;
+        }
+
+        IMethodSymbol function = call.TargetMethod.OriginalDefinition;
+        Var into = Claim(local, local.Name, TypeClassifier.Classify(returned.Type));
+        _returnedVectors[returned] = into;
+        if (!BindParameters(call, function, body))
+        {
+            _returnedVectors.Remove(returned);
+            return true;
+        }
+
+        _inlining.Add(function);
+        _flatInlining++;
+        foreach (IOperation operation in body.Operations.Take(body.Operations.Length - 1))
+        {
+            LowerStatement(operation);
+        }
+
+        _flatInlining--;
+        _inlining.RemoveAt(_inlining.Count - 1);
+        _returnedVectors.Remove(returned);
+        return true;
+    }
+
+    /// <summary>
+    /// The local a body creates at its top level (<c>var y = new double[n];</c>, never reassigned) and returns in its last
+    /// statement, its only return; null for any other shape.
+    /// </summary>
+    private static ILocalSymbol? ReturnedVector(IBlockOperation body)
+    {
+        if (body.Operations.LastOrDefault() is not IReturnOperation { ReturnedValue: { } last }
+            || WithoutConversions(last) is not ILocalReferenceOperation { Local: var returned }
+            || body.Descendants().OfType<IReturnOperation>().Count() != 1
+            || body.Descendants().Any(o => o is ILocalFunctionOperation or IAnonymousFunctionOperation))
+        {
+            return null;
+        }
+
+        IVariableDeclaratorOperation? declarator = body.Operations.OfType<IVariableDeclarationGroupOperation>()
+            .SelectMany(g => g.Declarations).SelectMany(d => d.Declarators)
+            .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, returned));
+        IOperation? created = declarator?.Initializer?.Value ?? declarator?.GetVariableInitializer()?.Value;
+        return created is not null && WithoutConversions(created) is IArrayCreationOperation { DimensionSizes.Length: 1, Initializer: null }
+            && returned.Type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single }
+            && !IsReassigned(declarator!, returned)
+            ? returned
+            : null;
+    }
+}
