@@ -789,6 +789,20 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void OutResultOfAnotherTypeIsRefused() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable(nameof(w))]
+            public static double F(double[] w, {|DG0010:out int argmax|})
+            {
+                argmax = 0;
+                for (int i = 1; i < w.Length; i++) if (w[i] > w[argmax]) argmax = i;
+                return w[argmax] * w[argmax];
+            }
+        }
+        """);
+
+    [Fact]
     public void CalleeNotDifferentiatedWithRespectToActiveArgument()
     {
         var diagnostics = Verify("""

@@ -158,6 +158,12 @@ internal static class Parser
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, location, p.Name, methodName, "ref, out and in parameters are not supported; pass it by value"));
             }
+            else if (p.RefKind != RefKind.None)
+            {
+                // The generated methods take the parameters by value: an out or ref result (an argmax, a counter) would be lost.
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.UnsupportedParameter, location, p.Name, methodName,
+                    "ref, out and in parameters are not supported; pass it by value, and compute a second result (an argmax, a count) in a method of its own or store it in an object passed in"));
+            }
             else if (p.IsParams && !type.IsVector)
             {
                 // params T[] is an array like any other (the generated methods take it without params); params spans of other
