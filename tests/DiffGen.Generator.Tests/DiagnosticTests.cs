@@ -730,6 +730,19 @@ public class DiagnosticTests
 
                 return s;
             }
+
+            [Differentiable]
+            public static double G(double[] w, System.Collections.Generic.List<double[]> scratch)
+            {
+                double s = 0;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    scratch[0][i] = 2 * w[i];
+                    s += {|DG0008:scratch[0][i]|};
+                }
+
+                return s;
+            }
         }
         """);
 

@@ -570,6 +570,26 @@ public static partial class JaggedData
         return loss;
     }
 
+    /// <summary>The samples in a list of arrays, a sample held in a local and read directly.</summary>
+    [Differentiable(nameof(w))]
+    public static double ListOfRows(ReadOnlySpan<double> w, System.Collections.Generic.List<double[]> samples)
+    {
+        double loss = 0;
+        for (int i = 0; i < samples.Count; i++)
+        {
+            double[] x = samples[i];
+            double z = 0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                z += w[j] * x[j] * samples[i][j];
+            }
+
+            loss += Math.Sqrt(1 + (z * z));
+        }
+
+        return loss;
+    }
+
     /// <summary>Logistic loss over foreach of the rows and of a row's values.</summary>
     [Differentiable(nameof(w))]
     public static double ForEachRow(ReadOnlySpan<double> w, double[][] xs, int[] labels)

@@ -265,6 +265,13 @@ public class RealCodeTests
     }
 
     [Fact]
+    public void ListOfArrays()
+    {
+        var samples = new System.Collections.Generic.List<double[]>(Rows(4, 3, 8));
+        Check(w => JaggedData.ListOfRows(w, samples), (w, g) => JaggedData.ListOfRowsGradient(w, samples, g), 3);
+    }
+
+    [Fact]
     public void ArrayOfArraysForEach()
     {
         double[][] xs = Rows(7, 3, 5);

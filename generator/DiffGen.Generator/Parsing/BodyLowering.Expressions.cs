@@ -416,10 +416,19 @@ internal sealed partial class BodyLowering
     private static bool IsRealArray(ITypeSymbol? type) =>
         type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single };
 
-    /// <summary><c>xs[i]</c> on an array of float or double arrays (<c>double[][]</c>), which holds data: no derivative flows through it.</summary>
-    private static bool IsRowOfArrayOfArrays(IOperation operation) =>
-        WithoutConversions(operation) is IArrayElementReferenceOperation { Indices.Length: 1 } row
-        && IsRealArray(row.Type) && row.ArrayReference.Type is IArrayTypeSymbol { Rank: 1 };
+    /// <summary>
+    /// <c>xs[i]</c> on an array or list of float or double arrays (<c>double[][]</c>, <c>List&lt;double[]&gt;</c>), which
+    /// holds data: no derivative flows through it.
+    /// </summary>
+    private static bool IsRowOfArrayOfArrays(IOperation operation) => CollectionOfRow(operation) is not null;
+
+    /// <summary>The array or list of arrays a row <c>xs[i]</c> is read from, or null when the operation is no such row.</summary>
+    private static IOperation? CollectionOfRow(IOperation operation) => WithoutConversions(operation) switch
+    {
+        IArrayElementReferenceOperation { Indices.Length: 1 } row when IsRealArray(row.Type) && row.ArrayReference.Type is IArrayTypeSymbol { Rank: 1 } => row.ArrayReference,
+        IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } list } row when IsRealArray(row.Type) && list.Type is INamedTypeSymbol => list,
+        _ => null,
+    };
 
     private static bool Numeric(TypeRef type) => type.Element is ElementKind.Int or ElementKind.Float or ElementKind.Double;
 

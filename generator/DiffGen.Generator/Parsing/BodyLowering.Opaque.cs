@@ -415,9 +415,9 @@ internal sealed partial class BodyLowering
             IIncrementOrDecrementOperation increment => increment.Target,
             _ => null,
         };
-        return target is IArrayElementReferenceOperation { ArrayReference: var row } && IsRowOfArrayOfArrays(row)
-            && WithoutConversions(((IArrayElementReferenceOperation)WithoutConversions(row)).ArrayReference) is ILocalReferenceOperation or IParameterReferenceOperation
-            && LowerExpr(((IArrayElementReferenceOperation)WithoutConversions(row)).ArrayReference) is Var holder
+        return target is IArrayElementReferenceOperation { ArrayReference: var row } && CollectionOfRow(row) is { } collection
+            && WithoutConversions(collection) is ILocalReferenceOperation or IParameterReferenceOperation
+            && LowerExpr(collection) is Var holder
             ? holder.Name
             : null;
     }
