@@ -816,6 +816,23 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public void DifferentiatedArrayOfArraysIsReadOnlyAndFirstOrder() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable(nameof(w))]
+            public static double Written(double[][] w)
+            {
+                double[] row = w[0];
+                {|DG0012:row[0]|} = 1;
+                return row[1] * w[1][0];
+            }
+
+            [Differentiable(nameof(w), {|DG0025:Generate = Derivatives.Reverse | Derivatives.HessianVectorProduct|})]
+            public static double Second(double[][] w) => w[0][0] * w[0][0];
+        }
+        """);
+
+    [Fact]
     public void CalleeNotDifferentiatedWithRespectToActiveArgument()
     {
         var diagnostics = Verify("""

@@ -728,3 +728,105 @@ public sealed partial class VectorHelpers
         return s;
     }
 }
+
+/// <summary>Weights as an array of arrays (<c>double[][] w</c>, one row per unit), differentiated when named.</summary>
+public static partial class JaggedWeights
+{
+    /// <summary>Σ tanh(wᵢ·x + bᵢ) with the weights read as w[i][j], and a ragged second array read through row locals.</summary>
+    [Differentiable(nameof(w), nameof(b), nameof(v))]
+    public static double Layer(double[][] w, double[] b, double[][] v, double[] x)
+    {
+        double s = 0;
+        for (int i = 0; i < w.Length; i++)
+        {
+            double z = b[i];
+            for (int j = 0; j < w[i].Length; j++)
+            {
+                z += w[i][j] * x[j];
+            }
+
+            s += Math.Tanh(z);
+        }
+
+        for (int i = 0; i < v.Length; i++)
+        {
+            double[] row = v[i];
+            double t = 0;
+            for (int j = 0; j < row.Length; j++)
+            {
+                t += row[j] * row[j] * (j + 1);
+            }
+
+            s += Math.Sqrt(1 + t);
+        }
+
+        foreach (double[] row in v)
+        {
+            s += Dot(row, x) * row[^1];
+        }
+
+        return s;
+    }
+
+    private static double Dot(double[] a, double[] b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            s += a[i] * b[i];
+        }
+
+        return s;
+    }
+
+    /// <summary>float rows.</summary>
+    [Differentiable(nameof(w))]
+    public static float Squares(float[][] w)
+    {
+        float s = 0;
+        foreach (float[] row in w)
+        {
+            for (int j = 0; j < row.Length; j++)
+            {
+                s += row[j] * row[j];
+            }
+        }
+
+        return s;
+    }
+}
+
+/// <summary>A network object whose weights are fields and a property holding arrays of arrays.</summary>
+public sealed partial class JaggedNetwork
+{
+    public double[][] W { get; set; } = [];
+
+    public double[] B = [];
+
+    public double[][] V = [];
+
+    /// <summary>(V₀·tanh(W x + B) − y)², differentiated with respect to the object's weights.</summary>
+    [Differentiable(nameof(W), nameof(B), nameof(V))]
+    public double Loss(double[] x, double y)
+    {
+        var h = new double[W.Length];
+        for (int i = 0; i < W.Length; i++)
+        {
+            double z = B[i];
+            for (int j = 0; j < x.Length; j++)
+            {
+                z += W[i][j] * x[j];
+            }
+
+            h[i] = Math.Tanh(z);
+        }
+
+        double o = 0;
+        for (int i = 0; i < h.Length; i++)
+        {
+            o += V[0][i] * h[i];
+        }
+
+        return (o - y) * (o - y);
+    }
+}

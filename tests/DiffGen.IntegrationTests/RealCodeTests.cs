@@ -303,6 +303,83 @@ public class RealCodeTests
         Assert.Equal(new[] { 1f, -4f, 6f }, g); // 2w exactly
     }
 
+    /// <summary>w is 3 rows of 4, v is ragged (rows of 1, 3 and 2): the flat vector of the check is their rows back to back.</summary>
+    private static readonly int[] JaggedShape = [4, 4, 4, 1, 3, 2];
+
+    private static double[][] Split(ReadOnlySpan<double> flat, int from, int count)
+    {
+        var rows = new double[count][];
+        int at = JaggedShape.Take(from).Sum();
+        for (int r = 0; r < count; r++)
+        {
+            rows[r] = flat.Slice(at, JaggedShape[from + r]).ToArray();
+            at += JaggedShape[from + r];
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public void ArrayOfArraysDifferentiated()
+    {
+        double[] x = [0.3, -0.7, 1.1, 0.4];
+        // Flat layout: w (12), v (6), b (3).
+        Check(
+            p => JaggedWeights.Layer(Split(p, 0, 3), p[18..], Split(p, 3, 3), x),
+            (p, g) =>
+            {
+                double[][] dw = Split(g, 0, 3), dv = Split(g, 3, 3);
+                double value = JaggedWeights.LayerGradient(Split(p, 0, 3), p[18..], Split(p, 3, 3), x, dw, g.AsSpan(18), dv);
+                int at = 0;
+                foreach (double[] row in dw.Concat(dv))
+                {
+                    row.CopyTo(g, at); // dw and dv started as g's values: the generated method added into them
+                    at += row.Length;
+                }
+
+                return value;
+            },
+            21);
+    }
+
+    [Fact]
+    public void ArrayOfArraysFieldsOfAnObject()
+    {
+        double[] x = [0.4, -1.2];
+        static JaggedNetwork Network(double[] p) => new() { W = [p[0..2], p[2..4], p[4..6]], B = p[6..9], V = [p[9..12]] };
+        Check(
+            p => Network(p).Loss(x, 0.3),
+            (p, g) =>
+            {
+                double[][] dw = [g[0..2], g[2..4], g[4..6]], dv = [g[9..12]];
+                double[] db = g[6..9];
+                double value = Network(p).LossGradient(x, 0.3, dw, db, dv);
+                double[] added = [.. dw[0], .. dw[1], .. dw[2], .. db, .. dv[0]];
+                added.CopyTo(g, 0);
+                return value;
+            },
+            12);
+    }
+
+    [Fact]
+    public void ArrayOfArraysOfFloats()
+    {
+        float[][] w = [[0.5f, -2f], [3f]];
+        float[][] dw = [[1f, 0f], [0f]];
+        float value = JaggedWeights.SquaresGradient(w, dw);
+        Assert.Equal(JaggedWeights.Squares(w), value);
+        Assert.Equal(new[] { 2f, -4f }, dw[0]); // 1 + 2·0.5 and 0 + 2·(−2): added into
+        Assert.Equal(new[] { 6f }, dw[1]);
+    }
+
+    [Fact]
+    public void ArrayOfArraysGradientOfTheWrongShapeThrows()
+    {
+        double[][] w = [[1, 2], [3, 4]];
+        var error = Assert.Throws<ArgumentException>(() => JaggedWeights.Layer(w, [0, 0], [[1.0]], [1, 1]) + JaggedWeights.LayerGradient(w, [0, 0], [[1.0]], [1, 1], [[0, 0], [0]], new double[2], [[0.0]]));
+        Assert.Contains("dw[1]", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ValidationStillThrows()
     {

@@ -25,7 +25,7 @@ internal static class PackedLeafWriter
         writer.WriteLine($"int[] {offsets} = {KnownTypeNames.ArrayPool}<int>.Shared.Rent({count} + 1);");
         writer.WriteLine($"{offsets}[0] = 0;");
         writer.OpenBlock($"for (int {i} = 0; {i} < {count}; {i}++)");
-        writer.WriteLine($"{offsets}[{i} + 1] = {offsets}[{i}] + {p.Collection}[{i}].{p.Value}.Length;");
+        writer.WriteLine($"{offsets}[{i} + 1] = {offsets}[{i}] + {Member(p.Collection, i, p.Value)}.Length;");
         writer.CloseBlock();
 
         writer.WriteLine($"global::System.ReadOnlySpan<int> {p.Offsets} = new({offsets}, 0, {count} + 1);");
@@ -50,9 +50,10 @@ internal static class PackedLeafWriter
         }
 
         string length = $"{p.Offsets}[{i} + 1] - {p.Offsets}[{i}]";
-        string buffer = $"{p.GradientCollection}[{i}].{p.Gradient}";
+        string buffer = Member(p.GradientCollection, i, p.Gradient);
+        string path = p.Path.Length == 0 ? string.Empty : "." + p.Path;
         writer.OpenBlock($"for (int {i} = 0; {i} < {count}; {i}++)");
-        writer.WriteLine($"if ({buffer}.Length != {length}) {guard}.ThrowLengthMismatch($\"{p.GradientCollection}[{{{i}}}].{p.Path}\", $\"{p.Collection}[{{{i}}}].{p.Path}\", {length}, {buffer}.Length);");
+        writer.WriteLine($"if ({buffer}.Length != {length}) {guard}.ThrowLengthMismatch($\"{p.GradientCollection}[{{{i}}}]{path}\", $\"{p.Collection}[{{{i}}}]{path}\", {length}, {buffer}.Length);");
         writer.CloseBlock();
 
         if (tangents)
@@ -77,7 +78,7 @@ internal static class PackedLeafWriter
             string i = p.Index;
             if (gradients)
             {
-                string buffer = $"{p.GradientCollection}[{i}].{p.Gradient}";
+                string buffer = Member(p.GradientCollection, i, p.Gradient);
                 writer.OpenBlock($"for (int {i} = 0; {i} < {p.Collection}.{p.Count}; {i}++)");
                 string element = leaf.Type.ElementKeyword;
                 string slice = $"{name}.Slice({p.Offsets}[{i}], {p.Offsets}[{i} + 1] - {p.Offsets}[{i}])";
@@ -95,6 +96,10 @@ internal static class PackedLeafWriter
         }
     }
 
+    /// <summary>Layer <paramref name="i"/>'s buffer: <c>model.Layers[i].W.ValueArray</c>, or the row itself (<c>w[i]</c>) when the chain is empty.</summary>
+    private static string Member(string collection, string i, string chain) =>
+        chain.Length == 0 ? $"{collection}[{i}]" : $"{collection}[{i}].{chain}";
+
     /// <summary>The layers' buffers <c>{collection}[l].{chain}</c> copied back to back into a pooled array, as a span named <paramref name="name"/>.</summary>
     private static void WritePacked(SourceWriter writer, PackedLeafSpec p, string element, string collection, string chain, string name, string span)
     {
@@ -102,7 +107,7 @@ internal static class PackedLeafWriter
         string total = $"{p.Offsets}[{p.Offsets}.Length - 1]";
         writer.WriteLine($"{element}[] {p.Buffer(name)} = {KnownTypeNames.ArrayPool}<{element}>.Shared.Rent({total});");
         writer.OpenBlock($"for (int {i} = 0; {i} < {p.Offsets}.Length - 1; {i}++)");
-        writer.WriteLine($"global::System.MemoryExtensions.CopyTo({collection}[{i}].{chain}, global::System.MemoryExtensions.AsSpan({p.Buffer(name)}, {p.Offsets}[{i}]));");
+        writer.WriteLine($"global::System.MemoryExtensions.CopyTo({Member(collection, i, chain)}, global::System.MemoryExtensions.AsSpan({p.Buffer(name)}, {p.Offsets}[{i}]));");
         writer.CloseBlock();
         writer.WriteLine($"global::System.{span}<{element}> {name} = new({p.Buffer(name)}, 0, {total});");
     }

@@ -286,7 +286,7 @@ internal sealed partial class BodyLowering
         IInstanceReferenceOperation => _structReceiver is not null,
         ILocalReferenceOperation l => _variables.ContainsKey(l.Local) || _structs.ContainsKey(l.Local) || _views.ContainsKey(l.Local),
         IParameterReferenceOperation p => _variables.ContainsKey(p.Parameter) || _structs.ContainsKey(p.Parameter) || _views.ContainsKey(p.Parameter),
-        IArrayElementReferenceOperation e when IsRowOfArrayOfArrays(e.ArrayReference) => false, // data: written as code without a derivative
+        IArrayElementReferenceOperation e when IsRowOfArrayOfArrays(e.ArrayReference) && PackedLeafPath(e.ArrayReference) is null => false, // data: written as code without a derivative
         IArrayElementReferenceOperation e => Tracks(e.ArrayReference),
         IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } => Tracks(instance),
         IImplicitIndexerReferenceOperation { Instance: { } instance, Argument: not IRangeOperation } => Tracks(instance),
@@ -425,8 +425,9 @@ internal sealed partial class BodyLowering
     /// <summary>The array or list of arrays a row <c>xs[i]</c> is read from, or null when the operation is no such row.</summary>
     private static IOperation? CollectionOfRow(IOperation operation) => WithoutConversions(operation) switch
     {
-        IArrayElementReferenceOperation { Indices.Length: 1 } row when IsRealArray(row.Type) && row.ArrayReference.Type is IArrayTypeSymbol { Rank: 1 } => row.ArrayReference,
-        IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } list } row when IsRealArray(row.Type) && list.Type is INamedTypeSymbol => list,
+        IArrayElementReferenceOperation { Indices.Length: 1 } row when IsRealArray(row.Type) && row.ArrayReference.Type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol } => row.ArrayReference,
+        IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } list } row
+            when IsRealArray(row.Type) && list.Type is INamedTypeSymbol && row.Arguments[0].Value.Type?.SpecialType == SpecialType.System_Int32 => list,
         _ => null,
     };
 

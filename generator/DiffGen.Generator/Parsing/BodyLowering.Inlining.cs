@@ -160,6 +160,23 @@ internal sealed partial class BodyLowering
             else if (parameter.RefKind == RefKind.None && LayerOf(argument.Value) is { } layer && !written.Contains(parameter))
             {
                 AliasLayer(parameter, layer, body); // a layer passed to a helper: its leaves are read through the parameter
+                if (PackedLeafPath(argument.Value) is not null && TypeClassifier.Classify(parameter.Type) is { IsVector: true } rowType)
+                {
+                    // A row of a differentiated array of arrays (Dot(w[i], x)): its elements are read through the parameter.
+                    Var holder = Claim(parameter, parameter.Name, rowType);
+                    _current.Add(new Declare(holder.Name, rowType, LowerOpaque(argument.Value, rowType)));
+                    _rowHolders.Add(holder.Name);
+                    continue;
+                }
+            }
+
+            if (parameter.RefKind == RefKind.None && IsRowOfArrayOfArrays(argument.Value) && PackedLeafPath(argument.Value) is null
+                && TypeClassifier.Classify(parameter.Type) is { IsVector: true } dataRowType && !ElementsWrittenIn(body, parameter) && !written.Contains(parameter))
+            {
+                // A row of data (Dot(xs[i], w)): the caller's array, read through the parameter.
+                Var holder = Claim(parameter, parameter.Name, dataRowType);
+                _current.Add(new Declare(holder.Name, dataRowType, LowerExpr(argument.Value)));
+                continue;
             }
 
             if (IsFlat(parameter.Type) && parameter.RefKind == RefKind.None)

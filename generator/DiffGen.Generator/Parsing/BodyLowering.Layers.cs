@@ -80,9 +80,15 @@ internal sealed partial class BodyLowering
             at = WithoutConversions(instance);
         }
 
-        if (parts.Count == 0 || _modelLeaves.Count == 0 || LayerOf(at) is not { } layer)
+        if (_modelLeaves.Count == 0 || LayerOf(at) is not { } layer)
         {
             return null;
+        }
+
+        if (parts.Count == 0)
+        {
+            // A row of a differentiated array of arrays (w[i], a local holding it): the row is the leaf.
+            return _modelLeaves.TryGetValue(layer.Collection + "[].", out ParameterSpec? row) && row.Packed is not null ? (row, layer) : null;
         }
 
         parts.Reverse();
@@ -118,7 +124,10 @@ internal sealed partial class BodyLowering
             return null;
         }
 
-        Expr index = LowerExpr(indexOperation);
+        // row[^k] is row[Length - k].
+        Expr index = indexOperation is IUnaryOperation { OperatorKind: UnaryOperatorKind.Hat, Operand: var fromEnd }
+            ? new Binary(TypeRef.Int, BinaryOp.Subtract, packed.Length, LowerExpr(fromEnd))
+            : LowerExpr(indexOperation);
         if (IsDummy(index))
         {
             return Dummy(type);
@@ -221,6 +230,13 @@ internal sealed partial class BodyLowering
                 {
                     longest = leaf;
                 }
+            }
+
+            if (longest is null && (parts.Count == 0 || (parts.Count == 1 && parts[0] == "Length")) && _modelLeaves.TryGetValue(collection + "[].", out ParameterSpec? row) && row.Packed is not null)
+            {
+                // A row of a differentiated array of arrays: the local itself is the leaf (row[j], row.Length).
+                longest = row;
+                measured = parts.Count == 1;
             }
 
             if (longest is null)

@@ -448,6 +448,7 @@ internal sealed partial class BodyLowering
         // A differentiated model is an object that holds varied values: what reads it other than through a leaf loses them.
         var objects = new HashSet<string>(_modelLeaves.Values.Select(l => l.Leaf!.Model));
         objects.UnionWith(DifferentiatedParameterGrids());
+        objects.UnionWith(_rowHolders);
         foreach (KeyValuePair<ISymbol, (Var View, ModelTypes.StructArray Array)> array in _structArrays)
         {
             if (_wrtNames.Contains(array.Value.View.Name))

@@ -30,6 +30,9 @@ internal sealed partial class BodyLowering
     private readonly HashSet<string> _claimed = new();
     private readonly Dictionary<IMethodSymbol, ILocalFunctionOperation> _localFunctions = new(SymbolEqualityComparer.Default);
     private readonly List<IMethodSymbol> _inlining = new();
+
+    /// <summary>Locals holding a row of a differentiated array of arrays: read other than through their elements, a derivative is lost.</summary>
+    private readonly HashSet<string> _rowHolders = new();
     private List<Stmt> _current = new();
 
     /// <summary>Where each differentiable callee is first called (to locate problems found after lowering).</summary>
@@ -459,6 +462,16 @@ internal sealed partial class BodyLowering
 
         if (type.IsVector)
         {
+            if (initializer is not null && PackedLeafPath(initializer.Value) is { Layer: var site } && !IsReassigned(declarator, local))
+            {
+                // double[] r = w[i]; of a differentiated array of arrays: its elements are read through the local.
+                Var holder = Claim(local, local.Name, type);
+                _current.Add(new Declare(holder.Name, type, LowerOpaque(initializer.Value, type)) { Source = SourceText.OfDeclarator(declarator.Syntax) });
+                AliasLayer(local, site, RootOf(declarator));
+                _rowHolders.Add(holder.Name);
+                return;
+            }
+
             if (initializer is not null && IsRowOfArrayOfArrays(initializer.Value) && !IsReassigned(declarator, local) && !ElementsWritten(declarator, local))
             {
                 // double[] x = xs[i]; in a loop: a row of the caller's data, held where the user holds it (as foreach over the rows does).
@@ -560,15 +573,27 @@ internal sealed partial class BodyLowering
     }
 
     /// <summary>An element of the local assigned, incremented or passed by reference anywhere in its method.</summary>
-    private static bool ElementsWritten(IOperation declaration, ILocalSymbol local) =>
-        RootOf(declaration).Descendants().Any(o => o switch
+    private static bool ElementsWritten(IOperation declaration, ILocalSymbol local) => ElementsWrittenIn(RootOf(declaration), local);
+
+    /// <summary>An element of the local or parameter assigned, incremented, passed by reference or passed whole to a writable parameter in <paramref name="root"/>.</summary>
+    private static bool ElementsWrittenIn(IOperation root, ISymbol variable)
+    {
+        bool Is(IOperation? operation) => WithoutConversions(operation!) switch
         {
-            IAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation l } } => SymbolEqualityComparer.Default.Equals(l.Local, local),
-            IIncrementOrDecrementOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation l } } => SymbolEqualityComparer.Default.Equals(l.Local, local),
-            IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation l } } => SymbolEqualityComparer.Default.Equals(l.Local, local),
-            IArgumentOperation { Value: var value } when WithoutConversions(value) is ILocalReferenceOperation l && Writable(((IArgumentOperation)o).Parameter?.Type) => SymbolEqualityComparer.Default.Equals(l.Local, local),
+            ILocalReferenceOperation l => SymbolEqualityComparer.Default.Equals(l.Local, variable),
+            IParameterReferenceOperation p => SymbolEqualityComparer.Default.Equals(p.Parameter, variable),
+            _ => false,
+        };
+
+        return root.Descendants().Any(o => o switch
+        {
+            IAssignmentOperation { Target: IArrayElementReferenceOperation element } => Is(element.ArrayReference),
+            IIncrementOrDecrementOperation { Target: IArrayElementReferenceOperation element } => Is(element.ArrayReference),
+            IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: IArrayElementReferenceOperation element } => Is(element.ArrayReference),
+            IArgumentOperation argument => Is(argument.Value) && Writable(argument.Parameter?.Type),
             _ => false,
         });
+    }
 
     /// <summary>
     /// DG0024 for a vector local inside a loop, a branch or an inlined helper (the IR declares vectors once, at the top

@@ -139,6 +139,18 @@ internal static class ModelTypes
             ? new RectangularArray(array.Rank, array.ElementType.SpecialType == SpecialType.System_Double ? ElementKind.Double : ElementKind.Float)
             : null;
 
+    /// <summary>An array of float or double arrays (<c>double[][]</c>); null for any other type.</summary>
+    public static JaggedArray? JaggedArrayOf(ITypeSymbol type) =>
+        type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single } row }
+            ? new JaggedArray(row.ElementType.SpecialType == SpecialType.System_Double ? ElementKind.Double : ElementKind.Float)
+            : null;
+
+    /// <summary>An array of arrays of <paramref name="Kind"/>.</summary>
+    internal sealed record JaggedArray(ElementKind Kind)
+    {
+        public string CSharp => (Kind == ElementKind.Double ? "double" : "float") + "[][]";
+    }
+
     /// <summary>A rectangular array's rank and element type.</summary>
     internal sealed record RectangularArray(int Rank, ElementKind Kind)
     {

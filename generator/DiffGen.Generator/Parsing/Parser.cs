@@ -206,7 +206,7 @@ internal static class Parser
             if ((gradients[g].Forms & ~(DerivativeForms.Reverse | DerivativeForms.Forward | DerivativeForms.PooledPrimal)) != 0)
             {
                 diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.GenerateDoesNotFit, generateSites[g], methodName,
-                    "Jacobians and second order of a method that reads fields, properties, models, arrays of structs or named multi-dimensional arrays are not generated yet; ask for Reverse and Forward"));
+                    "Jacobians and second order of a method that reads fields, properties, models, arrays of structs, named multi-dimensional arrays or named arrays of arrays are not generated yet; ask for Reverse and Forward"));
             }
         }
 
@@ -351,6 +351,26 @@ internal static class Parser
             {
                 Location argLocation = positional is not null && i < positional.Count ? positional[i].GetLocation() : attributeLocation;
                 int index = parameters.FindIndex(p => p.Name == wrtNames[i]);
+                (string Name, string Collection, ModelTypes.JaggedArray Array)? jaggedSource =
+                    index >= 0 && index < method.Parameters.Length && ModelTypes.JaggedArrayOf(method.Parameters[index].Type) is { } jaggedParameter
+                        ? (wrtNames[i], wrtNames[i], jaggedParameter)
+                        : index < 0 && !method.IsStatic && MemberParameter(method, wrtNames[i]) is { Symbol: { IsStatic: false } jaggedMember }
+                            && ModelTypes.JaggedArrayOf(jaggedMember is IFieldSymbol f ? f.Type : ((IPropertySymbol)jaggedMember).Type) is { } jaggedField
+                            ? (wrtNames[i], "this." + wrtNames[i], jaggedField)
+                            : null;
+                if (jaggedSource is { } jagged)
+                {
+                    // An array of arrays (double[][] w, or the object's field W): its rows packed back to back are the input (docs/supported-csharp.md).
+                    ParameterSpec rows = JaggedLeaf(jagged.Name, jagged.Collection, jagged.Array, parameters, context);
+                    if (!wrt.Contains(parameters.IndexOf(rows)))
+                    {
+                        wrt.Add(parameters.IndexOf(rows));
+                        wrtSites.Add(new DifferentiabilityAdvice.WrtSite(wrtNames[i], argLocation, new[] { rows.Name }));
+                    }
+
+                    continue;
+                }
+
                 if (index < 0 && MemberParameter(method, wrtNames[i]) is { } member)
                 {
                     if (!members.TryGetValue(member.Symbol, out ParameterSpec? known))
@@ -866,6 +886,34 @@ internal static class Parser
             context.Leaves[name + "." + layers.Path + "[]." + leaf.Value] = spec;
         }
 
+        return spec;
+    }
+
+    /// <summary>
+    /// An array of float or double arrays a gradient names (<c>double[][] w</c>): its rows are the layers of a collection
+    /// whose one leaf is the row itself, packed back to back like a model's layers (<see cref="PackedLeafSpec"/>, empty
+    /// chains); the gradient argument is an array of arrays of the same shape (<c>double[][] dw</c>), each row added into.
+    /// </summary>
+    private static ParameterSpec JaggedLeaf(string name, string collection, ModelTypes.JaggedArray jagged, List<ParameterSpec> parameters, WrtContext context)
+    {
+        string path = collection + "[].";
+        if (context.Leaves.TryGetValue(path, out ParameterSpec? known))
+        {
+            return known;
+        }
+
+        string gradient = Unique(context.Reserved, "d" + name);
+        string local = Unique(context.Reserved, name + "Rows");
+        var packed = new PackedLeafSpec(collection, gradient, "Length", string.Empty, string.Empty, string.Empty,
+            Unique(context.Reserved, local + "At"), Unique(context.Reserved, "row"));
+        context.Reserved.Add(packed.Buffer(local));
+        context.Reserved.Add(packed.Buffer(packed.Offsets));
+        context.Reserved.Add("d" + packed.Buffer(local));
+        var where = new ModelLeafSpec(collection, string.Empty, string.Empty, gradient, jagged.CSharp, ByRef: false);
+        parameters.Add(new ParameterSpec(packed.Offsets, new TypeRef(ElementKind.Int, Shape.ReadOnlySpan), packed.Collection, Packed: packed));
+        var spec = new ParameterSpec(local, new TypeRef(jagged.Kind, Shape.ReadOnlySpan), packed.Collection, where, packed);
+        parameters.Add(spec);
+        context.Leaves[path] = spec;
         return spec;
     }
 
