@@ -21,7 +21,7 @@ internal sealed partial class BodyLowering
     /// <summary>How many of the helpers being inlined are inlined flat at the top level (their vectors are top-level vectors).</summary>
     private int _flatInlining;
 
-    /// <summary>Inlines <paramref name="call"/> at the top level when its method creates the vector it returns; false when it does not have that shape.</summary>
+    /// <summary>Inlines the call <paramref name="value"/> at the top level when its method creates the vector it returns; false when it does not have that shape.</summary>
     private bool TryInlineVectorHelper(IVariableDeclaratorOperation declarator, ILocalSymbol local, IOperation value, TypeRef type)
     {
         if (_nestingDepth != 0 || _inlining.Count != _flatInlining || WithoutConversions(value) is not IInvocationOperation call
