@@ -830,3 +830,66 @@ public sealed partial class JaggedNetwork
         return (o - y) * (o - y);
     }
 }
+
+/// <summary>Scratch reset and filled the ways the framework offers, between uses whose values the gradient needs.</summary>
+public static partial class ClearAndFill
+{
+    [Differentiable(nameof(v))]
+    public static double Reset(double[] v)
+    {
+        var a = new double[v.Length];
+        Span<double> t = stackalloc double[v.Length];
+        double s = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            a[i] = v[i] * v[i];
+            t[i] = Math.Sin(v[i]);
+        }
+
+        for (int i = 0; i < a.Length; i++)
+        {
+            s += a[i] > 0.3 ? a[i] * t[i] : -a[i];
+        }
+
+        Array.Clear(a);
+        a[1] = v[0] * 3;
+        Array.Clear(a, 2, 1);
+        t.Fill(v[2]);
+        s += a[0] + a[1] + a[2] + a[3] + (t[0] * t[3]);
+        a.AsSpan().Clear();
+        Array.Fill(a, 0.5 * v[3]);
+        Array.Fill(a, 1.0, 0, 2);
+        t.Clear();
+        return s + (a[0] * a[3]) + a[1] + t[1];
+    }
+}
+
+/// <summary>A helper returning a tuple, handed part of a vector.</summary>
+public static partial class TupleOfSlice
+{
+    private static (double Mean, double Variance) Stats(ReadOnlySpan<double> x)
+    {
+        double m = 0;
+        foreach (double v in x)
+        {
+            m += v;
+        }
+
+        m /= x.Length;
+        double s = 0;
+        foreach (double v in x)
+        {
+            s += (v - m) * (v - m);
+        }
+
+        return (m, s / x.Length);
+    }
+
+    [Differentiable]
+    public static double Standardised(double[] x)
+    {
+        var (mean, variance) = Stats(x.AsSpan(1));
+        (double head, double spread) = Stats(x[..3]);
+        return ((x[0] - mean) / Math.Sqrt(variance + 1e-3)) + (head * spread);
+    }
+}

@@ -381,6 +381,27 @@ public class RealCodeTests
     }
 
     [Fact]
+    public void ClearAndFillBetweenUses() => Check(x => ClearAndFill.Reset(x), (x, g) => ClearAndFill.ResetGradient(x, g), 5);
+
+    [Fact]
+    public void ClearOutsideTheArrayThrowsAsTheFrameworkDoes()
+    {
+        // Three elements: Array.Clear(a, 2, 1) is fine, t.Fill(v[2]) too, and v[3] is outside v.
+        Exception expected = Assert.ThrowsAny<Exception>(() => ClearAndFill.Reset(new double[3]));
+        Exception actual = Assert.ThrowsAny<Exception>(() => ClearAndFill.ResetGradient(new double[3], new double[3]));
+        Assert.Equal(expected.GetType(), actual.GetType());
+
+        // Two elements: Array.Clear(a, 2, 1) ends past the array.
+        expected = Assert.ThrowsAny<Exception>(() => ClearAndFill.Reset(new double[2]));
+        actual = Assert.ThrowsAny<Exception>(() => ClearAndFill.ResetGradient(new double[2], new double[2]));
+        Assert.IsType<IndexOutOfRangeException>(expected);
+        Assert.Equal(expected.GetType(), actual.GetType());
+    }
+
+    [Fact]
+    public void TupleHelperOfASlice() => Check(x => TupleOfSlice.Standardised(x), (x, g) => TupleOfSlice.StandardisedGradient(x, g), 6);
+
+    [Fact]
     public void ValidationStillThrows()
     {
         double[] gradient = Array.Empty<double>();

@@ -88,6 +88,72 @@ internal sealed partial class BodyLowering
         return true;
     }
 
+    /// <summary>
+    /// <c>span.Clear()</c>, <c>span.Fill(v)</c>, <c>Array.Clear(a)</c>, <c>Array.Clear(a, i, n)</c>, <c>Array.Fill(a, v)</c>,
+    /// <c>Array.Fill(a, v, i, n)</c> on a vector: element loops <c>a[k] = v</c>, so what was there before no longer reaches the
+    /// result and the values the reverse sweep needs are restored like any overwritten element's.
+    /// </summary>
+    private bool TryLowerFillStatement(IInvocationOperation call)
+    {
+        IMethodSymbol method = call.TargetMethod;
+        IOperation[] args = call.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToArray();
+        bool onArray = method.IsStatic && method.ContainingType.SpecialType == SpecialType.System_Array;
+        bool onSpan = !method.IsStatic && method.ContainingType is { Name: "Span", ContainingNamespace.Name: "System" };
+        (IOperation Target, IOperation? Value, IOperation? Start, IOperation? Count)? fill = method.Name switch
+        {
+            "Clear" when onSpan && args.Length == 0 && call.Instance is { } span => (span, null, null, null),
+            "Fill" when onSpan && args.Length == 1 && call.Instance is { } span => (span, args[0], null, null),
+            "Clear" when onArray && args.Length is 1 or 3 => (args[0], null, args.Length == 3 ? args[1] : null, args.Length == 3 ? args[2] : null),
+            "Fill" when onArray && args.Length is 2 or 4 => (args[0], args[1], args.Length == 4 ? args[2] : null, args.Length == 4 ? args[3] : null),
+            _ => null,
+        };
+        if (fill is not { } f || ViewSlice(WithoutConversions(f.Target)) is not { } target || !target.Vector.Type.IsVector
+            || target.Vector.Type.Element is not (ElementKind.Float or ElementKind.Double or ElementKind.Int))
+        {
+            return false;
+        }
+
+        TypeRef element = target.Vector.Type.ElementType;
+        Expr value = f.Value is null ? (element.IsReal ? LiteralFormatter.Real(0, element) : LiteralFormatter.Int(0)) : ConvertTo(LowerExpr(f.Value), element);
+        if (IsDummy(value))
+        {
+            return true;
+        }
+
+        if (value is not (Literal or Var))
+        {
+            value = DeclareValue("fillValue", value);
+        }
+
+        target = Checked(target, f.Target);
+        Expr start = LiteralFormatter.Int(0);
+        Expr count = target.Length;
+        if (f.Start is not null && f.Count is not null)
+        {
+            start = DeclareInt("fillStart", LowerExpr(f.Start));
+            count = DeclareInt("fillCount", LowerExpr(f.Count));
+            // Array.Fill throws ArgumentOutOfRangeException (CheckSlice's), Array.Clear IndexOutOfRangeException.
+            _current.Add(f.Value is null
+                ? new Evaluate(new Opaque(TypeRef.Void, new[] { KnownTypeNames.GradientGuard + ".CheckClearRange(", ", ", ", ", ")" }.ToEquatableArray(), new[] { target.Length, start, count }.ToEquatableArray(), EquatableArray<string>.Empty))
+                : CheckRange(target.Length, start, count));
+        }
+
+        string index = _names.Unique("index");
+        var at = new Var(TypeRef.Int, index);
+        var body = Block.Of(new Stmt[] { new Assign(new Elem(element, target.Vector.Name, Plus(Plus(target.Start, start), at)), value) });
+        AddIndexLoop(index, count, body, counted: true);
+        return true;
+    }
+
+    /// <summary>A fresh local holding <paramref name="value"/> (evaluated once, before a loop that reads it).</summary>
+    private Var DeclareValue(string preferred, Expr value)
+    {
+        var variable = new Var(value.Type, _names.Unique(preferred));
+        _claimed.Add(variable.Name);
+        _current.Add(new Declare(variable.Name, value.Type, value));
+        return variable;
+    }
+
     private SpanView Checked(SpanView slice, IOperation written) =>
         ViewOf(written) is null && !(slice.Start is Literal { Text: "0" } && slice.Length is LengthOf) ? Bound(slice, "slice") : slice;
 

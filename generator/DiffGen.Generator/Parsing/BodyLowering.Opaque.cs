@@ -541,7 +541,9 @@ internal sealed partial class BodyLowering
     };
 
     private static bool Writable(ITypeSymbol? parameterType) =>
-        parameterType is IArrayTypeSymbol || parameterType is INamedTypeSymbol { Name: "Span" or "Memory", ContainingNamespace.Name: "System" };
+        parameterType is IArrayTypeSymbol
+        || parameterType is INamedTypeSymbol { Name: "Span" or "Memory" or "Array", ContainingNamespace.Name: "System" }
+        || parameterType is INamedTypeSymbol { Name: "IList" or "ICollection", ContainingNamespace.Name: "Generic" or "Collections" };
 
     /// <summary>True when the generated code (in the method's type) can use the member or type by name.</summary>
     private bool Reachable(ISymbol symbol) =>

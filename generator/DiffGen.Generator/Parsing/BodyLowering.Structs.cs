@@ -577,6 +577,12 @@ internal sealed partial class BodyLowering
             return true;
         }
 
+        // A slice or range of a vector (Stats(x.AsSpan(1))) stays a window on the caller's vector, as for any inlined helper.
+        if (!written && TryBindViewArgument(parameter, operand))
+        {
+            return true;
+        }
+
         TypeRef type = TypeClassifier.Classify(parameter.Type);
         Expr lowered = ConvertTo(LowerOperand(operand), type);
         if (IsDummy(lowered))

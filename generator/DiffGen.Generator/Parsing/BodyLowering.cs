@@ -691,7 +691,7 @@ internal sealed partial class BodyLowering
                     break;
                 }
 
-            case IInvocationOperation invocation when TryLowerCopyStatement(invocation):
+            case IInvocationOperation invocation when TryLowerCopyStatement(invocation) || TryLowerFillStatement(invocation):
                 break;
             case IInvocationOperation invocation:
                 LowerInvocation(invocation, asStatement: true);

@@ -40,6 +40,21 @@ public static class GradientGuard
     private static void ThrowSliceOutOfRange(int length, int start, int count) =>
         throw new ArgumentOutOfRangeException("start", $"The slice [{start}, {start}+{count}) is outside a span of length {length}.");
 
+    /// <summary>
+    /// The check <c>Array.Clear(array, index, length)</c> makes, for a clear the generated code runs as an element loop:
+    /// throws the same <see cref="IndexOutOfRangeException"/> before any element is written.
+    /// </summary>
+    /// <param name="length">The array's length.</param>
+    /// <param name="start">The first element to clear.</param>
+    /// <param name="count">How many elements to clear.</param>
+    public static void CheckClearRange(int length, int start, int count)
+    {
+        if ((ulong)(uint)start + (uint)count > (uint)length)
+        {
+            throw new IndexOutOfRangeException($"Array.Clear([{start}, {start}+{count})) is outside an array of length {length}.");
+        }
+    }
+
     /// <summary>Throws the <see cref="ArgumentException"/> for a gradient or tangent object with another number of layers than the model.</summary>
     /// <param name="gradient">The gradient object's collection (<c>dmodel.Layers</c>).</param>
     /// <param name="primal">The model's collection (<c>model.Layers</c>).</param>
