@@ -893,3 +893,38 @@ public static partial class TupleOfSlice
         return ((x[0] - mean) / Math.Sqrt(variance + 1e-3)) + (head * spread);
     }
 }
+
+/// <summary>Rows of data read in a loop that runs in two sweeps (its body reads a vector whose adjoint flows back after it).</summary>
+public static partial class DataRowsTwoSweeps
+{
+    private static double[] Hidden(double[] w, double[] x, int rows)
+    {
+        var y = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            double s = 0;
+            for (int c = 0; c < x.Length; c++)
+            {
+                s += w[(r * x.Length) + c] * x[c];
+            }
+
+            y[r] = Math.Tanh(s);
+        }
+
+        return y;
+    }
+
+    [Differentiable(nameof(w), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.HessianVectorProduct)]
+    public static double Loss(double[] w, double[] x, double[][] data)
+    {
+        double[] h = Hidden(w, x, 2);
+        double s = 0;
+        for (int i = 0; i < data.Length; i++)
+        {
+            double[] row = data[i];
+            s += (h[i % 2] * row[0]) + (data[i][1] * h[0] * h[1]);
+        }
+
+        return s + (w[^1] * h[1]);
+    }
+}

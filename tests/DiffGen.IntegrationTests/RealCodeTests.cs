@@ -402,6 +402,31 @@ public class RealCodeTests
     public void TupleHelperOfASlice() => Check(x => TupleOfSlice.Standardised(x), (x, g) => TupleOfSlice.StandardisedGradient(x, g), 6);
 
     [Fact]
+    public void DataRowsInATwoSweepLoopAllModes()
+    {
+        double[] x = [0.5, -0.3, 0.8];
+        double[][] data = Rows(5, 2, 9);
+        Check(w => DataRowsTwoSweeps.Loss(w, x, data), (w, g) => DataRowsTwoSweeps.LossGradient(w, x, data, g), 6);
+        TangentCheck.Check(
+            w => DataRowsTwoSweeps.Loss(w, x, data),
+            (w, g) => DataRowsTwoSweeps.LossGradient(w, x, data, g),
+            (w, v) => (DataRowsTwoSweeps.LossPushforward(w, x, data, v, out double tangent), tangent),
+            6);
+
+        // H·v against central differences of the gradient along v (h = 1e-5; 1e-6 relative).
+        double[] p = Rows(1, 6, 10)[0], direction = Rows(1, 6, 11)[0], hv = new double[6];
+        DataRowsTwoSweeps.LossHessianVectorProduct(p, x, data, direction, hv);
+        double[] up = new double[6], down = new double[6];
+        DataRowsTwoSweeps.LossGradient(p.Select((pi, k) => pi + (1e-5 * direction[k])).ToArray(), x, data, up);
+        DataRowsTwoSweeps.LossGradient(p.Select((pi, k) => pi - (1e-5 * direction[k])).ToArray(), x, data, down);
+        for (int k = 0; k < 6; k++)
+        {
+            double fd = (up[k] - down[k]) / 2e-5;
+            Assert.True(Math.Abs(hv[k] - fd) <= 1e-6 * Math.Max(1, Math.Abs(fd)), $"H·v[{k}] = {hv[k]}, finite differences {fd}");
+        }
+    }
+
+    [Fact]
     public void ValidationStillThrows()
     {
         double[] gradient = Array.Empty<double>();

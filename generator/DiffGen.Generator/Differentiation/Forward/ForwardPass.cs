@@ -174,6 +174,16 @@ internal sealed class ForwardPass
                 return new Stmt[] { d, new Declare(tangent, SpanOf(d.Type), d.Init is null ? null : new DefaultValue(SpanOf(d.Type)), d.Scoped) };
             case Var or SliceOf:
                 return new Stmt[] { d, new Declare(tangent, d.Type, Tangent(d.Init) ?? throw Unsupported("an alias of a vector that carries no tangent")) };
+            case Opaque:
+                {
+                    // A vector the code without a derivative hands over (a row of data, double[] x = xs[i]): its values
+                    // are constants, so its tangent starts at zero, pooled as a heap vector's.
+                    string buffer = _scope.Temp(tangent + "Buffer");
+                    Prologue.Add(new DeclareBuffer(buffer, tangent, d.Type.Element));
+                    Epilogue.Add(new ReturnBuffer(buffer, d.Type.Element, MayBeNull: true));
+                    return new Stmt[] { d, new RentBuffer(buffer, tangent, d.Type.Element, new LengthOf(d.Name), Declared: false) };
+                }
+
             default:
                 throw Unsupported("a vector initialised by " + d.Init.GetType().Name);
         }

@@ -74,7 +74,8 @@ internal sealed partial class Planner
 
         // A scratch vector overwritten in every iteration of a two-sweep loop is recorded once per iteration (its values
         // at the iteration's end, which is all its adjoint reads), not at each element write.
-        if (_scope.Activity.TryGetType(name, out TypeRef type) && type.IsVector && SnapshotLoop(name, at) is ({ } loop, var count))
+        if (_scope.Activity.TryGetType(name, out TypeRef type) && type.IsVector && _index.DeclarationOf(name) is not { Init: Opaque }
+            && SnapshotLoop(name, at) is ({ } loop, var count))
         {
             Snapshot(name, type, loop.Body, count);
             SaveWriters(name, at, before, boundary: null, except: loop);
@@ -315,7 +316,11 @@ internal sealed partial class Planner
         }
     }
 
-    /// <summary>Re-creates a local of a block inside a two-sweep loop at the start of the block's reverse.</summary>
+    /// <summary>
+    /// Re-creates a local of a block inside a two-sweep loop at the start of the block's reverse. A vector the code without
+    /// a derivative hands over is a row of data read by an indexer (<c>double[] x = xs[i]</c>, a foreach over a list of
+    /// arrays): it is read again (the same reference), never recorded.
+    /// </summary>
     private void Provide(string name, Block home)
     {
         if (!_provided.Add(name))
@@ -329,7 +334,7 @@ internal sealed partial class Planner
         }
 
         Declare? declaration = _index.DeclarationOf(name);
-        if (declaration?.Init is { } init && CanRecompute(name, new HashSet<string>()))
+        if (declaration?.Init is { } init && (CanRecompute(name, new HashSet<string>()) || declaration.Type.IsVector && init is Opaque))
         {
             foreach (string read in ValueReadsOf(init))
             {
