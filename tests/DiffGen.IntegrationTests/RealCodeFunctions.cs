@@ -779,6 +779,25 @@ public static partial class JaggedWeights
         return s;
     }
 
+    /// <summary>Σ sin(wᵢ·x) over rows of any lengths, with its pushforward.</summary>
+    [Differentiable(nameof(w), Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public static double Waves(double[][] w, double[] x)
+    {
+        double s = 0;
+        foreach (double[] row in w)
+        {
+            double z = 0;
+            for (int j = 0; j < row.Length; j++)
+            {
+                z += row[j] * x[j];
+            }
+
+            s += Math.Sin(z);
+        }
+
+        return s + (w[0][^1] * w[1][0]);
+    }
+
     /// <summary>float rows.</summary>
     [Differentiable(nameof(w))]
     public static float Squares(float[][] w)

@@ -362,6 +362,25 @@ public class RealCodeTests
     }
 
     [Fact]
+    public void ArrayOfArraysPushforward()
+    {
+        double[] x = [0.4, -1.2, 0.7];
+        static double[][] Rows2(double[] p) => [p[0..3], p[3..5]];
+        TangentCheck.Check(
+            p => JaggedWeights.Waves(Rows2(p), x),
+            (p, g) =>
+            {
+                double[][] dw = Rows2(g);
+                double value = JaggedWeights.WavesGradient(Rows2(p), x, dw);
+                dw[0].CopyTo(g, 0);
+                dw[1].CopyTo(g, 3);
+                return value;
+            },
+            (p, v) => (JaggedWeights.WavesPushforward(Rows2(p), x, Rows2(v), out double tangent), tangent),
+            5);
+    }
+
+    [Fact]
     public void ArrayOfArraysOfFloats()
     {
         float[][] w = [[0.5f, -2f], [3f]];
