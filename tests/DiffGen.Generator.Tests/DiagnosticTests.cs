@@ -704,7 +704,7 @@ public class DiagnosticTests
                 double s = 0;
                 for (int i = 0; i < 3; i++)
                 {
-                    double[] {|DG0024:t = new double[2]|};
+                    double[] {|DG0024:t = new double[i + 1]|};
                     t[0] = x;
                     s += t[0];
                 }
@@ -770,9 +770,9 @@ public class DiagnosticTests
     public void HelperReturningAVectorInsideALoop() => Verify("""
         public static partial class Losses
         {
-            private static double[] Twice(double[] x)
+            private static double[] Twice(double[] x, int extra)
             {
-                var y = new double[x.Length];
+                var y = new double[x.Length + extra];
                 for (int i = 0; i < x.Length; i++) y[i] = 2 * x[i];
                 return y;
             }
@@ -791,7 +791,7 @@ public class DiagnosticTests
                 double s = 0;
                 for (int k = 0; k < 2; k++)
                 {
-                    double[] {|DG0024:t = Twice(x)|};
+                    double[] {|DG0024:t = Twice(x, k)|};
                     s += t[0];
                 }
 

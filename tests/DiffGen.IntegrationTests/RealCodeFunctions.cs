@@ -947,3 +947,69 @@ public static partial class DataRowsTwoSweeps
         return s + (w[^1] * h[1]);
     }
 }
+
+/// <summary>
+/// A network object as people write one: a Forward helper that allocates its layers' outputs, a per-sample loss that
+/// calls it, and a batch loss over rows of data that calls the per-sample loss (so the allocations run in a loop).
+/// </summary>
+public sealed partial class SampleLoopNetwork
+{
+    private const int Inputs = 3, Hidden = 4, Outputs = 2;
+
+    public double[] W1 = new double[Hidden * Inputs];
+
+    public double[] B1 = new double[Hidden];
+
+    public double[] W2 = new double[Outputs * Hidden];
+
+    public double[] B2 = new double[Outputs];
+
+    private double[] Forward(double[] x)
+    {
+        var h = new double[Hidden];
+        for (int j = 0; j < Hidden; j++)
+        {
+            double s = B1[j];
+            for (int i = 0; i < Inputs; i++)
+            {
+                s += W1[(j * Inputs) + i] * x[i];
+            }
+
+            h[j] = Math.Tanh(s);
+        }
+
+        var o = new double[Outputs];
+        for (int k = 0; k < Outputs; k++)
+        {
+            double s = B2[k];
+            for (int j = 0; j < Hidden; j++)
+            {
+                s += W2[(k * Hidden) + j] * h[j];
+            }
+
+            o[k] = s;
+        }
+
+        return o;
+    }
+
+    [Differentiable(nameof(W1), nameof(B1), nameof(W2), nameof(B2))]
+    public double Loss(double[] x, int label)
+    {
+        double[] o = Forward(x);
+        double m = Math.Max(o[0], o[1]);
+        return m + Math.Log(Math.Exp(o[0] - m) + Math.Exp(o[1] - m)) - o[label];
+    }
+
+    [Differentiable(nameof(W1), nameof(B1), nameof(W2), nameof(B2))]
+    public double BatchLoss(double[][] xs, int[] labels)
+    {
+        double total = 0;
+        for (int n = 0; n < xs.Length; n++)
+        {
+            total += Loss(xs[n], labels[n]);
+        }
+
+        return total / xs.Length;
+    }
+}

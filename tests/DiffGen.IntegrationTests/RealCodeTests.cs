@@ -446,6 +446,18 @@ public class RealCodeTests
     }
 
     [Fact]
+    public void BatchOfSamplesThroughAllocatingHelpers()
+    {
+        double[][] xs = Rows(5, 3, 12);
+        int[] labels = [0, 1, 1, 0, 1];
+        static SampleLoopNetwork Network(double[] p) => new() { W1 = p[0..12], B1 = p[12..16], W2 = p[16..24], B2 = p[24..26] };
+        Check(
+            p => Network(p).BatchLoss(xs, labels),
+            (p, g) => Network(p).BatchLossGradient(xs, labels, g.AsSpan(0, 12), g.AsSpan(12, 4), g.AsSpan(16, 8), g.AsSpan(24, 2)),
+            26);
+    }
+
+    [Fact]
     public void ValidationStillThrows()
     {
         double[] gradient = Array.Empty<double>();

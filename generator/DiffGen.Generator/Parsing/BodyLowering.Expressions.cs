@@ -544,6 +544,16 @@ internal sealed partial class BodyLowering
                 continue;
             }
 
+            if (parameterType.IsVector && _noExtraction is null && IsRowOfArrayOfArrays(argument.Value) && PackedLeafPath(argument.Value) is null)
+            {
+                // A row of data (Loss(xs[n], labels[n])): held in a local, as the callee's vector parameter needs a variable.
+                var row = new Var(TypeClassifier.Classify(WithoutConversions(argument.Value).Type), _names.Unique("row"));
+                _claimed.Add(row.Name);
+                _current.Add(new Declare(row.Name, row.Type, LowerExpr(argument.Value)));
+                args.Add(ConvertTo(row, parameterType));
+                continue;
+            }
+
             args.Add(ConvertTo(LowerExpr(argument.Value), parameterType));
         }
 

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using DiffGen.Generator.Helpers;
+using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -16,7 +17,7 @@ namespace DiffGen.Generator.Parsing;
 internal sealed partial class BodyLowering
 {
     /// <summary>The local a helper inlined flat creates and returns, by symbol: the caller's vector it becomes.</summary>
-    private readonly Dictionary<ISymbol, Var> _returnedVectors = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, (Var Into, Location Call)> _returnedVectors = new(SymbolEqualityComparer.Default);
 
     /// <summary>How many of the helpers being inlined are inlined flat at the top level (their vectors are top-level vectors).</summary>
     private int _flatInlining;
@@ -24,7 +25,7 @@ internal sealed partial class BodyLowering
     /// <summary>Inlines the call <paramref name="value"/> at the top level when its method creates the vector it returns; false when it does not have that shape.</summary>
     private bool TryInlineVectorHelper(IVariableDeclaratorOperation declarator, ILocalSymbol local, IOperation value, TypeRef type)
     {
-        if (_nestingDepth != 0 || _inlining.Count != _flatInlining || WithoutConversions(value) is not IInvocationOperation call
+        if (WithoutConversions(value) is not IInvocationOperation call
             || call.Instance is not (null or IInstanceReferenceOperation) || _receiver is not null
             || _inlining.Contains(call.TargetMethod.OriginalDefinition, SymbolEqualityComparer.Default)
             || CalleeResolver.Resolve(call.TargetMethod, _method, CalleeResolver.QualifiedName(call.TargetMethod)) is not null
@@ -36,7 +37,7 @@ internal sealed partial class BodyLowering
 
         IMethodSymbol function = call.TargetMethod.OriginalDefinition;
         Var into = Claim(local, local.Name, TypeClassifier.Classify(returned.Type));
-        _returnedVectors[returned] = into;
+        _returnedVectors[returned] = (into, declarator.Syntax.GetLocation());
         if (!BindParameters(call, function, body))
         {
             _returnedVectors.Remove(returned);
@@ -55,6 +56,44 @@ internal sealed partial class BodyLowering
         _returnedVectors.Remove(returned);
         return true;
     }
+
+    /// <summary>
+    /// <c>var h = new double[n];</c> inside a loop or an inlined helper, with n a constant or the length or value of a
+    /// parameter of the method that is never reassigned: the vector is created once at the top of the method (the IR's
+    /// vectors live there) and zeroed where the user creates it, which is what a fresh array holds. False otherwise.
+    /// </summary>
+    private bool TryHoistVector(IVariableInitializerOperation? initializer, Var into)
+    {
+        IOperation? value = initializer?.Value is { } v ? WithoutConversions(v) : null;
+        if (value is not IArrayCreationOperation { DimensionSizes.Length: 1, Initializer: null } creation || !into.Type.IsVector)
+        {
+            return false;
+        }
+
+        Expr size = LowerExpr(creation.DimensionSizes[0]);
+        if (!IrWalk.SelfAndDescendants(size).All(e => e switch
+            {
+                Literal => true,
+                Binary { Type.Element: ElementKind.Int } => true,
+                LengthOf length => IsFixedParameter(length.Array),
+                Var parameter => IsFixedParameter(parameter.Name),
+                _ => false,
+            }))
+        {
+            return false;
+        }
+
+        var arrayType = new TypeRef(into.Type.Element, Shape.Array);
+        _prologue.Add(new Declare(into.Name, arrayType, new NewVector(arrayType, size, Stack: false)));
+        string index = _names.Unique("index");
+        var body = Block.Of(new Stmt[] { new Assign(new Elem(into.Type.ElementType, into.Name, new Var(TypeRef.Int, index)), into.Type.IsReal ? LiteralFormatter.Real(0, into.Type.ElementType) : LiteralFormatter.Int(0)) });
+        AddIndexLoop(index, new LengthOf(into.Name), body, counted: true);
+        return true;
+    }
+
+    /// <summary>A parameter of the [Differentiable] method itself, never reassigned: its value and length are the same everywhere in the body.</summary>
+    private bool IsFixedParameter(string name) =>
+        _method.Parameters.Any(p => p.Name == name && _variables.TryGetValue(p, out Var? own) && own.Name == name && !_reassignedParameters.Contains(p));
 
     /// <summary>
     /// The local a body creates at its top level (<c>var y = new double[n];</c>, never reassigned) and returns in its last

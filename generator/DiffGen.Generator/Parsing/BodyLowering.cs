@@ -443,13 +443,21 @@ internal sealed partial class BodyLowering
         }
 
         Expr? init = null;
-        if (type.IsVector && _returnedVectors.TryGetValue(local, out Var? returned))
+        if (type.IsVector && _returnedVectors.TryGetValue(local, out (Var Into, Location Call) helperResult))
         {
+            Var returned = helperResult.Into;
             // The vector a helper inlined flat creates and returns: the caller's vector, created here.
             _variables[local] = returned;
-            if (LowerVectorInitializer(declarator, initializer, type) is { } creation)
+            if (_nestingDepth == 0 && _inlining.Count == _flatInlining)
             {
-                _current.Add(new Declare(returned.Name, returned.Type, creation) { Source = SourceText.OfDeclarator(declarator.Syntax) });
+                if (LowerVectorInitializer(declarator, initializer, type) is { } creation)
+                {
+                    _current.Add(new Declare(returned.Name, returned.Type, creation) { Source = SourceText.OfDeclarator(declarator.Syntax) });
+                }
+            }
+            else if (!TryHoistVector(initializer, returned))
+            {
+                Report(DiagnosticDescriptors.VectorLocalNotAtTopLevel, helperResult.Call, returned.Name, _method.Name);
             }
 
             return;
@@ -478,6 +486,12 @@ internal sealed partial class BodyLowering
                 Var row = Claim(local, local.Name, type);
                 _current.Add(new Declare(row.Name, type, LowerExpr(initializer.Value)) { Source = SourceText.OfDeclarator(declarator.Syntax) });
                 return;
+            }
+
+            if (!(_nestingDepth == 0 && _inlining.Count == _flatInlining) && !IsReassigned(declarator, local)
+                && TryHoistVector(initializer, Claim(local, local.Name, type)))
+            {
+                return; // created once at the top, zeroed here
             }
 
             // (A vector declared after an early return is fine: the reverse sweep declares it before the guard.)
@@ -573,10 +587,13 @@ internal sealed partial class BodyLowering
     }
 
     /// <summary>An element of the local assigned, incremented or passed by reference anywhere in its method.</summary>
-    private static bool ElementsWritten(IOperation declaration, ILocalSymbol local) => ElementsWrittenIn(RootOf(declaration), local);
+    private bool ElementsWritten(IOperation declaration, ILocalSymbol local) => ElementsWrittenIn(RootOf(declaration), local);
 
-    /// <summary>An element of the local or parameter assigned, incremented, passed by reference or passed whole to a writable parameter in <paramref name="root"/>.</summary>
-    private static bool ElementsWrittenIn(IOperation root, ISymbol variable)
+    /// <summary>
+    /// An element of the local or parameter assigned, incremented, passed by reference, or passed whole to a writable
+    /// parameter of a method that writes it (looked into when its body is in source) in <paramref name="root"/>.
+    /// </summary>
+    private bool ElementsWrittenIn(IOperation root, ISymbol variable, int depth = 0)
     {
         bool Is(IOperation? operation) => WithoutConversions(operation!) switch
         {
@@ -590,7 +607,9 @@ internal sealed partial class BodyLowering
             IAssignmentOperation { Target: IArrayElementReferenceOperation element } => Is(element.ArrayReference),
             IIncrementOrDecrementOperation { Target: IArrayElementReferenceOperation element } => Is(element.ArrayReference),
             IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref, Value: IArrayElementReferenceOperation element } => Is(element.ArrayReference),
-            IArgumentOperation argument => Is(argument.Value) && Writable(argument.Parameter?.Type),
+            IArgumentOperation argument => Is(argument.Value) && Writable(argument.Parameter?.Type)
+                && (depth >= MaxInliningDepth || argument.Parameter!.ContainingSymbol is not IMethodSymbol callee || InlinedBody(callee) is not { } body
+                    || ElementsWrittenIn(body, argument.Parameter.OriginalDefinition, depth + 1)),
             _ => false,
         });
     }

@@ -214,7 +214,7 @@ public class AnalyzerTests
                 double s = 0;
                 for (int i = 0; i < 3; i++)
                 {
-                    double[] {|DG0024:t = new double[2]|};
+                    double[] {|DG0024:t = new double[i + 1]|};
                     t[0] = x;
                     s += t[0];
                 }

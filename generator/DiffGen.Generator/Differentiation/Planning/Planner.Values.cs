@@ -334,7 +334,19 @@ internal sealed partial class Planner
         }
 
         Declare? declaration = _index.DeclarationOf(name);
-        if (declaration?.Init is { } init && (CanRecompute(name, new HashSet<string>()) || declaration.Type.IsVector && init is Opaque))
+        if (declaration is { Type.IsVector: true, Init: Opaque row })
+        {
+            // Read again where the values it reads (the row's index) are as they were at the declaration.
+            foreach (string read in ValueReadsOf(row))
+            {
+                Need(read, declaration, before: true);
+            }
+
+            list.Add(new Provision(name, _scope.Activity.TypeOf(name), row));
+            return;
+        }
+
+        if (declaration?.Init is { } init && CanRecompute(name, new HashSet<string>()))
         {
             foreach (string read in ValueReadsOf(init))
             {
