@@ -829,6 +829,13 @@ public class DiagnosticTests
 
             [Differentiable(nameof(w), {|DG0025:Generate = Derivatives.Reverse | Derivatives.HessianVectorProduct|})]
             public static double Second(double[][] w) => w[0][0] * w[0][0];
+
+            [Differentiable(nameof(w))]
+            public static double Replaced(double[][] w, double[][] other)
+            {
+                {|DG0012:w = other|};
+                return w[0][0];
+            }
         }
         """);
 

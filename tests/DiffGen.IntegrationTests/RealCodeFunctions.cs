@@ -798,6 +798,24 @@ public static partial class JaggedWeights
         return s + (w[0][^1] * w[1][0]);
     }
 
+    private static double SumOfSquares(double[][] m)
+    {
+        double s = 0;
+        foreach (double[] row in m)
+        {
+            foreach (double v in row)
+            {
+                s += v * v;
+            }
+        }
+
+        return s;
+    }
+
+    /// <summary>The whole array of arrays handed to a helper (a penalty), and a row to another.</summary>
+    [Differentiable(nameof(w))]
+    public static double Penalised(double[][] w, double[] x) => Math.Log(1 + SumOfSquares(w)) + Dot(w[1], x);
+
     /// <summary>float rows.</summary>
     [Differentiable(nameof(w))]
     public static float Squares(float[][] w)

@@ -381,6 +381,24 @@ public class RealCodeTests
     }
 
     [Fact]
+    public void ArrayOfArraysHandedWholeToAHelper()
+    {
+        double[] x = [0.4, -1.2, 0.7];
+        static double[][] Rows2(double[] p) => [p[0..2], p[2..5]];
+        Check(
+            p => JaggedWeights.Penalised(Rows2(p), x),
+            (p, g) =>
+            {
+                double[][] dw = Rows2(g);
+                double value = JaggedWeights.PenalisedGradient(Rows2(p), x, dw);
+                dw[0].CopyTo(g, 0);
+                dw[1].CopyTo(g, 2);
+                return value;
+            },
+            5);
+    }
+
+    [Fact]
     public void ArrayOfArraysOfFloats()
     {
         float[][] w = [[0.5f, -2f], [3f]];

@@ -228,8 +228,10 @@ internal sealed partial class BodyLowering
             return null;
         }
 
+        // A model (its leaves are path.…), or a differentiated array of arrays (its rows are the leaf path[].).
         string prefix = path + ".";
-        return _modelLeaves.Keys.Any(k => k.StartsWith(prefix, System.StringComparison.Ordinal)) ? path : null;
+        string rows = path + "[].";
+        return _modelLeaves.Keys.Any(k => k.StartsWith(prefix, System.StringComparison.Ordinal) || k == rows) ? path : null;
     }
 
     /// <summary>The outermost operation above <paramref name="operation"/> (the body it belongs to).</summary>

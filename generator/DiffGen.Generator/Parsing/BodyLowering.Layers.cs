@@ -281,6 +281,11 @@ internal sealed partial class BodyLowering
         List<Stmt> saved = _current;
         _current = new List<Stmt> { new Declare(variable.Name, elementType, item) };
         _layerAliases[element] = Alias(element, collection, at, forEach.Body);
+        if (elementType.IsVector)
+        {
+            _rowHolders.Add(variable.Name); // a row of a differentiated array of arrays: read other than by its elements, a derivative is lost
+        }
+
         LowerStatement(forEach.Body);
         var body = new Block(_current.ToEquatableArray());
         _current = saved;

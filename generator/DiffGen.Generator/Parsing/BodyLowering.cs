@@ -126,6 +126,7 @@ internal sealed partial class BodyLowering
         }
 
         DeclareParameterGrids(_rectangularArrays, block);
+        RefuseReassignedArraysOfArrays(block);
         FindReassignedParameters(block);
 
         foreach (IParameterSymbol parameter in _method.Parameters)
@@ -586,6 +587,28 @@ internal sealed partial class BodyLowering
         }
     }
 
+    /// <summary>
+    /// DG0012 where a differentiated array of arrays (a parameter or a field of this) is assigned: its rows were packed
+    /// at the top, so another array in its place would not be seen.
+    /// </summary>
+    private void RefuseReassignedArraysOfArrays(IBlockOperation body)
+    {
+        foreach (IOperation operation in body.Descendants())
+        {
+            IOperation? target = operation switch
+            {
+                ISimpleAssignmentOperation assignment => assignment.Target,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                _ => null,
+            };
+            if (target is not null && (target is IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation)
+                && ModelPath(target) is { } path && _modelLeaves.ContainsKey(path + "[]."))
+            {
+                Report(DiagnosticDescriptors.WriteToDifferentiatedInput, operation.Syntax.GetLocation(), path.StartsWith("this.", System.StringComparison.Ordinal) ? path.Substring(5) : path, _method.Name);
+            }
+        }
+    }
+
     /// <summary>An element of the local assigned, incremented or passed by reference anywhere in its method.</summary>
     private bool ElementsWritten(IOperation declaration, ILocalSymbol local) => ElementsWrittenIn(RootOf(declaration), local);
 
@@ -755,6 +778,13 @@ internal sealed partial class BodyLowering
         if (LayerCollection(collection) is { } layers && forEach.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { } layer })
         {
             LowerForEachOverLayers(forEach, layers, layer);
+            return;
+        }
+
+        if (forEach.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { } leafElement } && PackedLeafOf(collection) is { } packed)
+        {
+            // foreach over a row of a differentiated array of arrays (or a layer's leaf): the row's part of the packed vector.
+            LowerForEachOverWindow(forEach, leafElement, new SpanView(packed.Values, packed.Start, packed.Length));
             return;
         }
 
