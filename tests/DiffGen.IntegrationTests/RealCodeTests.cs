@@ -319,6 +319,22 @@ public class RealCodeTests
         return rows;
     }
 
+    /// <summary>
+    /// Copies gradient rows back into the flat gradient of a check, row after row from the start (they were made from
+    /// its values, and the generated method added into them), and returns <paramref name="value"/>.
+    /// </summary>
+    private static double RowsBack(double[] g, double[][] rows, double value)
+    {
+        int at = 0;
+        foreach (double[] row in rows)
+        {
+            row.CopyTo(g, at);
+            at += row.Length;
+        }
+
+        return value;
+    }
+
     [Fact]
     public void ArrayOfArraysDifferentiated()
     {
@@ -329,15 +345,7 @@ public class RealCodeTests
             (p, g) =>
             {
                 double[][] dw = Split(g, 0, 3), dv = Split(g, 3, 3);
-                double value = JaggedWeights.LayerGradient(Split(p, 0, 3), p[18..], Split(p, 3, 3), x, dw, g.AsSpan(18), dv);
-                int at = 0;
-                foreach (double[] row in dw.Concat(dv))
-                {
-                    row.CopyTo(g, at); // dw and dv started as g's values: the generated method added into them
-                    at += row.Length;
-                }
-
-                return value;
+                return RowsBack(g, [.. dw, .. dv], JaggedWeights.LayerGradient(Split(p, 0, 3), p[18..], Split(p, 3, 3), x, dw, g.AsSpan(18), dv));
             },
             21);
     }
@@ -371,10 +379,7 @@ public class RealCodeTests
             (p, g) =>
             {
                 double[][] dw = Rows2(g);
-                double value = JaggedWeights.WavesGradient(Rows2(p), x, dw);
-                dw[0].CopyTo(g, 0);
-                dw[1].CopyTo(g, 3);
-                return value;
+                return RowsBack(g, dw, JaggedWeights.WavesGradient(Rows2(p), x, dw));
             },
             (p, v) => (JaggedWeights.WavesPushforward(Rows2(p), x, Rows2(v), out double tangent), tangent),
             5);
@@ -390,10 +395,7 @@ public class RealCodeTests
             (p, g) =>
             {
                 double[][] dw = Rows2(g);
-                double value = JaggedWeights.PenalisedGradient(Rows2(p), x, dw);
-                dw[0].CopyTo(g, 0);
-                dw[1].CopyTo(g, 2);
-                return value;
+                return RowsBack(g, dw, JaggedWeights.PenalisedGradient(Rows2(p), x, dw));
             },
             5);
     }
