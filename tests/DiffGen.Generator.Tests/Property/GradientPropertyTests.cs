@@ -121,7 +121,7 @@ public sealed class GradientPropertyTests
                 "generated: adjoint element kept in a local across a loop",
                 "generated: gradient element without a second bounds check", "generated: Hessian-vector product",
                 "generated: reductions four iterations at a time", "sliding window", "loop-local accumulator over a triangle",
-                "generated: gradient additions a block of iterations at a time",
+                "generated: gradient additions a block of iterations at a time", "vector created in a loop",
             };
             foreach (string feature in required)
             {

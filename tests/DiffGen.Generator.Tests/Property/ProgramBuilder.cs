@@ -63,6 +63,7 @@ internal sealed class ProgramBuilder
 
     private readonly SplitMix _r;
     private readonly SplitMix _window;
+    private readonly SplitMix _scratch;
     private readonly StringBuilder _sb = new();
     private readonly List<List<Local>> _scopes = new();
     private readonly IReadOnlyList<HelperRef> _helpers;
@@ -84,6 +85,7 @@ internal sealed class ProgramBuilder
     {
         _r = new SplitMix(seed);
         _window = new SplitMix(seed ^ 0x57494E444F57UL);
+        _scratch = new SplitMix(seed ^ 0x53435241544348UL);
         _helpers = helpers;
     }
 
@@ -202,6 +204,12 @@ internal sealed class ProgramBuilder
         if (_vector is not null && _window.Chance(0.3))
         {
             WindowLoop(acc);
+        }
+
+        // Sometimes a loop that creates a scratch vector in each iteration, fills, clears and reads it (a third stream).
+        if (_vector is not null && !isHelper && _scratch.Chance(0.3))
+        {
+            ScratchInLoop(acc);
         }
 
         // Sometimes a last loop that only accumulates (the shape the generator runs as one fused sweep).
@@ -410,6 +418,54 @@ internal sealed class ProgramBuilder
         Close();
         Line($"{acc} += 0.5 * {q};");
         Feature("sliding window");
+    }
+
+    /// <summary>
+    /// <c>for (…) { double[] t = new double[x.Length]; t[k] = f(x[k]) …; Array.Fill / span Fill / Array.Clear; q += t[0] * t[^1]; }</c>:
+    /// a vector created in a loop (made once at the top and zeroed there), filled and cleared as the framework does.
+    /// </summary>
+    private void ScratchInLoop(string acc)
+    {
+        SplitMix r = _scratch;
+        string q = Fresh("q");
+        string i = Fresh("i");
+        string t = Fresh("t");
+        string k = Fresh("k");
+        string vector = _vector!;
+        Line($"double {q} = 0;");
+        Line($"for (int {i} = 0; {i} < {1 + r.Next(3)}; {i}++)");
+        Open();
+        Line($"double[] {t} = new double[{vector}.Length];");
+        Line($"for (int {k} = 0; {k} < {t}.Length; {k}++)");
+        Open();
+        Line(r.Next(3) switch
+        {
+            0 => $"{t}[{k}] = {vector}[{k}] * ({i} + 1) * 0.5;",
+            1 => $"{t}[{k}] = Math.Sin({vector}[{k}]) + {_scalarParams[0]};",
+            _ => $"{t}[{k}] = {vector}[{k}] * {vector}[{k}];",
+        });
+        Close();
+        Line($"{q} += {t}[0] * {t}[^1];");
+        switch (r.Next(4))
+        {
+            case 0:
+                Line($"Array.Fill({t}, {vector}[0] * 0.5);");
+                break;
+            case 1:
+                Line($"{t}.AsSpan().Fill({_scalarParams[0]});");
+                break;
+            case 2:
+                Line($"Array.Clear({t});");
+                break;
+            default:
+                Line($"Array.Clear({t}, 0, 1);");
+                break;
+        }
+
+        Line($"{q} += {t}[0] - {t}[^1] * 0.25;");
+        Close();
+        Line($"{acc} += 0.5 * {q};");
+        Feature("vector created in a loop");
     }
 
     private void DeclareVector(bool fill)
