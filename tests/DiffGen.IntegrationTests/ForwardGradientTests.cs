@@ -33,6 +33,9 @@ public class GradientForwardTests
     public void RepeatedFactors() => Check(x => F.RepeatedFactors(x[0], x[1], x[2]), (x, g) => F.RepeatedFactorsGradient(x[0], x[1], x[2], ref g[0], ref g[1], ref g[2]), (x, v) => (F.RepeatedFactorsPushforward(x[0], x[1], x[2], v[0], v[1], v[2], out double tangent), tangent), 3);
 
     [Fact]
+    public void InverseHyperbolic() => Check(x => F.InverseHyperbolic(x[0], x[1]), (x, g) => F.InverseHyperbolicGradient(x[0], x[1], ref g[0], ref g[1]), (x, v) => (F.InverseHyperbolicPushforward(x[0], x[1], v[0], v[1], out double tangent), tangent), 2);
+
+    [Fact]
     public void Powers() => Check(x => F.Powers(x[0], x[1]), (x, g) => F.PowersGradient(x[0], x[1], ref g[0], ref g[1]), (x, v) => (F.PowersPushforward(x[0], x[1], v[0], v[1], out double tangent), tangent), 2);
 
     [Fact]

@@ -30,6 +30,11 @@ public static partial class Functions
     [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double Powers(double x, double y) => Math.Pow(1 + x * x, 1.5) + Math.Pow(2 + Math.Sin(y), x);
 
+    /// <summary>Inverse hyperbolic functions and a logarithm in a base that is itself differentiated.</summary>
+    [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
+    public static double InverseHyperbolic(double x, double y) =>
+        Math.Asinh(x * y) + Math.Acosh(2 + (x * x)) + Math.Atanh(0.5 * Math.Tanh(y)) + Math.Log(2 + (x * x), 3 + (y * y));
+
     /// <summary>Products in which a factor repeats: a cube, a repeated factor among others, a repeated sum, a scaled square.</summary>
     [Differentiable(Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
     public static double RepeatedFactors(double x, double y, double z)

@@ -43,6 +43,9 @@ public class GradientTests
     public void RepeatedFactors() => Check(x => F.RepeatedFactors(x[0], x[1], x[2]), (x, g) => F.RepeatedFactorsGradient(x[0], x[1], x[2], ref g[0], ref g[1], ref g[2]), 3);
 
     [Fact]
+    public void InverseHyperbolic() => Check(x => F.InverseHyperbolic(x[0], x[1]), (x, g) => F.InverseHyperbolicGradient(x[0], x[1], ref g[0], ref g[1]), 2);
+
+    [Fact]
     public void Powers() => Check(x => F.Powers(x[0], x[1]), (x, g) => F.PowersGradient(x[0], x[1], ref g[0], ref g[1]), 2);
 
     [Fact]

@@ -33,6 +33,9 @@ public class GradientSecondOrderTests
     public void RepeatedFactors() => Check(x => F.RepeatedFactors(x[0], x[1], x[2]), (x, g) => F.RepeatedFactorsGradient(x[0], x[1], x[2], ref g[0], ref g[1], ref g[2]), (x, v, hv) => F.RepeatedFactorsHessianVectorProduct(x[0], x[1], x[2], v[0], v[1], v[2], ref hv[0], ref hv[1], ref hv[2]), (x, h) => F.RepeatedFactorsHessian(x[0], x[1], x[2], h), (x, d) => F.RepeatedFactorsHessianDiagonal(x[0], x[1], x[2], d), (x, p, d) => F.RepeatedFactorsHessianDiagonal(x[0], x[1], x[2], p, d), 3);
 
     [Fact]
+    public void InverseHyperbolic() => Check(x => F.InverseHyperbolic(x[0], x[1]), (x, g) => F.InverseHyperbolicGradient(x[0], x[1], ref g[0], ref g[1]), (x, v, hv) => F.InverseHyperbolicHessianVectorProduct(x[0], x[1], v[0], v[1], ref hv[0], ref hv[1]), (x, h) => F.InverseHyperbolicHessian(x[0], x[1], h), (x, d) => F.InverseHyperbolicHessianDiagonal(x[0], x[1], d), (x, p, d) => F.InverseHyperbolicHessianDiagonal(x[0], x[1], p, d), 2);
+
+    [Fact]
     public void Powers() => Check(x => F.Powers(x[0], x[1]), (x, g) => F.PowersGradient(x[0], x[1], ref g[0], ref g[1]), (x, v, hv) => F.PowersHessianVectorProduct(x[0], x[1], v[0], v[1], ref hv[0], ref hv[1]), (x, h) => F.PowersHessian(x[0], x[1], h), (x, d) => F.PowersHessianDiagonal(x[0], x[1], d), (x, p, d) => F.PowersHessianDiagonal(x[0], x[1], p, d), 2);
 
     [Fact]

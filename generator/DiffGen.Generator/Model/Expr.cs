@@ -46,6 +46,11 @@ internal enum MathFn
     Acos,
     Atan,
     Atan2,
+    Asinh,
+    Acosh,
+    Atanh,
+    /// <summary>log_b(a), <c>Math.Log(a, newBase)</c>.</summary>
+    LogBase,
     Sinh,
     Cosh,
     Tanh,

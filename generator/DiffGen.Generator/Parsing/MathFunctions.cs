@@ -23,6 +23,9 @@ internal static class MathFunctions
         ["Acos"] = (MathFn.Acos, 1),
         ["Atan"] = (MathFn.Atan, 1),
         ["Atan2"] = (MathFn.Atan2, 2),
+        ["Asinh"] = (MathFn.Asinh, 1),
+        ["Acosh"] = (MathFn.Acosh, 1),
+        ["Atanh"] = (MathFn.Atanh, 1),
         ["Sinh"] = (MathFn.Sinh, 1),
         ["Cosh"] = (MathFn.Cosh, 1),
         ["Tanh"] = (MathFn.Tanh, 1),
@@ -43,7 +46,9 @@ internal static class MathFunctions
     {
         fn = default;
         INamedTypeSymbol? type = method.ContainingType;
-        if (type is null || !method.IsStatic || !Known.TryGetValue(method.Name, out var entry) || method.Parameters.Length != entry.Arity)
+        // Log(a, newBase) shares its name with Log(a).
+        (MathFn Fn, int Arity) entry = method.Name == "Log" && method.Parameters.Length == 2 ? (MathFn.LogBase, 2) : default;
+        if (type is null || !method.IsStatic || entry.Arity == 0 && (!Known.TryGetValue(method.Name, out entry) || method.Parameters.Length != entry.Arity))
         {
             return false;
         }
@@ -78,6 +83,6 @@ internal static class MathFunctions
         string type = element == ElementKind.Float && fn is not (MathFn.Abs or MathFn.Max or MathFn.Min or MathFn.Clamp or MathFn.Sign)
             ? "global::System.MathF"
             : "global::System.Math";
-        return type + "." + fn;
+        return type + "." + (fn == MathFn.LogBase ? "Log" : fn.ToString());
     }
 }

@@ -17,7 +17,7 @@ internal static class DerivativeRules
 
     /// <summary>True when the rule uses the call's own value (so the forward sweep keeps it in a local).</summary>
     public static bool UsesValue(MathFn fn, bool exponentActive = true) =>
-        fn is MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh or MathFn.Hypot or MathFn.Logistic || (fn == MathFn.Pow && exponentActive);
+        fn is MathFn.Exp or MathFn.Sqrt or MathFn.Cbrt or MathFn.Tan or MathFn.Tanh or MathFn.Hypot or MathFn.Logistic or MathFn.LogBase || (fn == MathFn.Pow && exponentActive);
 
     /// <summary>True when the rule reads the value of argument <paramref name="index"/> (the caller needs it at hand).</summary>
     public static bool UsesArgument(MathFn fn, int index) => fn switch
@@ -91,6 +91,28 @@ internal static class DerivativeRules
             case MathFn.Atan:
                 result[0] = Div(g, Add(Lit(1, t), Mul(x, x)));
                 break;
+            case MathFn.Asinh:
+                result[0] = Div(g, value(Call(MathFn.Sqrt, Add(Mul(x, x), Lit(1, t)))));
+                break;
+            case MathFn.Acosh:
+                result[0] = Div(g, value(Call(MathFn.Sqrt, Sub(Mul(x, x), Lit(1, t)))));
+                break;
+            case MathFn.Atanh:
+                result[0] = Div(g, Sub(Lit(1, t), Mul(x, x)));
+                break;
+            case MathFn.LogBase:
+                {
+                    // log_b(a) = ln a / ln b: ∂a = 1/(a ln b), ∂b = −log_b(a)/(b ln b).
+                    Expr lnBase = value(Call(MathFn.Log, args[1]));
+                    result[0] = Div(g, Mul(x, lnBase));
+                    if (active[1])
+                    {
+                        result[1] = Neg(Div(Mul(g, y!), Mul(args[1], lnBase)));
+                    }
+
+                    break;
+                }
+
             case MathFn.Atan2:
                 {
                     Expr denominator = bind(Add(Mul(args[0], args[0]), Mul(args[1], args[1])));
