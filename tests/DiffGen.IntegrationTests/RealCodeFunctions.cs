@@ -1031,3 +1031,45 @@ public sealed partial class SampleLoopNetwork
         return total / xs.Length;
     }
 }
+
+/// <summary>Helpers that compute their output's size in a local before allocating it, called in a loop.</summary>
+public static partial class SizedInHelpers
+{
+    private static double[] Upsample(double[] x)
+    {
+        int n = x.Length * 2;
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            y[i] = x[i / 2] * (i + 1);
+        }
+
+        return y;
+    }
+
+    private static double[] Relu(double[] z)
+    {
+        int n = z.Length;
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            y[i] = Math.Max(0, z[i]) + (0.01 * Math.Min(0, z[i]));
+        }
+
+        return y;
+    }
+
+    [Differentiable]
+    public static double Repeated(double[] x)
+    {
+        double s = 0;
+        for (int k = 0; k < 3; k++)
+        {
+            double[] up = Upsample(x);
+            double[] r = Relu(up);
+            s += (up[3] * up[0]) + (r[1] * (k + 1)) + r[^1];
+        }
+
+        return s;
+    }
+}

@@ -478,6 +478,10 @@ public class RealCodeTests
     }
 
     [Fact]
+    public void HelpersSizingTheirOutputInALocalCalledInALoop() =>
+        Check(x => SizedInHelpers.Repeated(x), (x, g) => SizedInHelpers.RepeatedGradient(x, g), 3);
+
+    [Fact]
     public void ValidationStillThrows()
     {
         double[] gradient = Array.Empty<double>();

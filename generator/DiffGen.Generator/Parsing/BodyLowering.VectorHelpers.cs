@@ -70,26 +70,39 @@ internal sealed partial class BodyLowering
             return false;
         }
 
-        Expr size = LowerExpr(creation.DimensionSizes[0]);
-        if (!IrWalk.SelfAndDescendants(size).All(e => e switch
-            {
-                Literal => true,
-                Binary { Type.Element: ElementKind.Int } => true,
-                LengthOf length => IsFixedParameter(length.Array),
-                Var parameter => IsFixedParameter(parameter.Name),
-                _ => false,
-            }))
+        if (AtTheTop(LowerExpr(creation.DimensionSizes[0])) is not { } size)
         {
             return false;
         }
 
         var arrayType = new TypeRef(into.Type.Element, Shape.Array);
         _prologue.Add(new Declare(into.Name, arrayType, new NewVector(arrayType, size, Stack: false)));
+        _hoisted.Add(into.Name);
         string index = _names.Unique("index");
         var body = Block.Of(new Stmt[] { new Assign(new Elem(into.Type.ElementType, into.Name, new Var(TypeRef.Int, index)), into.Type.IsReal ? LiteralFormatter.Real(0, into.Type.ElementType) : LiteralFormatter.Int(0)) });
         AddIndexLoop(index, new LengthOf(into.Name), body, counted: true);
         return true;
     }
+
+    /// <summary>Int locals declared once and never written again, with their values: a size computed before an allocation.</summary>
+    private readonly Dictionary<string, Expr> _fixedInts = new();
+
+    /// <summary>Vectors created at the top by <see cref="TryHoistVector"/>, in order: a later one may take its size from their lengths.</summary>
+    private readonly HashSet<string> _hoisted = new();
+
+    /// <summary>
+    /// <paramref name="size"/> as it can be computed at the top of the method (constants, the method's parameters and their
+    /// lengths, int locals computed once from those, substituted), or null when it depends on anything else.
+    /// </summary>
+    private Expr? AtTheTop(Expr size, int depth = 0) => size switch
+    {
+        Literal => size,
+        Binary { Type.Element: ElementKind.Int } b when AtTheTop(b.Left, depth) is { } left && AtTheTop(b.Right, depth) is { } right => b with { Left = left, Right = right },
+        LengthOf length when IsFixedParameter(length.Array) || _hoisted.Contains(length.Array) => size,
+        Var parameter when IsFixedParameter(parameter.Name) => size,
+        Var local when depth < 8 && _fixedInts.TryGetValue(local.Name, out Expr? value) => AtTheTop(value, depth + 1),
+        _ => null,
+    };
 
     /// <summary>A parameter of the [Differentiable] method itself, never reassigned: its value and length are the same everywhere in the body.</summary>
     private bool IsFixedParameter(string name) =>

@@ -521,6 +521,11 @@ internal sealed partial class BodyLowering
 
         Var variable = Claim(local, local.Name, type);
         _current.Add(new Declare(variable.Name, type, init) { Source = SourceText.OfDeclarator(declarator.Syntax) });
+        if (type == TypeRef.Int && init is not null && !IsReassigned(declarator, local)
+            && !RootOf(declarator).Descendants().Any(o => o is IIncrementOrDecrementOperation { Target: ILocalReferenceOperation l } && SymbolEqualityComparer.Default.Equals(l.Local, local)))
+        {
+            _fixedInts[variable.Name] = init; // a size computed once (int n = x.Length * 2;): a vector of n can be created at the top
+        }
     }
 
     /// <summary>
