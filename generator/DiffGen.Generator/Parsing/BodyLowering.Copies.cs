@@ -114,7 +114,7 @@ internal sealed partial class BodyLowering
         }
 
         TypeRef element = target.Vector.Type.ElementType;
-        Expr value = f.Value is null ? (element.IsReal ? LiteralFormatter.Real(0, element) : LiteralFormatter.Int(0)) : ConvertTo(LowerExpr(f.Value), element);
+        Expr value = f.Value is null ? DefaultOf(element)! : ConvertTo(LowerExpr(f.Value), element);
         if (IsDummy(value))
         {
             return true;
@@ -122,7 +122,7 @@ internal sealed partial class BodyLowering
 
         if (value is not (Literal or Var))
         {
-            value = DeclareValue("fillValue", value);
+            value = DeclareLocal("fillValue", value.Type, value); // evaluated once, before the loop
         }
 
         target = Checked(target, f.Target);
@@ -138,20 +138,16 @@ internal sealed partial class BodyLowering
                 : CheckRange(target.Length, start, count));
         }
 
-        string index = _names.Unique("index");
-        var at = new Var(TypeRef.Int, index);
-        var body = Block.Of(new Stmt[] { new Assign(new Elem(element, target.Vector.Name, Plus(Plus(target.Start, start), at)), value) });
-        AddIndexLoop(index, count, body, counted: true);
+        FillLoop(target.Vector, Plus(target.Start, start), count, value);
         return true;
     }
 
-    /// <summary>A fresh local holding <paramref name="value"/> (evaluated once, before a loop that reads it).</summary>
-    private Var DeclareValue(string preferred, Expr value)
+    /// <summary><c>for (int index = 0; index &lt; count; index++) vector[offset + index] = value;</c></summary>
+    private void FillLoop(Var vector, Expr offset, Expr count, Expr value)
     {
-        var variable = new Var(value.Type, _names.Unique(preferred));
-        _claimed.Add(variable.Name);
-        _current.Add(new Declare(variable.Name, value.Type, value));
-        return variable;
+        string index = _names.Unique("index");
+        var body = Block.Of(new Stmt[] { new Assign(new Elem(vector.Type.ElementType, vector.Name, Plus(offset, new Var(TypeRef.Int, index))), value) });
+        AddIndexLoop(index, count, body, counted: true);
     }
 
     private SpanView Checked(SpanView slice, IOperation written) =>

@@ -288,7 +288,7 @@ internal sealed partial class BodyLowering
         IInstanceReferenceOperation => _structReceiver is not null,
         ILocalReferenceOperation l => _variables.ContainsKey(l.Local) || _structs.ContainsKey(l.Local) || _views.ContainsKey(l.Local),
         IParameterReferenceOperation p => _variables.ContainsKey(p.Parameter) || _structs.ContainsKey(p.Parameter) || _views.ContainsKey(p.Parameter),
-        IArrayElementReferenceOperation e when IsRowOfArrayOfArrays(e.ArrayReference) && PackedLeafPath(e.ArrayReference) is null => false, // data: written as code without a derivative
+        IArrayElementReferenceOperation e when IsDataRow(e.ArrayReference) => false, // data: written as code without a derivative
         IArrayElementReferenceOperation e => Tracks(e.ArrayReference),
         IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } => Tracks(instance),
         IImplicitIndexerReferenceOperation { Instance: { } instance, Argument: not IRangeOperation } => Tracks(instance),
@@ -424,6 +424,9 @@ internal sealed partial class BodyLowering
     /// </summary>
     private static bool IsRowOfArrayOfArrays(IOperation operation) => CollectionOfRow(operation) is not null;
 
+    /// <summary>A row of an array or list of arrays that no gradient names: data, read in place.</summary>
+    private bool IsDataRow(IOperation operation) => IsRowOfArrayOfArrays(operation) && PackedLeafPath(operation) is null;
+
     /// <summary>The array or list of arrays a row <c>xs[i]</c> is read from, or null when the operation is no such row.</summary>
     private static IOperation? CollectionOfRow(IOperation operation) => WithoutConversions(operation) switch
     {
@@ -546,13 +549,10 @@ internal sealed partial class BodyLowering
                 continue;
             }
 
-            if (parameterType.IsVector && _noExtraction is null && IsRowOfArrayOfArrays(argument.Value) && PackedLeafPath(argument.Value) is null)
+            if (parameterType.IsVector && _noExtraction is null && IsDataRow(argument.Value))
             {
                 // A row of data (Loss(xs[n], labels[n])): held in a local, as the callee's vector parameter needs a variable.
-                var row = new Var(TypeClassifier.Classify(WithoutConversions(argument.Value).Type), _names.Unique("row"));
-                _claimed.Add(row.Name);
-                _current.Add(new Declare(row.Name, row.Type, LowerExpr(argument.Value)));
-                args.Add(ConvertTo(row, parameterType));
+                args.Add(ConvertTo(DeclareLocal("row", TypeClassifier.Classify(WithoutConversions(argument.Value).Type), LowerExpr(argument.Value)), parameterType));
                 continue;
             }
 

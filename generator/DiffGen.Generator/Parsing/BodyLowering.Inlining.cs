@@ -170,7 +170,7 @@ internal sealed partial class BodyLowering
                 }
             }
 
-            if (parameter.RefKind == RefKind.None && IsRowOfArrayOfArrays(argument.Value) && PackedLeafPath(argument.Value) is null
+            if (parameter.RefKind == RefKind.None && IsDataRow(argument.Value)
                 && TypeClassifier.Classify(parameter.Type) is { IsVector: true } dataRowType && !ElementsWrittenIn(body, parameter) && !written.Contains(parameter))
             {
                 // A row of data (Dot(xs[i], w)): the caller's array, read through the parameter.

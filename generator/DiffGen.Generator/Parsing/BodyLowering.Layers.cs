@@ -185,11 +185,14 @@ internal sealed partial class BodyLowering
     }
 
     /// <summary>A fresh int local holding <paramref name="value"/>, declared in <paramref name="into"/> (by default, here).</summary>
-    private Var DeclareInt(string preferred, Expr value, List<Stmt>? into = null)
+    private Var DeclareInt(string preferred, Expr value, List<Stmt>? into = null) => DeclareLocal(preferred, TypeRef.Int, value, into);
+
+    /// <summary>A fresh local of <paramref name="type"/> holding <paramref name="value"/>, declared in <paramref name="into"/> (by default, here).</summary>
+    private Var DeclareLocal(string preferred, TypeRef type, Expr value, List<Stmt>? into = null)
     {
-        var variable = new Var(TypeRef.Int, _names.Unique(preferred));
+        var variable = new Var(type, _names.Unique(preferred));
         _claimed.Add(variable.Name);
-        (into ?? _current).Add(new Declare(variable.Name, TypeRef.Int, value));
+        (into ?? _current).Add(new Declare(variable.Name, type, value));
         return variable;
     }
 

@@ -78,9 +78,7 @@ internal sealed partial class BodyLowering
         var arrayType = new TypeRef(into.Type.Element, Shape.Array);
         _prologue.Add(new Declare(into.Name, arrayType, new NewVector(arrayType, size, Stack: false)));
         _hoisted.Add(into.Name);
-        string index = _names.Unique("index");
-        var body = Block.Of(new Stmt[] { new Assign(new Elem(into.Type.ElementType, into.Name, new Var(TypeRef.Int, index)), into.Type.IsReal ? LiteralFormatter.Real(0, into.Type.ElementType) : LiteralFormatter.Int(0)) });
-        AddIndexLoop(index, new LengthOf(into.Name), body, counted: true);
+        FillLoop(into, LiteralFormatter.Int(0), new LengthOf(into.Name), DefaultOf(into.Type.ElementType)!);
         return true;
     }
 

@@ -449,7 +449,7 @@ internal sealed partial class BodyLowering
             Var returned = helperResult.Into;
             // The vector a helper inlined flat creates and returns: the caller's vector, created here.
             _variables[local] = returned;
-            if (_nestingDepth == 0 && _inlining.Count == _flatInlining)
+            if (AtTopLevel)
             {
                 if (LowerVectorInitializer(declarator, initializer, type) is { } creation)
                 {
@@ -489,7 +489,7 @@ internal sealed partial class BodyLowering
                 return;
             }
 
-            if (!(_nestingDepth == 0 && _inlining.Count == _flatInlining) && !IsReassigned(declarator, local)
+            if (!AtTopLevel && !IsReassigned(declarator, local)
                 && TryHoistVector(initializer, Claim(local, local.Name, type)))
             {
                 return; // created once at the top, zeroed here
@@ -642,13 +642,16 @@ internal sealed partial class BodyLowering
         });
     }
 
+    /// <summary>At the top level of the method: in no loop, branch or helper, except helpers inlined flat (their vectors are the method's).</summary>
+    private bool AtTopLevel => _nestingDepth == 0 && _inlining.Count == _flatInlining;
+
     /// <summary>
     /// DG0024 for a vector local inside a loop, a branch or an inlined helper (the IR declares vectors once, at the top
     /// of the method); the name is still claimed so later uses resolve. False at the top level.
     /// </summary>
     private bool RefusedBelowTopLevel(IVariableDeclaratorOperation declarator, ILocalSymbol local, TypeRef type)
     {
-        if (_nestingDepth == 0 && _inlining.Count == _flatInlining)
+        if (AtTopLevel)
         {
             return false;
         }
@@ -804,10 +807,7 @@ internal sealed partial class BodyLowering
         if (source is Opaque { Type.IsVector: true } rowOfData && IsRowOfArrayOfArrays(collection))
         {
             // foreach (double v in xs[i]): the row held in a local first.
-            var held = new Var(source.Type, _names.Unique("row"));
-            _claimed.Add(held.Name);
-            _current.Add(new Declare(held.Name, held.Type, rowOfData));
-            source = held;
+            source = DeclareLocal("row", source.Type, rowOfData);
         }
 
         if (source is not Var { Type.IsVector: true } vector

@@ -7,38 +7,40 @@ namespace DiffGen.Generator.Parsing;
 /// <summary>Recognises Math/MathF calls and their generic-math spellings (double.Exp, float.Sqrt…).</summary>
 internal static class MathFunctions
 {
-    private static readonly Dictionary<string, (MathFn Fn, int Arity)> Known = new()
+    /// <summary>The functions by name and number of arguments (<c>Log(a)</c> and <c>Log(a, newBase)</c> are two).</summary>
+    private static readonly Dictionary<(string Name, int Arity), MathFn> Known = new()
     {
-        ["Exp"] = (MathFn.Exp, 1),
-        ["Log"] = (MathFn.Log, 1),
-        ["Log2"] = (MathFn.Log2, 1),
-        ["Log10"] = (MathFn.Log10, 1),
-        ["Sqrt"] = (MathFn.Sqrt, 1),
-        ["Cbrt"] = (MathFn.Cbrt, 1),
-        ["Pow"] = (MathFn.Pow, 2),
-        ["Sin"] = (MathFn.Sin, 1),
-        ["Cos"] = (MathFn.Cos, 1),
-        ["Tan"] = (MathFn.Tan, 1),
-        ["Asin"] = (MathFn.Asin, 1),
-        ["Acos"] = (MathFn.Acos, 1),
-        ["Atan"] = (MathFn.Atan, 1),
-        ["Atan2"] = (MathFn.Atan2, 2),
-        ["Asinh"] = (MathFn.Asinh, 1),
-        ["Acosh"] = (MathFn.Acosh, 1),
-        ["Atanh"] = (MathFn.Atanh, 1),
-        ["Sinh"] = (MathFn.Sinh, 1),
-        ["Cosh"] = (MathFn.Cosh, 1),
-        ["Tanh"] = (MathFn.Tanh, 1),
-        ["Abs"] = (MathFn.Abs, 1),
-        ["Max"] = (MathFn.Max, 2),
-        ["Min"] = (MathFn.Min, 2),
-        ["Clamp"] = (MathFn.Clamp, 3),
-        ["FusedMultiplyAdd"] = (MathFn.FusedMultiplyAdd, 3),
-        ["Floor"] = (MathFn.Floor, 1),
-        ["Ceiling"] = (MathFn.Ceiling, 1),
-        ["Round"] = (MathFn.Round, 1),
-        ["Truncate"] = (MathFn.Truncate, 1),
-        ["Sign"] = (MathFn.Sign, 1),
+        [("Exp", 1)] = MathFn.Exp,
+        [("Log", 1)] = MathFn.Log,
+        [("Log", 2)] = MathFn.LogBase,
+        [("Log2", 1)] = MathFn.Log2,
+        [("Log10", 1)] = MathFn.Log10,
+        [("Sqrt", 1)] = MathFn.Sqrt,
+        [("Cbrt", 1)] = MathFn.Cbrt,
+        [("Pow", 2)] = MathFn.Pow,
+        [("Sin", 1)] = MathFn.Sin,
+        [("Cos", 1)] = MathFn.Cos,
+        [("Tan", 1)] = MathFn.Tan,
+        [("Asin", 1)] = MathFn.Asin,
+        [("Acos", 1)] = MathFn.Acos,
+        [("Atan", 1)] = MathFn.Atan,
+        [("Atan2", 2)] = MathFn.Atan2,
+        [("Asinh", 1)] = MathFn.Asinh,
+        [("Acosh", 1)] = MathFn.Acosh,
+        [("Atanh", 1)] = MathFn.Atanh,
+        [("Sinh", 1)] = MathFn.Sinh,
+        [("Cosh", 1)] = MathFn.Cosh,
+        [("Tanh", 1)] = MathFn.Tanh,
+        [("Abs", 1)] = MathFn.Abs,
+        [("Max", 2)] = MathFn.Max,
+        [("Min", 2)] = MathFn.Min,
+        [("Clamp", 3)] = MathFn.Clamp,
+        [("FusedMultiplyAdd", 3)] = MathFn.FusedMultiplyAdd,
+        [("Floor", 1)] = MathFn.Floor,
+        [("Ceiling", 1)] = MathFn.Ceiling,
+        [("Round", 1)] = MathFn.Round,
+        [("Truncate", 1)] = MathFn.Truncate,
+        [("Sign", 1)] = MathFn.Sign,
     };
 
     /// <summary>True when <paramref name="method"/> is a math function we can differentiate (all arguments real).</summary>
@@ -46,9 +48,7 @@ internal static class MathFunctions
     {
         fn = default;
         INamedTypeSymbol? type = method.ContainingType;
-        // Log(a, newBase) shares its name with Log(a).
-        (MathFn Fn, int Arity) entry = method.Name == "Log" && method.Parameters.Length == 2 ? (MathFn.LogBase, 2) : default;
-        if (type is null || !method.IsStatic || entry.Arity == 0 && (!Known.TryGetValue(method.Name, out entry) || method.Parameters.Length != entry.Arity))
+        if (type is null || !method.IsStatic || !Known.TryGetValue((method.Name, method.Parameters.Length), out MathFn known))
         {
             return false;
         }
@@ -68,7 +68,7 @@ internal static class MathFunctions
             }
         }
 
-        fn = entry.Fn;
+        fn = known;
         return true;
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Model;
 using DiffGen.Generator.Parsing;
@@ -126,6 +127,46 @@ internal static class ExprBuilder
             {
                 factors.Add(part);
             }
+        }
+    }
+
+    /// <summary>
+    /// The factors of a product of three or more in which a factor <paramref name="varies"/> says is differentiated
+    /// repeats (<c>u * u * u</c>, <c>x * y * x</c>), or null.
+    /// </summary>
+    public static List<Expr>? RepeatedFactors(Expr product, Func<Expr, bool> varies)
+    {
+        List<Expr> factors = Factors(product);
+        for (int i = 0; factors.Count >= 3 && i < factors.Count; i++)
+        {
+            if (varies(factors[i]) && factors.FindIndex(i + 1, f => f.Equals(factors[i])) >= 0)
+            {
+                return factors;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The power rule over a product's factors: each distinct factor <paramref name="varies"/> accepts, in order of first
+    /// appearance, with how many times it appears (m) and the other factors (every factor but its first occurrence),
+    /// so that its share of the derivative is m·(others)·(its derivative).
+    /// </summary>
+    public static IEnumerable<(Expr Factor, int Count, List<Expr> Others)> PowerShares(List<Expr> factors, Func<Expr, bool> varies)
+    {
+        var done = new List<Expr>();
+        foreach (Expr factor in factors)
+        {
+            if (done.Contains(factor) || !varies(factor))
+            {
+                continue;
+            }
+
+            done.Add(factor);
+            var others = new List<Expr>(factors);
+            others.RemoveAt(factors.IndexOf(factor));
+            yield return (factor, factors.Count(f => f.Equals(factor)), others);
         }
     }
 

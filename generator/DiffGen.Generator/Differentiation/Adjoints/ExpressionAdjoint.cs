@@ -144,7 +144,7 @@ internal sealed class ExpressionAdjoint
                 // (k·a)·a, as in 100 * t * t: one contribution 2k·a·ḡ.
                 Propagate(b.Right, Mul(Mul(Mul(Lit(2, b.Type), Value(scaled.Left, output)), g), Value(b.Right, output)), output);
                 break;
-            case BinaryOp.Multiply when RepeatedActiveFactor(b) is { } factors:
+            case BinaryOp.Multiply when RepeatedFactors(b, _scope.IsActive) is { } factors:
                 PropagateProduct(factors, g, output);
                 break;
             case BinaryOp.Multiply:
@@ -187,58 +187,16 @@ internal sealed class ExpressionAdjoint
     }
 
     /// <summary>
-    /// The factors of a product of three or more in which an active factor repeats (<c>u * u * u</c>, <c>x * x * y</c>),
-    /// or null. Taken pairwise, <c>u * u * u</c> costs five products and a recomputed <c>u * u</c>; as a power it is
-    /// one contribution 3u²·ḡ.
+    /// A product of three or more in which an active factor repeats (<c>u * u * u</c>, <c>x * x * y</c>): each distinct
+    /// active factor f, appearing m times, receives m·f^(m−1)·(the other factors)·ḡ. Taken pairwise, <c>u * u * u</c>
+    /// costs five products and a recomputed <c>u * u</c>; as a power it is one contribution 3u²·ḡ.
     /// </summary>
-    private List<Expr>? RepeatedActiveFactor(Binary b)
-    {
-        List<Expr> factors = Factors(b);
-        if (factors.Count < 3)
-        {
-            return null;
-        }
-
-        for (int i = 0; i < factors.Count; i++)
-        {
-            if (_scope.IsActive(factors[i]) && factors.FindIndex(i + 1, f => f.Equals(factors[i])) >= 0)
-            {
-                return factors;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Each distinct active factor f, appearing m times, receives m·f^(m−1)·(the other factors)·ḡ.</summary>
     private void PropagateProduct(List<Expr> factors, Expr g, List<Stmt> output)
     {
-        var done = new List<Expr>();
-        foreach (Expr factor in factors)
+        foreach ((Expr factor, int count, List<Expr> others) in PowerShares(factors, _scope.IsActive))
         {
-            if (!_scope.IsActive(factor) || done.Contains(factor))
-            {
-                continue;
-            }
-
-            done.Add(factor);
-            int count = factors.Count(f => f.Equals(factor));
-            Expr? rest = null;
-            bool skipped = false;
-            foreach (Expr other in factors)
-            {
-                if (!skipped && other.Equals(factor))
-                {
-                    skipped = true;
-                    continue;
-                }
-
-                Expr value = Value(other, output);
-                rest = rest is null ? value : Mul(rest, value);
-            }
-
-            Expr scale = count == 1 ? rest! : Mul(Lit(count, g.Type), rest!);
-            Propagate(factor, Mul(scale, g), output);
+            Expr rest = others.Select(other => Value(other, output)).Aggregate(Mul);
+            Propagate(factor, Mul(count == 1 ? rest : Mul(Lit(count, g.Type), rest), g), output);
         }
     }
 

@@ -161,32 +161,30 @@ internal sealed class ForwardPass
             case NewVector { Stack: true } n:
                 return new Stmt[] { d, new Declare(tangent, n.Type, n, d.Scoped) };
             case NewVector n:
-                {
-                    // A heap vector's tangent comes from the pool (zeroed) and goes back before the method returns; the
-                    // vector may be declared in a block (a region after an early return), so the buffer is declared first.
-                    string buffer = _scope.Temp(tangent + "Buffer");
-                    Prologue.Add(new DeclareBuffer(buffer, tangent, n.Type.Element));
-                    Epilogue.Add(new ReturnBuffer(buffer, n.Type.Element, MayBeNull: true));
-                    return new Stmt[] { d, new RentBuffer(buffer, tangent, n.Type.Element, n.Length, Declared: false) };
-                }
-
+                return new Stmt[] { d, PooledTangent(tangent, n.Type.Element, n.Length) };
             case null or DefaultValue:
                 return new Stmt[] { d, new Declare(tangent, SpanOf(d.Type), d.Init is null ? null : new DefaultValue(SpanOf(d.Type)), d.Scoped) };
             case Var or SliceOf:
                 return new Stmt[] { d, new Declare(tangent, d.Type, Tangent(d.Init) ?? throw Unsupported("an alias of a vector that carries no tangent")) };
             case Opaque:
-                {
-                    // A vector the code without a derivative hands over (a row of data, double[] x = xs[i]): its values
-                    // are constants, so its tangent starts at zero, pooled as a heap vector's.
-                    string buffer = _scope.Temp(tangent + "Buffer");
-                    Prologue.Add(new DeclareBuffer(buffer, tangent, d.Type.Element));
-                    Epilogue.Add(new ReturnBuffer(buffer, d.Type.Element, MayBeNull: true));
-                    return new Stmt[] { d, new RentBuffer(buffer, tangent, d.Type.Element, new LengthOf(d.Name), Declared: false) };
-                }
-
+                // A vector the code without a derivative hands over (a row of data, double[] x = xs[i]): its values are
+                // constants, so its tangent starts at zero, as a heap vector's does.
+                return new Stmt[] { d, PooledTangent(tangent, d.Type.Element, new LengthOf(d.Name)) };
             default:
                 throw Unsupported("a vector initialised by " + d.Init.GetType().Name);
         }
+    }
+
+    /// <summary>
+    /// A heap vector's tangent: from the pool (zeroed), back before the method returns. The vector may be declared in a
+    /// block (a region after an early return), so the buffer is declared first.
+    /// </summary>
+    private Stmt PooledTangent(string tangent, ElementKind element, Expr length)
+    {
+        string buffer = _scope.Temp(tangent + "Buffer");
+        Prologue.Add(new DeclareBuffer(buffer, tangent, element));
+        Epilogue.Add(new ReturnBuffer(buffer, element, MayBeNull: true));
+        return new RentBuffer(buffer, tangent, element, length, Declared: false);
     }
 
     private static TypeRef SpanOf(TypeRef type) => type.Shape == Shape.Array ? new TypeRef(type.Element, Shape.Span) : type;

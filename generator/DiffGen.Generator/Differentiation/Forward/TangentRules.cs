@@ -90,24 +90,20 @@ internal sealed class TangentRules
     /// </summary>
     private Expr? OfPower(Binary b)
     {
-        List<Expr> factors = Factors(b);
-        if (factors.Count < 3 || !factors.Where((f, i) => _scope.IsVaried(f) && factors.FindIndex(i + 1, o => o.Equals(f)) >= 0).Any())
+        if (RepeatedFactors(b, _scope.IsVaried) is not { } factors)
         {
             return null;
         }
 
         Expr? sum = null;
-        var done = new List<Expr>();
-        foreach (Expr factor in factors)
+        foreach ((Expr factor, int count, List<Expr> others) in PowerShares(factors, _scope.IsVaried))
         {
-            if (done.Contains(factor) || Of(factor) is not { } tangent)
+            if (Of(factor) is not { } tangent)
             {
                 continue;
             }
 
-            done.Add(factor);
-            int count = factors.Count(f => f.Equals(factor));
-            Expr rest = factors.Where((_, i) => i != factors.IndexOf(factor)).Aggregate(Mul);
+            Expr rest = others.Aggregate(Mul);
             Expr term = Mul(count == 1 ? rest : Mul(Lit(count, b.Type), rest), tangent);
             sum = sum is null ? term : Add(sum, term);
         }
