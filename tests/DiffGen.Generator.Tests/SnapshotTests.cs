@@ -805,8 +805,10 @@ public class SnapshotTests
 
     // A loop over points whose scratch is the caller's spans (of unknown length, each point using a prefix: d of xc, k
     // of beta) runs forward then reverse in place per point, as if the spans were its own locals; only the prefixes
-    // the point's reverse restores are parked around it. A read outside the prefix is allowed where no adjoint flows
-    // (the log-sum-exp's maximum under StopGradient reads beta[0] even when k = 0).
+    // the point's reverse restores are parked around it — except xc, which each component writes in place on a tape of
+    // its own (PushSlot/PopSlot: xc is used only in the component loop and its reverse, so its final values are never
+    // read and need no parking). A read outside the prefix is allowed where no adjoint flows (the log-sum-exp's maximum
+    // under StopGradient reads beta[0] even when k = 0).
     [Fact]
     public void ScratchPrefixFusedPerPoint() => Verify(nameof(ScratchPrefixFusedPerPoint), """
         public static partial class Mixture
@@ -987,8 +989,9 @@ public class SnapshotTests
         """);
 
     // A caller's scratch span of unknown length, of which each iteration writes the first d elements (and the loop
-    // nothing beyond): those d are recorded once per iteration (PushRange(xc, d)), not each element write; an element
-    // read right after its store in the same loop (xc[j] * xc[j]) does not stop it.
+    // nothing beyond): those d are recorded once per iteration, not each element write — written in place, the span
+    // bound to slots of its own tape (xc = xcSlots.PushSlot(xc.Length)), since nothing outside the loop reads it; an
+    // element read right after its store in the same loop (xc[j] * xc[j]) does not stop it.
     [Fact]
     public void ScratchSpanPrefixRecordedOncePerIteration() => Verify(nameof(ScratchSpanPrefixRecordedOncePerIteration), """
         public static partial class Mixture
@@ -1026,9 +1029,10 @@ public class SnapshotTests
         }
         """);
 
-    // A scratch vector overwritten whole in each iteration of a two-sweep loop is recorded once per iteration (PushRange
-    // at the iteration's end), not at each element write; the loop-local integer stepping through the weights is
-    // undone in the reverse sweep (k = k - 1), not recorded.
+    // A scratch vector overwritten whole in each iteration of a two-sweep loop is recorded once per iteration, not at each
+    // element write: the iteration writes it in place, on slots of a tape of its own (xc = xcSlots.PushSlot(…) at the
+    // iteration's start, PopSlot at its reverse's; nothing copied); the loop-local integer stepping through the weights
+    // is undone in the reverse sweep (k = k - 1), not recorded.
     [Fact]
     public void ScratchVectorRecordedOncePerIteration() => Verify(nameof(ScratchVectorRecordedOncePerIteration), """
         public static partial class Mixture
@@ -1064,6 +1068,40 @@ public class SnapshotTests
                 }
 
                 return best;
+            }
+        }
+        """);
+
+    // The same scratch, read after its loop (the last component's centred point): it cannot be written in place on slots
+    // (its final values must be in the span when the loop ends), so its iterations keep PushRange/PopRange copies.
+    [Fact]
+    public void ScratchReadAfterItsLoopKeepsItsCopies() => Verify(nameof(ScratchReadAfterItsLoopKeepsItsCopies), """
+        public static partial class Mixture
+        {
+            [Differentiable(nameof(mu))]
+            public static double Terms(ReadOnlySpan<double> mu, ReadOnlySpan<double> x)
+            {
+                int d = x.Length;
+                int k = mu.Length / d;
+                Span<double> xc = stackalloc double[d];
+                double s = 0;
+                for (int c = 0; c < k; c++)
+                {
+                    for (int j = 0; j < d; j++)
+                    {
+                        xc[j] = x[j] - mu[c * d + j];
+                    }
+
+                    double dist = 0;
+                    for (int j = 0; j < d; j++)
+                    {
+                        dist += xc[j] * xc[j];
+                    }
+
+                    s = Math.Sqrt(s * s + Math.Exp(-dist));
+                }
+
+                return Math.Log(s) + xc[0] * xc[d - 1];
             }
         }
         """);

@@ -724,4 +724,71 @@ public static partial class Functions
 
         return loss;
     }
+
+    /// <summary>
+    /// A scratch span written per component inside a loop over points that runs in two sweeps (the points' recurrence
+    /// is nonlinear and feeds the centring): every component's centred point is written in place on slots of a tape of
+    /// its own, n·k of them in the forward sweep, taken back in reverse order.
+    /// </summary>
+    [Differentiable(nameof(mu), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
+    public static double RecurrentMixture(ReadOnlySpan<double> mu, ReadOnlySpan<double> x, int d)
+    {
+        int k = mu.Length / d;
+        int n = x.Length / d;
+        Span<double> xc = stackalloc double[d];
+        double acc = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double sum = 0;
+            for (int c = 0; c < k; c++)
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    xc[j] = x[i * d + j] - mu[c * d + j] * (1 + 0.1 * acc);
+                }
+
+                double dist = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    dist += xc[j] * xc[j];
+                }
+
+                sum += Math.Exp(-dist);
+            }
+
+            acc = Math.Sin(acc) + Math.Log(sum);
+        }
+
+        return acc;
+    }
+
+    /// <summary>
+    /// The same scratch read after its loop (the last component's centred point): it keeps its copies on the tape, since
+    /// its final values must still be there when the loop ends.
+    /// </summary>
+    [Differentiable(nameof(mu), Generate = Derivatives.Reverse | Derivatives.Forward | Derivatives.Hessian)]
+    public static double ScratchReadAfterTheLoop(ReadOnlySpan<double> mu, ReadOnlySpan<double> x)
+    {
+        int d = x.Length;
+        int k = mu.Length / d;
+        Span<double> xc = stackalloc double[d];
+        double s = 0;
+        for (int c = 0; c < k; c++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                xc[j] = x[j] - mu[c * d + j];
+            }
+
+            double dist = 0;
+            for (int j = 0; j < d; j++)
+            {
+                dist += xc[j] * xc[j];
+            }
+
+            s = Math.Sqrt((s * s) + Math.Exp(-dist));
+        }
+
+        return Math.Log(s) + (xc[0] * xc[d - 1]);
+    }
 }

@@ -252,4 +252,24 @@ public class LoopNestTests
             (x, v) => (Functions.TriangularRowsPushforward(x.AsSpan(0, n * n), x.AsSpan(n * n), v.AsSpan(0, n * n), v.AsSpan(n * n), out double tangent), tangent),
             (n * n) + n);
     }
+
+    /// <summary>Scratch written in place per component (slots) inside a two-sweep loop over points; and scratch read after its loop (copies kept).</summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 4)]
+    public void ScratchSlots(int k, int n)
+    {
+        const int d = 3;
+        double[] x = new double[n * d];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = Math.Sin(1.3 * i) * 0.8;
+        }
+
+        Check(mu => F.RecurrentMixture(mu, x, d), (mu, g) => F.RecurrentMixtureGradient(mu, x, d, g), k * d);
+        TangentCheck.Check(mu => F.RecurrentMixture(mu, x, d), (mu, g) => F.RecurrentMixtureGradient(mu, x, d, g), (mu, v) => (F.RecurrentMixturePushforward(mu, x, d, v, out double tangent), tangent), k * d);
+        double[] point = x.AsSpan(0, d).ToArray();
+        Check(mu => F.ScratchReadAfterTheLoop(mu, point), (mu, g) => F.ScratchReadAfterTheLoopGradient(mu, point, g), k * d);
+    }
 }
+

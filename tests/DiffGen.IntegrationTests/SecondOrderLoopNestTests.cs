@@ -133,5 +133,23 @@ public class LoopNestSecondOrderTests
     /// AllowReassociation: the value equals the function's within 1e-12 relative (not bit for bit), the gradient matches
     /// finite differences of the function within the usual 1e-5.
     /// </summary>
+
+    /// <summary>The Hessian differentiates the pullback that keeps its copies; the printed gradient writes the scratch in place (slots): both agree.</summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 4)]
+    public void ScratchSlots(int k, int n)
+    {
+        const int d = 3;
+        double[] x = new double[n * d];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = Math.Sin(1.3 * i) * 0.8;
+        }
+
+        Check(mu => F.RecurrentMixture(mu, x, d), (mu, g) => F.RecurrentMixtureGradient(mu, x, d, g), (mu, v, hv) => F.RecurrentMixtureHessianVectorProduct(mu, x, d, v, hv), (mu, h) => F.RecurrentMixtureHessian(mu, x, d, h), (mu, g) => F.RecurrentMixtureHessianDiagonal(mu, x, d, g), (mu, p, g) => F.RecurrentMixtureHessianDiagonal(mu, x, d, p, g), k * d);
+        double[] point = x.AsSpan(0, d).ToArray();
+        Check(mu => F.ScratchReadAfterTheLoop(mu, point), (mu, g) => F.ScratchReadAfterTheLoopGradient(mu, point, g), (mu, v, hv) => F.ScratchReadAfterTheLoopHessianVectorProduct(mu, point, v, hv), (mu, h) => F.ScratchReadAfterTheLoopHessian(mu, point, h), (mu, g) => F.ScratchReadAfterTheLoopHessianDiagonal(mu, point, g), (mu, p, g) => F.ScratchReadAfterTheLoopHessianDiagonal(mu, point, p, g), k * d);
+    }
 }
 

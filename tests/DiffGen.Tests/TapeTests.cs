@@ -1,3 +1,4 @@
+using System;
 using DiffGen.CompilerServices;
 using Xunit;
 
@@ -37,6 +38,44 @@ public class TapeTests
         tape.PopRange(overwritten, count);
         Assert.Equal(restored, overwritten);
         Assert.Equal(-1, tape.Pop());
+        tape.Dispose();
+    }
+
+    /// <summary>
+    /// Slots written in place come back in reverse order as written, also when later pushes grew the tape (the values
+    /// move with it); each slot is written after it was handed out, as a generated iteration does.
+    /// </summary>
+    [Fact]
+    public void SlotsComeBackAsWrittenAcrossGrowth()
+    {
+        Tape<double> tape = default;
+        const int length = 7, iterations = 300; // 2 100 values: the tape grows from 256 several times
+        for (int t = 0; t < iterations; t++)
+        {
+            Span<double> slot = tape.PushSlot(length);
+            Assert.Equal(length, slot.Length);
+            for (int j = 0; j < length; j++)
+            {
+                slot[j] = t * 100 + j;
+            }
+        }
+
+        Assert.Equal(length * iterations, tape.Count);
+        for (int t = iterations - 1; t >= 0; t--)
+        {
+            Span<double> slot = tape.PopSlot(length);
+            for (int j = 0; j < length; j++)
+            {
+                Assert.Equal(t * 100 + j, slot[j]);
+            }
+        }
+
+        Assert.Equal(0, tape.Count);
+        Assert.Throws<InvalidOperationException>(() =>
+        {
+            Tape<double> empty = default;
+            empty.PopSlot(1);
+        });
         tape.Dispose();
     }
 }

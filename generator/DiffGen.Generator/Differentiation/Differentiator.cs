@@ -202,7 +202,9 @@ internal static class Differentiator
             }
         }
 
-        List<Stmt> jammed = ReductionJam.Apply(printed ?? pullback, scope.Temp);
+        // The caller's scratch spans (not the result the caller reads back).
+        var spanParameters = spec.Parameters.Where(p => p.Type.Shape == Shape.Span && p.Name != output).Select(p => p.Name).ToList();
+        List<Stmt> jammed = SnapshotSlots.Apply(ReductionJam.Apply(printed ?? pullback, scope.Temp), spanParameters, scope.Temp);
         return new GeneratedPullback(gradient, seed, gradientNames.ToEquatableArray(), jammed.ToEquatableArray())
         {
             Rows = rows is null ? null : rows with { Body = ReductionJam.Apply(rows.Body.ToList(), scope.Temp).ToEquatableArray() },

@@ -77,6 +77,9 @@ internal static class StmtPrinter
             case PopRange p:
                 writer.WriteLine(p.Tape + ".PopRange(" + p.Vector + Count(p.Count) + ");");
                 break;
+            case SlotBind b:
+                writer.WriteLine($"{b.Vector} = {b.Tape}.{(b.Push ? "PushSlot" : "PopSlot")}({b.Vector}.Length);");
+                break;
             case RentBuffer r:
                 {
                     string keyword = Keyword(r.Element);

@@ -159,6 +159,12 @@ internal sealed class Effects
                 ReadAll(p.Count);
                 Opaque = true;
                 break;
+            case SlotBind b:
+                Reads.Add(b.Vector);
+                Writes.Add(b.Vector);
+                VectorWrites.Add(b.Vector);
+                Opaque = true;
+                break;
             case RentBuffer r:
                 ReadAll(r.Length);
                 Writes.Add(r.Buffer);

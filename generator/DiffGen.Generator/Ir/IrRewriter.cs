@@ -60,7 +60,7 @@ internal abstract class IrRewriter
         Loop x => VisitLoop(x),
         PushRange x => x with { Count = x.Count is null ? null : Rewrite(x.Count) },
         PopRange x => x with { Count = x.Count is null ? null : Rewrite(x.Count) },
-        Break or Continue or Comment or DeclareTape or DisposeTape or DeclareBuffer or ReturnBuffer or ClearVector or LengthGuard => s with { },
+        Break or Continue or Comment or DeclareTape or DisposeTape or SlotBind or DeclareBuffer or ReturnBuffer or ClearVector or LengthGuard => s with { },
         Return x => x with { Value = x.Value is null ? null : Rewrite(x.Value) },
         CallStmt x => x with { Call = x.Call with { Args = RewriteAll(x.Call.Args) } },
         PullbackCall x => x with { Args = RewriteAll(x.Args) },

@@ -187,7 +187,7 @@ internal static class IrWalk
         VectorKernel k => new Expr[] { k.Destination }.Concat(k.Operands),
         PushRange { Count: { } count } => new[] { count },
         PopRange { Count: { } count } => new[] { count },
-        Block or Break or Continue or Comment or DeclareTape or DisposeTape or PushRange or PopRange or DeclareBuffer or ReturnBuffer or ClearVector or LengthGuard => Array.Empty<Expr>(),
+        Block or Break or Continue or Comment or DeclareTape or DisposeTape or PushRange or PopRange or SlotBind or DeclareBuffer or ReturnBuffer or ClearVector or LengthGuard => Array.Empty<Expr>(),
         _ => throw new InvalidOperationException("IrWalk does not know " + statement.GetType().Name),
     };
 

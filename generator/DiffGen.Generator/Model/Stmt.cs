@@ -85,10 +85,32 @@ internal sealed record DisposeTape(string Name) : Stmt;
 internal sealed record Push(string Tape, Expr Value) : Stmt;
 
 /// <summary>Generated: <c>Tape.PushRange(Vector);</c> (a whole vector's values, before a call overwrites them).</summary>
-internal sealed record PushRange(string Tape, string Vector, Expr? Count = null) : Stmt;
+/// <remarks>
+/// <see cref="Slot"/>: the per-iteration record of a scratch vector that every iteration overwrites before reading it;
+/// the printed gradient may let the iteration write it in place on a tape of its own (<c>SnapshotSlots</c>).
+/// </remarks>
+/// <remarks><see cref="Parking"/>: a joint statement's park of a vector's final values around its reverse.</remarks>
+internal sealed record PushRange(string Tape, string Vector, Expr? Count = null) : Stmt
+{
+    public bool Slot { get; init; }
 
-/// <summary>Generated: <c>Tape.PopRange(Vector);</c>.</summary>
-internal sealed record PopRange(string Tape, string Vector, Expr? Count = null) : Stmt;
+    public bool Parking { get; init; }
+}
+
+/// <summary>Generated: <c>Tape.PopRange(Vector);</c> (<see cref="Slot"/> as on <see cref="PushRange"/>).</summary>
+internal sealed record PopRange(string Tape, string Vector, Expr? Count = null) : Stmt
+{
+    public bool Slot { get; init; }
+
+    public bool Parking { get; init; }
+}
+
+/// <summary>
+/// Generated: <c>Vector = Tape.PushSlot(Vector.Length);</c> (the span now names fresh slots on the tape, which the
+/// iteration overwrites) or, with <paramref name="Push"/> false, <c>Vector = Tape.PopSlot(Vector.Length);</c> (the span
+/// names the slots its iteration wrote, taken off the tape).
+/// </summary>
+internal sealed record SlotBind(string Tape, string Vector, bool Push) : Stmt;
 
 /// <summary>
 /// Generated: a zeroed adjoint vector of <paramref name="Length"/> elements in a pooled array:

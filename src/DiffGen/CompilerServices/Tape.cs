@@ -79,6 +79,37 @@ public struct Tape<T> : IDisposable
     /// <summary>Pops the first <paramref name="count"/> elements pushed by <see cref="PushRange(ReadOnlySpan{T}, int)"/>.</summary>
     public void PopRange(Span<T> destination, int count) => PopRange(destination.Slice(0, Math.Clamp(count, 0, destination.Length)));
 
+    /// <summary>
+    /// Takes the next <paramref name="length"/> slots and returns them, for a scratch vector that an iteration of the
+    /// forward sweep overwrites whole before reading: the iteration writes its record in place instead of copying it
+    /// here at its end. The slots hold stale values until written. The span is valid until the next push on this tape.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<T> PushSlot(int length)
+    {
+        if (_items is null || _count + length > _items.Length)
+        {
+            Grow(length);
+        }
+
+        Span<T> slot = _items.AsSpan(_count, length);
+        _count += length;
+        return slot;
+    }
+
+    /// <summary>Takes back the slots <see cref="PushSlot(int)"/> handed out last and returns them, as that iteration left them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<T> PopSlot(int length)
+    {
+        if (_count < length)
+        {
+            ThrowEmpty();
+        }
+
+        _count -= length;
+        return _items.AsSpan(_count, length);
+    }
+
     /// <summary>Returns the buffer to the pool.</summary>
     public void Dispose()
     {

@@ -246,7 +246,12 @@ internal sealed partial class Planner
 
         if (!list.Any(p => p.Name == vector))
         {
-            list.Add(new Provision(vector, type, null, count));
+            // Nothing in an iteration reads what the previous one left: the iteration may write into its own record.
+            // (every read, even one without an adjoint: a slot holds stale values until the iteration writes them).
+            bool slot = count is null
+                ? _coverage.ReadsOnlyAfterOverwrite(body, vector)
+                : _index.OwnerOf(body) is Loop loop && _coverage.ReadsOnlyAfterPrefixOverwrite(loop, vector, _ => true);
+            list.Add(new Provision(vector, type, null, count, slot));
         }
     }
 

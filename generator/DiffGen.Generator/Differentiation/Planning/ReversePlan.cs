@@ -6,9 +6,10 @@ namespace DiffGen.Generator.Differentiation.Planning;
 
 /// <summary>
 /// A local the reverse block re-creates at its start: recomputed from its initializer, or popped from the tape (a
-/// vector's first Count elements when only those change).
+/// vector's first Count elements when only those change). <paramref name="Slot"/>: a whole vector that every
+/// execution of the block overwrites before it reads it, so the execution may write it in place on the tape.
 /// </summary>
-internal sealed record Provision(string Name, TypeRef Type, Expr? Recompute, Expr? Count = null);
+internal sealed record Provision(string Name, TypeRef Type, Expr? Recompute, Expr? Count = null, bool Slot = false);
 
 /// <summary>
 /// How a two-sweep loop runs backwards: from its own bounds (counted loops whose bounds still hold), or from a recorded

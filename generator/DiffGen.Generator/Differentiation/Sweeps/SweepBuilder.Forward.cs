@@ -175,7 +175,7 @@ internal sealed partial class SweepBuilder
             foreach (Provision provision in provisions.Where(p => p.Recompute is null))
             {
                 string tape = Tapes.For(provision.Type.Element);
-                statements.Add(provision.Type.IsVector ? new PushRange(tape, provision.Name, provision.Count) : new Push(tape, new Var(provision.Type, provision.Name)));
+                statements.Add(provision.Type.IsVector ? new PushRange(tape, provision.Name, provision.Count) { Slot = provision.Slot } : new Push(tape, new Var(provision.Type, provision.Name)));
             }
         }
 

@@ -152,7 +152,7 @@ internal sealed partial class SweepBuilder
             foreach (Provision popped in provisions.Where(p => p.Recompute is null).Reverse())
             {
                 string tape = Tapes.For(popped.Type.Element);
-                statements.Add(popped.Type.IsVector ? new PopRange(tape, popped.Name, popped.Count) : new Declare(popped.Name, popped.Type, new TapePop(popped.Type, tape)));
+                statements.Add(popped.Type.IsVector ? new PopRange(tape, popped.Name, popped.Count) { Slot = popped.Slot } : new Declare(popped.Name, popped.Type, new TapePop(popped.Type, tape)));
             }
 
             foreach (Provision recomputed in provisions.Where(p => p.Recompute is not null).OrderBy(p => DeclarationOrder(block, p.Name)))

@@ -197,8 +197,8 @@ internal sealed partial class SweepBuilder
             // When the reverse restores only a recorded prefix of the vector (PopRange of a count), only that is parked.
             string tape = Tapes.ForParking(_scope.Activity.TypeOf(name).Element);
             Expr? count = RestoredPrefix(reverse, name);
-            parked.Add(new PushRange(tape, name, count));
-            unpark.Insert(0, new PopRange(tape, name, count));
+            parked.Add(new PushRange(tape, name, count) { Parking = true });
+            unpark.Insert(0, new PopRange(tape, name, count) { Parking = true });
         }
 
         return parked.Concat(reverse).Concat(unpark).ToList();

@@ -16,8 +16,8 @@ partial class Mixture
     public static double LogLikelihoodPullback(global::System.ReadOnlySpan<double> mu, global::System.ReadOnlySpan<double> x, int d, int k, global::System.Span<double> xc, global::System.Span<double> beta, double seed, global::System.Span<double> dmu)
     {
         if (dmu.Length != mu.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dmu), nameof(mu), mu.Length, dmu.Length);
-        global::DiffGen.CompilerServices.Tape<double> doubleParking = default;
         global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
+        global::DiffGen.CompilerServices.Tape<double> xcSlots = default;
         double[] dxcBuffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(xc.Length);
         global::System.Span<double> dxc = new global::System.Span<double>(dxcBuffer, 0, xc.Length);
         dxc.Clear();
@@ -32,6 +32,7 @@ partial class Mixture
         {
             for (int c = 0; c < k; c++)
             {
+                xc = xcSlots.PushSlot(xc.Length);
                 double dist = 0.0;
                 for (int j = 0; j < d; j++)
                 {
@@ -39,7 +40,6 @@ partial class Mixture
                     dist += xc[j] * xc[j];
                 }
                 beta[c] = -0.5 * dist;
-                doubleTape.PushRange(xc, d);
             }
             double max = beta[0];
             for (int c_2 = 1; c_2 < k; c_2++)
@@ -55,7 +55,6 @@ partial class Mixture
                 doubleTape.Push(exp);
             }
             total += global::System.Math.Log(sum) + shift;
-            doubleParking.PushRange(xc, d);
             // total += Math.Log(sum) + shift;
             double dsum = seed / sum;
             // for (int c = 0; c < k; c++)
@@ -68,7 +67,7 @@ partial class Mixture
             // for (int c = 0; c < k; c++)
             for (int c = k - 1; c >= 0; c--)
             {
-                doubleTape.PopRange(xc, d);
+                xc = xcSlots.PopSlot(xc.Length);
                 // beta[c] = -0.5 * dist;
                 double ddist = -0.5 * dbeta[c];
                 dbeta[c] = 0.0;
@@ -82,11 +81,10 @@ partial class Mixture
                     dxc[j] = 0.0;
                 }
             }
-            doubleParking.PopRange(xc, d);
         }
         double result = total;
-        doubleParking.Dispose();
         doubleTape.Dispose();
+        xcSlots.Dispose();
         global::System.Buffers.ArrayPool<double>.Shared.Return(dxcBuffer);
         global::System.Buffers.ArrayPool<double>.Shared.Return(dbetaBuffer);
         return result;

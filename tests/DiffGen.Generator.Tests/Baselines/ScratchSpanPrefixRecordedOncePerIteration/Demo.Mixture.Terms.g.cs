@@ -17,6 +17,7 @@ partial class Mixture
     {
         if (dmu.Length != mu.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dmu), nameof(mu), mu.Length, dmu.Length);
         global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
+        global::DiffGen.CompilerServices.Tape<double> xcSlots = default;
         double[] dxcBuffer = global::System.Buffers.ArrayPool<double>.Shared.Rent(xc.Length);
         global::System.Span<double> dxc = new global::System.Span<double>(dxcBuffer, 0, xc.Length);
         dxc.Clear();
@@ -28,6 +29,7 @@ partial class Mixture
         int k = terms.Length;
         for (int c = 0; c < k; c++)
         {
+            xc = xcSlots.PushSlot(xc.Length);
             double dist = 0.0;
             for (int j = 0; j < d; j++)
             {
@@ -39,7 +41,6 @@ partial class Mixture
                 dist += xc[j_2] * xc[j_2 - 1];
             }
             terms[c] = dist;
-            doubleTape.PushRange(xc, d);
         }
         double s = 0.0;
         for (int c_2 = 0; c_2 < k; c_2++)
@@ -62,7 +63,7 @@ partial class Mixture
         // for (int c = 0; c < k; c++)
         for (int c = k - 1; c >= 0; c--)
         {
-            doubleTape.PopRange(xc, d);
+            xc = xcSlots.PopSlot(xc.Length);
             // terms[c] = dist;
             double ddist = dterms[c];
             dterms[c] = 0.0;
@@ -83,6 +84,7 @@ partial class Mixture
             }
         }
         doubleTape.Dispose();
+        xcSlots.Dispose();
         global::System.Buffers.ArrayPool<double>.Shared.Return(dxcBuffer);
         global::System.Buffers.ArrayPool<double>.Shared.Return(dtermsBuffer);
         return result;

@@ -19,6 +19,7 @@ partial class Mixture
         if (dl.Length != l.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dl), nameof(l), l.Length, dl.Length);
         global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
         global::DiffGen.CompilerServices.Tape<int> intTape = default;
+        global::DiffGen.CompilerServices.Tape<double> xcSlots = default;
         // Forward sweep
         int components = mu.Length / d;
         double[]? xcBuffer = d > 256 ? global::System.Buffers.ArrayPool<double>.Shared.Rent(d) : null;
@@ -35,6 +36,7 @@ partial class Mixture
         dterms.Clear();
         for (int c = 0; c < components; c++)
         {
+            xc = xcSlots.PushSlot(xc.Length);
             for (int i = 0; i < d; i++)
             {
                 xc[i] = x[i] - mu[c * d + i];
@@ -48,7 +50,6 @@ partial class Mixture
             }
             terms[c] = q;
             intTape.Push(k);
-            doubleTape.PushRange(xc);
         }
         double best = terms[0];
         for (int c_2 = 1; c_2 < components; c_2++)
@@ -74,7 +75,7 @@ partial class Mixture
         // for (int c = 0; c < components; c++)
         for (int c = components - 1; c >= 0; c--)
         {
-            doubleTape.PopRange(xc);
+            xc = xcSlots.PopSlot(xc.Length);
             int k = intTape.Pop();
             // terms[c] = q;
             double dq = dterms[c];
@@ -98,6 +99,7 @@ partial class Mixture
         }
         doubleTape.Dispose();
         intTape.Dispose();
+        xcSlots.Dispose();
         if (xcBuffer is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(xcBuffer);
         if (dxcBuffer is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(dxcBuffer);
         if (termsBuffer is not null) global::System.Buffers.ArrayPool<double>.Shared.Return(termsBuffer);
