@@ -766,6 +766,46 @@ public class DiagnosticTests
         }
         """);
 
+    // A sequence that is not indexed (the reverse sweep visits the elements again by index) and a deconstruction through
+    // a Deconstruct written by hand: DG0007 at the foreach, saying what to pass instead.
+    [Fact]
+    public void ForeachOverASequenceOrAHandWrittenDeconstruct() => Verify("""
+        public struct Sample
+        {
+            public double X, Y;
+
+            public void Deconstruct(out double x, out double y) => (x, y) = (X, Y);
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable(nameof(a))]
+            public static double Sequence(double a, System.Collections.Generic.IEnumerable<double> data)
+            {
+                double s = 0;
+                {|DG0007:foreach (double v in data)
+                {
+                    s += a * v * v;
+                }|}
+
+                return s;
+            }
+
+            [Differentiable(nameof(a))]
+            public static double Records(double a, Sample[] data)
+            {
+                double s = 0;
+                {|DG0007:foreach (var (x, y) in data)
+                {
+                    double r = a * x - y;
+                    s += r * r;
+                }|}
+
+                return s;
+            }
+        }
+        """);
+
     [Fact]
     public void HelperReturningAVectorInsideALoop() => Verify("""
         public static partial class Losses

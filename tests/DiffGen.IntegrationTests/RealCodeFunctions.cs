@@ -1032,6 +1032,84 @@ public sealed partial class SampleLoopNetwork
     }
 }
 
+/// <summary>
+/// Samples held as tuples, the way a data loader hands them out: a list deconstructed in foreach, an array indexed and
+/// its members read (<c>batch[b].X</c>); the per-sample loss keeps its logits in a stackalloc'd buffer.
+/// </summary>
+public sealed partial class TupleBatchNetwork
+{
+    private const int Inputs = 3;
+
+    public double[] W = new double[2 * Inputs];
+
+    public double[] Bias = new double[2];
+
+    public double Temperature { get; set; } = 1.5;
+
+    [Differentiable(nameof(W), nameof(Bias), Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public double Loss(double[] x, int label)
+    {
+        Span<double> z = stackalloc double[2];
+        for (int o = 0; o < 2; o++)
+        {
+            double a = Bias[o];
+            for (int i = 0; i < Inputs; i++)
+            {
+                a += W[(o * Inputs) + i] * x[i];
+            }
+
+            z[o] = Math.Tanh(a) / Temperature;
+        }
+
+        double m = Math.Max(z[0], z[1]);
+        return m + Math.Log(Math.Exp(z[0] - m) + Math.Exp(z[1] - m)) - z[label];
+    }
+
+    [Differentiable(nameof(W), nameof(Bias), Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public double ListLoss(List<(double[] Features, int Label)> batch)
+    {
+        double total = 0;
+        foreach (var (features, label) in batch)
+        {
+            total += Loss(features, label);
+        }
+
+        return total / batch.Count;
+    }
+
+    [Differentiable(nameof(W), nameof(Bias), Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public double ArrayLoss((double[] Features, int Label)[] batch, double[] weights)
+    {
+        double total = 0;
+        for (int b = 0; b < batch.Length; b++)
+        {
+            double[] x = batch[b].Features;
+            total += weights[b] * Loss(x, batch[b].Label) * Loss(batch[b].Features, 1 - batch[b].Label);
+        }
+
+        return total;
+    }
+}
+
+/// <summary>A line fitted to points held as positional records, deconstructed in foreach (one member discarded).</summary>
+public static partial class RecordFit
+{
+    public readonly record struct Point(double X, double Y, string Name);
+
+    [Differentiable(nameof(slope), nameof(intercept))]
+    public static double Loss(double slope, double intercept, Point[] points)
+    {
+        double s = 0;
+        foreach (var (x, y, _) in points)
+        {
+            double r = (slope * x) + intercept - y;
+            s += Math.Log(1 + (r * r));
+        }
+
+        return s;
+    }
+}
+
 /// <summary>Helpers that compute their output's size in a local before allocating it, called in a loop.</summary>
 public static partial class SizedInHelpers
 {

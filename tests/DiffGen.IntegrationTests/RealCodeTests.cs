@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Linq;
 using Xunit;
@@ -475,6 +476,46 @@ public class RealCodeTests
             p => Network(p).BatchLoss(xs, labels),
             (p, g) => Network(p).BatchLossGradient(xs, labels, g.AsSpan(0, 12), g.AsSpan(12, 4), g.AsSpan(16, 8), g.AsSpan(24, 2)),
             26);
+    }
+
+    /// <summary>Samples as tuples: a list deconstructed in foreach, an array's members read by index; gradients and tangents.</summary>
+    [Fact]
+    public void TupleBatches()
+    {
+        double[][] xs = Rows(4, 3, 21);
+        var list = new List<(double[] Features, int Label)>();
+        for (int i = 0; i < xs.Length; i++)
+        {
+            list.Add((xs[i], i % 2));
+        }
+
+        (double[] Features, int Label)[] array = list.ToArray();
+        double[] weights = [0.5, -1.0, 2.0, 0.25];
+        static TupleBatchNetwork Network(double[] p) => new() { W = p[0..6], Bias = p[6..8] };
+        Check(p => Network(p).ListLoss(list), (p, g) => Network(p).ListLossGradient(list, g.AsSpan(0, 6), g.AsSpan(6, 2)), 8);
+        Check(p => Network(p).ArrayLoss(array, weights), (p, g) => Network(p).ArrayLossGradient(array, weights, g.AsSpan(0, 6), g.AsSpan(6, 2)), 8);
+        TangentCheck.Check(
+            p => Network(p).ListLoss(list),
+            (p, g) => Network(p).ListLossGradient(list, g.AsSpan(0, 6), g.AsSpan(6, 2)),
+            (p, v) => (Network(p).ListLossPushforward(list, v.AsSpan(0, 6), v.AsSpan(6, 2), out double tangent), tangent),
+            8);
+        TangentCheck.Check(
+            p => Network(p).ArrayLoss(array, weights),
+            (p, g) => Network(p).ArrayLossGradient(array, weights, g.AsSpan(0, 6), g.AsSpan(6, 2)),
+            (p, v) => (Network(p).ArrayLossPushforward(array, weights, v.AsSpan(0, 6), v.AsSpan(6, 2), out double tangent), tangent),
+            8);
+    }
+
+    [Fact]
+    public void RecordsDeconstructedInForeach()
+    {
+        var points = new RecordFit.Point[6];
+        for (int i = 0; i < points.Length; i++)
+        {
+            points[i] = new RecordFit.Point(i * 0.4, Math.Sin(i), "p" + i);
+        }
+
+        Check(p => RecordFit.Loss(p[0], p[1], points), (p, g) => RecordFit.LossGradient(p[0], p[1], points, ref g[0], ref g[1]), 2);
     }
 
     [Fact]

@@ -128,6 +128,11 @@ internal sealed partial class BodyLowering
 
         if (type.IsVector)
         {
+            if (operation is IFieldReferenceOperation or IPropertyReferenceOperation && IsDataRow(operation))
+            {
+                return LowerOpaque(operation, type); // batch[b].X: a row of data, read in place as xs[i] is
+            }
+
             if (MemberVector(operation, type) is { } member)
             {
                 return member;
@@ -433,6 +438,18 @@ internal sealed partial class BodyLowering
         IArrayElementReferenceOperation { Indices.Length: 1 } row when IsRealArray(row.Type) && row.ArrayReference.Type is IArrayTypeSymbol { Rank: 1, ElementType: IArrayTypeSymbol } => row.ArrayReference,
         IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { } list } row
             when IsRealArray(row.Type) && list.Type is INamedTypeSymbol && row.Arguments[0].Value.Type?.SpecialType == SpecialType.System_Int32 => list,
+        // batch[b].X: an array held by a sample of a collection (a tuple, a record, a class); the collection holds data.
+        IFieldReferenceOperation { Instance: { } sample } field when IsRealArray(field.Type) && ElementCollection(sample) is { } samples => samples,
+        IPropertyReferenceOperation { Property.IsIndexer: false, Instance: { } sample } property when IsRealArray(property.Type) && ElementCollection(sample) is { } samples => samples,
+        _ => null,
+    };
+
+    /// <summary>The array or list an element is read from (<c>batch[b]</c>), or null when the operation is no such element.</summary>
+    private static IOperation? ElementCollection(IOperation operation) => WithoutConversions(operation) switch
+    {
+        IArrayElementReferenceOperation { Indices.Length: 1, ArrayReference: { Type: IArrayTypeSymbol { Rank: 1 } } array } => array,
+        IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1, Instance: { Type: INamedTypeSymbol } list } element
+            when element.Arguments[0].Value.Type?.SpecialType == SpecialType.System_Int32 => list,
         _ => null,
     };
 

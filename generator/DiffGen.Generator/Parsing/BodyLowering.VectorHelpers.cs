@@ -4,6 +4,7 @@ using DiffGen.Generator.Helpers;
 using DiffGen.Generator.Ir;
 using DiffGen.Generator.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace DiffGen.Generator.Parsing;
@@ -62,21 +63,34 @@ internal sealed partial class BodyLowering
     /// parameter of the method that is never reassigned: the vector is created once at the top of the method (the IR's
     /// vectors live there) and zeroed where the user creates it, which is what a fresh array holds. False otherwise.
     /// </summary>
-    private bool TryHoistVector(IVariableInitializerOperation? initializer, Var into)
+    private bool TryHoistVector(IVariableDeclaratorOperation declarator, IVariableInitializerOperation? initializer, Var into)
     {
-        IOperation? value = initializer?.Value is { } v ? WithoutConversions(v) : null;
-        if (value is not IArrayCreationOperation { DimensionSizes.Length: 1, Initializer: null } creation || !into.Type.IsVector)
+        if (!into.Type.IsVector)
         {
             return false;
         }
 
-        if (AtTheTop(LowerExpr(creation.DimensionSizes[0])) is not { } size)
+        // stackalloc T[n] (read from the syntax: it has no IOperation shape of its own in every compiler version) or new T[n].
+        IOperation? sizeOperation = null;
+        bool stack = false;
+        if ((declarator.Syntax as VariableDeclaratorSyntax)?.Initializer?.Value is StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax arrayType, Initializer: null }
+            && arrayType.RankSpecifiers.Count == 1 && arrayType.RankSpecifiers[0].Sizes.Count == 1)
+        {
+            sizeOperation = _model.GetOperation(arrayType.RankSpecifiers[0].Sizes[0], _cancellationToken);
+            stack = true;
+        }
+        else if ((initializer?.Value is { } v ? WithoutConversions(v) : null) is IArrayCreationOperation { DimensionSizes.Length: 1, Initializer: null } creation)
+        {
+            sizeOperation = creation.DimensionSizes[0];
+        }
+
+        if (sizeOperation is null || AtTheTop(LowerExpr(sizeOperation)) is not { } size)
         {
             return false;
         }
 
-        var arrayType = new TypeRef(into.Type.Element, Shape.Array);
-        _prologue.Add(new Declare(into.Name, arrayType, new NewVector(arrayType, size, Stack: false)));
+        var vectorType = new TypeRef(into.Type.Element, stack ? Shape.Span : Shape.Array);
+        _prologue.Add(new Declare(into.Name, vectorType, new NewVector(vectorType, size, Stack: stack)));
         _hoisted.Add(into.Name);
         FillLoop(into, LiteralFormatter.Int(0), new LengthOf(into.Name), DefaultOf(into.Type.ElementType)!);
         return true;

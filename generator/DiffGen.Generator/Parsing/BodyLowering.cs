@@ -456,7 +456,7 @@ internal sealed partial class BodyLowering
                     _current.Add(new Declare(returned.Name, returned.Type, creation) { Source = SourceText.OfDeclarator(declarator.Syntax) });
                 }
             }
-            else if (!TryHoistVector(initializer, returned))
+            else if (!TryHoistVector(declarator, initializer, returned))
             {
                 Report(DiagnosticDescriptors.VectorLocalNotAtTopLevel, helperResult.Call, returned.Name, _method.Name);
             }
@@ -490,7 +490,7 @@ internal sealed partial class BodyLowering
             }
 
             if (!AtTopLevel && !IsReassigned(declarator, local)
-                && TryHoistVector(initializer, Claim(local, local.Name, type)))
+                && TryHoistVector(declarator, initializer, Claim(local, local.Name, type)))
             {
                 return; // created once at the top, zeroed here
             }
@@ -804,6 +804,12 @@ internal sealed partial class BodyLowering
             return;
         }
 
+        if (forEach.LoopControlVariable is IDeclarationExpressionOperation or ITupleOperation)
+        {
+            LowerForEachOverTuples(forEach, source, collection);
+            return;
+        }
+
         if (source is Opaque { Type.IsVector: true } rowOfData && IsRowOfArrayOfArrays(collection))
         {
             // foreach (double v in xs[i]): the row held in a local first.
@@ -813,7 +819,7 @@ internal sealed partial class BodyLowering
         if (source is not Var { Type.IsVector: true } vector
             || forEach.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: { } element })
         {
-            ReportStatement(forEach, "foreach over something other than an array or span variable", string.Empty);
+            ReportStatement(forEach, "foreach over something other than an array, a span or an indexed list", "; the reverse sweep visits the elements again by index: pass an array, a span or a list (IReadOnlyList<T>; a sequence can be turned into one with ToArray() before the call)");
             return;
         }
 
@@ -888,6 +894,100 @@ internal sealed partial class BodyLowering
 
         AddIndexLoop(index, count, body, counted: false);
     }
+
+    /// <summary>
+    /// <c>foreach (var (x, y) in batch)</c> over an array or list of tuples of data (a sample's features and label): an
+    /// index loop whose body starts by reading each named element, <c>double[] x = batch[index].Item1;</c> (a row of
+    /// data, read in place; discards are skipped). Tuples, and positional records (their compiler-made Deconstruct reads
+    /// the properties of the primary constructor's parameters); a Deconstruct written by hand is not looked into.
+    /// </summary>
+    private void LowerForEachOverTuples(IForEachLoopOperation forEach, Expr source, IOperation collection)
+    {
+        IOperation control = forEach.LoopControlVariable is IDeclarationExpressionOperation declaration ? declaration.Expression : forEach.LoopControlVariable;
+        INamedTypeSymbol? element = (collection.Type as IArrayTypeSymbol)?.ElementType as INamedTypeSymbol
+            ?? (IsIndexedList(collection.Type) ? IndexerElement(collection.Type) : null);
+        if (IsDummy(source))
+        {
+            return;
+        }
+
+        IReadOnlyList<string>? members = element switch
+        {
+            { IsTupleType: true } => element.TupleElements.Select((_, k) => "Item" + (k + 1)).ToList(),
+            { IsRecord: true } => RecordComponents(element),
+            _ => null,
+        };
+        if (source.Type.Element is not ElementKind.Other || members is null || control is not ITupleOperation tuple
+            || tuple.Elements.Length != members.Count)
+        {
+            ReportStatement(forEach, "foreach that deconstructs something other than a tuple or a positional record of an array or list", "; deconstruct tuples or records, or index the collection and read the members (batch[i].X)");
+            return;
+        }
+
+        var locals = new List<(ILocalSymbol Local, string Member)>();
+        for (int k = 0; k < tuple.Elements.Length; k++)
+        {
+            IOperation part = tuple.Elements[k] is IDeclarationExpressionOperation declared ? declared.Expression : tuple.Elements[k];
+            switch (part)
+            {
+                case IDiscardOperation:
+                    continue;
+                case ILocalReferenceOperation { Local: var local } when !(TypeClassifier.Classify(local.Type) is { IsVector: true } && ElementsWrittenIn(forEach.Body, local)):
+                    locals.Add((local, members[k]));
+                    continue;
+                default:
+                    ReportStatement(forEach, "foreach that deconstructs into nested tuples or into a row it writes", "; deconstruct into plain locals and copy a row before writing it");
+                    return;
+            }
+        }
+
+        if (source is not Var list)
+        {
+            list = new Var(source.Type, _names.Unique("list"));
+            _claimed.Add(list.Name);
+            _current.Add(new Declare(list.Name, source.Type, source));
+        }
+
+        string index = _names.Unique("index");
+        var at = new Var(TypeRef.Int, index);
+        string countMember = collection.Type is IArrayTypeSymbol ? ".Length" : ".Count";
+        Opaque count = Site(new Opaque(TypeRef.Int, new[] { string.Empty, countMember }.ToEquatableArray(), new Expr[] { list }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "'" + countMember.Substring(1) + "'", isCall: false);
+
+        _nestingDepth++;
+        List<Stmt> saved = _current;
+        _current = new List<Stmt>();
+        foreach ((ILocalSymbol local, string member) in locals)
+        {
+            TypeRef type = TypeClassifier.Classify(local.Type);
+            Var variable = Claim(local, local.Name, type);
+            Opaque read = Site(new Opaque(type, new[] { string.Empty, "[", "]." + member }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "an element of the collection", isCall: false);
+            _current.Add(new Declare(variable.Name, type, read));
+        }
+
+        LowerStatement(forEach.Body);
+        var body = new Block(_current.ToEquatableArray());
+        _current = saved;
+        _nestingDepth--;
+        AddIndexLoop(index, count, body, counted: false);
+    }
+
+    /// <summary>The properties a positional record's compiler-made Deconstruct reads, in order; null for any other Deconstruct.</summary>
+    private static IReadOnlyList<string>? RecordComponents(INamedTypeSymbol record)
+    {
+        IMethodSymbol? deconstruct = record.GetMembers("Deconstruct").OfType<IMethodSymbol>().SingleOrDefault();
+        if (deconstruct is null || !deconstruct.IsImplicitlyDeclared
+            || deconstruct.Parameters.Any(p => p.RefKind != RefKind.Out || record.GetMembers(p.Name).OfType<IPropertySymbol>().SingleOrDefault() is null))
+        {
+            return null;
+        }
+
+        return deconstruct.Parameters.Select(p => p.Name).ToList();
+    }
+
+    /// <summary>The element type of a list's <c>int</c> indexer.</summary>
+    private static INamedTypeSymbol? IndexerElement(ITypeSymbol? type) =>
+        type is null ? null : new[] { type }.Concat(type.AllInterfaces).SelectMany(t => t.GetMembers("this[]").OfType<IPropertySymbol>())
+            .FirstOrDefault(p => p.Parameters.Length == 1 && p.Parameters[0].Type.SpecialType == SpecialType.System_Int32)?.Type as INamedTypeSymbol;
 
     /// <summary>A type with an <c>int Count</c> and an <c>int</c> indexer (itself or through an interface).</summary>
     private static bool IsIndexedList(ITypeSymbol? type)
