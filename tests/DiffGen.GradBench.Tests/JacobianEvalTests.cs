@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using DiffGen;
 using DiffGen.GradBench.Evals;
@@ -138,7 +139,7 @@ public class JacobianEvalTests
         double[] generated = new double[centroids.Length];
         KmeansHandWritten.Direction(points, centroids, d, direction, hessian);
         int[] assignment = new int[n];
-        Kmeans.Direction(points, centroids, d, assignment, SparsityPattern.Diagonal(centroids.Length), generated, hessian);
+        Kmeans.Direction(points, centroids, d, assignment, Enumerable.Repeat(1.0, centroids.Length).ToArray(), generated, hessian);
 
         // J by central differences of the cost; H's diagonal by central differences of the generated gradient.
         double[] j = Gradient(centroids, () => Kmeans.Cost(points, centroids, d));

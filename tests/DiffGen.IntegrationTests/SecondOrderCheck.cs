@@ -20,6 +20,9 @@ internal static class SecondOrderCheck
 
     public delegate double PatternDiagonal(double[] x, SparsityPattern pattern, double[] into);
 
+    /// <summary><c>FGradientAndHessianVectorProduct</c>: adds the gradient into g and H·v into hv.</summary>
+    public delegate double GradientAndProduct(double[] x, double[] v, double[] g, double[] hv);
+
     public const double DefaultTolerance = 1e-5;
 
     public static void Check(
@@ -34,7 +37,8 @@ internal static class SecondOrderCheck
         Func<Random, int, double>? sample = null,
         double tolerance = DefaultTolerance,
         int points = 6,
-        int seed = 12345)
+        int seed = 12345,
+        GradientAndProduct? both = null)
     {
         var random = new Random(seed ^ 0x4e55);
         sample ??= (r, _) => (r.NextDouble() * 3) - 1.5;
@@ -95,6 +99,21 @@ internal static class SecondOrderCheck
             {
                 double fd = (gUp[i] - gDown[i]) / (2 * h);
                 Assert.True(Math.Abs(product[i] - fd) <= tolerance * Math.Max(1, Math.Abs(fd)), $"(H·v)[{i}] at point {point}: generated {product[i]:R}, finite difference of the gradient {fd:R} (x = [{string.Join(", ", x)}])");
+            }
+
+            if (both is not null)
+            {
+                // The form that keeps the gradient: the same value, adds the gradient and the same H·v (1e-12 relative:
+                // the printed gradient may sum in blocks).
+                double[] g = (double[])before.Clone(), hvBoth = (double[])before.Clone(), plain = new double[dimension];
+                double bothValue = both(x, v, g, hvBoth);
+                Assert.True(BitConverter.DoubleToInt64Bits(bothValue) == BitConverter.DoubleToInt64Bits(expected), $"GradientAndHessianVectorProduct's value {bothValue:R} != f(x) {expected:R}");
+                gradient(x, plain);
+                foreach (int i in columns)
+                {
+                    Assert.True(Math.Abs(g[i] - before[i] - plain[i]) <= 1e-12 * Math.Max(1, Math.Abs(plain[i])), $"gradient[{i}] added {g[i] - before[i]:R}, FGradient {plain[i]:R}");
+                    Assert.True(Math.Abs(hvBoth[i] - before[i] - product[i]) <= 1e-12 * Math.Max(1, Math.Abs(product[i])), $"(H·v)[{i}] added {hvBoth[i] - before[i]:R}, FHessianVectorProduct {product[i]:R}");
+                }
             }
 
             double[] zero = new double[dimension];

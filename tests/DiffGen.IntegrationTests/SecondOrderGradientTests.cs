@@ -9,7 +9,8 @@ namespace DiffGen.IntegrationTests;
 public class GradientSecondOrderTests
 {
     [Fact]
-    public void Rosenbrock() => Check(x => F.Rosenbrock(x[0], x[1]), (x, g) => F.RosenbrockGradient(x[0], x[1], ref g[0], ref g[1]), (x, v, hv) => F.RosenbrockHessianVectorProduct(x[0], x[1], v[0], v[1], ref hv[0], ref hv[1]), (x, h) => F.RosenbrockHessian(x[0], x[1], h), (x, d) => F.RosenbrockHessianDiagonal(x[0], x[1], d), (x, p, d) => F.RosenbrockHessianDiagonal(x[0], x[1], p, d), 2);
+    public void Rosenbrock() => Check(x => F.Rosenbrock(x[0], x[1]), (x, g) => F.RosenbrockGradient(x[0], x[1], ref g[0], ref g[1]), (x, v, hv) => F.RosenbrockHessianVectorProduct(x[0], x[1], v[0], v[1], ref hv[0], ref hv[1]), (x, h) => F.RosenbrockHessian(x[0], x[1], h), (x, d) => F.RosenbrockHessianDiagonal(x[0], x[1], d), (x, p, d) => F.RosenbrockHessianDiagonal(x[0], x[1], p, d), 2,
+        both: (x, v, g, hv) => F.RosenbrockGradientAndHessianVectorProduct(x[0], x[1], v[0], v[1], ref g[0], ref g[1], ref hv[0], ref hv[1]));
 
     [Fact]
     public void Polynomial() => Check(x => F.Polynomial(x[0]), (x, g) => F.PolynomialGradient(x[0], ref g[0]), (x, v, hv) => F.PolynomialHessianVectorProduct(x[0], v[0], ref hv[0]), (x, h) => F.PolynomialHessian(x[0], h), (x, d) => F.PolynomialHessianDiagonal(x[0], d), (x, p, d) => F.PolynomialHessianDiagonal(x[0], p, d), 1);
@@ -30,7 +31,8 @@ public class GradientSecondOrderTests
     public void Roots() => Check(x => F.Roots(x[0]), (x, g) => F.RootsGradient(x[0], ref g[0]), (x, v, hv) => F.RootsHessianVectorProduct(x[0], v[0], ref hv[0]), (x, h) => F.RootsHessian(x[0], h), (x, d) => F.RootsHessianDiagonal(x[0], d), (x, p, d) => F.RootsHessianDiagonal(x[0], p, d), 1);
 
     [Fact]
-    public void RepeatedFactors() => Check(x => F.RepeatedFactors(x[0], x[1], x[2]), (x, g) => F.RepeatedFactorsGradient(x[0], x[1], x[2], ref g[0], ref g[1], ref g[2]), (x, v, hv) => F.RepeatedFactorsHessianVectorProduct(x[0], x[1], x[2], v[0], v[1], v[2], ref hv[0], ref hv[1], ref hv[2]), (x, h) => F.RepeatedFactorsHessian(x[0], x[1], x[2], h), (x, d) => F.RepeatedFactorsHessianDiagonal(x[0], x[1], x[2], d), (x, p, d) => F.RepeatedFactorsHessianDiagonal(x[0], x[1], x[2], p, d), 3);
+    public void RepeatedFactors() => Check(x => F.RepeatedFactors(x[0], x[1], x[2]), (x, g) => F.RepeatedFactorsGradient(x[0], x[1], x[2], ref g[0], ref g[1], ref g[2]), (x, v, hv) => F.RepeatedFactorsHessianVectorProduct(x[0], x[1], x[2], v[0], v[1], v[2], ref hv[0], ref hv[1], ref hv[2]), (x, h) => F.RepeatedFactorsHessian(x[0], x[1], x[2], h), (x, d) => F.RepeatedFactorsHessianDiagonal(x[0], x[1], x[2], d), (x, p, d) => F.RepeatedFactorsHessianDiagonal(x[0], x[1], x[2], p, d), 3,
+        both: (x, v, g, hv) => F.RepeatedFactorsGradientAndHessianVectorProduct(x[0], x[1], x[2], v[0], v[1], v[2], ref g[0], ref g[1], ref g[2], ref hv[0], ref hv[1], ref hv[2]));
 
     [Fact]
     public void InverseHyperbolic() => Check(x => F.InverseHyperbolic(x[0], x[1]), (x, g) => F.InverseHyperbolicGradient(x[0], x[1], ref g[0], ref g[1]), (x, v, hv) => F.InverseHyperbolicHessianVectorProduct(x[0], x[1], v[0], v[1], ref hv[0], ref hv[1]), (x, h) => F.InverseHyperbolicHessian(x[0], x[1], h), (x, d) => F.InverseHyperbolicHessianDiagonal(x[0], x[1], d), (x, p, d) => F.InverseHyperbolicHessianDiagonal(x[0], x[1], p, d), 2);

@@ -18,7 +18,8 @@ public class LoopNestSecondOrderTests
     [Theory]
     [InlineData(6)]
     [InlineData(15)]
-    public void PairPotential(int n) => Check(x => F.PairPotential(x), (x, g) => F.PairPotentialGradient(x, g), (x, v, hv) => F.PairPotentialHessianVectorProduct(x, v, hv), (x, h) => F.PairPotentialHessian(x, h), (x, d) => F.PairPotentialHessianDiagonal(x, d), (x, p, d) => F.PairPotentialHessianDiagonal(x, p, d), n);
+    public void PairPotential(int n) => Check(x => F.PairPotential(x), (x, g) => F.PairPotentialGradient(x, g), (x, v, hv) => F.PairPotentialHessianVectorProduct(x, v, hv), (x, h) => F.PairPotentialHessian(x, h), (x, d) => F.PairPotentialHessianDiagonal(x, d), (x, p, d) => F.PairPotentialHessianDiagonal(x, p, d), n,
+        both: (x, v, g, hv) => F.PairPotentialGradientAndHessianVectorProduct(x, v, g, hv));
 
     [Theory]
     [InlineData(1)]
@@ -147,7 +148,8 @@ public class LoopNestSecondOrderTests
             x[i] = Math.Sin(1.3 * i) * 0.8;
         }
 
-        Check(mu => F.RecurrentMixture(mu, x, d), (mu, g) => F.RecurrentMixtureGradient(mu, x, d, g), (mu, v, hv) => F.RecurrentMixtureHessianVectorProduct(mu, x, d, v, hv), (mu, h) => F.RecurrentMixtureHessian(mu, x, d, h), (mu, g) => F.RecurrentMixtureHessianDiagonal(mu, x, d, g), (mu, p, g) => F.RecurrentMixtureHessianDiagonal(mu, x, d, p, g), k * d);
+        Check(mu => F.RecurrentMixture(mu, x, d), (mu, g) => F.RecurrentMixtureGradient(mu, x, d, g), (mu, v, hv) => F.RecurrentMixtureHessianVectorProduct(mu, x, d, v, hv), (mu, h) => F.RecurrentMixtureHessian(mu, x, d, h), (mu, g) => F.RecurrentMixtureHessianDiagonal(mu, x, d, g), (mu, p, g) => F.RecurrentMixtureHessianDiagonal(mu, x, d, p, g), k * d,
+            both: (mu, v, g, hv) => F.RecurrentMixtureGradientAndHessianVectorProduct(mu, x, d, v, g, hv));
         double[] point = x.AsSpan(0, d).ToArray();
         Check(mu => F.ScratchReadAfterTheLoop(mu, point), (mu, g) => F.ScratchReadAfterTheLoopGradient(mu, point, g), (mu, v, hv) => F.ScratchReadAfterTheLoopHessianVectorProduct(mu, point, v, hv), (mu, h) => F.ScratchReadAfterTheLoopHessian(mu, point, h), (mu, g) => F.ScratchReadAfterTheLoopHessianDiagonal(mu, point, g), (mu, p, g) => F.ScratchReadAfterTheLoopHessianDiagonal(mu, point, p, g), k * d);
     }

@@ -51,12 +51,20 @@ internal sealed record GeneratedDerivatives(GeneratedPullback? Pullback, Generat
 /// <summary>The primal with pooled scratch: its name and body.</summary>
 internal sealed record GeneratedPrimal(string Name, EquatableArray<Stmt> Body);
 
-/// <summary>A Hessian-vector product: its body, the direction parameters' names and the product parameters' names.</summary>
+/// <summary>
+/// A Hessian-vector product: its body, the direction parameters' names and the product parameters' names; with
+/// <see cref="GradientNames"/>, the form that also adds the gradient into those parameters.
+/// </summary>
 internal sealed record GeneratedHessianVectorProduct(
     GradientSpec Gradient,
     EquatableArray<string> DirectionNames,
     EquatableArray<string> ProductNames,
-    EquatableArray<Stmt> Body);
+    EquatableArray<Stmt> Body,
+    EquatableArray<string>? GradientNames = null)
+{
+    /// <summary><c>{stem}GradientAndHessianVectorProduct</c>, generated next to the product (null on that one itself).</summary>
+    public GeneratedHessianVectorProduct? WithGradient { get; init; }
+}
 
 /// <summary>The Hessian-vector product, or a typed failure; never both.</summary>
 internal sealed record HvpResult(GeneratedHessianVectorProduct? Product, DifferentiationFailure? Failure);

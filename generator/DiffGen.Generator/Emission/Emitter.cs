@@ -78,6 +78,11 @@ internal static class Emitter
             {
                 Separate();
                 SecondOrderWriter.WriteProduct(writer, spec, product);
+                if (product.WithGradient is { } withGradient)
+                {
+                    writer.WriteLine();
+                    SecondOrderWriter.WriteProduct(writer, spec, withGradient);
+                }
                 if (product.Gradient.Has(DerivativeForms.Nested))
                 {
                     writer.WriteLine();

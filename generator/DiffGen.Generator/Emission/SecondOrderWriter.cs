@@ -17,7 +17,8 @@ internal static class SecondOrderWriter
     {
         GradientSpec gradient = product.Gradient;
         string wrt = string.Join(", ", gradient.Wrt.Select(i => spec.Parameters[i].Name));
-        writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> and adds its Hessian with respect to {wrt} times the direction {string.Join(", ", product.DirectionNames)} into {string.Join(", ", product.ProductNames)} (an empty direction is zero).</summary>");
+        string gradientPart = product.GradientNames is { } gradientNames ? $"its gradient into {string.Join(", ", gradientNames)} and " : string.Empty;
+        writer.WriteLine($"/// <summary>Computes <see cref=\"{spec.MethodName}\"/> and adds {gradientPart}its Hessian with respect to {wrt} times the direction {string.Join(", ", product.DirectionNames)} into {string.Join(", ", product.ProductNames)} (an empty direction is zero).</summary>");
         writer.WriteLine("/// <returns>The value of <see cref=\"" + spec.MethodName + "\"/> at the given arguments.</returns>");
         Emitter.WriteAttributes(writer, spec);
         var parameters = spec.Parameters.Select(p => p.Type.CSharp + " " + p.Name).ToList();
@@ -27,13 +28,15 @@ internal static class SecondOrderWriter
             parameters.Add((type.IsScalar ? type.CSharp : "global::System.ReadOnlySpan<" + type.ElementKeyword + ">") + " " + product.DirectionNames[k]);
         }
 
-        for (int k = 0; k < gradient.Wrt.Count; k++)
+        var added = product.GradientNames is { } names ? names.Concat(product.ProductNames).ToList() : product.ProductNames.ToList();
+        for (int k = 0; k < added.Count; k++)
         {
-            TypeRef type = spec.Parameters[gradient.Wrt[k]].Type;
-            parameters.Add((type.IsScalar ? "ref " + type.CSharp : "global::System.Span<" + type.ElementKeyword + ">") + " " + product.ProductNames[k]);
+            TypeRef type = spec.Parameters[gradient.Wrt[k % gradient.Wrt.Count]].Type;
+            parameters.Add((type.IsScalar ? "ref " + type.CSharp : "global::System.Span<" + type.ElementKeyword + ">") + " " + added[k]);
         }
 
-        writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}{spec.ReturnType.CSharp} {GeneratedNames.HessianVectorProduct(gradient.Stem)}({string.Join(", ", parameters)})");
+        string name = product.GradientNames is null ? GeneratedNames.HessianVectorProduct(gradient.Stem) : GeneratedNames.GradientAndHessianVectorProduct(gradient.Stem);
+        writer.OpenBlock($"{spec.Accessibility} {Emitter.Static(spec)}{spec.ReturnType.CSharp} {name}({string.Join(", ", parameters)})");
         foreach (Stmt statement in product.Body)
         {
             StmtPrinter.Write(writer, statement);

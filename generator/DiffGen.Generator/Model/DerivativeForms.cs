@@ -30,6 +30,9 @@ internal static class GeneratedNames
 
     public static string HessianVectorProduct(string stem) => stem + "HessianVectorProduct";
 
+    /// <summary>The Hessian-vector product that also adds the gradient it computes on the way.</summary>
+    public static string GradientAndHessianVectorProduct(string stem) => stem + "GradientAndHessianVectorProduct";
+
     public static string Hessian(string stem) => stem + "Hessian";
 
     public static string HessianDiagonal(string stem) => stem + "HessianDiagonal";

@@ -114,7 +114,7 @@ internal static class NestedCallResolver
     private static bool IsOtherDerivative(string name, string stem)
     {
         string nested = NestedNames.Stem(stem);
-        return name == GeneratedNames.Jacobian(stem) || name == GeneratedNames.HessianVectorProduct(stem)
+        return name == GeneratedNames.Jacobian(stem) || name == GeneratedNames.HessianVectorProduct(stem) || name == GeneratedNames.GradientAndHessianVectorProduct(stem)
             || name == GeneratedNames.Hessian(stem) || name == GeneratedNames.HessianDiagonal(stem)
             || (name.StartsWith(nested, System.StringComparison.Ordinal) && name.Length > nested.Length);
     }

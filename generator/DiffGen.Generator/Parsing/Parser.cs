@@ -634,6 +634,7 @@ internal static class Parser
         if ((forms & DerivativeForms.HessianVectorProduct) != 0)
         {
             result.Add(GeneratedNames.HessianVectorProduct(stem));
+            result.Add(GeneratedNames.GradientAndHessianVectorProduct(stem));
         }
 
         if ((forms & DerivativeForms.Hessian) != 0)

@@ -21,7 +21,10 @@ public enum Derivatives
     /// </summary>
     Jacobian = 4,
 
-    /// <summary><c>{stem}HessianVectorProduct</c> of a scalar result, by forward-over-reverse.</summary>
+    /// <summary>
+    /// <c>{stem}HessianVectorProduct</c> of a scalar result, by forward-over-reverse, and
+    /// <c>{stem}GradientAndHessianVectorProduct</c>, which also adds the gradient it computes on the way.
+    /// </summary>
     HessianVectorProduct = 8,
 
     /// <summary>

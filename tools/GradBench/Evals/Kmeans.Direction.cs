@@ -5,10 +5,11 @@ namespace DiffGen.GradBench.Evals;
 
 /// <summary>
 /// kmeans' <c>dir</c> from generated derivatives. The nearest centroids are found once (plain code: an assignment has
-/// no derivative) and both derivatives are taken at that assignment, where the cost is <see cref="AssignedCost"/>:
-/// J is its generated gradient, H's diagonal its generated Hessian diagonal (forward over reverse) with the diagonal
-/// sparsity pattern, one Hessian-vector product along 1 (H is diagonal: each centroid coordinate's second derivative
-/// is twice the number of points assigned to it).
+/// no derivative) and both derivatives are taken at that assignment, where the cost is <see cref="AssignedCost"/>, in
+/// one call of its generated <c>AssignedCostGradientAndHessianVectorProduct</c> along 1: forward over reverse computes
+/// the gradient J on the way, and H·1 is H's diagonal since H is diagonal (each centroid coordinate's second derivative
+/// is twice the number of points assigned to it). <c>AssignedCostHessianDiagonal</c> with
+/// <c>SparsityPattern.Diagonal</c> gives the same diagonal in one product, without J.
 /// </summary>
 public static partial class Kmeans
 {
@@ -35,11 +36,11 @@ public static partial class Kmeans
 
     /// <summary>
     /// The Newton direction J·H⁻¹ (k × d) into <paramref name="direction"/>; <paramref name="assignment"/> (one per
-    /// point) and <paramref name="hessian"/> (k × d) are scratch; <paramref name="diagonal"/> is
-    /// <c>SparsityPattern.Diagonal(k · d)</c>, made once by the caller.
+    /// point) and <paramref name="hessian"/> (k × d) are scratch; <paramref name="ones"/> is k × d ones, made once by
+    /// the caller.
     /// </summary>
     public static void Direction(
-        ReadOnlySpan<double> points, ReadOnlySpan<double> centroids, int d, Span<int> assignment, SparsityPattern diagonal, Span<double> direction, Span<double> hessian)
+        ReadOnlySpan<double> points, ReadOnlySpan<double> centroids, int d, Span<int> assignment, ReadOnlySpan<double> ones, Span<double> direction, Span<double> hessian)
     {
         for (int i = 0; i < assignment.Length; i++)
         {
@@ -48,8 +49,7 @@ public static partial class Kmeans
 
         direction.Clear();
         hessian.Clear();
-        AssignedCostGradient(points, centroids, d, assignment, direction);
-        AssignedCostHessianDiagonal(points, centroids, d, assignment, diagonal, hessian);
+        AssignedCostGradientAndHessianVectorProduct(points, centroids, d, assignment, ones, direction, hessian);
         for (int e = 0; e < direction.Length; e++)
         {
             direction[e] /= hessian[e];

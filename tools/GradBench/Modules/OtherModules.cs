@@ -173,13 +173,14 @@ public sealed class KmeansModule : Module
             double[] centroids = Json.Rows(input.GetProperty("centroids"), out _);
             double[] direction = new double[centroids.Length], hessian = new double[centroids.Length];
             int[] assignment = new int[points.Length / d];
-            SparsityPattern diagonal = SparsityPattern.Diagonal(centroids.Length);
+            double[] ones = new double[centroids.Length];
+            Array.Fill(ones, 1.0);
             return new Evaluation(
                 () =>
                 {
                     if (Variant == Variant.Generated)
                     {
-                        Kmeans.Direction(points, centroids, d, assignment, diagonal, direction, hessian);
+                        Kmeans.Direction(points, centroids, d, assignment, ones, direction, hessian);
                     }
                     else
                     {

@@ -22,7 +22,7 @@ internal static class HessianVectorProduct
     {
         try
         {
-            return new HvpResult(Build(spec, pullback), null);
+            return new HvpResult(Build(spec, pullback, withGradient: false) with { WithGradient = Build(spec, pullback, withGradient: true) }, null);
         }
         catch (DifferentiationException failure)
         {
@@ -30,7 +30,11 @@ internal static class HessianVectorProduct
         }
     }
 
-    private static GeneratedHessianVectorProduct Build(DifferentiableMethodSpec spec, GeneratedPullback pullback)
+    /// <param name="withGradient">
+    /// The form that keeps the gradient the pullback computes on the way (forward over reverse has it anyway): the
+    /// gradient parameters are the caller's, added into as by <c>FGradient</c>, instead of scratch.
+    /// </param>
+    private static GeneratedHessianVectorProduct Build(DifferentiableMethodSpec spec, GeneratedPullback pullback, bool withGradient)
     {
         List<Stmt> pullbackBody = (pullback.SecondOrderBody ?? pullback.Body).ToList();
         if (pullbackBody.Count == 0 || pullbackBody[pullbackBody.Count - 1] is not Return { Value: { } resultValue })
@@ -68,30 +72,38 @@ internal static class HessianVectorProduct
         var pass = new ForwardPass(scope, new ForwardCalls());
 
         code.Add(new Declare(pullback.SeedName, spec.ReturnType, Lit(1, spec.ReturnType)));
+        Expr Added(string name, TypeRef type) => type.IsScalar ? new RefArg(new Var(type, name)) : new Var(new TypeRef(type.Element, Shape.Span), name);
         for (int k = 0; k < wrt.Count; k++)
         {
             TypeRef type = wrt[k].Type;
             string gradient = pullback.GradientParameterNames[k];
             if (type.IsScalar)
             {
-                code.Add(new Declare(gradient, type, Lit(0, type)));
+                if (!withGradient)
+                {
+                    code.Add(new Declare(gradient, type, Lit(0, type)));
+                }
+
                 continue;
             }
 
             int replaced = k;
             code.Add(ForwardDifferentiator.EmptyTangentGuard(wrt[k], directions[k], names, zero => ForwardDifferentiator.SelfCall(
-                GeneratedNames.HessianVectorProduct(pullback.Gradient.Stem),
+                withGradient ? GeneratedNames.GradientAndHessianVectorProduct(pullback.Gradient.Stem) : GeneratedNames.HessianVectorProduct(pullback.Gradient.Stem),
                 spec.ReturnType,
                 spec.Parameters.Select(p => (Expr)new Var(p.Type, p.Name))
                     .Concat(directions.Select((d, m) => m == replaced ? zero : new Var(wrt[m].Type.IsScalar ? wrt[m].Type : new TypeRef(wrt[m].Type.Element, Shape.ReadOnlySpan), d)))
-                    .Concat(products.Select((h, m) => wrt[m].Type.IsScalar ? new RefArg(new Var(wrt[m].Type, h)) : (Expr)new Var(new TypeRef(wrt[m].Type.Element, Shape.Span), h))),
+                    .Concat(withGradient ? wrt.Select((w, m) => Added(pullback.GradientParameterNames[m], w.Type)) : Enumerable.Empty<Expr>())
+                    .Concat(products.Select((h, m) => Added(h, wrt[m].Type))),
                 names)));
-            code.Add(new LengthGuard(products[k], wrt[k].Name));
-
-            // The gradient itself is scratch: a pooled buffer.
-            string buffer = names.Unique(gradient + "Buffer");
-            code.Add(new RentBuffer(buffer, gradient, type.Element, new LengthOf(wrt[k].Name)));
-            epilogue.Add(new ReturnBuffer(buffer, type.Element, MayBeNull: false));
+            code.Add(new LengthGuard(products[k], wrt[k].Name)); // (the pullback's body checks the gradient's)
+            if (!withGradient)
+            {
+                // The gradient itself is scratch: a pooled buffer.
+                string buffer = names.Unique(gradient + "Buffer");
+                code.Add(new RentBuffer(buffer, gradient, type.Element, new LengthOf(wrt[k].Name)));
+                epilogue.Add(new ReturnBuffer(buffer, type.Element, MayBeNull: false));
+            }
         }
 
         // Parameters (and the seed) that carry a tangent without being seeded: zero on entry (a pooled buffer for a
@@ -120,15 +132,26 @@ internal static class HessianVectorProduct
         code.AddRange(pass.Epilogue);
         code.AddRange(epilogue);
         code.Add(new Return(resultValue));
-        code = WithoutGradientVectors(code, wrt.Where(p => p.Type.IsVector).Select(p => pullback.GradientParameterNames[wrt.IndexOf(p)]));
+        if (!withGradient)
+        {
+            code = WithoutGradientVectors(code, wrt.Where(p => p.Type.IsVector).Select(p => pullback.GradientParameterNames[wrt.IndexOf(p)]));
+        }
 
-        // The gradient is not returned: what only it needs is dead. Anything the user did not name is DiffGen's.
+        // Without the gradient form, the gradient is not returned: what only it needs is dead. Anything the user did
+        // not name is DiffGen's.
         var visible = new HashSet<string>(user.Concat(directions).Concat(products));
+        if (withGradient)
+        {
+            visible.UnionWith(pullback.GradientParameterNames);
+        }
+
         code = AdjointCleanup.Apply(code, n => !visible.Contains(n));
 
         // A row's value, tangent and adjoint sums run four rows at a time, as in the pullback and the pushforward.
         code = ReductionJam.Apply(code, names.Unique);
-        return new GeneratedHessianVectorProduct(pullback.Gradient, directions.ToEquatableArray(), products.ToEquatableArray(), code.ToEquatableArray());
+        return new GeneratedHessianVectorProduct(
+            pullback.Gradient, directions.ToEquatableArray(), products.ToEquatableArray(), code.ToEquatableArray(),
+            withGradient ? pullback.GradientParameterNames : null);
     }
 
     /// <summary>

@@ -58,6 +58,64 @@ partial class Losses
         return result;
     }
 
+    /// <summary>Computes <see cref="Horner"/> and adds its gradient into dc, dx and its Hessian with respect to c, x times the direction vc, vx into hvc, hvx (an empty direction is zero).</summary>
+    /// <returns>The value of <see cref="Horner"/> at the given arguments.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
+    public static double HornerGradientAndHessianVectorProduct(global::System.ReadOnlySpan<double> c, double x, global::System.ReadOnlySpan<double> vc, double vx, global::System.Span<double> dc, ref double dx, global::System.Span<double> hvc, ref double hvx)
+    {
+        if (vc.Length != c.Length)
+        {
+            double[] vcZero;
+            global::System.ReadOnlySpan<double> vcOrZero = global::DiffGen.CompilerServices.DerivativeDrivers.TangentOrZero(vc, c.Length, "vc", out vcZero);
+            double value = HornerGradientAndHessianVectorProduct(c, x, vcOrZero, vx, dc, ref dx, hvc, ref hvx);
+            global::DiffGen.CompilerServices.DerivativeDrivers.ReturnZeroTangent(vcZero);
+            return value;
+        }
+        if (hvc.Length != c.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(hvc), nameof(c), c.Length, hvc.Length);
+        if (dc.Length != c.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dc), nameof(c), c.Length, dc.Length);
+        global::DiffGen.CompilerServices.Tape<double> doubleTape = default;
+        global::DiffGen.CompilerServices.Tape<double> doubleTapeDot = default;
+        double dxLocal = 0.0;
+        double dxLocalDot = 0.0;
+        // Forward sweep
+        double s = 0.0;
+        double sDot = 0.0;
+        for (int i = 0; i < c.Length; i++)
+        {
+            doubleTapeDot.Push(sDot);
+            doubleTape.Push(s);
+            sDot = sDot * x + s * vx + vc[i] * global::System.Math.Cos(c[i]);
+            s = s * x + global::System.Math.Sin(c[i]);
+        }
+        double result = s;
+        // Reverse sweep
+        // return s;
+        double ds = 1.0;
+        double dsDot = 0.0;
+        // for (int i = 0; i < c.Length; i++)
+        for (int i = c.Length - 1; i >= 0; i--)
+        {
+            // s = s * x + Math.Sin(c[i]);
+            sDot = doubleTapeDot.Pop();
+            s = doubleTape.Pop();
+            double ds_2 = ds;
+            double ds_2Dot = dsDot;
+            dsDot = ds_2Dot * x + ds_2 * vx;
+            ds = ds_2 * x;
+            dxLocalDot += sDot * ds_2 + s * ds_2Dot;
+            dxLocal += s * ds_2;
+            double cos = global::System.Math.Cos(c[i]);
+            double cosDot = -(vc[i] * global::System.Math.Sin(c[i]));
+            hvc[i] += ds_2Dot * cos + ds_2 * cosDot;
+            dc[i] += ds_2 * cos;
+        }
+        hvx += dxLocalDot;
+        dx += dxLocal;
+        doubleTape.Dispose();
+        doubleTapeDot.Dispose();
+        return result;
+    }
+
     /// <summary>Computes <see cref="Horner"/> and writes its Hessian with respect to c, x into hessian (row-major, n × n, n the number of differentiated elements).</summary>
     /// <returns>The value of <see cref="Horner"/> at the given arguments.</returns>
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]

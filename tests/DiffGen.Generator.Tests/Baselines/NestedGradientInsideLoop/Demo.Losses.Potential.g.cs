@@ -95,6 +95,39 @@ partial class Losses
         return result;
     }
 
+    /// <summary>Computes <see cref="Potential"/> and adds its gradient into dx0, dx1, dw and its Hessian with respect to x0, x1, w times the direction vx0, vx1, vw into hvx0, hvx1, hvw (an empty direction is zero).</summary>
+    /// <returns>The value of <see cref="Potential"/> at the given arguments.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
+    public static double PotentialNestedGradientAndHessianVectorProduct(double x0, double x1, double w, double vx0, double vx1, double vw, ref double dx0, ref double dx1, ref double dw, ref double hvx0, ref double hvx1, ref double hvw)
+    {
+        // Forward sweep
+        double sqrt = global::System.Math.Sqrt(x0 * x0 + (x1 - w) * (x1 - w));
+        double sqrtDot = (2.0 * x0 * vx0 + 2.0 * (x1 - w) * (vx1 - vw)) / (2.0 * sqrt);
+        double result = 1.0 / sqrt;
+        double resultDot = -(result * sqrtDot / sqrt);
+        // Reverse sweep
+        // return 1 / Math.Sqrt((x0 * x0) + ((x1 - w) * (x1 - w)));
+        double dsqrt = -(1.0 * (result * result));
+        double dsqrtDot = -(2.0 * (1.0 * result) * resultDot);
+        double dsum = dsqrt / (2.0 * sqrt);
+        double dsumDot = (dsqrtDot - dsum * (2.0 * sqrtDot)) / (2.0 * sqrt);
+        double dx0Local = 2.0 * x0 * dsum;
+        double dx0LocalDot = 2.0 * vx0 * dsum + 2.0 * x0 * dsumDot;
+        double diff = x1 - w;
+        double diffDot = vx1 - vw;
+        double ddiff = 2.0 * diff * dsum;
+        double ddiffDot = 2.0 * diffDot * dsum + 2.0 * diff * dsumDot;
+        double dwLocal = -ddiff;
+        double dwLocalDot = -ddiffDot;
+        hvx0 += dx0LocalDot;
+        dx0 += dx0Local;
+        hvx1 += ddiffDot;
+        dx1 += ddiff;
+        hvw += dwLocalDot;
+        dw += dwLocal;
+        return result;
+    }
+
     /// <summary>The partial derivative of <see cref="Potential"/> with respect to the parameter whose ordinal is parameter, as <see cref="PotentialGradient"/> computes it (a helper for nested differentiation).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
     public static double PotentialNestedPartial(double x0, double x1, double w, int parameter)

@@ -341,4 +341,161 @@ partial class Dense
         double result = loss;
         return result;
     }
+
+    /// <summary>Computes <see cref="Loss"/> and adds its gradient into dw, db and its Hessian with respect to w, b times the direction vw, vb into hvw, hvb (an empty direction is zero).</summary>
+    /// <returns>The value of <see cref="Loss"/> at the given arguments.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("DiffGen", "VERSION")]
+    public static double LossGradientAndHessianVectorProduct(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> b, global::System.ReadOnlySpan<double> x, global::System.ReadOnlySpan<double> target, global::System.ReadOnlySpan<double> vw, global::System.ReadOnlySpan<double> vb, global::System.Span<double> dw, global::System.Span<double> db, global::System.Span<double> hvw, global::System.Span<double> hvb)
+    {
+        global::System.Span<double> zDotSums = stackalloc double[4];
+        global::System.Span<double> zSums = stackalloc double[4];
+        if (vw.Length != w.Length)
+        {
+            double[] vwZero;
+            global::System.ReadOnlySpan<double> vwOrZero = global::DiffGen.CompilerServices.DerivativeDrivers.TangentOrZero(vw, w.Length, "vw", out vwZero);
+            double value = LossGradientAndHessianVectorProduct(w, b, x, target, vwOrZero, vb, dw, db, hvw, hvb);
+            global::DiffGen.CompilerServices.DerivativeDrivers.ReturnZeroTangent(vwZero);
+            return value;
+        }
+        if (hvw.Length != w.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(hvw), nameof(w), w.Length, hvw.Length);
+        if (vb.Length != b.Length)
+        {
+            double[] vbZero;
+            global::System.ReadOnlySpan<double> vbOrZero = global::DiffGen.CompilerServices.DerivativeDrivers.TangentOrZero(vb, b.Length, "vb", out vbZero);
+            double value_2 = LossGradientAndHessianVectorProduct(w, b, x, target, vw, vbOrZero, dw, db, hvw, hvb);
+            global::DiffGen.CompilerServices.DerivativeDrivers.ReturnZeroTangent(vbZero);
+            return value_2;
+        }
+        if (hvb.Length != b.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(hvb), nameof(b), b.Length, hvb.Length);
+        if (dw.Length != w.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(dw), nameof(w), w.Length, dw.Length);
+        if (db.Length != b.Length) global::DiffGen.CompilerServices.GradientGuard.ThrowLengthMismatch(nameof(db), nameof(b), b.Length, db.Length);
+        // Forward sweep
+        double loss = 0.0;
+        // Forward and reverse sweeps fused: each iteration's adjoints are known when it runs
+        double c = 2.0 * 1.0;
+        // 4 iterations at a time: their reductions are independent chains (each adds in the order written)
+        int iBlock = 0;
+        for (; iBlock + 3 < b.Length; iBlock += 4)
+        {
+            double z = b[iBlock];
+            double zDot = vb[iBlock];
+            double z_2 = b[iBlock + 1];
+            double zDot_2 = vb[iBlock + 1];
+            double z_3 = b[iBlock + 2];
+            double zDot_3 = vb[iBlock + 2];
+            double z_4 = b[iBlock + 3];
+            double zDot_4 = vb[iBlock + 3];
+            for (int j = 0; j < x.Length; j++)
+            {
+                zDot += vw[iBlock * x.Length + j] * x[j];
+                zDot_2 += vw[(iBlock + 1) * x.Length + j] * x[j];
+                zDot_3 += vw[(iBlock + 2) * x.Length + j] * x[j];
+                zDot_4 += vw[(iBlock + 3) * x.Length + j] * x[j];
+                z += w[iBlock * x.Length + j] * x[j];
+                z_2 += w[(iBlock + 1) * x.Length + j] * x[j];
+                z_3 += w[(iBlock + 2) * x.Length + j] * x[j];
+                z_4 += w[(iBlock + 3) * x.Length + j] * x[j];
+            }
+            zDotSums[0] = zDot;
+            zDotSums[1] = zDot_2;
+            zDotSums[2] = zDot_3;
+            zDotSums[3] = zDot_4;
+            zSums[0] = z;
+            zSums[1] = z_2;
+            zSums[2] = z_3;
+            zSums[3] = z_4;
+            double tanh = global::System.Math.Tanh(zSums[0]);
+            double tanhDot = zDotSums[0] * (1.0 - tanh * tanh);
+            double e = tanh - target[iBlock];
+            loss += e * e;
+            // loss += e * e;
+            double de = c * e;
+            double deDot = c * tanhDot;
+            // double e = Math.Tanh(z) - target[i];
+            double dz = de * (1.0 - tanh * tanh);
+            double dzDot = deDot * (1.0 - tanh * tanh) - de * (2.0 * tanh * tanhDot);
+            // for (int j = 0; j < x.Length; j++)
+            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dz, dw.Slice(iBlock * x.Length, x.Length), dw.Slice(iBlock * x.Length, x.Length));
+            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dzDot, hvw.Slice(iBlock * x.Length, x.Length), hvw.Slice(iBlock * x.Length, x.Length));
+            // double z = b[i];
+            hvb[iBlock] += dzDot;
+            db[iBlock] += dz;
+            double tanh_2 = global::System.Math.Tanh(zSums[1]);
+            double tanhDot_2 = zDotSums[1] * (1.0 - tanh_2 * tanh_2);
+            double e_2 = tanh_2 - target[iBlock + 1];
+            loss += e_2 * e_2;
+            // loss += e * e;
+            double de_2 = c * e_2;
+            double deDot_2 = c * tanhDot_2;
+            // double e = Math.Tanh(z) - target[i];
+            double dz_2 = de_2 * (1.0 - tanh_2 * tanh_2);
+            double dzDot_2 = deDot_2 * (1.0 - tanh_2 * tanh_2) - de_2 * (2.0 * tanh_2 * tanhDot_2);
+            // for (int j = 0; j < x.Length; j++)
+            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dz_2, dw.Slice((iBlock + 1) * x.Length, x.Length), dw.Slice((iBlock + 1) * x.Length, x.Length));
+            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dzDot_2, hvw.Slice((iBlock + 1) * x.Length, x.Length), hvw.Slice((iBlock + 1) * x.Length, x.Length));
+            // double z = b[i];
+            hvb[iBlock + 1] += dzDot_2;
+            db[iBlock + 1] += dz_2;
+            double tanh_3 = global::System.Math.Tanh(zSums[2]);
+            double tanhDot_3 = zDotSums[2] * (1.0 - tanh_3 * tanh_3);
+            double e_3 = tanh_3 - target[iBlock + 2];
+            loss += e_3 * e_3;
+            // loss += e * e;
+            double de_3 = c * e_3;
+            double deDot_3 = c * tanhDot_3;
+            // double e = Math.Tanh(z) - target[i];
+            double dz_3 = de_3 * (1.0 - tanh_3 * tanh_3);
+            double dzDot_3 = deDot_3 * (1.0 - tanh_3 * tanh_3) - de_3 * (2.0 * tanh_3 * tanhDot_3);
+            // for (int j = 0; j < x.Length; j++)
+            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dz_3, dw.Slice((iBlock + 2) * x.Length, x.Length), dw.Slice((iBlock + 2) * x.Length, x.Length));
+            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dzDot_3, hvw.Slice((iBlock + 2) * x.Length, x.Length), hvw.Slice((iBlock + 2) * x.Length, x.Length));
+            // double z = b[i];
+            hvb[iBlock + 2] += dzDot_3;
+            db[iBlock + 2] += dz_3;
+            double tanh_4 = global::System.Math.Tanh(zSums[3]);
+            double tanhDot_4 = zDotSums[3] * (1.0 - tanh_4 * tanh_4);
+            double e_4 = tanh_4 - target[iBlock + 3];
+            loss += e_4 * e_4;
+            // loss += e * e;
+            double de_4 = c * e_4;
+            double deDot_4 = c * tanhDot_4;
+            // double e = Math.Tanh(z) - target[i];
+            double dz_4 = de_4 * (1.0 - tanh_4 * tanh_4);
+            double dzDot_4 = deDot_4 * (1.0 - tanh_4 * tanh_4) - de_4 * (2.0 * tanh_4 * tanhDot_4);
+            // for (int j = 0; j < x.Length; j++)
+            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dz_4, dw.Slice((iBlock + 3) * x.Length, x.Length), dw.Slice((iBlock + 3) * x.Length, x.Length));
+            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dzDot_4, hvw.Slice((iBlock + 3) * x.Length, x.Length), hvw.Slice((iBlock + 3) * x.Length, x.Length));
+            // double z = b[i];
+            hvb[iBlock + 3] += dzDot_4;
+            db[iBlock + 3] += dz_4;
+        }
+        for (int i = iBlock; i < b.Length; i++)
+        {
+            double z = b[i];
+            double zDot = vb[i];
+            for (int j = 0; j < x.Length; j++)
+            {
+                zDot += vw[i * x.Length + j] * x[j];
+                z += w[i * x.Length + j] * x[j];
+            }
+            double tanh = global::System.Math.Tanh(z);
+            double tanhDot = zDot * (1.0 - tanh * tanh);
+            double e = tanh - target[i];
+            loss += e * e;
+            // loss += e * e;
+            double de = c * e;
+            double deDot = c * tanhDot;
+            // double e = Math.Tanh(z) - target[i];
+            double dz = de * (1.0 - tanh * tanh);
+            double dzDot = deDot * (1.0 - tanh * tanh) - de * (2.0 * tanh * tanhDot);
+            // for (int j = 0; j < x.Length; j++)
+            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dz, dw.Slice(i * x.Length, x.Length), dw.Slice(i * x.Length, x.Length));
+            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(((global::System.ReadOnlySpan<double>)x).Slice(0, x.Length), dzDot, hvw.Slice(i * x.Length, x.Length), hvw.Slice(i * x.Length, x.Length));
+            // double z = b[i];
+            hvb[i] += dzDot;
+            db[i] += dz;
+        }
+        double result = loss;
+        return result;
+    }
 }
