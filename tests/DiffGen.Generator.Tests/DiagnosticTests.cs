@@ -766,8 +766,9 @@ public class DiagnosticTests
         }
         """);
 
-    // A sequence that is not indexed (the reverse sweep visits the elements again by index) and a deconstruction through
-    // a Deconstruct written by hand: DG0007 at the foreach, saying what to pass instead.
+    // A sequence that is not indexed, looped over inside another loop (at the top level it is read into a list once; in
+    // a loop that would be once per iteration), and a deconstruction through a Deconstruct written by hand: DG0007 at
+    // the foreach, saying what to pass instead.
     [Fact]
     public void ForeachOverASequenceOrAHandWrittenDeconstruct() => Verify("""
         public struct Sample
@@ -783,10 +784,13 @@ public class DiagnosticTests
             public static double Sequence(double a, System.Collections.Generic.IEnumerable<double> data)
             {
                 double s = 0;
-                {|DG0007:foreach (double v in data)
+                for (int k = 0; k < 2; k++)
                 {
-                    s += a * v * v;
-                }|}
+                    {|DG0007:foreach (double v in data)
+                    {
+                        s += a * v * v * k;
+                    }|}
+                }
 
                 return s;
             }

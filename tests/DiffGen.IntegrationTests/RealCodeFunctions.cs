@@ -1091,10 +1091,59 @@ public sealed partial class TupleBatchNetwork
     }
 }
 
-/// <summary>A line fitted to points held as positional records, deconstructed in foreach (one member discarded).</summary>
+/// <summary>
+/// A line fitted to points held as positional records, deconstructed in foreach (one member discarded); and to samples
+/// held in a list of record structs or handed over as a sequence (<c>IEnumerable&lt;T&gt;</c>, a LINQ query).
+/// </summary>
 public static partial class RecordFit
 {
     public readonly record struct Point(double X, double Y, string Name);
+
+    public readonly record struct Sample(double X, double Y);
+
+    [Differentiable(nameof(slope), nameof(intercept))]
+    public static double ListLoss(double slope, double intercept, List<Sample> samples)
+    {
+        double s = 0;
+        foreach (Sample sample in samples)
+        {
+            double r = (slope * sample.X) + intercept - sample.Y;
+            s += Math.Log(1 + (r * r));
+        }
+
+        return s;
+    }
+
+    [Differentiable(nameof(slope), nameof(intercept), Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public static double SequenceLoss(double slope, double intercept, IEnumerable<Sample> samples)
+    {
+        double s = 0;
+        foreach (var sample in samples)
+        {
+            double r = (slope * sample.X) + intercept - sample.Y;
+            s = Math.Sqrt((s * s) + (r * r));
+        }
+
+        return s;
+    }
+
+    [Differentiable(nameof(w))]
+    public static double SequenceOfRows(double[] w, IEnumerable<(double[] Features, double Target)> rows)
+    {
+        double s = 0;
+        foreach (var (x, y) in rows)
+        {
+            double z = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                z += w[i] * x[i];
+            }
+
+            s += (Math.Tanh(z) - y) * (Math.Tanh(z) - y);
+        }
+
+        return s;
+    }
 
     [Differentiable(nameof(slope), nameof(intercept))]
     public static double Loss(double slope, double intercept, Point[] points)

@@ -518,6 +518,43 @@ public class RealCodeTests
         Check(p => RecordFit.Loss(p[0], p[1], points), (p, g) => RecordFit.LossGradient(p[0], p[1], points, ref g[0], ref g[1]), 2);
     }
 
+    /// <summary>A list of record structs, a LINQ query of them (enumerated once per call: the counter proves it) and a sequence of tuples.</summary>
+    [Fact]
+    public void ListsOfStructsAndSequences()
+    {
+        var samples = new List<RecordFit.Sample>();
+        for (int i = 0; i < 6; i++)
+        {
+            samples.Add(new RecordFit.Sample(i * 0.4, Math.Sin(i)));
+        }
+
+        Check(p => RecordFit.ListLoss(p[0], p[1], samples), (p, g) => RecordFit.ListLossGradient(p[0], p[1], samples, ref g[0], ref g[1]), 2);
+
+        int enumerations = 0;
+        IEnumerable<RecordFit.Sample> Query()
+        {
+            enumerations++;
+            foreach (RecordFit.Sample sample in samples)
+            {
+                yield return sample;
+            }
+        }
+
+        Check(p => RecordFit.SequenceLoss(p[0], p[1], Query()), (p, g) => RecordFit.SequenceLossGradient(p[0], p[1], Query(), ref g[0], ref g[1]), 2);
+        TangentCheck.Check(
+            p => RecordFit.SequenceLoss(p[0], p[1], Query()),
+            (p, g) => RecordFit.SequenceLossGradient(p[0], p[1], Query(), ref g[0], ref g[1]),
+            (p, v) => (RecordFit.SequenceLossPushforward(p[0], p[1], Query(), v[0], v[1], out double tangent), tangent),
+            2);
+        enumerations = 0;
+        double[] gradient = new double[2];
+        RecordFit.SequenceLossGradient(0.5, -0.2, Query(), ref gradient[0], ref gradient[1]);
+        Assert.Equal(1, enumerations);
+
+        IEnumerable<(double[] Features, double Target)> rows = Enumerable.Range(0, 4).Select(i => (new[] { Math.Sin(i), Math.Cos(i), 0.5 }, 0.1 * i));
+        Check(w => RecordFit.SequenceOfRows(w, rows), (w, g) => RecordFit.SequenceOfRowsGradient(w, rows, g), 3);
+    }
+
     [Fact]
     public void HelpersSizingTheirOutputInALocalCalledInALoop() =>
         Check(x => SizedInHelpers.Repeated(x), (x, g) => SizedInHelpers.RepeatedGradient(x, g), 3);

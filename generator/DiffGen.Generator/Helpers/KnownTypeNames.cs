@@ -8,6 +8,8 @@ internal static class KnownTypeNames
     public const string NoDerivativeAttribute = "DiffGen.NoDerivativeAttribute";
     public const string OutputAttribute = "DiffGen.OutputAttribute";
     public const string DerivativeDrivers = "global::DiffGen.CompilerServices.DerivativeDrivers";
+
+    public const string Sequences = "global::DiffGen.CompilerServices.Sequences";
     public const string Tape = "global::DiffGen.CompilerServices.Tape";
     public const string ProvenInRange = "global::DiffGen.CompilerServices.ProvenInRange";
     public const string ArrayPool = "global::System.Buffers.ArrayPool";

@@ -804,9 +804,32 @@ internal sealed partial class BodyLowering
             return;
         }
 
-        if (forEach.LoopControlVariable is IDeclarationExpressionOperation or ITupleOperation)
+        if (forEach.LoopControlVariable is IDeclarationExpressionOperation or ITupleOperation
+            && (collection.Type is IArrayTypeSymbol || IsIndexedList(collection.Type) || SequenceElement(collection.Type) is null))
         {
-            LowerForEachOverTuples(forEach, source, collection);
+            INamedTypeSymbol? tupleElement = (collection.Type as IArrayTypeSymbol)?.ElementType as INamedTypeSymbol
+                ?? (IsIndexedList(collection.Type) ? IndexerElement(collection.Type) : null);
+            LowerForEachOverTuples(forEach, source, tupleElement, collection.Type is IArrayTypeSymbol ? ".Length" : ".Count");
+            return;
+        }
+
+        if (source.Type.Element is ElementKind.Other && !IsDummy(source) && AtTopLevel && _inlining.Count == 0
+            && SequenceElement(collection.Type) is { } sequenceElement && CanName(sequenceElement))
+        {
+            // A sequence that is not a list (IEnumerable<T>, a LINQ query), looped over in the method's own top level:
+            // read into a list once (no copy when it is one), then as a list.
+            var listType = new TypeRef(ElementKind.Other, Shape.Scalar, "global::System.Collections.Generic.IReadOnlyList<" + VerbatimText.Qualified(sequenceElement) + ">");
+            var asList = new Opaque(listType, new[] { KnownTypeNames.Sequences + ".AsList(", ")" }.ToEquatableArray(), new Expr[] { source }.ToEquatableArray(), EquatableArray<string>.Empty);
+            Var list = DeclareLocal("sequence", listType, Site(asList, forEach.Collection, "the sequence", isCall: true));
+            if (forEach.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { } sequenceLocal })
+            {
+                LowerForEachOverList(forEach, list, sequenceLocal);
+            }
+            else
+            {
+                LowerForEachOverTuples(forEach, list, sequenceElement as INamedTypeSymbol, ".Count");
+            }
+
             return;
         }
 
@@ -884,9 +907,23 @@ internal sealed partial class BodyLowering
         Opaque item = Site(new Opaque(elementType, new[] { string.Empty, "[", "]" }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "an element of the list", isCall: false);
 
         _nestingDepth++;
-        Var variable = Claim(element, element.Name, elementType);
         List<Stmt> saved = _current;
-        _current = new List<Stmt> { new Declare(variable.Name, elementType, item) };
+        _current = new List<Stmt>();
+        if (element.Type is INamedTypeSymbol structType && IsFlat(structType) && !IsComplex(structType) && !IsNumericsVector(structType))
+        {
+            // A list of structs of numbers (samples as record structs): the element held field by field, each read from
+            // the list (data: no derivative flows into the list).
+            var fields = FlatFields(structType)!.Select(f => (f, (Expr)Site(
+                new Opaque(TypeClassifier.Classify(f.Type), new[] { string.Empty, "[", "]." + ((IFieldSymbol?)f.CorrespondingTupleField ?? f).AssociatedSymbol?.Name ?? (f.CorrespondingTupleField ?? f).Name }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty),
+                forEach.Collection, "an element of the list", isCall: false))).ToList();
+            _structs[element] = DeclareStruct(element.Name, structType, new StructValue(structType, fields));
+        }
+        else
+        {
+            Var variable = Claim(element, element.Name, elementType);
+            _current.Add(new Declare(variable.Name, elementType, item));
+        }
+
         LowerStatement(forEach.Body);
         var body = new Block(_current.ToEquatableArray());
         _current = saved;
@@ -901,11 +938,9 @@ internal sealed partial class BodyLowering
     /// data, read in place; discards are skipped). Tuples, and positional records (their compiler-made Deconstruct reads
     /// the properties of the primary constructor's parameters); a Deconstruct written by hand is not looked into.
     /// </summary>
-    private void LowerForEachOverTuples(IForEachLoopOperation forEach, Expr source, IOperation collection)
+    private void LowerForEachOverTuples(IForEachLoopOperation forEach, Expr source, INamedTypeSymbol? element, string countMember)
     {
         IOperation control = forEach.LoopControlVariable is IDeclarationExpressionOperation declaration ? declaration.Expression : forEach.LoopControlVariable;
-        INamedTypeSymbol? element = (collection.Type as IArrayTypeSymbol)?.ElementType as INamedTypeSymbol
-            ?? (IsIndexedList(collection.Type) ? IndexerElement(collection.Type) : null);
         if (IsDummy(source))
         {
             return;
@@ -950,7 +985,6 @@ internal sealed partial class BodyLowering
 
         string index = _names.Unique("index");
         var at = new Var(TypeRef.Int, index);
-        string countMember = collection.Type is IArrayTypeSymbol ? ".Length" : ".Count";
         Opaque count = Site(new Opaque(TypeRef.Int, new[] { string.Empty, countMember }.ToEquatableArray(), new Expr[] { list }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "'" + countMember.Substring(1) + "'", isCall: false);
 
         _nestingDepth++;
@@ -983,6 +1017,11 @@ internal sealed partial class BodyLowering
 
         return deconstruct.Parameters.Select(p => p.Name).ToList();
     }
+
+    /// <summary>T of a type that is an <c>IEnumerable&lt;T&gt;</c> (itself or through an interface), or null.</summary>
+    private static ITypeSymbol? SequenceElement(ITypeSymbol? type) =>
+        type is null ? null : new[] { type }.Concat(type.AllInterfaces).OfType<INamedTypeSymbol>()
+            .FirstOrDefault(t => t.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)?.TypeArguments[0];
 
     /// <summary>The element type of a list's <c>int</c> indexer.</summary>
     private static INamedTypeSymbol? IndexerElement(ITypeSymbol? type) =>
