@@ -122,6 +122,7 @@ public sealed class GradientPropertyTests
                 "generated: gradient element without a second bounds check", "generated: Hessian-vector product",
                 "generated: reductions four iterations at a time", "sliding window", "loop-local accumulator over a triangle",
                 "generated: gradient additions a block of iterations at a time", "vector created in a loop",
+                "scratch overwritten per iteration of a two-sweep loop", "generated: scratch written in place on slots",
             };
             foreach (string feature in required)
             {
@@ -441,6 +442,11 @@ public sealed class GradientPropertyTests
         if (System.Text.RegularExpressions.Regex.IsMatch(generated, @"(double|int|bool) \w+ = \w+Tape\.Pop\(\);"))
         {
             yield return "generated: local re-created from the per-iteration record";
+        }
+
+        if (generated.Contains(".PushSlot(", StringComparison.Ordinal))
+        {
+            yield return "generated: scratch written in place on slots";
         }
 
         if (generated.Contains("iterations at a time: the gradient additions", StringComparison.Ordinal))

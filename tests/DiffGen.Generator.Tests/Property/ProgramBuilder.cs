@@ -64,6 +64,7 @@ internal sealed class ProgramBuilder
     private readonly SplitMix _r;
     private readonly SplitMix _window;
     private readonly SplitMix _scratch;
+    private readonly SplitMix _slots;
     private readonly StringBuilder _sb = new();
     private readonly List<List<Local>> _scopes = new();
     private readonly IReadOnlyList<HelperRef> _helpers;
@@ -86,6 +87,7 @@ internal sealed class ProgramBuilder
         _r = new SplitMix(seed);
         _window = new SplitMix(seed ^ 0x57494E444F57UL);
         _scratch = new SplitMix(seed ^ 0x53435241544348UL);
+        _slots = new SplitMix(seed ^ 0x534C4F5453UL);
         _helpers = helpers;
     }
 
@@ -210,6 +212,12 @@ internal sealed class ProgramBuilder
         if (_vector is not null && !isHelper && _scratch.Chance(0.3))
         {
             ScratchInLoop(acc);
+        }
+
+        // Sometimes scratch that each iteration of a two-sweep loop overwrites before reading it (a fourth stream).
+        if (_vector is not null && !isHelper && _slots.Chance(0.3))
+        {
+            ScratchPerIteration(acc);
         }
 
         // Sometimes a last loop that only accumulates (the shape the generator runs as one fused sweep).
@@ -466,6 +474,50 @@ internal sealed class ProgramBuilder
         Close();
         Line($"{acc} += 0.5 * {q};");
         Feature("vector created in a loop");
+    }
+
+    /// <summary>
+    /// <c>Span&lt;double&gt; s = …; for (…) { for (k…) s[k] = f(x[k], r); q = Σ g(s[k]); r = sin(r) + q/4; }</c>: scratch each
+    /// iteration of a loop with a nonlinear recurrence (two sweeps) overwrites whole before reading it — written in
+    /// place on slots of a tape of its own — and sometimes read again after the loop (which keeps the copies instead).
+    /// </summary>
+    private void ScratchPerIteration(string acc)
+    {
+        SplitMix r = _slots;
+        string sc = Fresh("sc");
+        string rr = Fresh("r");
+        string i = Fresh("i");
+        string k = Fresh("k");
+        string q = Fresh("q");
+        string k2 = Fresh("k");
+        string vector = _vector!;
+        Line(r.Chance(0.5) ? $"Span<double> {sc} = stackalloc double[{vector}.Length];" : $"double[] {sc} = new double[{vector}.Length];");
+        Line($"double {rr} = {_scalarParams[0]} * 0.5;");
+        Line($"for (int {i} = 0; {i} < {1 + r.Next(3)}; {i}++)");
+        Open();
+        Line($"for (int {k} = 0; {k} < {sc}.Length; {k}++)");
+        Open();
+        Line(r.Next(3) switch
+        {
+            0 => $"{sc}[{k}] = {vector}[{k}] - {rr} * 0.5;",
+            1 => $"{sc}[{k}] = Math.Sin({vector}[{k}] + {rr}) * ({i} + 1);",
+            _ => $"{sc}[{k}] = {vector}[{k}] * {rr} + {_scalarParams[0]};",
+        });
+        Close();
+        Line($"double {q} = 0;");
+        Line($"for (int {k2} = 0; {k2} < {sc}.Length; {k2}++)");
+        Open();
+        Line(r.Chance(0.5) ? $"{q} += {sc}[{k2}] * {sc}[{k2}];" : $"{q} += Math.Cos({sc}[{k2}]) * {sc}[{k2}];");
+        Close();
+        Line($"{rr} = Math.Sin({rr}) + 0.25 * {q};");
+        Close();
+        if (r.Chance(0.25))
+        {
+            Line($"{rr} += {sc}[0] * 0.5;"); // read after the loop: the copies stay
+        }
+
+        Line($"{acc} += {rr};");
+        Feature("scratch overwritten per iteration of a two-sweep loop");
     }
 
     private void DeclareVector(bool fill)
