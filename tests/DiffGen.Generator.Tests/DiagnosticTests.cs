@@ -810,6 +810,27 @@ public class DiagnosticTests
         }
         """);
 
+    // An array of tuples of numbers is read in place as data only while the method never writes it: one it writes
+    // (here with a differentiated value) stays DG0008 at the read, since the derivative would be lost there.
+    [Fact]
+    public void WrittenArrayOfTuplesIsNotReadAsData() => Verify("""
+        public static partial class Losses
+        {
+            [Differentiable(nameof(a))]
+            public static double F(double a, (double T, double Y)[] samples)
+            {
+                samples[0] = (a, 1.0);
+                double s = 0;
+                for (int i = 0; i < samples.Length; i++)
+                {
+                    s += {|DG0008:samples[i]|}.T * a;
+                }
+
+                return s;
+            }
+        }
+        """, allowExtra: new[] { "DG0008" });
+
     [Fact]
     public void HelperReturningAVectorInsideALoop() => Verify("""
         public static partial class Losses

@@ -1159,6 +1159,36 @@ public static partial class RecordFit
     }
 }
 
+/// <summary>
+/// Measurements held as an array of tuples of numbers (a parameter the method only reads): <c>samples[i].T</c> is read
+/// where it is used, in a gradient and in the residuals of a vector function.
+/// </summary>
+public static partial class TupleSamples
+{
+    [Differentiable(nameof(p), Generate = Derivatives.Reverse | Derivatives.Forward)]
+    public static double Fit(ReadOnlySpan<double> p, (double T, double Y)[] samples)
+    {
+        double s = 0;
+        for (int i = 0; i < samples.Length; i++)
+        {
+            double r = (p[0] * Math.Exp(-p[1] * samples[i].T)) - samples[i].Y;
+            s += r * r;
+        }
+
+        return s;
+    }
+
+    [Differentiable(nameof(p), Generate = Derivatives.Jacobian)]
+    public static void Residuals(ReadOnlySpan<double> p, (double T, double Y)[] samples, [Output] Span<double> r)
+    {
+        for (int i = 0; i < samples.Length; i++)
+        {
+            double t = samples[i].T;
+            r[i] = (p[0] * Math.Exp(-p[1] * t)) + (p[2] * Math.Cos(t) / (1 + t)) - samples[i].Y;
+        }
+    }
+}
+
 /// <summary>Helpers that compute their output's size in a local before allocating it, called in a loop.</summary>
 public static partial class SizedInHelpers
 {

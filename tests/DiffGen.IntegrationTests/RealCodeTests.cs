@@ -556,6 +556,26 @@ public class RealCodeTests
     }
 
     [Fact]
+    public void ArraysOfTuplesOfNumbersAsData()
+    {
+        var samples = new (double T, double Y)[5];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            samples[i] = (i * 0.5, Math.Exp(-0.3 * i));
+        }
+
+        Check(p => TupleSamples.Fit(p, samples), (p, g) => TupleSamples.FitGradient(p, samples, g), 2);
+        TangentCheck.Check(p => TupleSamples.Fit(p, samples), (p, g) => TupleSamples.FitGradient(p, samples, g), (p, v) => (TupleSamples.FitPushforward(p, samples, v, out double tangent), tangent), 2);
+        JacobianCheck.Check(
+            (p, r) => TupleSamples.Residuals(p, samples, r),
+            (p, v, r, dr) => TupleSamples.ResidualsPushforward(p, samples, r, v, dr),
+            (p, r, dr, g) => TupleSamples.ResidualsPullback(p, samples, r, dr, g),
+            (p, r, j) => TupleSamples.ResidualsJacobian(p, samples, r, j),
+            3,
+            samples.Length);
+    }
+
+    [Fact]
     public void HelpersSizingTheirOutputInALocalCalledInALoop() =>
         Check(x => SizedInHelpers.Repeated(x), (x, g) => SizedInHelpers.RepeatedGradient(x, g), 3);
 

@@ -225,10 +225,75 @@ internal sealed partial class BodyLowering
                         : new StructValue(whenTrue.Type, whenTrue.Fields.Select(f => (f.Field, (Expr)new Conditional(f.Value.Type, condition, f.Value, otherwise[f.Field]!))).ToList());
                 }
 
+            case IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true } when DataStructElement(operation) is { } data:
+                return data;
             default:
                 ReportExpression(operation, "struct value of this kind", "; build it with new, a local, or a method written in source");
                 return null;
         }
+    }
+
+    /// <summary>
+    /// <c>samples[i]</c> of an array or list of structs of numbers (tuples, record structs) that a parameter holds as data:
+    /// not differentiated and never written in the method, so each field is read where it is used (no derivative flows
+    /// into the collection). Null for any other element.
+    /// </summary>
+    private StructValue? DataStructElement(IOperation element)
+    {
+        if (element.Type is not INamedTypeSymbol structType || !IsFlat(structType) || IsComplex(structType) || IsNumericsVector(structType)
+            || ElementCollection(element) is not { } collection || WithoutConversions(collection) is not IParameterReferenceOperation { Parameter: var parameter }
+            || _wrtNames.Contains(parameter.Name) || _inlining.Count > 0 || ElementOrMemberWritten(RootOf(element), parameter))
+        {
+            return null;
+        }
+
+        var type = new TypeRef(ElementKind.Other, Shape.Scalar, VerbatimText.Qualified(structType));
+        if (LowerOpaque(element, type) is not Opaque sample)
+        {
+            return null;
+        }
+
+        var fields = FlatFields(structType)!.Select(f => (f, (Expr)new Opaque(
+            TypeClassifier.Classify(f.Type),
+            new[] { string.Empty, "." + MemberName(structType, f) }.ToEquatableArray(),
+            new Expr[] { sample }.ToEquatableArray(),
+            EquatableArray<string>.Empty))).ToList();
+        return new StructValue(structType, fields);
+    }
+
+    /// <summary>How code outside the struct names one of its flat fields: <c>ItemN</c> of a tuple, a property's name for its backing field.</summary>
+    private static string MemberName(INamedTypeSymbol type, IFieldSymbol field)
+    {
+        if (type.IsTupleType)
+        {
+            int k = type.TupleElements.ToList().FindIndex(e => (e.CorrespondingTupleField ?? e).Name == (field.CorrespondingTupleField ?? field).Name);
+            return "Item" + (k + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return field.AssociatedSymbol is IPropertySymbol property ? property.Name : field.Name;
+    }
+
+    /// <summary>Whether the method assigns an element of the parameter, or a member of one (<c>a[i] = …</c>, <c>a[i].X = …</c>).</summary>
+    private static bool ElementOrMemberWritten(IOperation root, IParameterSymbol parameter)
+    {
+        bool IsElement(IOperation? target)
+        {
+            while (target is IFieldReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: false } && MemberOf(target).Instance is { } owner)
+            {
+                target = owner;
+            }
+
+            return target is not null && ElementCollection(target) is { } collection
+                && WithoutConversions(collection) is IParameterReferenceOperation { Parameter: var p } && SymbolEqualityComparer.Default.Equals(p, parameter);
+        }
+
+        return root.Descendants().Any(o => o switch
+        {
+            IAssignmentOperation assignment => IsElement(assignment.Target),
+            IIncrementOrDecrementOperation increment => IsElement(increment.Target),
+            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => IsElement(argument.Value),
+            _ => false,
+        });
     }
 
     /// <summary>

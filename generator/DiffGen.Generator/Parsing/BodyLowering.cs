@@ -914,7 +914,7 @@ internal sealed partial class BodyLowering
             // A list of structs of numbers (samples as record structs): the element held field by field, each read from
             // the list (data: no derivative flows into the list).
             var fields = FlatFields(structType)!.Select(f => (f, (Expr)Site(
-                new Opaque(TypeClassifier.Classify(f.Type), new[] { string.Empty, "[", "]." + ((IFieldSymbol?)f.CorrespondingTupleField ?? f).AssociatedSymbol?.Name ?? (f.CorrespondingTupleField ?? f).Name }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty),
+                new Opaque(TypeClassifier.Classify(f.Type), new[] { string.Empty, "[", "]." + MemberName(structType, f) }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty),
                 forEach.Collection, "an element of the list", isCall: false))).ToList();
             _structs[element] = DeclareStruct(element.Name, structType, new StructValue(structType, fields));
         }
