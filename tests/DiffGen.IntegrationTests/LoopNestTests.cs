@@ -260,16 +260,23 @@ public class LoopNestTests
     public void ScratchSlots(int k, int n)
     {
         const int d = 3;
-        double[] x = new double[n * d];
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] = Math.Sin(1.3 * i) * 0.8;
-        }
+        double[] x = MixturePoints(n * d);
 
         Check(mu => F.RecurrentMixture(mu, x, d), (mu, g) => F.RecurrentMixtureGradient(mu, x, d, g), k * d);
         TangentCheck.Check(mu => F.RecurrentMixture(mu, x, d), (mu, g) => F.RecurrentMixtureGradient(mu, x, d, g), (mu, v) => (F.RecurrentMixturePushforward(mu, x, d, v, out double tangent), tangent), k * d);
         double[] point = x.AsSpan(0, d).ToArray();
         Check(mu => F.ScratchReadAfterTheLoop(mu, point), (mu, g) => F.ScratchReadAfterTheLoopGradient(mu, point, g), k * d);
     }
-}
 
+    /// <summary>Points for the mixtures' tests: n values spread over (−0.8, 0.8).</summary>
+    internal static double[] MixturePoints(int n)
+    {
+        double[] x = new double[n];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = Math.Sin(1.3 * i) * 0.8;
+        }
+
+        return x;
+    }
+}

@@ -142,11 +142,7 @@ public class LoopNestSecondOrderTests
     public void ScratchSlots(int k, int n)
     {
         const int d = 3;
-        double[] x = new double[n * d];
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] = Math.Sin(1.3 * i) * 0.8;
-        }
+        double[] x = LoopNestTests.MixturePoints(n * d);
 
         Check(mu => F.RecurrentMixture(mu, x, d), (mu, g) => F.RecurrentMixtureGradient(mu, x, d, g), (mu, v, hv) => F.RecurrentMixtureHessianVectorProduct(mu, x, d, v, hv), (mu, h) => F.RecurrentMixtureHessian(mu, x, d, h), (mu, g) => F.RecurrentMixtureHessianDiagonal(mu, x, d, g), (mu, p, g) => F.RecurrentMixtureHessianDiagonal(mu, x, d, p, g), k * d,
             both: (mu, v, g, hv) => F.RecurrentMixtureGradientAndHessianVectorProduct(mu, x, d, v, g, hv));

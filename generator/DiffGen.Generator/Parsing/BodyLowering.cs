@@ -886,6 +886,32 @@ internal sealed partial class BodyLowering
     /// </summary>
     private void LowerForEachOverList(IForEachLoopOperation forEach, Expr source, ILocalSymbol element)
     {
+        // An array of objects implements Count only explicitly (ICollection<T>): it is counted by Length.
+        string countMember = forEach.Collection.Type is IArrayTypeSymbol || WithoutConversions(forEach.Collection).Type is IArrayTypeSymbol ? ".Length" : ".Count";
+        LowerIndexedForEach(forEach, source, countMember, (list, at) =>
+        {
+            if (element.Type is INamedTypeSymbol structType && IsFlat(structType) && !IsComplex(structType) && !IsNumericsVector(structType))
+            {
+                // A list of structs of numbers (samples as record structs): the element held field by field, each read
+                // from the list (data: no derivative flows into the list).
+                var fields = FlatFields(structType)!.Select(f => (f, (Expr)ElementRead(forEach, list, at, TypeClassifier.Classify(f.Type), "." + MemberName(structType, f)))).ToList();
+                _structs[element] = DeclareStruct(element.Name, structType, new StructValue(structType, fields));
+                return;
+            }
+
+            TypeRef elementType = TypeClassifier.Classify(element.Type);
+            Var variable = Claim(element, element.Name, elementType);
+            _current.Add(new Declare(variable.Name, elementType, ElementRead(forEach, list, at, elementType, string.Empty)));
+        });
+    }
+
+    /// <summary>
+    /// The index loop a foreach over an indexed collection runs as: the collection held in a local, <c>Count</c> (or
+    /// <c>Length</c>) and the indexer read as code without a derivative (the same elements in the same order: the
+    /// collection is not modified here); <paramref name="declareElements"/> starts the body with the loop variables.
+    /// </summary>
+    private void LowerIndexedForEach(IForEachLoopOperation forEach, Expr source, string countMember, System.Action<Var, Var> declareElements)
+    {
         if (IsDummy(source))
         {
             return;
@@ -900,37 +926,22 @@ internal sealed partial class BodyLowering
 
         string index = _names.Unique("index");
         var at = new Var(TypeRef.Int, index);
-        TypeRef elementType = TypeClassifier.Classify(element.Type);
-        // An array of objects implements Count only explicitly (ICollection<T>): it is counted by Length.
-        string countMember = forEach.Collection.Type is IArrayTypeSymbol || WithoutConversions(forEach.Collection).Type is IArrayTypeSymbol ? ".Length" : ".Count";
         Opaque count = Site(new Opaque(TypeRef.Int, new[] { string.Empty, countMember }.ToEquatableArray(), new Expr[] { list }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "'" + countMember.Substring(1) + "'", isCall: false);
-        Opaque item = Site(new Opaque(elementType, new[] { string.Empty, "[", "]" }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "an element of the list", isCall: false);
 
         _nestingDepth++;
         List<Stmt> saved = _current;
         _current = new List<Stmt>();
-        if (element.Type is INamedTypeSymbol structType && IsFlat(structType) && !IsComplex(structType) && !IsNumericsVector(structType))
-        {
-            // A list of structs of numbers (samples as record structs): the element held field by field, each read from
-            // the list (data: no derivative flows into the list).
-            var fields = FlatFields(structType)!.Select(f => (f, (Expr)Site(
-                new Opaque(TypeClassifier.Classify(f.Type), new[] { string.Empty, "[", "]." + MemberName(structType, f) }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty),
-                forEach.Collection, "an element of the list", isCall: false))).ToList();
-            _structs[element] = DeclareStruct(element.Name, structType, new StructValue(structType, fields));
-        }
-        else
-        {
-            Var variable = Claim(element, element.Name, elementType);
-            _current.Add(new Declare(variable.Name, elementType, item));
-        }
-
+        declareElements(list, at);
         LowerStatement(forEach.Body);
         var body = new Block(_current.ToEquatableArray());
         _current = saved;
         _nestingDepth--;
-
         AddIndexLoop(index, count, body, counted: false);
     }
+
+    /// <summary><c>list[index]</c> followed by <paramref name="member"/> (<c>.X</c>, or nothing): an element read as data.</summary>
+    private Opaque ElementRead(IForEachLoopOperation forEach, Var list, Var at, TypeRef type, string member) =>
+        Site(new Opaque(type, new[] { string.Empty, "[", "]" + member }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "an element of the collection", isCall: false);
 
     /// <summary>
     /// <c>foreach (var (x, y) in batch)</c> over an array or list of tuples of data (a sample's features and label): an
@@ -976,33 +987,15 @@ internal sealed partial class BodyLowering
             }
         }
 
-        if (source is not Var list)
+        LowerIndexedForEach(forEach, source, countMember, (list, at) =>
         {
-            list = new Var(source.Type, _names.Unique("list"));
-            _claimed.Add(list.Name);
-            _current.Add(new Declare(list.Name, source.Type, source));
-        }
-
-        string index = _names.Unique("index");
-        var at = new Var(TypeRef.Int, index);
-        Opaque count = Site(new Opaque(TypeRef.Int, new[] { string.Empty, countMember }.ToEquatableArray(), new Expr[] { list }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "'" + countMember.Substring(1) + "'", isCall: false);
-
-        _nestingDepth++;
-        List<Stmt> saved = _current;
-        _current = new List<Stmt>();
-        foreach ((ILocalSymbol local, string member) in locals)
-        {
-            TypeRef type = TypeClassifier.Classify(local.Type);
-            Var variable = Claim(local, local.Name, type);
-            Opaque read = Site(new Opaque(type, new[] { string.Empty, "[", "]." + member }.ToEquatableArray(), new Expr[] { list, at }.ToEquatableArray(), EquatableArray<string>.Empty), forEach.Collection, "an element of the collection", isCall: false);
-            _current.Add(new Declare(variable.Name, type, read));
-        }
-
-        LowerStatement(forEach.Body);
-        var body = new Block(_current.ToEquatableArray());
-        _current = saved;
-        _nestingDepth--;
-        AddIndexLoop(index, count, body, counted: false);
+            foreach ((ILocalSymbol local, string member) in locals)
+            {
+                TypeRef type = TypeClassifier.Classify(local.Type);
+                Var variable = Claim(local, local.Name, type);
+                _current.Add(new Declare(variable.Name, type, ElementRead(forEach, list, at, type, "." + member)));
+            }
+        });
     }
 
     /// <summary>The properties a positional record's compiler-made Deconstruct reads, in order; null for any other Deconstruct.</summary>

@@ -61,7 +61,10 @@ internal static class SnapshotSlots
             string slots = temp(vector + "Slots");
             slotted[push] = new SlotBind(slots, vector, Push: true);
             slotted[pop] = new SlotBind(slots, vector, Push: false);
-            foreach (Stmt parking in all.Where(s => s is PushRange { Parking: true } p && p.Vector == vector || s is PopRange { Parking: true } q && q.Vector == vector))
+            // Parks of the span around a joint statement outside the two loops are dead (nothing there reads it); one
+            // inside the forward loop's iteration still puts back what that iteration reads after it.
+            var inside = new HashSet<Stmt>(IrWalk.Descendants(forward.Body).Concat(IrWalk.Descendants(reverse.Body)), ReferenceComparer<Stmt>.Instance);
+            foreach (Stmt parking in all.Where(s => (s is PushRange { Parking: true } p && p.Vector == vector || s is PopRange { Parking: true } q && q.Vector == vector) && !inside.Contains(s)))
             {
                 dropped.Add(parking);
             }
