@@ -831,6 +831,32 @@ public class DiagnosticTests
         }
         """, allowExtra: new[] { "DG0008" });
 
+    // An array field of a data parameter is read once at the top only when the method never assigns it: one the method
+    // replaces (batch.X = …) stays DG0008 where a loop reads it.
+    [Fact]
+    public void ReassignedMemberOfAParameterIsNotReadOnce() => Verify("""
+        public struct Batch
+        {
+            public double[] X;
+        }
+
+        public static partial class Losses
+        {
+            [Differentiable(nameof(w))]
+            public static double F(double[] w, Batch batch, double[] other)
+            {
+                double s = 0;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    s += w[i] * {|DG0008:batch.X|}[i];
+                    batch.X = other;
+                }
+
+                return s;
+            }
+        }
+        """);
+
     [Fact]
     public void HelperReturningAVectorInsideALoop() => Verify("""
         public static partial class Losses

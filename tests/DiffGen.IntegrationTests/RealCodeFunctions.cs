@@ -1189,6 +1189,63 @@ public static partial class TupleSamples
     }
 }
 
+/// <summary>A batch held in a struct and a data set held in a class, their arrays read in the loops (fields never written).</summary>
+public static partial class HeldData
+{
+    public struct Batch
+    {
+        public double[] X;
+        public int[] Y;
+        public int Features;
+    }
+
+    public sealed class Dataset
+    {
+        public double[][] Rows { get; set; } = Array.Empty<double[]>();
+
+        public double[] Targets = Array.Empty<double>();
+    }
+
+    [Differentiable(nameof(w))]
+    public static double Logistic(double[] w, Batch batch)
+    {
+        double s = 0;
+        int n = batch.Y.Length;
+        for (int i = 0; i < n; i++)
+        {
+            double z = 0;
+            for (int j = 0; j < batch.Features; j++)
+            {
+                z += w[j] * batch.X[(i * batch.Features) + j];
+            }
+
+            s += batch.Y[i] == 1 ? Math.Log(1 + Math.Exp(-z)) : Math.Log(1 + Math.Exp(z));
+        }
+
+        return s / n;
+    }
+
+    [Differentiable(nameof(w))]
+    public static double Squares(double[] w, Dataset data)
+    {
+        double s = 0;
+        for (int i = 0; i < data.Rows.Length; i++)
+        {
+            double[] x = data.Rows[i];
+            double z = 0;
+            for (int j = 0; j < x.Length; j++)
+            {
+                z += w[j] * x[j];
+            }
+
+            double r = Math.Tanh(z) - data.Targets[i];
+            s += r * r;
+        }
+
+        return s;
+    }
+}
+
 /// <summary>Helpers that compute their output's size in a local before allocating it, called in a loop.</summary>
 public static partial class SizedInHelpers
 {

@@ -576,6 +576,15 @@ public class RealCodeTests
     }
 
     [Fact]
+    public void ArraysOfDataObjectsReadInLoops()
+    {
+        var batch = new HeldData.Batch { X = Rows(1, 12, 31)[0], Y = [1, 0, 1, 1], Features = 3 };
+        Check(w => HeldData.Logistic(w, batch), (w, g) => HeldData.LogisticGradient(w, batch, g), 3);
+        var data = new HeldData.Dataset { Rows = Rows(4, 3, 32), Targets = [0.2, -0.4, 0.6, 0.1] };
+        Check(w => HeldData.Squares(w, data), (w, g) => HeldData.SquaresGradient(w, data, g), 3);
+    }
+
+    [Fact]
     public void HelpersSizingTheirOutputInALocalCalledInALoop() =>
         Check(x => SizedInHelpers.Repeated(x), (x, g) => SizedInHelpers.RepeatedGradient(x, g), 3);
 

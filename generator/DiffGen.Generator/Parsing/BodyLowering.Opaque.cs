@@ -354,7 +354,8 @@ internal sealed partial class BodyLowering
 
         if (!ownOrStatic && (_nestingDepth > 0 || _inlining.Count > 0))
         {
-            return null;
+            // An array of a data parameter read in a loop (batch.X[i]): read once at the top when nothing changes it.
+            return StableRead(operation, type, unwrittenSuffices: true);
         }
 
         if (LowerOpaque(operation, new TypeRef(ElementKind.Other, Shape.Scalar, VerbatimText.Qualified(operation.Type!))) is not Opaque code)

@@ -51,12 +51,22 @@ internal sealed partial class BodyLowering
     }
 
     /// <summary>The local holding a stable member read, or null when the read is not one.</summary>
-    private Var? StableRead(IOperation operation, TypeRef type)
+    /// <param name="operation">The member read.</param>
+    /// <param name="type">Its type.</param>
+    /// <param name="unwrittenSuffices">
+    /// Also a writable field or auto-property of one of the method's own parameters that the method never assigns
+    /// (<c>batch.X</c> of a data struct or object read in a loop): nothing in the call changes it.
+    /// </param>
+    private Var? StableRead(IOperation operation, TypeRef type, bool unwrittenSuffices = false)
     {
         (ISymbol? member, IOperation? instance) = operation switch
         {
             IFieldReferenceOperation { Field: { IsReadOnly: true, IsStatic: false } field, Instance: { } receiver } => ((ISymbol)field, receiver),
             IPropertyReferenceOperation { Property: { IsIndexer: false, IsStatic: false } property, Instance: { } receiver } when IsStableProperty(property) => (property, receiver),
+            IFieldReferenceOperation { Field.IsStatic: false, Instance: IParameterReferenceOperation { Parameter: var owner } receiver } field
+                when unwrittenSuffices && !MemberWritten(RootOf(operation), owner, field.Field) => (field.Field, receiver),
+            IPropertyReferenceOperation { Property: { IsIndexer: false, IsStatic: false } property, Instance: IParameterReferenceOperation { Parameter: var owner } receiver }
+                when unwrittenSuffices && IsAutoProperty(property) && !MemberWritten(RootOf(operation), owner, property) => (property, receiver),
             _ => (null, null),
         };
         if (member is null || instance is null || type.Element is ElementKind.Other or ElementKind.Void || type.IsVector && type.Shape != Shape.Array)
@@ -102,16 +112,27 @@ internal sealed partial class BodyLowering
         VariableSymbol(instance) is { } symbol && _variables.TryGetValue(symbol, out Var? v) ? v : null;
 
     /// <summary>A get-only or init-only auto-property declared in source: a field in disguise.</summary>
-    private static bool IsStableProperty(IPropertySymbol property)
-    {
-        if (property.SetMethod is { IsInitOnly: false } || property.GetMethod is null || property.DeclaringSyntaxReferences.Length == 0)
-        {
-            return false;
-        }
+    private static bool IsStableProperty(IPropertySymbol property) => property.SetMethod is null or { IsInitOnly: true } && IsAutoProperty(property);
 
-        return property.DeclaringSyntaxReferences.All(r => r.GetSyntax() is PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors }
+    /// <summary>An auto-property declared in source (no accessor bodies): reading it reads a field.</summary>
+    private static bool IsAutoProperty(IPropertySymbol property) =>
+        property.GetMethod is not null && property.DeclaringSyntaxReferences.Length > 0
+        && property.DeclaringSyntaxReferences.All(r => r.GetSyntax() is PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors }
             && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null));
-    }
+
+    /// <summary>Whether the body assigns the member on the parameter (<c>batch.X = …</c>), or passes it by reference.</summary>
+    private static bool MemberWritten(IOperation root, IParameterSymbol owner, ISymbol member) =>
+        root.Descendants().Any(o => o switch
+        {
+            IAssignmentOperation { Target: var target } => IsMemberOf(target, owner, member),
+            IIncrementOrDecrementOperation { Target: var target } => IsMemberOf(target, owner, member),
+            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: var value } => IsMemberOf(value, owner, member),
+            _ => false,
+        });
+
+    private static bool IsMemberOf(IOperation target, IParameterSymbol owner, ISymbol member) =>
+        target is IMemberReferenceOperation { Instance: IParameterReferenceOperation { Parameter: var p } } reference
+        && SymbolEqualityComparer.Default.Equals(p, owner) && SymbolEqualityComparer.Default.Equals(reference.Member, member);
 
     private static bool CannotBeNull(ITypeSymbol? type) =>
         type is not null && (type.IsValueType || type.NullableAnnotation == NullableAnnotation.NotAnnotated && type.TypeKind != TypeKind.TypeParameter);
