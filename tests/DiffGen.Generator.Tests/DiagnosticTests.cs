@@ -857,6 +857,33 @@ public class DiagnosticTests
         }
         """);
 
+    // A library call without a derivative that reads a differentiated value and writes a vector the result is computed
+    // from (TensorPrimitives writing into a destination span): DG0009 at the call (the gradient was silently zero, with
+    // only DG0020's warning). A call writing a vector the result never reads stays code without a derivative.
+    [Fact]
+    public void CallWritingAVectorTheResultReadsLosesTheDerivative() => Verify("""
+        using System.Numerics.Tensors;
+
+        public static partial class Losses
+        {
+            [Differentiable(nameof(w))]
+            public static float F(float[] w, float[] x)
+            {
+                Span<float> h = stackalloc float[x.Length];
+                Span<float> log = stackalloc float[x.Length];
+                {|DG0009:TensorPrimitives.Multiply(w, x, h)|};
+                TensorPrimitives.Abs(w, log);
+                float s = 0;
+                for (int i = 0; i < h.Length; i++)
+                {
+                    s += h[i] * w[i];
+                }
+
+                return s;
+            }
+        }
+        """);
+
     [Fact]
     public void HelperReturningAVectorInsideALoop() => Verify("""
         public static partial class Losses

@@ -486,6 +486,7 @@ internal sealed partial class BodyLowering
             }
         }
 
+        HashSet<string> feeds = ResultInputs(body);
         foreach (Stmt statement in IrWalk.Descendants(body))
         {
             string? defined = statement switch
@@ -496,7 +497,10 @@ internal sealed partial class BodyLowering
             };
             foreach (Opaque code in OpaqueIn(statement))
             {
+                // Also a call that reads a varied value and writes a real vector the result is computed from
+                // (TensorPrimitives.Multiply(w, x, h) then a sum of h): what it writes has lost the derivative.
                 bool losesDerivative = code.WrittenVectors.Any(varied.Contains)
+                    || (ReadsVaried(code) && code.WrittenVectors.Any(v => feeds.Contains(v) && IsRealVector(body, v)))
                     || (code.Type.IsReal && ReadsVaried(code) && (statement is Return || (defined is not null && useful.Contains(defined))));
                 if (losesDerivative && _opaqueSites.TryGetValue(code, out OpaqueSite? site))
                 {
@@ -519,6 +523,43 @@ internal sealed partial class BodyLowering
 
         bool ReadsVaried(Opaque code) => IrWalk.Reads(code).Overlaps(varied) || IrWalk.Reads(code).Overlaps(objects);
     }
+
+    /// <summary>
+    /// Every variable the result is computed from, through any code (opaque code included, unlike the activity
+    /// analysis): what a returned value, and what computes a variable in the set, reads; an opaque call that writes a
+    /// vector in the set reads its arguments into it.
+    /// </summary>
+    private static HashSet<string> ResultInputs(Block body)
+    {
+        var inputs = new HashSet<string>();
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (Stmt statement in IrWalk.Descendants(body))
+            {
+                IEnumerable<Expr> sources = statement switch
+                {
+                    Return { Value: { } value } => new[] { value },
+                    Declare { Init: { } init } d when inputs.Contains(d.Name) => new[] { init },
+                    Assign a when inputs.Contains(IrWalk.TargetName(a.Target)) => new[] { a.Value, a.Target },
+                    Evaluate e when e.Code.WrittenVectors.Any(inputs.Contains) => new Expr[] { e.Code },
+                    CallStmt c when (c.ResultVar is { } r && inputs.Contains(r)) || Differentiation.Analysis.ActivityAnalysis.OutputArgs(c.Call).Any(inputs.Contains) => c.Call.Args,
+                    _ => Enumerable.Empty<Expr>(),
+                };
+                foreach (string name in sources.SelectMany(e => IrWalk.Reads(e)))
+                {
+                    changed |= inputs.Add(name);
+                }
+            }
+        }
+
+        return inputs;
+    }
+
+    private bool IsRealVector(Block body, string name) =>
+        IrWalk.Descendants(body).OfType<Declare>().Any(d => d.Name == name && d.Type is { IsVector: true, IsReal: true })
+        || _variables.Values.Any(v => v.Name == name && v.Type is { IsVector: true, IsReal: true });
 
     /// <summary>How DG0023 names a lambda, delegate call or LINQ in the code (null: there is none).</summary>
     private static string? LambdaKindOf(IOperation operation)
