@@ -317,11 +317,5 @@ internal sealed partial class BodyLowering
         _ => new DefaultValue(type),
     };
 
-    private static ISymbol? WrittenParameter(IOperation operation) => operation switch
-    {
-        IAssignmentOperation { Target: IParameterReferenceOperation p } => p.Parameter,
-        IIncrementOrDecrementOperation { Target: IParameterReferenceOperation p } => p.Parameter,
-        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: IParameterReferenceOperation p } => p.Parameter,
-        _ => null,
-    };
+    private static ISymbol? WrittenParameter(IOperation operation) => (WrittenTarget(operation) as IParameterReferenceOperation)?.Parameter;
 }

@@ -27,14 +27,7 @@ internal sealed partial class BodyLowering
     {
         foreach (IOperation o in body.Descendants())
         {
-            IOperation? target = o switch
-            {
-                IAssignmentOperation a => a.Target,
-                IIncrementOrDecrementOperation i => i.Target,
-                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } arg => arg.Value,
-                _ => null,
-            };
-            if (target is IParameterReferenceOperation { Parameter: var p })
+            if (WrittenTarget(o) is IParameterReferenceOperation { Parameter: var p })
             {
                 _reassignedParameters.Add(p);
             }
@@ -120,19 +113,19 @@ internal sealed partial class BodyLowering
         && property.DeclaringSyntaxReferences.All(r => r.GetSyntax() is PropertyDeclarationSyntax { ExpressionBody: null, AccessorList: { } accessors }
             && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null));
 
+    /// <summary>What an operation writes: an assignment's or increment's target, or an argument passed by reference.</summary>
+    private static IOperation? WrittenTarget(IOperation operation) => operation switch
+    {
+        IAssignmentOperation a => a.Target,
+        IIncrementOrDecrementOperation i => i.Target,
+        IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+        _ => null,
+    };
+
     /// <summary>Whether the body assigns the member on the parameter (<c>batch.X = …</c>), or passes it by reference.</summary>
     private static bool MemberWritten(IOperation root, IParameterSymbol owner, ISymbol member) =>
-        root.Descendants().Any(o => o switch
-        {
-            IAssignmentOperation { Target: var target } => IsMemberOf(target, owner, member),
-            IIncrementOrDecrementOperation { Target: var target } => IsMemberOf(target, owner, member),
-            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out, Value: var value } => IsMemberOf(value, owner, member),
-            _ => false,
-        });
-
-    private static bool IsMemberOf(IOperation target, IParameterSymbol owner, ISymbol member) =>
-        target is IMemberReferenceOperation { Instance: IParameterReferenceOperation { Parameter: var p } } reference
-        && SymbolEqualityComparer.Default.Equals(p, owner) && SymbolEqualityComparer.Default.Equals(reference.Member, member);
+        root.Descendants().Any(o => WrittenTarget(o) is IMemberReferenceOperation { Instance: IParameterReferenceOperation { Parameter: var p } } reference
+            && SymbolEqualityComparer.Default.Equals(p, owner) && SymbolEqualityComparer.Default.Equals(reference.Member, member));
 
     private static bool CannotBeNull(ITypeSymbol? type) =>
         type is not null && (type.IsValueType || type.NullableAnnotation == NullableAnnotation.NotAnnotated && type.TypeKind != TypeKind.TypeParameter);

@@ -287,13 +287,7 @@ internal sealed partial class BodyLowering
                 && WithoutConversions(collection) is IParameterReferenceOperation { Parameter: var p } && SymbolEqualityComparer.Default.Equals(p, parameter);
         }
 
-        return root.Descendants().Any(o => o switch
-        {
-            IAssignmentOperation assignment => IsElement(assignment.Target),
-            IIncrementOrDecrementOperation increment => IsElement(increment.Target),
-            IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => IsElement(argument.Value),
-            _ => false,
-        });
+        return root.Descendants().Any(o => IsElement(WrittenTarget(o)));
     }
 
     /// <summary>

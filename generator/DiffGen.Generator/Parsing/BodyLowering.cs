@@ -959,7 +959,7 @@ internal sealed partial class BodyLowering
 
         IReadOnlyList<string>? members = element switch
         {
-            { IsTupleType: true } => element.TupleElements.Select((_, k) => "Item" + (k + 1)).ToList(),
+            { IsTupleType: true } => element.TupleElements.Select(e => MemberName(element, e)).ToList(),
             { IsRecord: true } => RecordComponents(element),
             _ => null,
         };

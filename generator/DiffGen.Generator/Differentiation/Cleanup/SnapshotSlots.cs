@@ -51,9 +51,13 @@ internal static class SnapshotSlots
                 || code.OfType<DeclareTape>().FirstOrDefault(t => t.Name == push.Tape) is not { } tape
                 || !(spanParameters.Contains(vector) || DeclaredAsSpanAtTop(code, vector))
                 || LoopHolding(all, push) is not { } forward || LoopHolding(all, pop) is not { } reverse
-                || IrWalk.Descendants(forward.Body).Any(s => s is Break or Continue or Return)
-                || !OnlyInside(code, vector, forward, reverse)
-                || reverse.Body.Statements.TakeWhile(s => !ReferenceEquals(s, pop)).Any(s => MentionsContents(s, vector)))
+                || IrWalk.Descendants(forward.Body).Any(s => s is Break or Continue or Return))
+            {
+                continue;
+            }
+
+            var inside = new HashSet<Stmt>(IrWalk.Descendants(forward.Body).Concat(IrWalk.Descendants(reverse.Body)), ReferenceComparer<Stmt>.Instance);
+            if (!OnlyInside(code, vector, inside) || reverse.Body.Statements.TakeWhile(s => !ReferenceEquals(s, pop)).Any(s => MentionsContents(s, vector)))
             {
                 continue;
             }
@@ -63,7 +67,6 @@ internal static class SnapshotSlots
             slotted[pop] = new SlotBind(slots, vector, Push: false);
             // Parks of the span around a joint statement outside the two loops are dead (nothing there reads it); one
             // inside the forward loop's iteration still puts back what that iteration reads after it.
-            var inside = new HashSet<Stmt>(IrWalk.Descendants(forward.Body).Concat(IrWalk.Descendants(reverse.Body)), ReferenceComparer<Stmt>.Instance);
             foreach (Stmt parking in all.Where(s => (s is PushRange { Parking: true } p && p.Vector == vector || s is PopRange { Parking: true } q && q.Vector == vector) && !inside.Contains(s)))
             {
                 dropped.Add(parking);
@@ -96,9 +99,9 @@ internal static class SnapshotSlots
     /// Outside the two loops (and in their headers) the vector's contents are never read or written element by element:
     /// it is declared, cleared, measured, or copied whole.
     /// </summary>
-    private static bool OnlyInside(List<Stmt> code, string vector, Loop forward, Loop reverse)
+    /// <param name="inside">The statements of the two loops' bodies.</param>
+    private static bool OnlyInside(List<Stmt> code, string vector, HashSet<Stmt> inside)
     {
-        var inside = new HashSet<Stmt>(IrWalk.Descendants(forward.Body).Concat(IrWalk.Descendants(reverse.Body)), ReferenceComparer<Stmt>.Instance);
         foreach (Stmt statement in IrWalk.Descendants(code))
         {
             if (inside.Contains(statement))
